@@ -1,0 +1,130 @@
+//! Busy time (existing bookings with their buffers, external calendar events) and per-day
+//! booking counts, prepared once so slot generation can sweep them in order.
+
+use std::collections::HashMap;
+
+use jiff::{civil::Date, tz::TimeZone, Timestamp};
+
+/// A half-open interval of time, `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval {
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+/// A host's busy time as sorted, merged, half-open intervals in whole seconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BusyTimes {
+    spans: Vec<(i64, i64)>,
+}
+
+impl BusyTimes {
+    /// Builds busy time from intervals in any order; overlapping or touching ones are merged
+    /// and empty ones dropped.
+    pub fn new(intervals: impl IntoIterator<Item = Interval>) -> Self {
+        Self::from_seconds(
+            intervals
+                .into_iter()
+                .map(|interval| (interval.start.as_second(), interval.end.as_second())),
+        )
+    }
+
+    /// Builds busy time from `(start, end)` pairs of Unix seconds in any order.
+    pub fn from_seconds(spans: impl IntoIterator<Item = (i64, i64)>) -> Self {
+        let mut spans: Vec<(i64, i64)> = spans.into_iter().filter(|(s, e)| s < e).collect();
+        spans.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
+        for (start, end) in spans {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        BusyTimes { spans: merged }
+    }
+
+    /// Number of merged busy spans.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there is no busy time at all.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The merged spans as `(start, end)` Unix seconds.
+    pub fn spans(&self) -> &[(i64, i64)] {
+        &self.spans
+    }
+
+    /// Whether `[start, end)` (Unix seconds) overlaps any busy span.
+    pub fn overlaps(&self, start: i64, end: i64) -> bool {
+        let index = self.spans.partition_point(|span| span.1 <= start);
+        index < self.spans.len() && self.spans[index].0 < end
+    }
+
+    /// A forward-only cursor for queries with non-decreasing starts.
+    pub(crate) fn cursor(&self, first_start: i64) -> BusyCursor<'_> {
+        BusyCursor {
+            spans: &self.spans,
+            index: self.spans.partition_point(|span| span.1 <= first_start),
+        }
+    }
+}
+
+pub(crate) struct BusyCursor<'a> {
+    spans: &'a [(i64, i64)],
+    index: usize,
+}
+
+impl BusyCursor<'_> {
+    /// Whether `[start, end)` overlaps busy time; `start` must not decrease between calls.
+    pub(crate) fn overlaps(&mut self, start: i64, end: i64) -> bool {
+        while self.index < self.spans.len() && self.spans[self.index].1 <= start {
+            self.index += 1;
+        }
+        self.index < self.spans.len() && self.spans[self.index].0 < end
+    }
+}
+
+/// How many active bookings of one event type start on each date in the host's zone
+/// (for the `max_per_day` rule).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    counts: HashMap<Date, u32>,
+}
+
+impl DayCounts {
+    /// Counts `starts` per date as seen in `timezone`.
+    pub fn from_starts(timezone: &TimeZone, starts: impl IntoIterator<Item = Timestamp>) -> Self {
+        let mut counts = HashMap::new();
+        for start in starts {
+            *counts
+                .entry(timezone.to_datetime(start).date())
+                .or_insert(0) += 1;
+        }
+        DayCounts { counts }
+    }
+
+    /// Bookings counted on `date`.
+    pub fn get(&self, date: Date) -> u32 {
+        self.counts.get(&date).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_and_queries() {
+        let busy = BusyTimes::from_seconds([(50, 60), (10, 20), (15, 30), (30, 40), (70, 70)]);
+        assert_eq!(busy.spans(), &[(10, 40), (50, 60)]);
+        assert!(busy.overlaps(0, 11));
+        assert!(!busy.overlaps(0, 10));
+        assert!(!busy.overlaps(40, 50));
+        assert!(busy.overlaps(59, 100));
+        assert!(!busy.overlaps(60, 100));
+    }
+}

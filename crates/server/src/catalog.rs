@@ -1,0 +1,513 @@
+//! Event types resolved from configuration: every `[defaults]` key inherited, hours parsed
+//! into an engine [`Schedule`], rules into [`EventRules`], all validated with the key named.
+
+use std::collections::HashMap;
+
+use jiff::{
+    civil::{Date, Weekday},
+    tz::TimeZone,
+};
+use openslot_engine::{EventRules, HourRange, Schedule};
+
+use crate::config::{Config, ConfigError, EventTypeConfig};
+
+/// Whether a new booking waits for the host or is confirmed at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Request,
+    Instant,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Request => "request",
+            Mode::Instant => "instant",
+        }
+    }
+}
+
+/// One bookable event type, ready for the engine.
+#[derive(Clone, Debug)]
+pub struct EventType {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub mode: Mode,
+    pub timezone_name: String,
+    pub hours: Vec<HourRange>,
+    pub weekdays: Vec<Weekday>,
+    pub overrides: Vec<(Date, Vec<HourRange>)>,
+    pub schedule: Schedule,
+    pub rules: EventRules,
+}
+
+/// All event types of the host; the first is the default.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    types: Vec<EventType>,
+    by_slug: HashMap<String, usize>,
+}
+
+struct Checker<'a> {
+    source: &'a str,
+}
+
+impl Checker<'_> {
+    fn error(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            source: self.source.to_string(),
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    fn range(&self, key: &str, value: u32, low: u32, high: u32) -> Result<u32, ConfigError> {
+        if (low..=high).contains(&value) {
+            Ok(value)
+        } else {
+            Err(self.error(key, format!("{value} is out of range ({low} to {high})")))
+        }
+    }
+
+    fn hours(&self, key: &str, values: &[String]) -> Result<Vec<HourRange>, ConfigError> {
+        let mut ranges = Vec::with_capacity(values.len());
+        for (index, value) in values.iter().enumerate() {
+            let range = value
+                .parse::<HourRange>()
+                .map_err(|err| self.error(format!("{key}[{index}]"), err.to_string()))?;
+            ranges.push(range);
+        }
+        Ok(ranges)
+    }
+
+    fn weekdays(&self, key: &str, values: &[String]) -> Result<Vec<Weekday>, ConfigError> {
+        let mut days = Vec::new();
+        for (index, value) in values.iter().enumerate() {
+            let day = parse_weekday(value).ok_or_else(|| {
+                self.error(
+                    format!("{key}[{index}]"),
+                    format!("{value:?} is not a weekday (mon, tue, wed, thu, fri, sat, sun)"),
+                )
+            })?;
+            if !days.contains(&day) {
+                days.push(day);
+            }
+        }
+        Ok(days)
+    }
+
+    fn timezone(&self, key: &str, name: &str) -> Result<TimeZone, ConfigError> {
+        TimeZone::get(name).map_err(|_| {
+            self.error(
+                key,
+                format!("{name:?} is not an IANA time zone such as \"Europe/London\""),
+            )
+        })
+    }
+
+    fn mode(&self, key: &str, value: &str) -> Result<Mode, ConfigError> {
+        match value {
+            "request" => Ok(Mode::Request),
+            "instant" => Ok(Mode::Instant),
+            other => Err(self.error(key, format!("{other:?} must be \"request\" or \"instant\""))),
+        }
+    }
+}
+
+/// Parses `mon`, `Monday`, `tue`, ... into a weekday.
+pub fn parse_weekday(text: &str) -> Option<Weekday> {
+    let lower = text.trim().to_ascii_lowercase();
+    let day = match lower.get(..3)? {
+        "mon" => Weekday::Monday,
+        "tue" => Weekday::Tuesday,
+        "wed" => Weekday::Wednesday,
+        "thu" => Weekday::Thursday,
+        "fri" => Weekday::Friday,
+        "sat" => Weekday::Saturday,
+        "sun" => Weekday::Sunday,
+        _ => return None,
+    };
+    let full = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ][day.to_monday_zero_offset() as usize];
+    (lower.len() == 3 || lower == full).then_some(day)
+}
+
+/// Short English name of a weekday, as written in configuration.
+pub fn weekday_name(day: Weekday) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.to_monday_zero_offset() as usize]
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !slug.starts_with('-')
+}
+
+fn presets() -> Vec<EventTypeConfig> {
+    [
+        (15, "15-minute meeting"),
+        (30, "30-minute meeting"),
+        (60, "60-minute meeting"),
+    ]
+    .into_iter()
+    .map(|(minutes, title)| EventTypeConfig {
+        slug: format!("{minutes}min"),
+        title: title.to_string(),
+        duration_minutes: minutes,
+        description: None,
+        slot_step_minutes: None,
+        buffer_before_minutes: None,
+        buffer_after_minutes: None,
+        max_per_day: None,
+        timezone: None,
+        hours: None,
+        weekdays: None,
+        lookahead_days: None,
+        min_lead_minutes: None,
+        mode: None,
+        overrides: Vec::new(),
+    })
+    .collect()
+}
+
+impl Catalog {
+    /// Resolves and validates the event types of `config` (the presets when it lists none).
+    pub fn from_config(config: &Config, source: &str) -> Result<Catalog, ConfigError> {
+        let check = Checker { source };
+        let defaults = &config.defaults;
+        check.timezone("defaults.timezone", &defaults.timezone)?;
+        check.hours("defaults.hours", &defaults.hours)?;
+        check.weekdays("defaults.weekdays", &defaults.weekdays)?;
+        check.range("defaults.lookahead_days", defaults.lookahead_days, 1, 3650)?;
+        check.range(
+            "defaults.min_lead_minutes",
+            defaults.min_lead_minutes,
+            0,
+            525_600,
+        )?;
+        check.mode("defaults.mode", &defaults.mode)?;
+
+        let configured = if config.event_types.is_empty() {
+            presets()
+        } else {
+            config.event_types.clone()
+        };
+        let mut types = Vec::with_capacity(configured.len());
+        let mut by_slug = HashMap::new();
+        for (index, entry) in configured.iter().enumerate() {
+            let key = |name: &str| format!("event_types[{index}].{name}");
+            if !valid_slug(&entry.slug) {
+                return Err(check.error(
+                    key("slug"),
+                    format!("{:?} must be 1-64 of a-z, 0-9 and '-'", entry.slug),
+                ));
+            }
+            if by_slug.insert(entry.slug.clone(), index).is_some() {
+                return Err(check.error(key("slug"), format!("{:?} is used twice", entry.slug)));
+            }
+            if entry.title.trim().is_empty() {
+                return Err(check.error(key("title"), "must not be empty"));
+            }
+            let duration =
+                check.range(&key("duration_minutes"), entry.duration_minutes, 1, 1440)?;
+            let step = check.range(
+                &key("slot_step_minutes"),
+                entry.slot_step_minutes.unwrap_or(duration),
+                1,
+                1440,
+            )?;
+            let before = check.range(
+                &key("buffer_before_minutes"),
+                entry.buffer_before_minutes.unwrap_or(0),
+                0,
+                1440,
+            )?;
+            let after = check.range(
+                &key("buffer_after_minutes"),
+                entry.buffer_after_minutes.unwrap_or(0),
+                0,
+                1440,
+            )?;
+            let max_per_day = match entry.max_per_day {
+                Some(cap) => Some(check.range(&key("max_per_day"), cap, 1, 1440)?),
+                None => None,
+            };
+            let lookahead_days = match entry.lookahead_days {
+                Some(days) => check.range(&key("lookahead_days"), days, 1, 3650)?,
+                None => defaults.lookahead_days,
+            };
+            let min_lead_minutes = match entry.min_lead_minutes {
+                Some(minutes) => check.range(&key("min_lead_minutes"), minutes, 0, 525_600)?,
+                None => defaults.min_lead_minutes,
+            };
+            let mode = match &entry.mode {
+                Some(mode) => check.mode(&key("mode"), mode)?,
+                None => check.mode("defaults.mode", &defaults.mode)?,
+            };
+            let (timezone_name, timezone) = match &entry.timezone {
+                Some(name) => (name.clone(), check.timezone(&key("timezone"), name)?),
+                None => (
+                    defaults.timezone.clone(),
+                    check.timezone("defaults.timezone", &defaults.timezone)?,
+                ),
+            };
+            let hours = match &entry.hours {
+                Some(hours) => check.hours(&key("hours"), hours)?,
+                None => check.hours("defaults.hours", &defaults.hours)?,
+            };
+            let weekdays = match &entry.weekdays {
+                Some(days) => check.weekdays(&key("weekdays"), days)?,
+                None => check.weekdays("defaults.weekdays", &defaults.weekdays)?,
+            };
+            let hours_key = if entry.hours.is_some() {
+                key("hours")
+            } else {
+                "defaults.hours".to_string()
+            };
+            let mut schedule = Schedule::new(timezone);
+            for day in &weekdays {
+                schedule
+                    .set_weekday(*day, hours.clone())
+                    .map_err(|err| check.error(&hours_key, err.to_string()))?;
+            }
+            let mut overrides = Vec::new();
+            for (position, entry_override) in entry.overrides.iter().enumerate() {
+                let override_key =
+                    |name: &str| format!("event_types[{index}].overrides[{position}].{name}");
+                let date: Date = entry_override.date.parse().map_err(|_| {
+                    check.error(
+                        override_key("date"),
+                        format!(
+                            "{:?} is not a date such as \"2026-12-24\"",
+                            entry_override.date
+                        ),
+                    )
+                })?;
+                let ranges = check.hours(&override_key("hours"), &entry_override.hours)?;
+                schedule
+                    .set_override(date, ranges.clone())
+                    .map_err(|err| check.error(override_key("hours"), err.to_string()))?;
+                overrides.push((date, ranges));
+            }
+            types.push(EventType {
+                slug: entry.slug.clone(),
+                title: entry.title.trim().to_string(),
+                description: entry.description.clone(),
+                mode,
+                timezone_name,
+                hours,
+                weekdays,
+                overrides,
+                schedule,
+                rules: EventRules {
+                    duration_minutes: duration,
+                    step_minutes: step,
+                    buffer_before_minutes: before,
+                    buffer_after_minutes: after,
+                    min_lead_minutes,
+                    lookahead_days,
+                    max_per_day,
+                },
+            });
+        }
+        Ok(Catalog { types, by_slug })
+    }
+
+    /// The event type named `slug`.
+    pub fn get(&self, slug: &str) -> Option<&EventType> {
+        self.by_slug.get(slug).map(|&index| &self.types[index])
+    }
+
+    /// The first event type.
+    pub fn default_type(&self) -> &EventType {
+        &self.types[0]
+    }
+
+    /// All event types in configuration order.
+    pub fn iter(&self) -> impl Iterator<Item = &EventType> {
+        self.types.iter()
+    }
+
+    /// Whether any event type caps bookings per day.
+    pub fn has_caps(&self) -> bool {
+        self.types
+            .iter()
+            .any(|event| event.rules.max_per_day.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(text: &str) -> Result<Catalog, ConfigError> {
+        let config = Config::parse(text, "test.toml")?;
+        Catalog::from_config(&config, "test.toml")
+    }
+
+    #[test]
+    fn presets_without_event_types() {
+        let catalog = catalog("").unwrap();
+        let slugs: Vec<_> = catalog.iter().map(|event| event.slug.as_str()).collect();
+        assert_eq!(slugs, ["15min", "30min", "60min"]);
+        assert_eq!(catalog.default_type().slug, "15min");
+        let sixty = catalog.get("60min").unwrap();
+        assert_eq!(sixty.rules.step_minutes, 60);
+        assert_eq!(sixty.rules.min_lead_minutes, 120);
+        assert_eq!(sixty.mode, Mode::Request);
+    }
+
+    #[test]
+    fn event_types_inherit_and_override_defaults() {
+        let catalog = catalog(
+            r#"
+            [defaults]
+            timezone = "Europe/Berlin"
+            mode = "instant"
+            [[event_types]]
+            slug = "discovery-call"
+            title = "Discovery call"
+            duration_minutes = 30
+            slot_step_minutes = 15
+            timezone = "America/New_York"
+            [[event_types.overrides]]
+            date = "2026-12-24"
+            hours = []
+            [[event_types]]
+            slug = "deep-dive"
+            title = "Deep dive"
+            duration_minutes = 90
+            mode = "request"
+            "#,
+        )
+        .unwrap();
+        let call = catalog.get("discovery-call").unwrap();
+        assert_eq!(call.timezone_name, "America/New_York");
+        assert_eq!(call.mode, Mode::Instant);
+        assert_eq!(call.rules.step_minutes, 15);
+        assert!(call
+            .schedule
+            .hours_on("2026-12-24".parse().unwrap())
+            .is_empty());
+        let dive = catalog.get("deep-dive").unwrap();
+        assert_eq!(dive.timezone_name, "Europe/Berlin");
+        assert_eq!(dive.mode, Mode::Request);
+    }
+
+    #[test]
+    fn errors_name_file_and_key() {
+        let cases = [
+            ("[defaults]\ntimezone = \"Mars/Base\"", "`defaults.timezone`"),
+            (
+                "[[event_types]]\nslug = \"a\"\ntitle = \"A\"\nduration_minutes = 30\nhours = [\"9-5\"]",
+                "`event_types[0].hours[0]`",
+            ),
+            (
+                "[[event_types]]\nslug = \"A B\"\ntitle = \"A\"\nduration_minutes = 30",
+                "`event_types[0].slug`",
+            ),
+            (
+                "[[event_types]]\nslug = \"a\"\ntitle = \"A\"\nduration_minutes = 0",
+                "`event_types[0].duration_minutes`",
+            ),
+            (
+                "[[event_types]]\nslug = \"a\"\ntitle = \"A\"\nduration_minutes = 30\nweekdays = [\"funday\"]",
+                "`event_types[0].weekdays[0]`",
+            ),
+            (
+                "[[event_types]]\nslug = \"a\"\ntitle = \"A\"\nduration_minutes = 30\n[[event_types.overrides]]\ndate = \"2026-02-30\"\nhours = []",
+                "`event_types[0].overrides[0].date`",
+            ),
+            ("[defaults]\nhours = [\"09:00-12:00\", \"11:00-13:00\"]", "`defaults.hours`"),
+            ("[defaults]\nmode = \"auto\"", "`defaults.mode`"),
+        ];
+        for (text, key) in cases {
+            let err = catalog(text).unwrap_err().to_string();
+            assert!(err.starts_with("test.toml: "), "{err}");
+            assert!(err.contains(key), "{err} should name {key}");
+        }
+        let err = catalog("[server]\nlisten_on = 1").unwrap_err().to_string();
+        assert!(
+            err.contains("test.toml") && err.contains("listen_on"),
+            "{err}"
+        );
+    }
+}
+
+/// A human-readable account of a validated configuration, for `openslot check-config`.
+pub fn describe(config: &Config, catalog: &Catalog) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let server = &config.server;
+    let _ = writeln!(out, "server");
+    let _ = writeln!(out, "  listen           {}", server.listen);
+    let _ = writeln!(out, "  public_url       {}", config.public_url());
+    let origins = if server.allowed_origins.is_empty() {
+        "(none: same-origin only)".to_string()
+    } else {
+        server.allowed_origins.join(", ")
+    };
+    let _ = writeln!(out, "  allowed_origins  {origins}");
+    let _ = writeln!(out, "database");
+    let _ = writeln!(out, "  url              {}", config.database.url);
+    let _ = writeln!(out, "  synchronous      {}", config.database.synchronous);
+    let _ = writeln!(out, "host");
+    let _ = writeln!(out, "  name             {}", config.host.name);
+    for (index, event) in catalog.iter().enumerate() {
+        let rules = &event.rules;
+        let default = if index == 0 { " (default)" } else { "" };
+        let _ = writeln!(out, "event type {}{default}", event.slug);
+        let _ = writeln!(out, "  title            {}", event.title);
+        if let Some(description) = &event.description {
+            let _ = writeln!(out, "  description      {description}");
+        }
+        let _ = writeln!(out, "  duration         {} min", rules.duration_minutes);
+        let _ = writeln!(out, "  slot step        {} min", rules.step_minutes);
+        let _ = writeln!(
+            out,
+            "  buffers          {} min before, {} min after",
+            rules.buffer_before_minutes, rules.buffer_after_minutes
+        );
+        let _ = writeln!(out, "  mode             {}", event.mode.as_str());
+        let _ = writeln!(out, "  timezone         {}", event.timezone_name);
+        let days: Vec<&str> = event
+            .weekdays
+            .iter()
+            .map(|day| weekday_name(*day))
+            .collect();
+        let hours: Vec<String> = event.hours.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "  weekdays         {}", days.join(", "));
+        let _ = writeln!(out, "  hours            {}", hours.join(", "));
+        let _ = writeln!(out, "  minimum notice   {} min", rules.min_lead_minutes);
+        let _ = writeln!(out, "  booking window   {} days", rules.lookahead_days);
+        match rules.max_per_day {
+            Some(cap) => {
+                let _ = writeln!(out, "  max per day      {cap}");
+            }
+            None => {
+                let _ = writeln!(out, "  max per day      unlimited");
+            }
+        }
+        for (date, ranges) in &event.overrides {
+            let hours: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+            let hours = if hours.is_empty() {
+                "closed".to_string()
+            } else {
+                hours.join(", ")
+            };
+            let _ = writeln!(out, "  override         {date}: {hours}");
+        }
+    }
+    out
+}

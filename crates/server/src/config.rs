@@ -1,0 +1,331 @@
+//! Typed configuration, loaded once: the TOML file (or built-in defaults), then `OPENSLOT_*`
+//! environment overrides, then validation. Errors name the file and the key.
+
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+
+/// The whole configuration file as written (optional keys stay optional here; the
+/// catalog resolves inheritance from `[defaults]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub server: ServerConfig,
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    #[serde(default)]
+    pub host: HostConfig,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub event_types: Vec<EventTypeConfig>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    #[serde(default)]
+    pub public_url: Option<String>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    #[serde(default = "default_shutdown_grace")]
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: default_listen(),
+            public_url: None,
+            allowed_origins: Vec::new(),
+            shutdown_grace_seconds: default_shutdown_grace(),
+        }
+    }
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+
+fn default_shutdown_grace() -> u64 {
+    30
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    #[serde(default = "default_database_url")]
+    pub url: String,
+    /// SQLite: `"full"` (fsync every commit, the default) or `"normal"`.
+    #[serde(default = "default_synchronous")]
+    pub synchronous: String,
+    /// SQLite reader connections.
+    #[serde(default = "default_readers")]
+    pub readers: u32,
+    /// How often (seconds) cached busy times are reloaded from the database, to see
+    /// bookings written by other processes.
+    #[serde(default = "default_busy_refresh")]
+    pub busy_refresh_seconds: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: default_database_url(),
+            synchronous: default_synchronous(),
+            readers: default_readers(),
+            busy_refresh_seconds: default_busy_refresh(),
+        }
+    }
+}
+
+fn default_database_url() -> String {
+    "sqlite://openslot.db".into()
+}
+
+fn default_synchronous() -> String {
+    "full".into()
+}
+
+fn default_readers() -> u32 {
+    4
+}
+
+fn default_busy_refresh() -> u64 {
+    5
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostConfig {
+    #[serde(default = "default_host_name")]
+    pub name: String,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            name: default_host_name(),
+        }
+    }
+}
+
+fn default_host_name() -> String {
+    "openslot demo".into()
+}
+
+/// Settings every event type inherits.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_hours")]
+    pub hours: Vec<String>,
+    #[serde(default = "default_weekdays")]
+    pub weekdays: Vec<String>,
+    #[serde(default = "default_lookahead")]
+    pub lookahead_days: u32,
+    #[serde(default = "default_lead")]
+    pub min_lead_minutes: u32,
+    #[serde(default = "default_mode")]
+    pub mode: String,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            timezone: default_timezone(),
+            hours: default_hours(),
+            weekdays: default_weekdays(),
+            lookahead_days: default_lookahead(),
+            min_lead_minutes: default_lead(),
+            mode: default_mode(),
+        }
+    }
+}
+
+fn default_timezone() -> String {
+    "UTC".into()
+}
+
+fn default_hours() -> Vec<String> {
+    vec!["09:00-17:00".into()]
+}
+
+fn default_weekdays() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+fn default_lookahead() -> u32 {
+    21
+}
+
+fn default_lead() -> u32 {
+    120
+}
+
+fn default_mode() -> String {
+    "request".into()
+}
+
+/// One `[[event_types]]` entry; unset keys inherit from `[defaults]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTypeConfig {
+    pub slug: String,
+    pub title: String,
+    pub duration_minutes: u32,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub slot_step_minutes: Option<u32>,
+    #[serde(default)]
+    pub buffer_before_minutes: Option<u32>,
+    #[serde(default)]
+    pub buffer_after_minutes: Option<u32>,
+    #[serde(default)]
+    pub max_per_day: Option<u32>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub hours: Option<Vec<String>>,
+    #[serde(default)]
+    pub weekdays: Option<Vec<String>>,
+    #[serde(default)]
+    pub lookahead_days: Option<u32>,
+    #[serde(default)]
+    pub min_lead_minutes: Option<u32>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub overrides: Vec<OverrideConfig>,
+}
+
+/// Hours for one date that replace the weekly hours (`hours = []` closes the date).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideConfig {
+    pub date: String,
+    pub hours: Vec<String>,
+}
+
+/// A configuration problem, naming where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file (or `<defaults>` / `<environment>`).
+    pub source: String,
+    /// The key, e.g. `event_types[1].hours[0]`; empty for a syntax error.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.source, self.message)
+        } else {
+            write!(f, "{}: `{}`: {}", self.source, self.key, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A loaded configuration and where it came from.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub source: String,
+    /// Directory relative SQLite paths are resolved against (the working directory).
+    pub base_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads `path` (or the built-in defaults when `None`) and applies the environment.
+    pub fn load(path: Option<&Path>) -> Result<Loaded, ConfigError> {
+        let (mut config, source) = match path {
+            Some(path) => {
+                let source = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
+                    source: source.clone(),
+                    key: String::new(),
+                    message: format!("cannot read the file: {err}"),
+                })?;
+                (Self::parse(&text, &source)?, source)
+            }
+            None => (Config::default(), "<defaults>".to_string()),
+        };
+        config.apply_env(std::env::vars())?;
+        Ok(Loaded {
+            config,
+            source,
+            base_dir: None,
+        })
+    }
+
+    /// Parses TOML text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|err: toml::de::Error| ConfigError {
+            source: source.to_string(),
+            key: String::new(),
+            message: err.to_string().trim_end().to_string(),
+        })
+    }
+
+    /// Applies `OPENSLOT_LISTEN`, `OPENSLOT_PUBLIC_URL`, `OPENSLOT_DATABASE_URL` and
+    /// `OPENSLOT_ALLOWED_ORIGINS` (comma-separated).
+    pub fn apply_env(
+        &mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(), ConfigError> {
+        for (name, value) in vars {
+            match name.as_str() {
+                "OPENSLOT_LISTEN" => self.server.listen = value,
+                "OPENSLOT_PUBLIC_URL" => self.server.public_url = Some(value),
+                "OPENSLOT_DATABASE_URL" => self.database.url = value,
+                "OPENSLOT_ALLOWED_ORIGINS" => {
+                    self.server.allowed_origins = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|origin| !origin.is_empty())
+                        .map(String::from)
+                        .collect()
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The address to listen on.
+    pub fn listen_addr(&self, source: &str) -> Result<SocketAddr, ConfigError> {
+        self.server.listen.parse().map_err(|_| ConfigError {
+            source: source.to_string(),
+            key: "server.listen".into(),
+            message: format!(
+                "{:?} is not an address such as \"127.0.0.1:8080\"",
+                self.server.listen
+            ),
+        })
+    }
+
+    /// The URL the service is reached at, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.server.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.server.listen),
+        }
+    }
+}

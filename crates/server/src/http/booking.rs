@@ -1,0 +1,253 @@
+//! `POST /booking`: validate, check the rules, let the store decide the conflict, answer.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+    Json, Router,
+};
+use jiff::Timestamp;
+use openslot_engine::{check_start, Rejection};
+use openslot_store::{
+    ActiveBooking, Booking, BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking,
+    StoreError,
+};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{
+    availability::{day_counts, find_event},
+    body::JsonObject,
+    error::ApiError,
+};
+use crate::{catalog::Mode, state::AppState, validate::Fields};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/booking", post(create_booking))
+}
+
+/// A booking request that passed field validation.
+struct BookingRequest {
+    start: Timestamp,
+    name: String,
+    email: String,
+    timezone: Option<String>,
+    notes: Option<String>,
+}
+
+fn parse_request(object: &serde_json::Map<String, Value>) -> Result<BookingRequest, ApiError> {
+    let mut fields = Fields::new(object);
+    let start = match object.get("start") {
+        Some(Value::String(text)) => match text.trim().parse::<Timestamp>() {
+            Ok(start) => Some(start),
+            Err(_) => {
+                fields.reject(
+                    "start",
+                    "must be an RFC 3339 date-time such as 2026-11-25T09:00:00Z",
+                );
+                None
+            }
+        },
+        None | Some(Value::Null) => {
+            fields.reject("start", "is required");
+            None
+        }
+        Some(_) => {
+            fields.reject("start", "must be a string");
+            None
+        }
+    };
+    let name = fields.required_text("name", 200, false);
+    let email = fields.email("email");
+    let timezone = fields.timezone("timezone");
+    let notes = fields.optional_text("notes", 5000, true);
+    if let Some(Value::String(_)) | None | Some(Value::Null) = object.get("event") {
+    } else {
+        fields.reject("event", "must be a string");
+    }
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
+    }
+    match (start, name, email) {
+        (Some(start), Some(name), Some(email)) => Ok(BookingRequest {
+            start,
+            name,
+            email,
+            timezone,
+            notes,
+        }),
+        _ => Err(ApiError::internal()),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().ok().map(str::trim).unwrap_or("");
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1 to 255 visible ASCII characters",
+        ));
+    }
+    Ok(Some(key.to_string()))
+}
+
+fn fingerprint(event: &str, request: &BookingRequest) -> String {
+    let canonical = json!([
+        event,
+        request.start.as_second(),
+        request.name,
+        request.email.to_lowercase(),
+        request.timezone,
+        request.notes,
+    ]);
+    let digest = Sha256::digest(canonical.to_string().as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn unavailable(rejection: Rejection) -> ApiError {
+    match rejection {
+        Rejection::Busy => StoreError::Overlap.into(),
+        other => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "slot_unavailable",
+            format!("{other}; pick one of the times GET /availability offers"),
+        ),
+    }
+}
+
+/// The JSON shape of a booking in API answers.
+pub fn booking_body(booking: &Booking) -> Value {
+    json!({
+        "id": booking.id,
+        "status": booking.status.as_str(),
+        "event": booking.event_slug,
+        "start": booking.start,
+        "end": booking.end,
+        "name": booking.name,
+        "email": booking.email,
+        "timezone": booking.timezone,
+        "created_at": booking.created_at,
+    })
+}
+
+fn created(booking: &Booking, replayed: bool) -> Response {
+    let mut response = (StatusCode::CREATED, Json(booking_body(booking))).into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+async fn create_booking(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonObject(object): JsonObject,
+) -> Result<Response, ApiError> {
+    let event = match object.get("event") {
+        Some(Value::String(slug)) => find_event(&state, Some(slug.trim()))?,
+        _ => find_event(&state, None)?,
+    };
+    let request = parse_request(&object)?;
+    let key = idempotency_key(&headers)?;
+    let claim = key.map(|key| IdempotencyClaim {
+        fingerprint: fingerprint(&event.slug, &request),
+        key,
+    });
+    if let Some(claim) = &claim {
+        if let Some(original) = state.store.find_idempotent(claim).await? {
+            return Ok(created(&original, true));
+        }
+    }
+
+    let now = state.clock.now();
+    let snapshot = state.busy.snapshot();
+    let counts = day_counts(event, snapshot.starts_of(&event.slug));
+    let slot = check_start(
+        &event.schedule,
+        &event.rules,
+        &snapshot.busy,
+        &counts,
+        request.start,
+        now,
+    )
+    .map_err(unavailable)?;
+    drop(snapshot);
+
+    let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
+    let day_cap = match event.rules.max_per_day {
+        Some(max) => {
+            let zone = event.schedule.timezone();
+            let day = slot.start.to_zoned_datetime(zone.clone());
+            let day_start = day.start_of_day().map_err(|_| ApiError::internal())?;
+            let next_day = day
+                .tomorrow()
+                .and_then(|next| next.start_of_day())
+                .map_err(|_| ApiError::internal())?;
+            Some(DayCap {
+                day_start: day_start.timestamp().as_second(),
+                day_end: next_day.timestamp().as_second(),
+                max,
+            })
+        }
+        None => None,
+    };
+    let new = NewBooking {
+        id: uuid::Uuid::now_v7().to_string(),
+        host_id: state.host_id.to_string(),
+        event_slug: event.slug.clone(),
+        status: match event.mode {
+            Mode::Request => BookingStatus::Requested,
+            Mode::Instant => BookingStatus::Confirmed,
+        },
+        start: slot.start,
+        end: slot.end,
+        blocked_start,
+        blocked_end,
+        name: request.name,
+        email: request.email,
+        timezone: request.timezone,
+        notes: request.notes,
+        answers: json!({}),
+        created_at: now,
+        day_cap,
+    };
+    match state.store.create_booking(new, claim.clone()).await {
+        Ok(CreateOutcome::Created(booking)) => {
+            state.busy.add(&ActiveBooking {
+                id: booking.id.clone(),
+                event_slug: booking.event_slug.clone(),
+                start: booking.start,
+                blocked_start: booking.blocked_start,
+                blocked_end: booking.blocked_end,
+            });
+            tracing::info!(
+                booking_id = %booking.id,
+                event = %booking.event_slug,
+                status = booking.status.as_str(),
+                "booking created"
+            );
+            Ok(created(&booking, false))
+        }
+        Ok(CreateOutcome::Replayed(booking)) => Ok(created(&booking, true)),
+        Err(StoreError::Overlap) => {
+            // Our cached busy time was behind; a concurrent retry of the same key may have won.
+            if let Some(claim) = &claim {
+                if let Some(original) = state.store.find_idempotent(claim).await? {
+                    return Ok(created(&original, true));
+                }
+            }
+            if let Err(err) = state.reload_busy().await {
+                tracing::warn!(error = %err, "busy time reload failed");
+            }
+            Err(StoreError::Overlap.into())
+        }
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,143 @@
+//! The HTTP edge: one module per route area, merged here with the cross-cutting layers
+//! (request ids and logs, CORS, panic guard).
+
+mod availability;
+mod body;
+mod booking;
+mod contact;
+pub mod error;
+mod health;
+
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Instant,
+};
+
+use axum::{
+    extract::{MatchedPath, Request},
+    http::{header, HeaderName, HeaderValue, Method, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    Router,
+};
+use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer};
+
+use self::error::ApiError;
+use crate::state::AppState;
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let cors = cors_layer(&state.config.server.allowed_origins);
+    Router::new()
+        .merge(availability::router())
+        .merge(booking::router())
+        .merge(contact::router())
+        .merge(health::router())
+        .route_layer(middleware::from_fn(tag_route))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(cors)
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal().into_response()
+        }))
+        .layer(middleware::from_fn(request_log))
+}
+
+/// CORS for configured origins only; with none configured no CORS header is ever sent,
+/// so browsers keep the API same-origin.
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(allowed)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "there is nothing at this path")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not accept that method",
+    )
+}
+
+/// Carries the matched route template out to the request log.
+async fn tag_route(request: Request, next: Next) -> Response {
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(request).await;
+    if let Some(matched) = matched {
+        response.extensions_mut().insert(matched);
+    }
+    response
+}
+
+static REQUEST_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn request_id(request: &Request) -> String {
+    let given = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| {
+            !value.is_empty()
+                && value.len() <= 64
+                && value
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b"-_.:".contains(&byte))
+        });
+    match given {
+        Some(value) => value.to_string(),
+        None => {
+            let boot = *BOOT_ID;
+            let count = REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed);
+            format!("{boot:08x}-{count:x}")
+        }
+    }
+}
+
+static BOOT_ID: std::sync::LazyLock<u32> =
+    std::sync::LazyLock::new(|| uuid::Uuid::new_v4().as_u128() as u32);
+
+/// One structured log line per request: id, method, route (never the raw path or query,
+/// which may carry personal data), status and latency.
+async fn request_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = request_id(&request);
+    let method = request.method().clone();
+    let mut response = next.run(request).await;
+    let route = response
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_string());
+    let route = route.unwrap_or_else(|| {
+        if response.status() == StatusCode::NOT_FOUND {
+            "unmatched".to_string()
+        } else {
+            "-".to_string()
+        }
+    });
+    let status = response.status().as_u16();
+    let latency_us = started.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::error!(request_id = %id, %method, %route, status, latency_us, "request");
+    } else {
+        tracing::info!(request_id = %id, %method, %route, status, latency_us, "request");
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}

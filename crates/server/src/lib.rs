@@ -1,0 +1,12 @@
+//! The `openslot` service: configuration, the HTTP API and start-up wiring. The engine
+//! computes, the store persists; this crate only connects them to the outside.
+
+pub mod busy_cache;
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod logging;
+pub mod serve;
+pub mod state;
+pub mod validate;

@@ -1,0 +1,99 @@
+//! The `openslot` command: `serve`, `check-config`, `migrate`.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use openslot::{config::Config, logging, serve};
+
+#[derive(Parser)]
+#[command(name = "openslot", version, about = "Self-hosted meeting scheduler")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (built-in defaults when no config file is given).
+    Serve {
+        #[arg(long, short, env = "OPENSLOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Validate a config file and print what was understood.
+    CheckConfig { file: PathBuf },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[arg(long, short, env = "OPENSLOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::CheckConfig { file } => check_config(file),
+        Command::Serve { config } => with_runtime(|| async move {
+            let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
+            serve::run(loaded.config, &loaded.source)
+                .await
+                .map_err(|err| err.to_string())
+        }),
+        Command::Migrate { config } => with_runtime(|| async move {
+            let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
+            serve::validate(&loaded.config, &loaded.source).map_err(|err| err.to_string())?;
+            let store = serve::open_store(&loaded.config)
+                .await
+                .map_err(|err| err.to_string())?;
+            let applied = store.migrate().await.map_err(|err| err.to_string())?;
+            tracing::info!(applied, "migrations up to date");
+            Ok(())
+        }),
+    }
+}
+
+fn with_runtime<F, Fut>(body: F) -> ExitCode
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let guard = logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("openslot: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(body());
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    drop(guard);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("openslot: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_config(file: PathBuf) -> ExitCode {
+    let loaded = match Config::load(Some(&file)) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("openslot: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let catalog = match serve::validate(&loaded.config, &loaded.source) {
+        Ok(catalog) => catalog,
+        Err(err) => {
+            eprintln!("openslot: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", openslot::catalog::describe(&loaded.config, &catalog));
+    ExitCode::SUCCESS
+}

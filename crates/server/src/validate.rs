@@ -1,0 +1,154 @@
+//! Field validation for public input: each check returns the human message for the field.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// Field name to message, in a stable order.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Reads fields out of a JSON object, collecting every problem before answering.
+pub struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    pub errors: FieldErrors,
+}
+
+fn has_control(text: &str, allow_newlines: bool) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(object: &'a Map<String, Value>) -> Self {
+        Fields {
+            object,
+            errors: FieldErrors::new(),
+        }
+    }
+
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
+    }
+
+    /// An optional string; `null` and blank count as absent.
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        max_chars: usize,
+        multiline: bool,
+    ) -> Option<String> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => {
+                let text = text.trim();
+                if text.is_empty() {
+                    None
+                } else if text.chars().count() > max_chars {
+                    self.fail(field, format!("must be at most {max_chars} characters"));
+                    None
+                } else if has_control(text, multiline) {
+                    self.fail(field, "must not contain control characters");
+                    None
+                } else {
+                    Some(text.to_string())
+                }
+            }
+            Some(_) => {
+                self.fail(field, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// A required string of 1 to `max_chars` characters after trimming.
+    pub fn required_text(
+        &mut self,
+        field: &str,
+        max_chars: usize,
+        multiline: bool,
+    ) -> Option<String> {
+        let present =
+            matches!(self.object.get(field), Some(Value::String(text)) if !text.trim().is_empty());
+        let value = self.optional_text(field, max_chars, multiline);
+        if !present && !self.errors.contains_key(field) {
+            self.fail(field, "is required");
+        }
+        value
+    }
+
+    /// A required email address.
+    pub fn email(&mut self, field: &str) -> Option<String> {
+        let value = self.required_text(field, 254, false)?;
+        if is_email(&value) {
+            Some(value)
+        } else {
+            self.fail(field, "must be an email address such as name@example.com");
+            None
+        }
+    }
+
+    /// An optional IANA time zone name.
+    pub fn timezone(&mut self, field: &str) -> Option<String> {
+        let value = self.optional_text(field, 64, false)?;
+        if jiff::tz::TimeZone::get(&value).is_ok() {
+            Some(value)
+        } else {
+            self.fail(field, "must be an IANA time zone such as Europe/London");
+            None
+        }
+    }
+
+    /// Records a problem found by the caller.
+    pub fn reject(&mut self, field: &str, message: impl Into<String>) {
+        self.fail(field, message);
+    }
+}
+
+/// A deliberately plain address check: one `@`, a non-empty local part without spaces, and
+/// a domain of dot-separated labels with a dot in it.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.rsplit_once('@') else {
+        return false;
+    };
+    if local.is_empty() || local.len() > 64 || domain.len() > 253 || !domain.contains('.') {
+        return false;
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    let local_ok = local
+        .chars()
+        .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let domain_ok = domain.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    });
+    local_ok && domain_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for good in [
+            "a@b.co",
+            "first.last+tag@sub.example.com",
+            "ülrich@exämple.de",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a@b..co", "a b@c.co", "a@b.co ", ".a@b.co",
+            "a@-b.co", "a@b.co\n", "a@@b.co",
+        ] {
+            assert!(!is_email(bad), "{bad:?}");
+        }
+    }
+}

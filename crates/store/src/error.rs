@@ -1,0 +1,38 @@
+//! The store's error type.
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another active booking of the host overlaps the requested time.
+    #[error("another active booking overlaps that time")]
+    Overlap,
+    /// The event type already has its maximum number of bookings on that day.
+    #[error("the day's booking limit is reached")]
+    DayFull,
+    /// The idempotency key was used before with a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyMismatch,
+    /// A stored row could not be read back (corrupt or unexpected data).
+    #[error("unreadable row: {0}")]
+    Corrupt(String),
+    /// The URL or options do not describe a usable database.
+    #[error("invalid database configuration: {0}")]
+    Config(String),
+    /// A migration failed.
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether the database was too busy to answer in time (worth retrying later).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
+    }
+}

@@ -1,0 +1,57 @@
+//! Persistence for openslot behind one [`Store`] trait. SQLite is the embedded default;
+//! PostgreSQL implements the same trait for several instances. The store decides only
+//! "is this interval free" (atomically, inside the database); every other rule lives in
+//! the engine.
+
+mod error;
+mod migrate;
+mod model;
+mod sqlite;
+
+use async_trait::async_trait;
+
+pub use error::StoreError;
+pub use model::{
+    ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome, DayCap, IdempotencyClaim,
+    NewBooking, NewContact,
+};
+pub use sqlite::{SqliteOptions, SqliteStore};
+
+/// Everything the service persists. Implementations must make [`Store::create_booking`]
+/// atomic: of several overlapping active bookings of one host, at most one is stored.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies pending migrations; returns how many were applied.
+    async fn migrate(&self) -> Result<usize, StoreError>;
+
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Stores a booking if no active booking of its host overlaps its blocked range and its
+    /// day cap allows it. With an idempotency claim, a key seen before returns the original
+    /// booking (or [`StoreError::IdempotencyMismatch`] if the request differed).
+    async fn create_booking(
+        &self,
+        booking: NewBooking,
+        idempotency: Option<IdempotencyClaim>,
+    ) -> Result<CreateOutcome, StoreError>;
+
+    /// The booking stored under an idempotency key, if the key is known.
+    async fn find_idempotent(
+        &self,
+        claim: &IdempotencyClaim,
+    ) -> Result<Option<Booking>, StoreError>;
+
+    /// One booking by id.
+    async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError>;
+
+    /// Active bookings of a host whose blocked range ends after `after_second`.
+    async fn active_bookings(
+        &self,
+        host_id: &str,
+        after_second: i64,
+    ) -> Result<Vec<ActiveBooking>, StoreError>;
+
+    /// Stores a message from the contact form.
+    async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError>;
+}

@@ -1,0 +1,16 @@
+//! A small migration runner: numbered SQL files per backend, embedded in the binary, each
+//! applied once in its own transaction and recorded in `schema_migrations`.
+
+/// One migration script.
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// SQLite migrations, in order. Only ever append: running instances may be older.
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "bookings",
+    sql: include_str!("../migrations/sqlite/0001_bookings.sql"),
+}];

@@ -1,0 +1,162 @@
+//! Plain data the store reads and writes.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// Where a booking stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    /// Awaiting the host's confirmation; holds the slot.
+    Requested,
+    /// Confirmed; holds the slot.
+    Confirmed,
+    Cancelled,
+    Declined,
+    Expired,
+}
+
+impl BookingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingStatus::Requested => "requested",
+            BookingStatus::Confirmed => "confirmed",
+            BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Declined => "declined",
+            BookingStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "requested" => BookingStatus::Requested,
+            "confirmed" => BookingStatus::Confirmed,
+            "cancelled" => BookingStatus::Cancelled,
+            "declined" => BookingStatus::Declined,
+            "expired" => BookingStatus::Expired,
+            _ => return None,
+        })
+    }
+
+    /// Whether a booking in this status holds its time.
+    pub fn is_active(self) -> bool {
+        matches!(self, BookingStatus::Requested | BookingStatus::Confirmed)
+    }
+}
+
+/// A cap on bookings of one event type within one day of the host's zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DayCap {
+    /// First instant of the day (Unix seconds).
+    pub day_start: i64,
+    /// First instant of the next day (Unix seconds).
+    pub day_end: i64,
+    /// Most active bookings of the event type allowed to start in the day.
+    pub max: u32,
+}
+
+/// A booking to be stored.
+#[derive(Clone, Debug)]
+pub struct NewBooking {
+    pub id: String,
+    pub host_id: String,
+    pub event_slug: String,
+    pub status: BookingStatus,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Start of the time held, buffer before included (Unix seconds).
+    pub blocked_start: i64,
+    /// End of the time held, buffer after included (Unix seconds).
+    pub blocked_end: i64,
+    pub name: String,
+    pub email: String,
+    pub timezone: Option<String>,
+    pub notes: Option<String>,
+    pub answers: serde_json::Value,
+    pub created_at: Timestamp,
+    pub day_cap: Option<DayCap>,
+}
+
+/// A stored booking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Booking {
+    pub id: String,
+    pub host_id: String,
+    pub event_slug: String,
+    pub status: BookingStatus,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub blocked_start: i64,
+    pub blocked_end: i64,
+    pub name: String,
+    pub email: String,
+    pub timezone: Option<String>,
+    pub notes: Option<String>,
+    pub answers: serde_json::Value,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// The part of an active booking availability needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveBooking {
+    pub id: String,
+    pub event_slug: String,
+    pub start: Timestamp,
+    pub blocked_start: i64,
+    pub blocked_end: i64,
+}
+
+/// An idempotency key and a fingerprint of the request it came with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotencyClaim {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// What `create_booking` did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateOutcome {
+    /// A new booking was stored.
+    Created(Booking),
+    /// The idempotency key was seen before; this is the booking it created.
+    Replayed(Booking),
+}
+
+/// A contact-form message to be stored.
+#[derive(Clone, Debug)]
+pub struct NewContact {
+    pub id: String,
+    pub host_id: String,
+    pub name: String,
+    pub email: String,
+    pub message: String,
+    pub preferred_times: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A stored contact-form message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactMessage {
+    pub id: String,
+    pub host_id: String,
+    pub name: String,
+    pub email: String,
+    pub message: String,
+    pub preferred_times: Option<String>,
+    pub created_at: Timestamp,
+}
+
+impl From<NewContact> for ContactMessage {
+    fn from(new: NewContact) -> Self {
+        ContactMessage {
+            id: new.id,
+            host_id: new.host_id,
+            name: new.name,
+            email: new.email,
+            message: new.message,
+            preferred_times: new.preferred_times,
+            created_at: new.created_at,
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! The embedded SQLite store: one writer connection (SQLite has one writer at a time, so
+//! queueing in the pool beats retrying on SQLITE_BUSY) and a pool of readers, in WAL mode.
+
+use std::{str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::{
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+        SqliteSynchronous,
+    },
+    Row,
+};
+
+use crate::{
+    migrate, ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome,
+    IdempotencyClaim, NewBooking, NewContact, Store, StoreError,
+};
+
+/// How to open the SQLite database.
+#[derive(Clone, Debug)]
+pub struct SqliteOptions {
+    /// `sqlite://relative/path.db`, `sqlite:///absolute/path.db` or `sqlite::memory:`.
+    pub url: String,
+    /// Reader connections.
+    pub readers: u32,
+    /// `true`: fsync on every commit (survives power loss); `false`: WAL `NORMAL`
+    /// (survives a crash of the process, may lose the last commits on power loss).
+    pub sync_full: bool,
+    /// How long a statement waits for a lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl SqliteOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        SqliteOptions {
+            url: url.into(),
+            readers: 4,
+            sync_full: true,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The SQLite implementation of [`Store`].
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
+     blocked_end, name, email, timezone, notes, answers, created_at, updated_at";
+
+fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_second(second).map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
+    let status: String = row.try_get("status")?;
+    let answers: String = row.try_get("answers")?;
+    Ok(Booking {
+        id: row.try_get("id")?,
+        host_id: row.try_get("host_id")?,
+        event_slug: row.try_get("event_slug")?,
+        status: BookingStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("booking status {status:?}")))?,
+        start: timestamp(row.try_get("start_at")?)?,
+        end: timestamp(row.try_get("end_at")?)?,
+        blocked_start: row.try_get("blocked_start")?,
+        blocked_end: row.try_get("blocked_end")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        timezone: row.try_get("timezone")?,
+        notes: row.try_get("notes")?,
+        answers: serde_json::from_str(&answers)
+            .map_err(|err| StoreError::Corrupt(format!("booking answers: {err}")))?,
+        created_at: timestamp(row.try_get("created_at")?)?,
+        updated_at: timestamp(row.try_get("updated_at")?)?,
+    })
+}
+
+fn is_overlap(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|db| db.message().contains("booking_overlap"))
+}
+
+async fn apply_migration(
+    pool: &SqlitePool,
+    migration: &'static migrate::Migration,
+) -> Result<bool, StoreError> {
+    let mut tx = pool.begin().await?;
+    let done: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
+            .bind(migration.version)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if done.is_some() {
+        return Ok(false);
+    }
+    let result = async {
+        sqlx::Executor::execute(&mut *tx, migration.sql).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(Timestamp::now().as_second())
+            .execute(&mut *tx)
+            .await?;
+        Ok::<(), sqlx::Error>(())
+    }
+    .await;
+    if let Err(source) = result {
+        return Err(StoreError::Migration {
+            version: migration.version,
+            name: migration.name,
+            source,
+        });
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database and its pools. Does not migrate.
+    pub async fn open(options: &SqliteOptions) -> Result<Self, StoreError> {
+        let connect = SqliteConnectOptions::from_str(&options.url)
+            .map_err(|err| StoreError::Config(format!("{}: {err}", options.url)))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(if options.sync_full {
+                SqliteSynchronous::Full
+            } else {
+                SqliteSynchronous::Normal
+            })
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true)
+            .pragma("temp_store", "memory");
+        let in_memory = options.url.contains(":memory:") || options.url.contains("mode=memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(connect.clone())
+            .await?;
+        // An in-memory database exists per connection, so it cannot have separate readers.
+        let readers = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(options.readers.max(1))
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(connect.read_only(true))
+                .await?
+        };
+        Ok(SqliteStore { writer, readers })
+    }
+
+    async fn booking_in(
+        connection: &mut sqlx::SqliteConnection,
+        id: &str,
+    ) -> Result<Option<Booking>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?;
+        row.as_ref().map(booking_from_row).transpose()
+    }
+
+    async fn replay_in(
+        connection: &mut sqlx::SqliteConnection,
+        claim: &IdempotencyClaim,
+    ) -> Result<Option<Booking>, StoreError> {
+        let row = sqlx::query("SELECT fingerprint, booking_id FROM idempotency_keys WHERE key = ?")
+            .bind(&claim.key)
+            .fetch_optional(&mut *connection)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let fingerprint: String = row.try_get("fingerprint")?;
+        if fingerprint != claim.fingerprint {
+            return Err(StoreError::IdempotencyMismatch);
+        }
+        let booking_id: String = row.try_get("booking_id")?;
+        Self::booking_in(connection, &booking_id).await
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        sqlx::Executor::execute(
+            &self.writer,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        )
+        .await?;
+        let mut applied = 0;
+        for migration in migrate::SQLITE {
+            if apply_migration(&self.writer, migration).await? {
+                applied += 1;
+            }
+        }
+        Ok(applied)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        Ok(())
+    }
+
+    async fn create_booking(
+        &self,
+        booking: NewBooking,
+        idempotency: Option<IdempotencyClaim>,
+    ) -> Result<CreateOutcome, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        if let Some(claim) = &idempotency {
+            if let Some(original) = Self::replay_in(&mut tx, claim).await? {
+                return Ok(CreateOutcome::Replayed(original));
+            }
+        }
+        // The cap check and the insert are one statement; the overlap check is the
+        // trigger. Both run under SQLite's write lock, so no interleaving can pass them twice.
+        let (cap_start, cap_end, cap_max) = match booking.day_cap {
+            Some(cap) => (cap.day_start, cap.day_end, i64::from(cap.max)),
+            None => (0, 0, i64::MAX),
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
+                blocked_start, blocked_end, name, email, timezone, notes, answers,
+                created_at, updated_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+             WHERE (SELECT count(*) FROM bookings
+                    WHERE host_id = ? AND event_slug = ?
+                      AND status IN ('requested', 'confirmed')
+                      AND start_at >= ? AND start_at < ?) < ?",
+        )
+        .bind(&booking.id)
+        .bind(&booking.host_id)
+        .bind(&booking.event_slug)
+        .bind(booking.status.as_str())
+        .bind(booking.start.as_second())
+        .bind(booking.end.as_second())
+        .bind(booking.blocked_start)
+        .bind(booking.blocked_end)
+        .bind(&booking.name)
+        .bind(&booking.email)
+        .bind(&booking.timezone)
+        .bind(&booking.notes)
+        .bind(booking.answers.to_string())
+        .bind(booking.created_at.as_second())
+        .bind(booking.created_at.as_second())
+        .bind(&booking.host_id)
+        .bind(&booking.event_slug)
+        .bind(cap_start)
+        .bind(cap_end)
+        .bind(cap_max)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(result) if result.rows_affected() == 0 => return Err(StoreError::DayFull),
+            Ok(_) => {}
+            Err(err) if is_overlap(&err) => return Err(StoreError::Overlap),
+            Err(err) => return Err(err.into()),
+        }
+        if let Some(claim) = &idempotency {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, fingerprint, booking_id, created_at)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&claim.key)
+            .bind(&claim.fingerprint)
+            .bind(&booking.id)
+            .bind(booking.created_at.as_second())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let stored = Self::booking_in(&mut tx, &booking.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("inserted booking not found".into()))?;
+        tx.commit().await?;
+        Ok(CreateOutcome::Created(stored))
+    }
+
+    async fn find_idempotent(
+        &self,
+        claim: &IdempotencyClaim,
+    ) -> Result<Option<Booking>, StoreError> {
+        let mut connection = self.readers.acquire().await?;
+        Self::replay_in(&mut connection, claim).await
+    }
+
+    async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError> {
+        let mut connection = self.readers.acquire().await?;
+        Self::booking_in(&mut connection, id).await
+    }
+
+    async fn active_bookings(
+        &self,
+        host_id: &str,
+        after_second: i64,
+    ) -> Result<Vec<ActiveBooking>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, event_slug, start_at, blocked_start, blocked_end FROM bookings
+             WHERE host_id = ? AND status IN ('requested', 'confirmed') AND blocked_end > ?
+             ORDER BY blocked_start",
+        )
+        .bind(host_id)
+        .bind(after_second)
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ActiveBooking {
+                    id: row.try_get("id")?,
+                    event_slug: row.try_get("event_slug")?,
+                    start: timestamp(row.try_get("start_at")?)?,
+                    blocked_start: row.try_get("blocked_start")?,
+                    blocked_end: row.try_get("blocked_end")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
+        sqlx::query(
+            "INSERT INTO contact_messages (id, host_id, name, email, message, preferred_times,
+                created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&message.id)
+        .bind(&message.host_id)
+        .bind(&message.name)
+        .bind(&message.email)
+        .bind(&message.message)
+        .bind(&message.preferred_times)
+        .bind(message.created_at.as_second())
+        .execute(&self.writer)
+        .await?;
+        Ok(message.into())
+    }
+}

@@ -1,0 +1,202 @@
+//! The SQLite store against a real database file.
+
+use jiff::Timestamp;
+use openslot_store::{
+    BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking, NewContact, SqliteOptions,
+    SqliteStore, Store, StoreError,
+};
+
+async fn open(dir: &tempfile::TempDir) -> SqliteStore {
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open(&SqliteOptions::new(url)).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+fn booking(id: &str, event: &str, start: i64, minutes: i64, buffer: i64) -> NewBooking {
+    NewBooking {
+        id: id.into(),
+        host_id: "default".into(),
+        event_slug: event.into(),
+        status: BookingStatus::Requested,
+        start: Timestamp::from_second(start).unwrap(),
+        end: Timestamp::from_second(start + minutes * 60).unwrap(),
+        blocked_start: start - buffer * 60,
+        blocked_end: start + (minutes + buffer) * 60,
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+        timezone: Some("Europe/London".into()),
+        notes: None,
+        answers: serde_json::json!({"company": "Analytical"}),
+        created_at: Timestamp::from_second(1_000).unwrap(),
+        day_cap: None,
+    }
+}
+
+const T: i64 = 1_800_000_000;
+
+#[tokio::test]
+async fn overlapping_active_bookings_are_refused_by_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let first = store
+        .create_booking(booking("a", "30min", T, 30, 0), None)
+        .await
+        .unwrap();
+    assert!(matches!(first, CreateOutcome::Created(ref b) if b.id == "a"));
+    // a longer event of another type overlapping the end
+    let err = store
+        .create_booking(booking("b", "60min", T - 1800, 60, 1), None)
+        .await;
+    assert!(matches!(err, Err(StoreError::Overlap)), "{err:?}");
+    // touching is fine
+    store
+        .create_booking(booking("c", "60min", T + 1800, 60, 0), None)
+        .await
+        .unwrap();
+    // buffers are part of the held time
+    let err = store
+        .create_booking(booking("d", "15min", T + 5400, 15, 1), None)
+        .await;
+    assert!(matches!(err, Err(StoreError::Overlap)), "{err:?}");
+    // another host is independent
+    let mut other = booking("e", "30min", T, 30, 0);
+    other.host_id = "other".into();
+    store.create_booking(other, None).await.unwrap();
+    // inactive bookings hold nothing
+    let mut cancelled = booking("f", "30min", T, 30, 0);
+    cancelled.status = BookingStatus::Cancelled;
+    store.create_booking(cancelled, None).await.unwrap();
+
+    let active = store.active_bookings("default", 0).await.unwrap();
+    let ids: Vec<_> = active.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["a", "c"]);
+    let stored = store.booking("a").await.unwrap().unwrap();
+    assert_eq!(stored.answers["company"], "Analytical");
+    assert_eq!(stored.status, BookingStatus::Requested);
+}
+
+#[tokio::test]
+async fn concurrent_inserts_for_one_slot_store_exactly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mut tasks = Vec::new();
+    for index in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .create_booking(
+                    booking(&format!("r{index}"), "30min", T + (index % 3) * 600, 30, 0),
+                    None,
+                )
+                .await
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(StoreError::Overlap) => {}
+            Err(err) => panic!("unexpected {err}"),
+        }
+    }
+    assert_eq!(created, 1);
+}
+
+#[tokio::test]
+async fn day_cap_is_checked_with_the_insert() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let cap = DayCap {
+        day_start: T - 3600,
+        day_end: T + 20 * 3600,
+        max: 2,
+    };
+    for (index, offset) in [0, 3600].into_iter().enumerate() {
+        let mut new = booking(&format!("c{index}"), "30min", T + offset, 30, 0);
+        new.day_cap = Some(cap);
+        store.create_booking(new, None).await.unwrap();
+    }
+    let mut third = booking("c2", "30min", T + 7200, 30, 0);
+    third.day_cap = Some(cap);
+    assert!(matches!(
+        store.create_booking(third, None).await,
+        Err(StoreError::DayFull)
+    ));
+    // another event type is not counted against this one
+    let mut other = booking("c3", "60min", T + 7200, 60, 0);
+    other.day_cap = Some(cap);
+    store.create_booking(other, None).await.unwrap();
+}
+
+#[tokio::test]
+async fn idempotency_key_replays_and_detects_changed_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let claim = IdempotencyClaim {
+        key: "k1".into(),
+        fingerprint: "f1".into(),
+    };
+    let first = store
+        .create_booking(booking("i1", "30min", T, 30, 0), Some(claim.clone()))
+        .await
+        .unwrap();
+    let CreateOutcome::Created(first) = first else {
+        panic!("expected created")
+    };
+    let again = store
+        .create_booking(booking("i2", "30min", T, 30, 0), Some(claim.clone()))
+        .await
+        .unwrap();
+    assert_eq!(again, CreateOutcome::Replayed(first.clone()));
+    assert_eq!(store.find_idempotent(&claim).await.unwrap(), Some(first));
+    let changed = IdempotencyClaim {
+        key: "k1".into(),
+        fingerprint: "other".into(),
+    };
+    assert!(matches!(
+        store
+            .create_booking(booking("i3", "30min", T + 3600, 30, 0), Some(changed))
+            .await,
+        Err(StoreError::IdempotencyMismatch)
+    ));
+    // a refused booking does not burn its key
+    let claim2 = IdempotencyClaim {
+        key: "k2".into(),
+        fingerprint: "f2".into(),
+    };
+    assert!(store
+        .create_booking(booking("i4", "30min", T, 30, 0), Some(claim2.clone()))
+        .await
+        .is_err());
+    assert_eq!(store.find_idempotent(&claim2).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn data_survives_reopening_and_migrations_are_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(&dir).await;
+        store
+            .create_booking(booking("p1", "30min", T, 30, 0), None)
+            .await
+            .unwrap();
+        store
+            .create_contact(NewContact {
+                id: "m1".into(),
+                host_id: "default".into(),
+                name: "Bo".into(),
+                email: "bo@example.com".into(),
+                message: "Any time next week?".into(),
+                preferred_times: None,
+                created_at: Timestamp::from_second(5).unwrap(),
+            })
+            .await
+            .unwrap();
+    }
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = SqliteStore::open(&SqliteOptions::new(url)).await.unwrap();
+    assert_eq!(store.migrate().await.unwrap(), 0);
+    assert!(store.booking("p1").await.unwrap().is_some());
+    store.ping().await.unwrap();
+}
