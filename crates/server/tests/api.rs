@@ -68,17 +68,32 @@ async fn availability_lists_slots_inside_the_rules() {
     assert_eq!(body["timezone"], "UTC");
     let now = Timestamp::now();
     let slots = body["slots"].as_array().unwrap();
-    assert!(slots.len() > 100, "a 21-day window of 8-hour days: {}", slots.len());
+    assert!(
+        slots.len() > 100,
+        "a 21-day window of 8-hour days: {}",
+        slots.len()
+    );
     let mut previous: Option<Timestamp> = None;
     for slot in slots {
         let start: Timestamp = slot["start"].as_str().unwrap().parse().unwrap();
         let end: Timestamp = slot["end"].as_str().unwrap().parse().unwrap();
         assert!(slot["start"].as_str().unwrap().ends_with('Z'));
         assert_eq!(end.duration_since(start).as_secs(), 1800);
-        assert!(start >= now.checked_add(119.minutes()).unwrap(), "notice: {start}");
-        assert!(start <= now.checked_add(jiff::SignedDuration::from_hours(21 * 24)).unwrap());
+        assert!(
+            start >= now.checked_add(119.minutes()).unwrap(),
+            "notice: {start}"
+        );
+        assert!(
+            start
+                <= now
+                    .checked_add(jiff::SignedDuration::from_hours(21 * 24))
+                    .unwrap()
+        );
         let civil = start.to_zoned_datetime(jiff::tz::TimeZone::UTC);
-        assert!((9..=16).contains(&civil.hour()), "inside 09:00-17:00: {start}");
+        assert!(
+            (9..=16).contains(&civil.hour()),
+            "inside 09:00-17:00: {start}"
+        );
         assert!(previous.is_none_or(|p| p < start), "sorted and unique");
         previous = Some(start);
     }
@@ -107,7 +122,11 @@ async fn availability_rejects_bad_parameters() {
     for (path, status, code) in [
         ("/availability?from=2026-13-01", 400, "invalid_date"),
         ("/availability?to=tomorrow", 400, "invalid_date"),
-        ("/availability?from=2026-12-10&to=2026-12-01", 400, "invalid_date"),
+        (
+            "/availability?from=2026-12-10&to=2026-12-01",
+            400,
+            "invalid_date",
+        ),
         ("/availability?tz=Mars/Olympus", 400, "invalid_timezone"),
         ("/availability?event=nope", 404, "event_not_found"),
         ("/nowhere", 404, "not_found"),
@@ -116,7 +135,11 @@ async fn availability_rejects_bad_parameters() {
         assert_eq!(got, status, "{path}: {body}");
         assert_eq!(error_code(&body), code, "{path}");
     }
-    let response = client().delete(server.url("/availability")).send().await.unwrap();
+    let response = client()
+        .delete(server.url("/availability"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 405);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body), "method_not_allowed");
@@ -126,7 +149,12 @@ async fn availability_rejects_bad_parameters() {
 async fn booking_is_created_and_blocks_every_event_type() {
     let server = TestServer::start(CONFIG);
     let day = days_ahead(4);
-    let (status, body) = post_json(&server, "/booking", &booking("discovery-call", &at(day, 10, 0))).await;
+    let (status, body) = post_json(
+        &server,
+        "/booking",
+        &booking("discovery-call", &at(day, 10, 0)),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "requested");
     assert_eq!(body["event"], "discovery-call");
@@ -147,7 +175,11 @@ async fn booking_is_created_and_blocks_every_event_type() {
     // The slot is gone from every event type that overlaps it.
     let (_, body) = get_json(&server, &format!("/availability?from={day}&to={day}")).await;
     assert!(!starts(&body).contains(&at(day, 10, 0)));
-    let (_, body) = get_json(&server, &format!("/availability?event=consult&from={day}&to={day}")).await;
+    let (_, body) = get_json(
+        &server,
+        &format!("/availability?event=consult&from={day}&to={day}"),
+    )
+    .await;
     let consult = starts(&body);
     assert!(!consult.contains(&at(day, 9, 30)) && !consult.contains(&at(day, 10, 0)));
     assert!(consult.contains(&at(day, 9, 0)) && consult.contains(&at(day, 10, 30)));
@@ -157,7 +189,8 @@ async fn booking_is_created_and_blocks_every_event_type() {
     assert_eq!(status, 409, "{body}");
     assert_eq!(error_code(&body), "slot_taken");
     // Adjacent is fine, and instant mode confirms at once.
-    let (status, body) = post_json(&server, "/booking", &booking("consult", &at(day, 10, 30))).await;
+    let (status, body) =
+        post_json(&server, "/booking", &booking("consult", &at(day, 10, 30))).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "confirmed");
 }
@@ -169,19 +202,36 @@ async fn buffers_and_daily_caps_are_enforced() {
     let (status, _) = post_json(&server, "/booking", &booking("buffered", &at(day, 9, 0))).await;
     assert_eq!(status, 201);
     // 09:30 would start inside the 30-minute buffer after 09:00-09:30.
-    let (_, body) = get_json(&server, &format!("/availability?event=buffered&from={day}&to={day}")).await;
+    let (_, body) = get_json(
+        &server,
+        &format!("/availability?event=buffered&from={day}&to={day}"),
+    )
+    .await;
     let list = starts(&body);
-    assert!(!list.contains(&at(day, 9, 30)) && list.contains(&at(day, 10, 0)), "{list:?}");
+    assert!(
+        !list.contains(&at(day, 9, 30)) && list.contains(&at(day, 10, 0)),
+        "{list:?}"
+    );
     // And another type may not book into the buffer either.
-    let (status, _) = post_json(&server, "/booking", &booking("discovery-call", &at(day, 9, 30))).await;
+    let (status, _) = post_json(
+        &server,
+        "/booking",
+        &booking("discovery-call", &at(day, 9, 30)),
+    )
+    .await;
     assert_eq!(status, 409);
     let (status, _) = post_json(&server, "/booking", &booking("buffered", &at(day, 11, 0))).await;
     assert_eq!(status, 201);
     // max_per_day = 2: the day is full for this type.
-    let (status, body) = post_json(&server, "/booking", &booking("buffered", &at(day, 14, 0))).await;
+    let (status, body) =
+        post_json(&server, "/booking", &booking("buffered", &at(day, 14, 0))).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(error_code(&body), "slot_unavailable");
-    let (_, body) = get_json(&server, &format!("/availability?event=buffered&from={day}&to={day}")).await;
+    let (_, body) = get_json(
+        &server,
+        &format!("/availability?event=buffered&from={day}&to={day}"),
+    )
+    .await;
     assert!(starts(&body).is_empty());
 }
 
@@ -192,13 +242,13 @@ async fn starts_the_rules_never_offer_are_unavailable() {
     let now = Timestamp::now();
     let next_half_hour = Timestamp::from_second((now.as_second() / 1800 + 1) * 1800).unwrap();
     let cases = [
-        ("discovery-call", at(day, 10, 15)),                   // off the grid
-        ("discovery-call", at(day, 8, 0)),                     // before hours
-        ("discovery-call", at(day, 16, 45)),                   // would end after 17:00
-        ("discovery-call", format!("{day}T10:00:30Z")),        // seconds off the grid
-        ("anytime", at(days_ahead(-1), 10, 0)),                // in the past
-        ("anytime", next_half_hour.to_string()),               // inside the notice
-        ("anytime", at(days_ahead(30), 10, 0)),                // beyond the window
+        ("discovery-call", at(day, 10, 15)),            // off the grid
+        ("discovery-call", at(day, 8, 0)),              // before hours
+        ("discovery-call", at(day, 16, 45)),            // would end after 17:00
+        ("discovery-call", format!("{day}T10:00:30Z")), // seconds off the grid
+        ("anytime", at(days_ahead(-1), 10, 0)),         // in the past
+        ("anytime", next_half_hour.to_string()),        // inside the notice
+        ("anytime", at(days_ahead(30), 10, 0)),         // beyond the window
     ];
     for (event, start) in cases {
         let (status, body) = post_json(&server, "/booking", &booking(event, &start)).await;
@@ -212,19 +262,40 @@ async fn invalid_bookings_get_clear_errors() {
     let server = TestServer::start(CONFIG);
     let start = at(days_ahead(7), 10, 0);
     let cases = [
-        (json!({"event": "discovery-call", "start": start, "name": "", "email": "ada@example.com"}), vec!["name"]),
-        (json!({"event": "discovery-call", "start": start, "name": "Ada", "email": "not-an-email"}), vec!["email"]),
-        (json!({"event": "discovery-call", "start": start, "name": "Ada", "email": "a@b.co", "timezone": "Nowhere/Land"}), vec!["timezone"]),
-        (json!({"event": "discovery-call", "start": start, "name": "Ada", "email": "a@b.co", "notes": "x".repeat(5001)}), vec!["notes"]),
-        (json!({"event": "discovery-call", "start": "tomorrow at ten", "name": "Ada", "email": "a@b.co"}), vec!["start"]),
-        (json!({"event": "discovery-call", "name": 42, "email": null}), vec!["start", "name", "email"]),
+        (
+            json!({"event": "discovery-call", "start": start, "name": "", "email": "ada@example.com"}),
+            vec!["name"],
+        ),
+        (
+            json!({"event": "discovery-call", "start": start, "name": "Ada", "email": "not-an-email"}),
+            vec!["email"],
+        ),
+        (
+            json!({"event": "discovery-call", "start": start, "name": "Ada", "email": "a@b.co", "timezone": "Nowhere/Land"}),
+            vec!["timezone"],
+        ),
+        (
+            json!({"event": "discovery-call", "start": start, "name": "Ada", "email": "a@b.co", "notes": "x".repeat(5001)}),
+            vec!["notes"],
+        ),
+        (
+            json!({"event": "discovery-call", "start": "tomorrow at ten", "name": "Ada", "email": "a@b.co"}),
+            vec!["start"],
+        ),
+        (
+            json!({"event": "discovery-call", "name": 42, "email": null}),
+            vec!["start", "name", "email"],
+        ),
     ];
     for (body, fields) in cases {
         let (status, answer) = post_json(&server, "/booking", &body).await;
         assert_eq!(status, 422, "{body}: {answer}");
         assert_eq!(error_code(&answer), "validation_failed");
         for field in fields {
-            assert!(answer["error"]["fields"][field].is_string(), "{field} in {answer}");
+            assert!(
+                answer["error"]["fields"][field].is_string(),
+                "{field} in {answer}"
+            );
         }
     }
     let (status, body) = post_json(&server, "/booking", &booking("no-such-event", &start)).await;
@@ -242,20 +313,38 @@ async fn invalid_bookings_get_clear_errors() {
                 .await
                 .unwrap();
             let status = response.status().as_u16();
-            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
         }
     };
     let (status, body) = raw("application/json", b"{\"event\": ".to_vec()).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "malformed_json"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "malformed_json")
+    );
     let (status, body) = raw("application/json", b"[1, 2]".to_vec()).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "malformed_json"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "malformed_json")
+    );
     let big = format!("{{\"notes\": \"{}\"}}", "x".repeat(70 * 1024));
     let (status, body) = raw("application/json", big.into_bytes()).await;
-    assert_eq!((status, error_code(&body).as_str()), (413, "payload_too_large"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (413, "payload_too_large")
+    );
     let (status, body) = raw("text/plain", b"hello".to_vec()).await;
-    assert_eq!((status, error_code(&body).as_str()), (415, "unsupported_media_type"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (415, "unsupported_media_type")
+    );
     let (status, body) = raw("application/x-www-form-urlencoded", b"name=Ada".to_vec()).await;
-    assert_eq!((status, error_code(&body).as_str()), (415, "unsupported_media_type"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (415, "unsupported_media_type")
+    );
 }
 
 #[tokio::test]
@@ -272,7 +361,10 @@ async fn idempotency_key_returns_the_original_booking() {
                 .send()
                 .await
                 .unwrap();
-            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
         }
     };
     let (first_status, first) = send("retry-1", body.clone()).await;
@@ -299,14 +391,24 @@ async fn fifty_concurrent_requests_for_one_slot_have_one_winner() {
     let http = client();
     for _ in 0..50 {
         let request = http.post(server.url("/booking")).json(&body);
-        tasks.push(tokio::spawn(async move { request.send().await.unwrap().status().as_u16() }));
+        tasks.push(tokio::spawn(async move {
+            request.send().await.unwrap().status().as_u16()
+        }));
     }
     let mut statuses = Vec::new();
     for task in tasks {
         statuses.push(task.await.unwrap());
     }
-    assert_eq!(statuses.iter().filter(|&&s| s == 201).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|&&s| s == 409).count(), 49, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]
@@ -322,7 +424,9 @@ async fn concurrent_overlapping_bookings_of_different_lengths_never_double_book(
             2 => ("consult", 10, 30),
             _ => ("discovery-call", 11, 0),
         };
-        let request = http.post(server.url("/booking")).json(&booking(event, &at(day, hour, minute)));
+        let request = http
+            .post(server.url("/booking"))
+            .json(&booking(event, &at(day, hour, minute)));
         tasks.push(tokio::spawn(async move {
             let response = request.send().await.unwrap();
             let status = response.status().as_u16();
@@ -358,7 +462,10 @@ async fn cors_only_for_configured_origins() {
         .await
         .unwrap();
     assert_eq!(
-        allowed.headers().get("access-control-allow-origin").unwrap(),
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap(),
         "https://www.example.com"
     );
     let denied = http
@@ -367,21 +474,35 @@ async fn cors_only_for_configured_origins() {
         .send()
         .await
         .unwrap();
-    assert!(denied.headers().get("access-control-allow-origin").is_none());
+    assert!(denied
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
     let preflight = http
         .request(reqwest::Method::OPTIONS, server.url("/booking"))
         .header("origin", "https://www.example.com")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,idempotency-key")
+        .header(
+            "access-control-request-headers",
+            "content-type,idempotency-key",
+        )
         .send()
         .await
         .unwrap();
     assert!(preflight.status().is_success());
     assert_eq!(
-        preflight.headers().get("access-control-allow-origin").unwrap(),
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap(),
         "https://www.example.com"
     );
-    let methods = preflight.headers().get("access-control-allow-methods").unwrap().to_str().unwrap();
+    let methods = preflight
+        .headers()
+        .get("access-control-allow-methods")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(methods.contains("POST"));
     let bad_preflight = http
         .request(reqwest::Method::OPTIONS, server.url("/booking"))
@@ -390,7 +511,10 @@ async fn cors_only_for_configured_origins() {
         .send()
         .await
         .unwrap();
-    assert!(bad_preflight.headers().get("access-control-allow-origin").is_none());
+    assert!(bad_preflight
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
 
     // No allowed origins: never any CORS header.
     let closed = TestServer::start("[server]\nallowed_origins = []\n");
@@ -400,7 +524,10 @@ async fn cors_only_for_configured_origins() {
         .send()
         .await
         .unwrap();
-    assert!(response.headers().get("access-control-allow-origin").is_none());
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
 }
 
 #[tokio::test]
@@ -415,7 +542,12 @@ async fn contact_messages_are_accepted_or_explained() {
     .await;
     assert_eq!(status, 202, "{body}");
     assert!(body["id"].is_string());
-    let (status, body) = post_json(&server, "/contact", &json!({"name": "Bo", "email": "bo@", "message": ""})).await;
+    let (status, body) = post_json(
+        &server,
+        "/contact",
+        &json!({"name": "Bo", "email": "bo@", "message": ""}),
+    )
+    .await;
     assert_eq!(status, 422);
     assert_eq!(error_code(&body), "validation_failed");
     assert!(body["error"]["fields"]["email"].is_string());
@@ -434,7 +566,12 @@ async fn health_and_readiness() {
 #[tokio::test]
 async fn logs_are_json_with_request_ids_and_no_personal_data() {
     let server = TestServer::start(CONFIG);
-    let (status, _) = post_json(&server, "/booking", &booking("discovery-call", &at(days_ahead(11), 9, 0))).await;
+    let (status, _) = post_json(
+        &server,
+        "/booking",
+        &booking("discovery-call", &at(days_ahead(11), 9, 0)),
+    )
+    .await;
     assert_eq!(status, 201);
     let response = client()
         .get(server.url("/availability?event=discovery-call"))
@@ -455,9 +592,13 @@ async fn logs_are_json_with_request_ids_and_no_personal_data() {
     assert!(found, "request line logged");
     let logs = server.logs();
     for line in logs.iter().filter(|line| !line.starts_with("stderr:")) {
-        let value: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        let value: Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
         assert!(value["level"].is_string());
-        assert!(!line.contains("ada@example.com") && !line.contains("Lovelace"), "{line}");
+        assert!(
+            !line.contains("ada@example.com") && !line.contains("Lovelace"),
+            "{line}"
+        );
     }
     let request_line = logs.iter().find(|line| line.contains("trace-123")).unwrap();
     let value: Value = serde_json::from_str(request_line).unwrap();

@@ -22,14 +22,18 @@ async fn runs_with_no_config_on_presets_and_creates_the_database() {
     }
     let (_, body) = get_json(&server, "/availability").await;
     assert_eq!(body["event"], "15min");
-    assert!(dir.path().join("openslot.db").exists(), "./openslot.db is created");
+    assert!(
+        dir.path().join("openslot.db").exists(),
+        "./openslot.db is created"
+    );
     assert!(server.stop().success());
 }
 
 #[tokio::test]
 async fn bookings_survive_a_restart_and_sigterm_exits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let config = "[defaults]\nweekdays = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\n";
+    let config =
+        "[defaults]\nweekdays = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\n";
     let launch = || {
         TestServer::launch(Launch {
             config: Some(config),
@@ -59,8 +63,20 @@ async fn bookings_survive_a_restart_and_sigterm_exits_cleanly() {
     .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(error_code(&body), "slot_taken");
-    let (_, body) = get_json(&second, &format!("/availability?event=30min&from={}&to={}", days_ahead(3), days_ahead(3))).await;
-    assert!(!body["slots"].as_array().unwrap().iter().any(|slot| slot["start"] == start));
+    let (_, body) = get_json(
+        &second,
+        &format!(
+            "/availability?event=30min&from={}&to={}",
+            days_ahead(3),
+            days_ahead(3)
+        ),
+    )
+    .await;
+    assert!(!body["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|slot| slot["start"] == start));
     assert!(second.stop().success());
 }
 
@@ -86,11 +102,24 @@ hours = []
 "#,
     )
     .unwrap();
-    let output = Command::new(binary()).arg("check-config").arg(&path).output().unwrap();
+    let output = Command::new(binary())
+        .arg("check-config")
+        .arg(&path)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{output:?}");
     let text = String::from_utf8(output.stdout).unwrap();
-    for expected in ["127.0.0.1:9999", "discovery-call (default)", "Europe/Paris", "10 min after", "2026-12-24: closed"] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    for expected in [
+        "127.0.0.1:9999",
+        "discovery-call (default)",
+        "Europe/Paris",
+        "10 min after",
+        "2026-12-24: closed",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
 }
 

@@ -82,7 +82,8 @@ impl TestServer {
                 let Ok(line) = line else { break };
                 if let Ok(value) = serde_json::from_str::<Value>(&line) {
                     if value["message"] == "listening" {
-                        let _ = address_sender.send(value["addr"].as_str().unwrap_or("").to_string());
+                        let _ =
+                            address_sender.send(value["addr"].as_str().unwrap_or("").to_string());
                     }
                 }
                 stored.lock().unwrap().push(line);
@@ -194,6 +195,12 @@ pub fn at(date: Date, hour: i8, minute: i8) -> String {
 /// Asserts the standard error shape and returns the code.
 pub fn error_code(body: &Value) -> String {
     let error = &body["error"];
-    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "no message in {body}");
-    error["code"].as_str().unwrap_or_else(|| panic!("no code in {body}")).to_string()
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no message in {body}"
+    );
+    error["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {body}"))
+        .to_string()
 }

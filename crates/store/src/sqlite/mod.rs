@@ -1,5 +1,8 @@
-//! The embedded SQLite store: one writer connection (SQLite has one writer at a time, so
-//! queueing in the pool beats retrying on SQLITE_BUSY) and a pool of readers, in WAL mode.
+//! The embedded SQLite store in WAL mode: a pool of readers and one writer connection
+//! (SQLite has one writer at a time, so queueing beats retrying on SQLITE_BUSY). Bookings
+//! reach the writer through a group-commit queue (see `group_commit`).
+
+mod group_commit;
 
 use std::{str::FromStr, time::Duration};
 
@@ -13,6 +16,9 @@ use sqlx::{
     Row,
 };
 
+use tokio::sync::{mpsc, oneshot};
+
+use self::group_commit::BookingJob;
 use crate::{
     migrate, ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome,
     IdempotencyClaim, NewBooking, NewContact, Store, StoreError,
@@ -48,6 +54,7 @@ impl SqliteOptions {
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    bookings: mpsc::Sender<BookingJob>,
 }
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
@@ -81,7 +88,7 @@ fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
     })
 }
 
-fn is_overlap(err: &sqlx::Error) -> bool {
+pub(crate) fn is_overlap(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|db| db.message().contains("booking_overlap"))
 }
@@ -156,10 +163,16 @@ impl SqliteStore {
                 .connect_with(connect.read_only(true))
                 .await?
         };
-        Ok(SqliteStore { writer, readers })
+        let (bookings, queue) = mpsc::channel(1024);
+        tokio::spawn(group_commit::run(writer.clone(), queue));
+        Ok(SqliteStore {
+            writer,
+            readers,
+            bookings,
+        })
     }
 
-    async fn booking_in(
+    pub(crate) async fn booking_in(
         connection: &mut sqlx::SqliteConnection,
         id: &str,
     ) -> Result<Option<Booking>, StoreError> {
@@ -172,7 +185,7 @@ impl SqliteStore {
         row.as_ref().map(booking_from_row).transpose()
     }
 
-    async fn replay_in(
+    pub(crate) async fn replay_in(
         connection: &mut sqlx::SqliteConnection,
         claim: &IdempotencyClaim,
     ) -> Result<Option<Booking>, StoreError> {
@@ -218,73 +231,18 @@ impl Store for SqliteStore {
         booking: NewBooking,
         idempotency: Option<IdempotencyClaim>,
     ) -> Result<CreateOutcome, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        if let Some(claim) = &idempotency {
-            if let Some(original) = Self::replay_in(&mut tx, claim).await? {
-                return Ok(CreateOutcome::Replayed(original));
-            }
-        }
-        // The cap check and the insert are one statement; the overlap check is the
-        // trigger. Both run under SQLite's write lock, so no interleaving can pass them twice.
-        let (cap_start, cap_end, cap_max) = match booking.day_cap {
-            Some(cap) => (cap.day_start, cap.day_end, i64::from(cap.max)),
-            None => (0, 0, i64::MAX),
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
-                blocked_start, blocked_end, name, email, timezone, notes, answers,
-                created_at, updated_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-             WHERE (SELECT count(*) FROM bookings
-                    WHERE host_id = ? AND event_slug = ?
-                      AND status IN ('requested', 'confirmed')
-                      AND start_at >= ? AND start_at < ?) < ?",
-        )
-        .bind(&booking.id)
-        .bind(&booking.host_id)
-        .bind(&booking.event_slug)
-        .bind(booking.status.as_str())
-        .bind(booking.start.as_second())
-        .bind(booking.end.as_second())
-        .bind(booking.blocked_start)
-        .bind(booking.blocked_end)
-        .bind(&booking.name)
-        .bind(&booking.email)
-        .bind(&booking.timezone)
-        .bind(&booking.notes)
-        .bind(booking.answers.to_string())
-        .bind(booking.created_at.as_second())
-        .bind(booking.created_at.as_second())
-        .bind(&booking.host_id)
-        .bind(&booking.event_slug)
-        .bind(cap_start)
-        .bind(cap_end)
-        .bind(cap_max)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(result) if result.rows_affected() == 0 => return Err(StoreError::DayFull),
-            Ok(_) => {}
-            Err(err) if is_overlap(&err) => return Err(StoreError::Overlap),
-            Err(err) => return Err(err.into()),
-        }
-        if let Some(claim) = &idempotency {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (key, fingerprint, booking_id, created_at)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(&claim.key)
-            .bind(&claim.fingerprint)
-            .bind(&booking.id)
-            .bind(booking.created_at.as_second())
-            .execute(&mut *tx)
-            .await?;
-        }
-        let stored = Self::booking_in(&mut tx, &booking.id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("inserted booking not found".into()))?;
-        tx.commit().await?;
-        Ok(CreateOutcome::Created(stored))
+        let (reply, answer) = oneshot::channel();
+        self.bookings
+            .send(BookingJob {
+                booking,
+                claim: idempotency,
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Config("the booking writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Config("the booking writer has stopped".into()))?
     }
 
     async fn find_idempotent(

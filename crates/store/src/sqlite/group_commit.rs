@@ -1,0 +1,163 @@
+//! Group commit for bookings. One task owns SQLite's single writer; it takes every booking
+//! request waiting in its queue, runs them in one transaction and commits once, so one
+//! fsync covers the whole batch. A refused booking (overlap, full day, reused key) aborts
+//! only its own statement, which SQLite keeps apart from the rest of the transaction. If a
+//! batch fails for any other reason, each request is retried alone so one bad request
+//! cannot fail its neighbours.
+
+use jiff::Timestamp;
+use sqlx::{SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{is_overlap, SqliteStore};
+use crate::{Booking, CreateOutcome, IdempotencyClaim, NewBooking, StoreError};
+
+/// Most requests committed together.
+const MAX_BATCH: usize = 128;
+
+/// One booking request waiting for the writer.
+pub(crate) struct BookingJob {
+    pub booking: NewBooking,
+    pub claim: Option<IdempotencyClaim>,
+    pub reply: oneshot::Sender<Result<CreateOutcome, StoreError>>,
+}
+
+/// Serves the queue until every sender is gone.
+pub(crate) async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<BookingJob>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let jobs = std::mem::take(&mut batch);
+        match commit(&pool, &jobs).await {
+            Ok(outcomes) => {
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(_) if jobs.len() > 1 => {
+                for job in jobs {
+                    let outcome = match commit(&pool, std::slice::from_ref(&job)).await {
+                        Ok(mut outcomes) => outcomes.pop().expect("one outcome per job"),
+                        Err(err) => Err(err.into()),
+                    };
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(err) => {
+                let job = jobs.into_iter().next().expect("one job");
+                let _ = job.reply.send(Err(err.into()));
+            }
+        }
+    }
+}
+
+/// Runs `jobs` in one transaction. The outer error means nothing was committed.
+async fn commit(
+    pool: &SqlitePool,
+    jobs: &[BookingJob],
+) -> Result<Vec<Result<CreateOutcome, StoreError>>, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        outcomes.push(insert(&mut tx, job).await?);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Inserts one booking inside the open transaction. Refusals are inner errors; anything
+/// else is an outer error that aborts the batch.
+async fn insert(
+    connection: &mut SqliteConnection,
+    job: &BookingJob,
+) -> Result<Result<CreateOutcome, StoreError>, sqlx::Error> {
+    let booking = &job.booking;
+    if let Some(claim) = &job.claim {
+        match SqliteStore::replay_in(connection, claim).await {
+            Ok(Some(original)) => return Ok(Ok(CreateOutcome::Replayed(original))),
+            Ok(None) => {}
+            Err(StoreError::Database(err)) => return Err(err),
+            Err(refusal) => return Ok(Err(refusal)),
+        }
+    }
+    // The cap check and the insert are one statement; the overlap check is the trigger.
+    // Both run under SQLite's write lock, so no interleaving can pass them twice.
+    let (cap_start, cap_end, cap_max) = match booking.day_cap {
+        Some(cap) => (cap.day_start, cap.day_end, i64::from(cap.max)),
+        None => (0, 0, i64::MAX),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
+            blocked_start, blocked_end, name, email, timezone, notes, answers,
+            created_at, updated_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE (SELECT count(*) FROM bookings
+                WHERE host_id = ? AND event_slug = ?
+                  AND status IN ('requested', 'confirmed')
+                  AND start_at >= ? AND start_at < ?) < ?",
+    )
+    .bind(&booking.id)
+    .bind(&booking.host_id)
+    .bind(&booking.event_slug)
+    .bind(booking.status.as_str())
+    .bind(booking.start.as_second())
+    .bind(booking.end.as_second())
+    .bind(booking.blocked_start)
+    .bind(booking.blocked_end)
+    .bind(&booking.name)
+    .bind(&booking.email)
+    .bind(&booking.timezone)
+    .bind(&booking.notes)
+    .bind(booking.answers.to_string())
+    .bind(booking.created_at.as_second())
+    .bind(booking.created_at.as_second())
+    .bind(&booking.host_id)
+    .bind(&booking.event_slug)
+    .bind(cap_start)
+    .bind(cap_end)
+    .bind(cap_max)
+    .execute(&mut *connection)
+    .await;
+    match inserted {
+        Ok(result) if result.rows_affected() == 0 => return Ok(Err(StoreError::DayFull)),
+        Ok(_) => {}
+        Err(err) if is_overlap(&err) => return Ok(Err(StoreError::Overlap)),
+        Err(err) => return Err(err),
+    }
+    if let Some(claim) = &job.claim {
+        // The key was looked up above on this same connection, under the write lock, so
+        // it cannot have appeared since.
+        sqlx::query(
+            "INSERT INTO idempotency_keys (key, fingerprint, booking_id, created_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&claim.key)
+        .bind(&claim.fingerprint)
+        .bind(&booking.id)
+        .bind(booking.created_at.as_second())
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(Ok(CreateOutcome::Created(stored(booking))))
+}
+
+/// The stored form of a booking just inserted (instants are kept to the second).
+fn stored(booking: &NewBooking) -> Booking {
+    let second = |ts: Timestamp| Timestamp::from_second(ts.as_second()).unwrap_or(ts);
+    Booking {
+        id: booking.id.clone(),
+        host_id: booking.host_id.clone(),
+        event_slug: booking.event_slug.clone(),
+        status: booking.status,
+        start: second(booking.start),
+        end: second(booking.end),
+        blocked_start: booking.blocked_start,
+        blocked_end: booking.blocked_end,
+        name: booking.name.clone(),
+        email: booking.email.clone(),
+        timezone: booking.timezone.clone(),
+        notes: booking.notes.clone(),
+        answers: booking.answers.clone(),
+        created_at: second(booking.created_at),
+        updated_at: second(booking.created_at),
+    }
+}
