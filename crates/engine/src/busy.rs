@@ -20,27 +20,32 @@ pub struct BusyTimes {
 
 impl BusyTimes {
     /// Builds busy time from intervals in any order; overlapping or touching ones are merged
-    /// and empty ones dropped.
+    /// and empty ones dropped. Fractional seconds widen an interval to whole seconds (its
+    /// start rounds down, its end up), so a slot of whole seconds overlaps the widened
+    /// interval exactly when it overlaps the original.
     pub fn new(intervals: impl IntoIterator<Item = Interval>) -> Self {
         Self::from_seconds(
             intervals
                 .into_iter()
-                .map(|interval| (interval.start.as_second(), interval.end.as_second())),
+                .filter(|interval| interval.start < interval.end)
+                .map(|interval| (floor_second(interval.start), ceil_second(interval.end))),
         )
     }
 
     /// Builds busy time from `(start, end)` pairs of Unix seconds in any order.
     pub fn from_seconds(spans: impl IntoIterator<Item = (i64, i64)>) -> Self {
         let mut spans: Vec<(i64, i64)> = spans.into_iter().filter(|(s, e)| s < e).collect();
-        spans.sort_unstable();
-        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
-        for (start, end) in spans {
-            match merged.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
+        // Merging needs the starts in order; the order of equal starts does not matter.
+        spans.sort_unstable_by_key(|span| span.0);
+        // Merge in place: a span starting by the end of the one kept before it joins it.
+        spans.dedup_by(|next, kept| {
+            let joins = next.0 <= kept.1;
+            if joins {
+                kept.1 = kept.1.max(next.1);
             }
-        }
-        BusyTimes { spans: merged }
+            joins
+        });
+        BusyTimes { spans }
     }
 
     /// Number of merged busy spans.
@@ -88,6 +93,17 @@ impl BusyCursor<'_> {
     }
 }
 
+/// The last whole second at or before `timestamp`.
+pub(crate) fn floor_second(timestamp: Timestamp) -> i64 {
+    // `as_second` truncates towards zero, and the fraction has the timestamp's sign.
+    timestamp.as_second() - i64::from(timestamp.subsec_nanosecond() < 0)
+}
+
+/// The first whole second at or after `timestamp`.
+pub(crate) fn ceil_second(timestamp: Timestamp) -> i64 {
+    timestamp.as_second() + i64::from(timestamp.subsec_nanosecond() > 0)
+}
+
 /// How many active bookings of one event type start on each date in the host's zone
 /// (for the `max_per_day` rule).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -126,5 +142,32 @@ mod tests {
         assert!(!busy.overlaps(40, 50));
         assert!(busy.overlaps(59, 100));
         assert!(!busy.overlaps(60, 100));
+    }
+
+    #[test]
+    fn rounds_fractions_outwards() {
+        let at = |second, nanosecond| Timestamp::new(second, nanosecond).unwrap();
+        assert_eq!((floor_second(at(5, 0)), ceil_second(at(5, 0))), (5, 5));
+        assert_eq!((floor_second(at(5, 1)), ceil_second(at(5, 1))), (5, 6));
+        assert_eq!(
+            (floor_second(at(-5, -1)), ceil_second(at(-5, -1))),
+            (-6, -5)
+        );
+        assert_eq!((floor_second(at(0, -1)), ceil_second(at(0, -1))), (-1, 0));
+        let busy = BusyTimes::new([
+            Interval {
+                start: at(10, 200_000_000),
+                end: at(10, 700_000_000),
+            },
+            Interval {
+                start: at(20, 500_000_000),
+                end: at(22, 100),
+            },
+            Interval {
+                start: at(30, 5),
+                end: at(30, 5),
+            },
+        ]);
+        assert_eq!(busy.spans(), &[(10, 11), (20, 23)]);
     }
 }

@@ -113,10 +113,21 @@ mod tests {
     #[test]
     fn rejects_bad_ranges() {
         for bad in [
-            "", "09:00", "9-17", "09:00-08:00", "09:00-09:00", "25:00-26:00", "09:60-10:00",
-            "24:00-24:00", "24:30-25:00", "aa:bb-cc:dd",
+            "",
+            "09:00",
+            "9-17",
+            "09:00-08:00",
+            "09:00-09:00",
+            "25:00-26:00",
+            "09:60-10:00",
+            "24:00-24:00",
+            "24:30-25:00",
+            "aa:bb-cc:dd",
         ] {
-            assert!(bad.parse::<HourRange>().is_err(), "{bad:?} should be rejected");
+            assert!(
+                bad.parse::<HourRange>().is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 }

@@ -38,10 +38,6 @@ impl EventRules {
         i64::from(self.duration_minutes) * 60
     }
 
-    pub(crate) fn step_seconds(&self) -> i64 {
-        i64::from(self.step_minutes.max(1)) * 60
-    }
-
     pub(crate) fn buffer_before_seconds(&self) -> i64 {
         i64::from(self.buffer_before_minutes) * 60
     }

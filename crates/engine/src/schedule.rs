@@ -60,7 +60,11 @@ impl Schedule {
     }
 
     /// Replaces the hours of one date (an empty list closes it).
-    pub fn set_override(&mut self, date: Date, ranges: Vec<HourRange>) -> Result<(), ScheduleError> {
+    pub fn set_override(
+        &mut self,
+        date: Date,
+        ranges: Vec<HourRange>,
+    ) -> Result<(), ScheduleError> {
         self.overrides.insert(date, normalise(ranges)?);
         Ok(())
     }

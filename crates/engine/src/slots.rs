@@ -12,7 +12,10 @@ use jiff::{
     SignedDuration, Timestamp,
 };
 
-use crate::{BusyTimes, DayCounts, EventRules, HourRange, Schedule};
+use crate::{
+    busy::{ceil_second, floor_second},
+    BusyTimes, DayCounts, EventRules, HourRange, Schedule,
+};
 
 /// A bookable interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -42,7 +45,18 @@ const DAY_SECONDS: i64 = 86_400;
 
 /// The latest instant a slot may start at: `now` plus the lookahead, in 24-hour days.
 pub fn window_end(rules: &EventRules, now: Timestamp) -> Timestamp {
-    second_to_timestamp(now.as_second() + i64::from(rules.lookahead_days) * DAY_SECONDS)
+    let lookahead = SignedDuration::from_secs(i64::from(rules.lookahead_days) * DAY_SECONDS);
+    now.checked_add(lookahead).unwrap_or(Timestamp::MAX)
+}
+
+/// The first whole second a slot may start at: `now` plus the notice, rounded up.
+fn earliest_second(rules: &EventRules, now: Timestamp) -> i64 {
+    ceil_second(now) + i64::from(rules.min_lead_minutes) * 60
+}
+
+/// The last whole second a slot may start at: [`window_end`] rounded down.
+fn latest_second(rules: &EventRules, now: Timestamp) -> i64 {
+    floor_second(window_end(rules, now))
 }
 
 fn second_to_timestamp(second: i64) -> Timestamp {
@@ -85,8 +99,11 @@ fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
             .ok()
             .map(|ts| (ts.as_second(), false)),
         AmbiguousOffset::Gap { before, .. } => {
+            // Read with the offset in force before the gap, `civil` is at or after the
+            // transition; `preceding` excludes its argument, hence the extra nanosecond.
             let past_gap = before.to_timestamp(civil).ok()?;
-            let transition = timezone.preceding(past_gap).next()?;
+            let just_after = past_gap.checked_add(SignedDuration::from_nanos(1)).ok()?;
+            let transition = timezone.preceding(just_after).next()?;
             Some((transition.timestamp().as_second(), false))
         }
     }
@@ -120,7 +137,15 @@ fn for_each_candidate(
     let duration = rules.duration_seconds();
     let step_minutes = rules.step_minutes.max(1);
     for range in schedule.hours_on(date) {
-        for_each_in_range(timezone, range, date, duration, step_minutes, transitions, &mut emit);
+        for_each_in_range(
+            timezone,
+            range,
+            date,
+            duration,
+            step_minutes,
+            transitions,
+            &mut emit,
+        );
     }
 }
 
@@ -187,10 +212,10 @@ pub fn slots(
     to: Timestamp,
     now: Timestamp,
 ) -> Vec<Slot> {
-    let earliest = now.as_second() + i64::from(rules.min_lead_minutes) * 60;
-    let latest = window_end(rules, now).as_second();
-    let low = from.as_second().max(earliest);
-    let high = to.as_second().min(latest + 1); // exclusive
+    let earliest = earliest_second(rules, now);
+    let latest = latest_second(rules, now);
+    let low = ceil_second(from).max(earliest);
+    let high = ceil_second(to).min(latest + 1); // exclusive
     let mut out = Vec::new();
     if low >= high || rules.duration_minutes == 0 {
         return out;
@@ -202,11 +227,16 @@ pub fn slots(
     let after = rules.buffer_after_seconds();
     let mut cursor = busy.cursor(low - before);
     let mut date = date_of(timezone, low);
-    let last_date = date_of(timezone, high - 1);
+    // Local dates usually grow with time, but a fall-back transition just after midnight
+    // (America/St_Johns until 2011, for one) briefly returns to the previous date: the
+    // last date seen in `[low, high)` may then be the one just before such a transition.
+    let last_date = transitions
+        .iter()
+        .filter(|&&transition| low < transition && transition < high)
+        .map(|&transition| date_of(timezone, transition - 1))
+        .fold(date_of(timezone, high - 1), Date::max);
     while date <= last_date {
-        let full = rules
-            .max_per_day
-            .is_some_and(|cap| counts.get(date) >= cap);
+        let full = rules.max_per_day.is_some_and(|cap| counts.get(date) >= cap);
         if !full {
             for_each_candidate(schedule, rules, date, &transitions, |start| {
                 if start < low || start >= high {
@@ -258,13 +288,13 @@ pub fn check_start(
     if !on_grid {
         return Err(Rejection::NotOffered);
     }
-    if start_second < now.as_second() {
+    if start_second < ceil_second(now) {
         return Err(Rejection::InPast);
     }
-    if start_second < now.as_second() + i64::from(rules.min_lead_minutes) * 60 {
+    if start_second < earliest_second(rules, now) {
         return Err(Rejection::TooSoon);
     }
-    if start_second > window_end(rules, now).as_second() {
+    if start_second > latest_second(rules, now) {
         return Err(Rejection::BeyondWindow);
     }
     if rules.max_per_day.is_some_and(|cap| counts.get(date) >= cap) {
