@@ -27,6 +27,43 @@ impl Mode {
     }
 }
 
+/// What kind of input a custom question takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionKind {
+    Text,
+    Textarea,
+    Select,
+    Phone,
+}
+
+/// A custom question asked on the booking form; answers are stored with the booking.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Question {
+    pub id: String,
+    pub label: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+/// Field names the booking form uses itself.
+const RESERVED_QUESTION_IDS: &[&str] = &[
+    "event", "start", "name", "email", "timezone", "notes", "csrf", "website", "tz", "date",
+];
+
+fn slugify(label: &str) -> String {
+    let mut slug = String::new();
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('_') && !slug.is_empty() {
+            slug.push('_');
+        }
+    }
+    slug.trim_end_matches('_').chars().take(40).collect()
+}
+
 /// One bookable event type, ready for the engine.
 #[derive(Clone, Debug)]
 pub struct EventType {
@@ -40,6 +77,7 @@ pub struct EventType {
     pub overrides: Vec<(Date, Vec<HourRange>)>,
     pub schedule: Schedule,
     pub rules: EventRules,
+    pub questions: Vec<Question>,
 }
 
 /// All event types of the host; the first is the default.
@@ -177,6 +215,7 @@ fn presets() -> Vec<EventTypeConfig> {
         min_lead_minutes: None,
         mode: None,
         overrides: Vec::new(),
+        questions: Vec::new(),
     })
     .collect()
 }
@@ -300,6 +339,67 @@ impl Catalog {
                     .map_err(|err| check.error(override_key("hours"), err.to_string()))?;
                 overrides.push((date, ranges));
             }
+            let mut questions: Vec<Question> = Vec::new();
+            for (position, question) in entry.questions.iter().enumerate() {
+                let question_key =
+                    |name: &str| format!("event_types[{index}].questions[{position}].{name}");
+                let label = question.label.trim();
+                if label.is_empty() || label.chars().count() > 200 {
+                    return Err(check.error(question_key("label"), "must be 1 to 200 characters"));
+                }
+                let id = question.id.clone().unwrap_or_else(|| slugify(label));
+                let id_ok = !id.is_empty()
+                    && id.len() <= 40
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                if !id_ok {
+                    return Err(check.error(
+                        question_key("id"),
+                        format!("{id:?} must be 1-40 of a-z, 0-9 and '_'"),
+                    ));
+                }
+                if RESERVED_QUESTION_IDS.contains(&id.as_str())
+                    || questions.iter().any(|q| q.id == id)
+                {
+                    return Err(check.error(
+                        question_key("id"),
+                        format!("{id:?} is reserved or used twice; set a different id"),
+                    ));
+                }
+                let kind = match question.kind.as_str() {
+                    "text" => QuestionKind::Text,
+                    "textarea" => QuestionKind::Textarea,
+                    "select" => QuestionKind::Select,
+                    "phone" => QuestionKind::Phone,
+                    other => {
+                        return Err(check.error(
+                            question_key("kind"),
+                            format!("{other:?} must be text, textarea, select or phone"),
+                        ))
+                    }
+                };
+                let options: Vec<String> = question
+                    .options
+                    .iter()
+                    .map(|option| option.trim().to_string())
+                    .collect();
+                if kind == QuestionKind::Select
+                    && (options.is_empty() || options.iter().any(String::is_empty))
+                {
+                    return Err(check.error(
+                        question_key("options"),
+                        "a select question needs non-empty options",
+                    ));
+                }
+                questions.push(Question {
+                    id,
+                    label: label.to_string(),
+                    kind,
+                    required: question.required,
+                    options,
+                });
+            }
             types.push(EventType {
                 slug: entry.slug.clone(),
                 title: entry.title.trim().to_string(),
@@ -319,6 +419,7 @@ impl Catalog {
                     lookahead_days,
                     max_per_day,
                 },
+                questions,
             });
         }
         Ok(Catalog { types, by_slug })

@@ -24,6 +24,86 @@ pub struct Config {
     pub defaults: Defaults,
     #[serde(default)]
     pub event_types: Vec<EventTypeConfig>,
+    #[serde(default)]
+    pub branding: BrandingConfig,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    #[serde(default)]
+    pub security: SecurityConfig,
+}
+
+/// How the public pages look.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrandingConfig {
+    /// Organisation name shown in the header (defaults to the host name).
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    /// Accent colour as `#rrggbb`.
+    #[serde(default = "default_accent")]
+    pub accent_color: String,
+    #[serde(default)]
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub footer_links: Vec<FooterLink>,
+}
+
+impl Default for BrandingConfig {
+    fn default() -> Self {
+        BrandingConfig {
+            organisation: None,
+            logo_url: None,
+            accent_color: default_accent(),
+            intro: None,
+            footer_links: Vec::new(),
+        }
+    }
+}
+
+fn default_accent() -> String {
+    "#1f5fbf".into()
+}
+
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// Abuse limits on public write endpoints.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Booking and contact submissions per client IP per minute; 0 turns the limit off.
+    #[serde(default = "default_booking_per_minute")]
+    pub booking_per_minute: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            booking_per_minute: default_booking_per_minute(),
+        }
+    }
+}
+
+fn default_booking_per_minute() -> u32 {
+    20
+}
+
+/// Keys for signed tokens. Without a secret one is generated on first start and kept in
+/// the database.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityConfig {
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Earlier secrets, still accepted when verifying (for rotation).
+    #[serde(default)]
+    pub previous_secrets: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -35,6 +115,9 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// Proxies (IP addresses or CIDR ranges) whose `X-Forwarded-For` is believed.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[serde(default = "default_shutdown_grace")]
     pub shutdown_grace_seconds: u64,
@@ -46,6 +129,7 @@ impl Default for ServerConfig {
             listen: default_listen(),
             public_url: None,
             allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             shutdown_grace_seconds: default_shutdown_grace(),
         }
     }
@@ -211,6 +295,30 @@ pub struct EventTypeConfig {
     pub mode: Option<String>,
     #[serde(default)]
     pub overrides: Vec<OverrideConfig>,
+    #[serde(default)]
+    pub questions: Vec<QuestionConfig>,
+}
+
+/// A custom question on the booking form.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionConfig {
+    /// Key the answer is stored under (defaults to a slug of the label).
+    #[serde(default)]
+    pub id: Option<String>,
+    pub label: String,
+    /// `text`, `textarea`, `select` or `phone`.
+    #[serde(default = "default_question_kind")]
+    pub kind: String,
+    #[serde(default)]
+    pub required: bool,
+    /// Choices for `select`.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+fn default_question_kind() -> String {
+    "text".into()
 }
 
 /// Hours for one date that replace the weekly hours (`hours = []` closes the date).
@@ -295,6 +403,7 @@ impl Config {
                 "OPENSLOT_LISTEN" => self.server.listen = value,
                 "OPENSLOT_PUBLIC_URL" => self.server.public_url = Some(value),
                 "OPENSLOT_DATABASE_URL" => self.database.url = value,
+                "OPENSLOT_SECRET" => self.security.secret = Some(value),
                 "OPENSLOT_ALLOWED_ORIGINS" => {
                     self.server.allowed_origins = value
                         .split(',')

@@ -11,7 +11,10 @@ use crate::{
     clock::{Clock, SystemClock},
     config::{Config, ConfigError},
     http,
+    rate_limit::{Network, RateLimiter},
+    signing::{generate_secret, Signer},
     state::AppState,
+    web::{assets::is_hex_colour, Web},
 };
 
 /// Why the service could not start.
@@ -75,6 +78,54 @@ pub fn validate(config: &Config, source: &str) -> Result<Catalog, ConfigError> {
             ),
         ));
     }
+    for (index, proxy) in config.server.trusted_proxies.iter().enumerate() {
+        if Network::parse(proxy).is_none() {
+            return Err(error(
+                &format!("server.trusted_proxies[{index}]"),
+                format!("{proxy:?} must be an IP address or CIDR range such as \"10.0.0.0/8\""),
+            ));
+        }
+    }
+    let branding = &config.branding;
+    if !is_hex_colour(&branding.accent_color) {
+        return Err(error(
+            "branding.accent_color",
+            format!(
+                "{:?} must be a colour written #rrggbb",
+                branding.accent_color
+            ),
+        ));
+    }
+    if let Some(logo) = &branding.logo_url {
+        if !(logo.starts_with("https://") || logo.starts_with("http://") || logo.starts_with('/')) {
+            return Err(error(
+                "branding.logo_url",
+                format!("{logo:?} must be an http(s) URL or a path starting with /"),
+            ));
+        }
+    }
+    for (index, link) in branding.footer_links.iter().enumerate() {
+        let url = &link.url;
+        if link.label.trim().is_empty()
+            || !(url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with('/')
+                || url.starts_with("mailto:"))
+        {
+            return Err(error(
+                &format!("branding.footer_links[{index}]"),
+                "needs a label and an http(s), mailto: or /path url".into(),
+            ));
+        }
+    }
+    if let Some(secret) = &config.security.secret {
+        if secret.len() < 32 {
+            return Err(error(
+                "security.secret",
+                "must be at least 32 characters (or leave it out to have one generated)".into(),
+            ));
+        }
+    }
     if config.database.readers == 0 || config.database.readers > 64 {
         return Err(error("database.readers", "must be 1 to 64".into()));
     }
@@ -102,7 +153,26 @@ pub async fn build_state(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, StoreError> {
+    let secret = match &config.security.secret {
+        Some(secret) => secret.clone(),
+        None => {
+            store
+                .setting_or_init("signing_key", &generate_secret())
+                .await?
+        }
+    };
+    let signer = Signer::new(&secret, &config.security.previous_secrets);
+    let trusted: Vec<Network> = config
+        .server
+        .trusted_proxies
+        .iter()
+        .filter_map(|proxy| Network::parse(proxy))
+        .collect();
     let state = AppState {
+        limiter: Arc::new(RateLimiter::new(config.limits.booking_per_minute)),
+        trusted_proxies: Arc::from(trusted),
+        web: Arc::new(Web::new(&config)),
+        signer: Arc::new(signer),
         config: Arc::new(config),
         catalog: Arc::new(catalog),
         store,
@@ -141,7 +211,11 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
 
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let app = http::router(state);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
         let mut receiver = stop_receiver;
         let _ = receiver.wait_for(|stop| *stop).await;
     });

@@ -1,10 +1,20 @@
 //! The state every request handler shares.
 
-use std::{sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use axum::http::HeaderMap;
 use openslot_store::{Store, StoreError};
 
-use crate::{busy_cache::BusyCache, catalog::Catalog, clock::Clock, config::Config};
+use crate::{
+    busy_cache::BusyCache,
+    catalog::Catalog,
+    clock::Clock,
+    config::Config,
+    http::error::ApiError,
+    rate_limit::{client_ip, Network, RateLimiter},
+    signing::Signer,
+    web::Web,
+};
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -16,6 +26,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The host every booking belongs to (one host until teams arrive).
     pub host_id: Arc<str>,
+    pub signer: Arc<Signer>,
+    pub limiter: Arc<RateLimiter>,
+    pub trusted_proxies: Arc<[Network]>,
+    pub web: Arc<Web>,
 }
 
 /// How far back the busy cache looks: bookings that ended before this are irrelevant to
@@ -23,6 +37,20 @@ pub struct AppState {
 const BUSY_HORIZON_SECONDS: i64 = 2 * 86_400;
 
 impl AppState {
+    /// Counts one public write from the client behind `peer`; 429 when over the limit.
+    pub fn check_rate(&self, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
+        let forwarded = headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok());
+        let client = client_ip(peer.ip(), forwarded, &self.trusted_proxies);
+        self.limiter
+            .check(client, std::time::Instant::now())
+            .map_err(|wait| {
+                tracing::info!(client_hash = %hash_ip(client), "rate limited");
+                ApiError::rate_limited(wait)
+            })
+    }
+
     /// Reloads the host's busy time from the store.
     pub async fn reload_busy(&self) -> Result<(), StoreError> {
         let after = self.clock.now().as_second() - BUSY_HORIZON_SECONDS;
@@ -46,4 +74,14 @@ impl AppState {
             }
         });
     }
+}
+
+/// A short, non-reversible tag for an address, so logs can correlate without storing IPs.
+fn hash_ip(ip: std::net::IpAddr) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(ip.to_string().as_bytes());
+    digest[..4]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::catalog::{Question, QuestionKind};
+
 /// Field name to message, in a stable order.
 pub type FieldErrors = BTreeMap<String, String>;
 
@@ -100,10 +102,76 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Answers to an event type's custom questions, read from the `answers` object; errors
+    /// are reported as `answers.<id>`. Answers to unknown questions are dropped.
+    pub fn answers(&mut self, questions: &[Question]) -> Map<String, Value> {
+        let mut answers = Map::new();
+        let given = match self.object.get("answers") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map.clone(),
+            Some(_) => {
+                self.fail("answers", "must be an object of question id to answer");
+                return answers;
+            }
+        };
+        for question in questions {
+            let field = format!("answers.{}", question.id);
+            let text = match given.get(&question.id) {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(text)) => text.trim().to_string(),
+                Some(_) => {
+                    self.fail(&field, "must be a string");
+                    continue;
+                }
+            };
+            if text.is_empty() {
+                if question.required {
+                    self.fail(&field, "is required");
+                }
+                continue;
+            }
+            let (limit, multiline) = match question.kind {
+                QuestionKind::Textarea => (5000, true),
+                _ => (500, false),
+            };
+            if text.chars().count() > limit {
+                self.fail(&field, format!("must be at most {limit} characters"));
+                continue;
+            }
+            if has_control(&text, multiline) {
+                self.fail(&field, "must not contain control characters");
+                continue;
+            }
+            match question.kind {
+                QuestionKind::Select if !question.options.contains(&text) => {
+                    self.fail(&field, "must be one of the listed choices");
+                    continue;
+                }
+                QuestionKind::Phone if !is_phone(&text) => {
+                    self.fail(&field, "must be a phone number such as +44 20 7946 0958");
+                    continue;
+                }
+                _ => {}
+            }
+            answers.insert(question.id.clone(), Value::String(text));
+        }
+        answers
+    }
+
     /// Records a problem found by the caller.
     pub fn reject(&mut self, field: &str, message: impl Into<String>) {
         self.fail(field, message);
     }
+}
+
+/// A phone number: digits with the usual separators, 5 to 20 digits, optional leading `+`.
+pub fn is_phone(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let allowed = text
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || " ()-./".contains(c) || (c == '+' && i == 0));
+    allowed && (5..=20).contains(&digits) && text.len() <= 32
 }
 
 /// A deliberately plain address check: one `@`, a non-empty local part without spaces, and

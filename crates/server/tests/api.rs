@@ -10,6 +10,9 @@ const CONFIG: &str = r#"
 [server]
 allowed_origins = ["https://www.example.com"]
 
+[limits]
+booking_per_minute = 0
+
 [defaults]
 timezone = "UTC"
 hours = ["09:00-17:00"]
@@ -340,7 +343,7 @@ async fn invalid_bookings_get_clear_errors() {
         (status, error_code(&body).as_str()),
         (415, "unsupported_media_type")
     );
-    let (status, body) = raw("application/x-www-form-urlencoded", b"name=Ada".to_vec()).await;
+    let (status, body) = raw("multipart/form-data; boundary=x", b"--x--".to_vec()).await;
     assert_eq!(
         (status, error_code(&body).as_str()),
         (415, "unsupported_media_type")

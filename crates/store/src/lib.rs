@@ -52,6 +52,10 @@ pub trait Store: Send + Sync + 'static {
         after_second: i64,
     ) -> Result<Vec<ActiveBooking>, StoreError>;
 
+    /// The setting `name`, storing `candidate` first if it has none. Concurrent callers
+    /// (other instances) all get the one value that was stored first.
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+
     /// Stores a message from the contact form.
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError>;
 }

@@ -9,8 +9,15 @@ pub(crate) struct Migration {
 }
 
 /// SQLite migrations, in order. Only ever append: running instances may be older.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "bookings",
-    sql: include_str!("../migrations/sqlite/0001_bookings.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "bookings",
+        sql: include_str!("../migrations/sqlite/0001_bookings.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "settings",
+        sql: include_str!("../migrations/sqlite/0002_settings.sql"),
+    },
+];

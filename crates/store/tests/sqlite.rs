@@ -198,5 +198,8 @@ async fn data_survives_reopening_and_migrations_are_idempotent() {
     let store = SqliteStore::open(&SqliteOptions::new(url)).await.unwrap();
     assert_eq!(store.migrate().await.unwrap(), 0);
     assert!(store.booking("p1").await.unwrap().is_some());
+    let first = store.setting_or_init("secret", "one").await.unwrap();
+    assert_eq!(first, "one");
+    assert_eq!(store.setting_or_init("secret", "two").await.unwrap(), "one");
     store.ping().await.unwrap();
 }

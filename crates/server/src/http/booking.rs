@@ -1,7 +1,9 @@
 //! `POST /booking`: validate, check the rules, let the store decide the conflict, answer.
 
+use std::net::SocketAddr;
+
 use axum::{
-    extract::State,
+    extract::{ConnectInfo, FromRequest, State},
     http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
@@ -21,10 +23,20 @@ use super::{
     body::JsonObject,
     error::ApiError,
 };
-use crate::{catalog::Mode, state::AppState, validate::Fields};
+use crate::web::forms::is_form;
+use crate::{
+    catalog::{EventType, Mode},
+    state::AppState,
+    validate::Fields,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/booking", post(create_booking))
+}
+
+/// Reads the `Idempotency-Key` header, if any.
+pub fn idempotency_key_header(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    idempotency_key(headers)
 }
 
 /// A booking request that passed field validation.
@@ -34,9 +46,13 @@ struct BookingRequest {
     email: String,
     timezone: Option<String>,
     notes: Option<String>,
+    answers: serde_json::Map<String, Value>,
 }
 
-fn parse_request(object: &serde_json::Map<String, Value>) -> Result<BookingRequest, ApiError> {
+fn parse_request(
+    event: &EventType,
+    object: &serde_json::Map<String, Value>,
+) -> Result<BookingRequest, ApiError> {
     let mut fields = Fields::new(object);
     let start = match object.get("start") {
         Some(Value::String(text)) => match text.trim().parse::<Timestamp>() {
@@ -62,6 +78,7 @@ fn parse_request(object: &serde_json::Map<String, Value>) -> Result<BookingReque
     let email = fields.email("email");
     let timezone = fields.timezone("timezone");
     let notes = fields.optional_text("notes", 5000, true);
+    let answers = fields.answers(&event.questions);
     if let Some(Value::String(_)) | None | Some(Value::Null) = object.get("event") {
     } else {
         fields.reject("event", "must be a string");
@@ -76,6 +93,7 @@ fn parse_request(object: &serde_json::Map<String, Value>) -> Result<BookingReque
             email,
             timezone,
             notes,
+            answers,
         }),
         _ => Err(ApiError::internal()),
     }
@@ -104,6 +122,7 @@ fn fingerprint(event: &str, request: &BookingRequest) -> String {
         request.email.to_lowercase(),
         request.timezone,
         request.notes,
+        request.answers,
     ]);
     let digest = Sha256::digest(canonical.to_string().as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
@@ -147,25 +166,47 @@ fn created(booking: &Booking, replayed: bool) -> Response {
 
 async fn create_booking(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    JsonObject(object): JsonObject,
-) -> Result<Response, ApiError> {
+    request: axum::extract::Request,
+) -> Result<Response, Response> {
+    if is_form(&headers) {
+        return Ok(crate::web::forms::booking_form(state, peer, headers, request).await);
+    }
+    state
+        .check_rate(peer, &headers)
+        .map_err(IntoResponse::into_response)?;
+    let JsonObject(object) = JsonObject::from_request(request, &state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let key = idempotency_key(&headers).map_err(IntoResponse::into_response)?;
+    match place_booking(&state, &object, key).await {
+        Ok((booking, replayed)) => Ok(created(&booking, replayed)),
+        Err(err) => Err(err.into_response()),
+    }
+}
+
+/// Validates and stores a booking described by a JSON object (from the API or a form).
+/// Returns the booking and whether it is the replay of an earlier idempotent request.
+pub async fn place_booking(
+    state: &AppState,
+    object: &serde_json::Map<String, Value>,
+    key: Option<String>,
+) -> Result<(Booking, bool), ApiError> {
     let event = match object.get("event") {
-        Some(Value::String(slug)) => find_event(&state, Some(slug.trim()))?,
-        _ => find_event(&state, None)?,
+        Some(Value::String(slug)) => find_event(state, Some(slug.trim()))?,
+        _ => find_event(state, None)?,
     };
-    let request = parse_request(&object)?;
-    let key = idempotency_key(&headers)?;
+    let request = parse_request(event, object)?;
     let claim = key.map(|key| IdempotencyClaim {
         fingerprint: fingerprint(&event.slug, &request),
         key,
     });
     if let Some(claim) = &claim {
         if let Some(original) = state.store.find_idempotent(claim).await? {
-            return Ok(created(&original, true));
+            return Ok((original, true));
         }
     }
-
     let now = state.clock.now();
     let snapshot = state.busy.snapshot();
     let counts = day_counts(event, snapshot.starts_of(&event.slug));
@@ -214,7 +255,7 @@ async fn create_booking(
         email: request.email,
         timezone: request.timezone,
         notes: request.notes,
-        answers: json!({}),
+        answers: Value::Object(request.answers),
         created_at: now,
         day_cap,
     };
@@ -233,14 +274,14 @@ async fn create_booking(
                 status = booking.status.as_str(),
                 "booking created"
             );
-            Ok(created(&booking, false))
+            Ok((booking, false))
         }
-        Ok(CreateOutcome::Replayed(booking)) => Ok(created(&booking, true)),
+        Ok(CreateOutcome::Replayed(booking)) => Ok((booking, true)),
         Err(StoreError::Overlap) => {
             // Our cached busy time was behind; a concurrent retry of the same key may have won.
             if let Some(claim) = &claim {
                 if let Some(original) = state.store.find_idempotent(claim).await? {
-                    return Ok(created(&original, true));
+                    return Ok((original, true));
                 }
             }
             if let Err(err) = state.reload_busy().await {

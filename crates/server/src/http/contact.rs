@@ -1,11 +1,19 @@
 //! `POST /contact`: the fallback for people who cannot find a time.
 
-use axum::{extract::State, http::StatusCode, routing::post, Json, Router};
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, FromRequest, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+    Json, Router,
+};
 use openslot_store::NewContact;
 use serde_json::{json, Value};
 
 use super::{body::JsonObject, error::ApiError};
-use crate::{state::AppState, validate::Fields};
+use crate::{state::AppState, validate::Fields, web::forms::is_form};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/contact", post(create_contact))
@@ -13,9 +21,36 @@ pub fn router() -> Router<AppState> {
 
 async fn create_contact(
     State(state): State<AppState>,
-    JsonObject(object): JsonObject,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let mut fields = Fields::new(&object);
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: axum::extract::Request,
+) -> Response {
+    if is_form(&headers) {
+        return crate::web::forms::contact_form(state, peer, headers, request).await;
+    }
+    if let Err(err) = state.check_rate(peer, &headers) {
+        return err.into_response();
+    }
+    let object = match JsonObject::from_request(request, &state).await {
+        Ok(JsonObject(object)) => object,
+        Err(err) => return err.into_response(),
+    };
+    match store_contact(&state, &object).await {
+        Ok(id) => (
+            StatusCode::ACCEPTED,
+            Json(json!({"id": id, "status": "received"})),
+        )
+            .into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// Validates and stores a contact message given as a JSON object; returns its id.
+pub async fn store_contact(
+    state: &AppState,
+    object: &serde_json::Map<String, Value>,
+) -> Result<String, ApiError> {
+    let mut fields = Fields::new(object);
     let name = fields.required_text("name", 200, false);
     let email = fields.email("email");
     let message = fields.required_text("message", 5000, true);
@@ -39,8 +74,5 @@ async fn create_contact(
         })
         .await?;
     tracing::info!(contact_id = %stored.id, "contact message received");
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"id": stored.id, "status": "received"})),
-    ))
+    Ok(stored.id)
 }

@@ -1,10 +1,10 @@
 //! The HTTP edge: one module per route area, merged here with the cross-cutting layers
 //! (request ids and logs, CORS, panic guard).
 
-mod availability;
-mod body;
-mod booking;
-mod contact;
+pub mod availability;
+pub mod body;
+pub mod booking;
+pub mod contact;
 pub mod error;
 mod health;
 
@@ -28,7 +28,9 @@ use crate::state::AppState;
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let cors = cors_layer(&state.config.server.allowed_origins);
+    let csp = state.web.csp.clone();
     Router::new()
+        .merge(crate::web::router())
         .merge(availability::router())
         .merge(booking::router())
         .merge(contact::router())
@@ -38,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(cors)
+        .layer(middleware::from_fn_with_state(
+            csp,
+            crate::web::security_headers,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))

@@ -285,6 +285,20 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(candidate)
+            .bind(Timestamp::now().as_second())
+            .execute(&self.writer)
+            .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.writer)
+            .await?;
+        Ok(value)
+    }
+
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
         sqlx::query(
             "INSERT INTO contact_messages (id, host_id, name, email, message, preferred_times,

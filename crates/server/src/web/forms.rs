@@ -1,0 +1,347 @@
+//! Form posts from the pages (`application/x-www-form-urlencoded`): the same validation
+//! and booking path as the JSON API, plus CSRF tokens, an origin check and a honeypot.
+//! Success redirects (303); errors re-render the form with what the visitor typed.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use jiff::{tz::TimeZone, Timestamp};
+use serde_json::{json, Map, Value};
+
+use super::pages::{
+    error_page, html, query_escape, render_book, render_contact, BookView, ContactView,
+};
+use crate::{
+    http::{body::MAX_BODY_BYTES, booking::place_booking, contact::store_contact, error::ApiError},
+    state::AppState,
+    validate::FieldErrors,
+};
+
+/// Whether the request body is a classic HTML form.
+pub fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// Reads a form body into its fields (first value of each name wins).
+async fn read_form(request: Request) -> Result<Map<String, Value>, ApiError> {
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the form is too large",
+            )
+        })?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_form",
+            "the form could not be read",
+        )
+    })?;
+    let mut fields = Map::new();
+    for (name, value) in pairs {
+        fields.entry(name).or_insert(Value::String(value));
+    }
+    Ok(fields)
+}
+
+fn text<'a>(fields: &'a Map<String, Value>, name: &str) -> &'a str {
+    fields.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A post is accepted from our own pages only: when the browser names the origin, it must
+/// be this service's (public URL or the Host it was reached at) or an allowed origin.
+fn same_site(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return true; // older browsers: the signed token alone decides
+    };
+    let public = super::origin_of(&state.config.public_url());
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
+    public.as_deref() == Some(origin)
+        || host.is_some_and(|host| {
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        })
+        || state
+            .config
+            .server
+            .allowed_origins
+            .iter()
+            .any(|allowed| allowed.trim_end_matches('/') == origin)
+}
+
+fn token_ok(state: &AppState, fields: &Map<String, Value>, form: &str) -> bool {
+    state
+        .signer
+        .verify(text(fields, "csrf"), "form", state.clock.now().as_second())
+        .is_ok_and(|subject| subject == form)
+}
+
+fn rate_limited_page(state: &AppState, error: ApiError) -> Response {
+    let seconds = error.retry_after.unwrap_or(60);
+    let mut response = error_page(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        &format!(
+            "Too many attempts from your connection. Please wait {seconds} seconds and try again."
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The values to show again in a re-rendered booking form.
+fn booking_values(fields: &Map<String, Value>) -> Value {
+    let mut answers = Map::new();
+    for (name, value) in fields {
+        if let Some(id) = name.strip_prefix("answer_") {
+            answers.insert(id.to_string(), value.clone());
+        }
+    }
+    json!({
+        "name": text(fields, "name"),
+        "email": text(fields, "email"),
+        "notes": text(fields, "notes"),
+        "answers": answers,
+    })
+}
+
+/// `POST /booking` with a form body.
+pub async fn booking_form(
+    state: AppState,
+    peer: SocketAddr,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    if let Err(error) = state.check_rate(peer, &headers) {
+        return rate_limited_page(&state, error);
+    }
+    let fields = match read_form(request).await {
+        Ok(fields) => fields,
+        Err(error) => {
+            return error_page(
+                &state,
+                error.status,
+                "Could not read the form",
+                &error.message,
+            )
+        }
+    };
+    let slug = text(&fields, "event").to_string();
+    let Some(event) = state.catalog.get(&slug) else {
+        return error_page(
+            &state,
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such meeting type. Pick one from the list of meetings.",
+        );
+    };
+    if !text(&fields, "website").is_empty() {
+        return error_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "Not sent",
+            "This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.",
+        );
+    }
+    let tz_name = Some(text(&fields, "timezone").to_string()).filter(|name| !name.is_empty());
+    let start_text = text(&fields, "start").to_string();
+    let embed = text(&fields, "embed") == "1";
+    let origin = Some(text(&fields, "origin").to_string()).filter(|origin| !origin.is_empty());
+    let date_of_start = |zone: &Option<String>| {
+        let zone = zone
+            .as_deref()
+            .and_then(|name| TimeZone::get(name).ok())
+            .unwrap_or_else(|| event.schedule.timezone().clone());
+        start_text
+            .parse::<Timestamp>()
+            .ok()
+            .map(|start| start.to_zoned_datetime(zone).date())
+    };
+    let rerender = |status: StatusCode,
+                    kind: &'static str,
+                    message: String,
+                    errors: FieldErrors,
+                    keep_choice: bool| {
+        let view = BookView {
+            tz_name: tz_name.clone(),
+            date: date_of_start(&tz_name),
+            values: booking_values(&fields),
+            errors,
+            status: Some((kind, message)),
+            embed,
+            origin: origin.clone(),
+            checked: keep_choice.then(|| start_text.clone()),
+        };
+        html(status, render_book(&state, event, view))
+    };
+    if !same_site(&state, &headers) || !token_ok(&state, &fields, "booking") {
+        return rerender(
+            StatusCode::FORBIDDEN,
+            "error",
+            "This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.".into(),
+            FieldErrors::new(),
+            true,
+        );
+    }
+    let mut object = Map::new();
+    for name in ["event", "start", "name", "email", "timezone", "notes"] {
+        if let Some(value) = fields.get(name) {
+            object.insert(name.to_string(), value.clone());
+        }
+    }
+    if let Value::Object(values) = booking_values(&fields) {
+        object.insert(
+            "answers".into(),
+            values.get("answers").cloned().unwrap_or(Value::Null),
+        );
+    }
+    match place_booking(&state, &object, None).await {
+        Ok((booking, _)) => {
+            let mut location = format!("/booking/{}", booking.id);
+            let mut query = Vec::new();
+            if let Some(tz) = &tz_name {
+                query.push(format!("tz={}", query_escape(tz)));
+            }
+            if embed {
+                query.push("embed=1".to_string());
+                if let Some(origin) = &origin {
+                    query.push(format!("origin={}", query_escape(origin)));
+                }
+            }
+            if !query.is_empty() {
+                location = format!("{location}?{}", query.join("&"));
+            }
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Err(error) => match error.code {
+            "validation_failed" => rerender(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error",
+                "Please fix the highlighted fields.".into(),
+                error.fields.unwrap_or_default(),
+                true,
+            ),
+            "slot_taken" => rerender(
+                StatusCode::CONFLICT,
+                "warning",
+                "Sorry — that time was just taken by someone else. Please pick another time; your details are kept.".into(),
+                FieldErrors::new(),
+                false,
+            ),
+            "slot_unavailable" => rerender(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "warning",
+                format!("That time can't be booked: {}", error.message),
+                FieldErrors::new(),
+                false,
+            ),
+            "event_not_found" => error_page(&state, StatusCode::NOT_FOUND, "Not found", &error.message),
+            _ => error_page(&state, error.status, "Please try again", &error.message),
+        },
+    }
+}
+
+/// `POST /contact` with a form body.
+pub async fn contact_form(
+    state: AppState,
+    peer: SocketAddr,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    if let Err(error) = state.check_rate(peer, &headers) {
+        return rate_limited_page(&state, error);
+    }
+    let fields = match read_form(request).await {
+        Ok(fields) => fields,
+        Err(error) => {
+            return error_page(
+                &state,
+                error.status,
+                "Could not read the form",
+                &error.message,
+            )
+        }
+    };
+    if !text(&fields, "website").is_empty() {
+        return error_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "Not sent",
+            "This submission looked automated, so it was not accepted. If you are a person, please try again.",
+        );
+    }
+    let values = json!({
+        "name": text(&fields, "name"),
+        "email": text(&fields, "email"),
+        "message": text(&fields, "message"),
+        "preferred_times": text(&fields, "preferred_times"),
+    });
+    let event = Some(text(&fields, "event").to_string()).filter(|slug| !slug.is_empty());
+    let rerender = |status: StatusCode, message: &str, errors: FieldErrors| {
+        let view = ContactView {
+            event: event.clone(),
+            values: values.clone(),
+            errors,
+            status: Some(("error", message.to_string())),
+            sent: false,
+        };
+        html(status, render_contact(&state, view))
+    };
+    if !same_site(&state, &headers) || !token_ok(&state, &fields, "contact") {
+        return rerender(
+            StatusCode::FORBIDDEN,
+            "This form had expired or did not come from this site, so it was not sent. Please send it again.",
+            FieldErrors::new(),
+        );
+    }
+    let Value::Object(object) = values.clone() else {
+        return error_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "Not sent",
+            "The form could not be read.",
+        );
+    };
+    match store_contact(&state, &object).await {
+        Ok(_) => {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            response.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_static("/contact?sent=1"),
+            );
+            response
+        }
+        Err(error) if error.code == "validation_failed" => rerender(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please fix the highlighted fields.",
+            error.fields.unwrap_or_default(),
+        ),
+        Err(error) => error_page(&state, error.status, "Please try again", &error.message),
+    }
+}

@@ -1,0 +1,155 @@
+//! The public pages: host page, booking page, confirmation, contact form, embed script.
+//! Server-rendered HTML that works without JavaScript; `assets/app.js` enhances it.
+
+pub mod assets;
+pub mod forms;
+pub mod pages;
+mod timezones;
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::Response,
+    routing::get,
+    Router,
+};
+use minijinja::{AutoEscape, Environment};
+use serde_json::{json, Value};
+
+use self::assets::Assets;
+use crate::{config::Config, state::AppState};
+
+/// Templates, assets and the page security policy, built once at start-up.
+#[derive(Debug)]
+pub struct Web {
+    env: Environment<'static>,
+    pub assets: Assets,
+    /// `Content-Security-Policy` for every response.
+    pub csp: HeaderValue,
+    /// Values every page shows (organisation, logo, footer, asset URLs).
+    base: Value,
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("book.html", include_str!("../../templates/book.html")),
+    (
+        "confirmation.html",
+        include_str!("../../templates/confirmation.html"),
+    ),
+    ("contact.html", include_str!("../../templates/contact.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+];
+
+/// The scheme://host[:port] part of an absolute http(s) URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+impl Web {
+    pub fn new(config: &Config) -> Self {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .unwrap_or_else(|err| panic!("template {name} does not parse: {err}"));
+        }
+        let branding = &config.branding;
+        let assets = Assets::new(&branding.accent_color);
+        let mut frame_ancestors = vec!["'self'".to_string()];
+        frame_ancestors.extend(
+            config
+                .server
+                .allowed_origins
+                .iter()
+                .map(|origin| origin.trim_end_matches('/').to_string()),
+        );
+        let mut image_sources = vec!["'self'".to_string(), "data:".to_string()];
+        if let Some(origin) = branding.logo_url.as_deref().and_then(origin_of) {
+            image_sources.push(origin);
+        }
+        let csp = format!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src {}; \
+             connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; \
+             frame-ancestors {}",
+            image_sources.join(" "),
+            frame_ancestors.join(" ")
+        );
+        let base = json!({
+            "org": branding.organisation.clone().unwrap_or_else(|| config.host.name.clone()),
+            "logo_url": branding.logo_url,
+            "intro": branding.intro,
+            "footer_links": branding.footer_links,
+            "assets": {
+                "css": assets.css.path(),
+                "js": assets.js.path(),
+                "theme": assets.theme.path(),
+            },
+        });
+        Web {
+            env,
+            assets,
+            csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
+            base,
+        }
+    }
+
+    /// Renders `template` with the page values merged over the common ones.
+    pub fn render(&self, template: &str, page: Value) -> String {
+        let mut context = self.base.clone();
+        if let (Value::Object(context), Value::Object(page)) = (&mut context, page) {
+            context.extend(page);
+        }
+        match self
+            .env
+            .get_template(template)
+            .and_then(|template| template.render(&context))
+        {
+            Ok(html) => html,
+            Err(err) => {
+                tracing::error!(error = %err, template, "template failed");
+                "<!doctype html><title>Error</title><p>Something went wrong.</p>".to_string()
+            }
+        }
+    }
+}
+
+/// Page and asset routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/book/{slug}", get(pages::book))
+        .route("/booking/{id}", get(pages::confirmation))
+        .route("/contact", get(pages::contact))
+        .route("/assets/{name}", get(assets::serve_asset))
+        .route("/embed.js", get(assets::serve_embed))
+}
+
+/// Security headers on every response: the CSP (frames only from allowed origins),
+/// no MIME sniffing, a strict referrer policy.
+pub async fn security_headers(
+    axum::extract::State(csp): axum::extract::State<HeaderValue>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    response
+}

@@ -1,0 +1,405 @@
+//! GET handlers of the public pages and the shared rendering of the booking page (also
+//! used to re-render it with errors after a form post).
+
+use std::collections::BTreeMap;
+
+use axum::{
+    extract::{rejection::QueryRejection, Path, Query, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Response},
+};
+use jiff::{civil::Date, tz::TimeZone, Timestamp};
+use openslot_engine::{slots, window_end};
+use openslot_store::BookingStatus;
+use serde_json::{json, Value};
+
+use super::timezones;
+use crate::{
+    catalog::EventType, http::availability::day_counts, state::AppState, validate::FieldErrors,
+};
+
+/// How long a form token stays valid.
+pub const FORM_TOKEN_SECONDS: i64 = 4 * 3600;
+
+/// An HTML answer that is never cached (pages carry live times and form tokens).
+pub fn html(status: StatusCode, body: String) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A friendly error page.
+pub fn error_page(state: &AppState, status: StatusCode, heading: &str, message: &str) -> Response {
+    let body = state.web.render(
+        "error.html",
+        json!({"heading": heading, "message": message, "embed": false}),
+    );
+    html(status, body)
+}
+
+/// Percent-encodes a query-string value.
+pub fn query_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The embedding page's origin, if it is one the operator allowed.
+pub fn parent_origin(state: &AppState, embed: bool, origin: Option<&str>) -> String {
+    match origin {
+        Some(origin)
+            if embed
+                && state
+                    .config
+                    .server
+                    .allowed_origins
+                    .iter()
+                    .any(|allowed| allowed.trim_end_matches('/') == origin) =>
+        {
+            origin.to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Query parameters of the booking and confirmation pages.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    pub date: Option<String>,
+    pub tz: Option<String>,
+    pub embed: Option<String>,
+    pub origin: Option<String>,
+    pub event: Option<String>,
+    pub sent: Option<String>,
+}
+
+impl PageQuery {
+    pub fn embedded(&self) -> bool {
+        self.embed
+            .as_deref()
+            .is_some_and(|value| value == "1" || value == "true")
+    }
+}
+
+/// What the booking page shows besides the times: typed values, errors, a status line.
+#[derive(Debug, Default)]
+pub struct BookView {
+    pub tz_name: Option<String>,
+    pub date: Option<Date>,
+    pub values: Value,
+    pub errors: FieldErrors,
+    pub status: Option<(&'static str, String)>,
+    pub embed: bool,
+    pub origin: Option<String>,
+    pub checked: Option<String>,
+}
+
+fn event_json(event: &EventType) -> Value {
+    json!({
+        "slug": event.slug,
+        "title": event.title,
+        "description": event.description,
+        "duration": event.rules.duration_minutes,
+        "mode": event.mode.as_str(),
+        "questions": event.questions,
+    })
+}
+
+/// Renders the booking page of `event`.
+pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> String {
+    let host_tz = &event.timezone_name;
+    let tz_name = view
+        .tz_name
+        .filter(|name| TimeZone::get(name).is_ok())
+        .unwrap_or_else(|| host_tz.clone());
+    let zone = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
+    let now = state.clock.now();
+    let today = now.to_zoned_datetime(zone.clone()).date();
+    let last = window_end(&event.rules, now)
+        .to_zoned_datetime(zone.clone())
+        .date();
+    let snapshot = state.busy.snapshot();
+    let counts = day_counts(event, snapshot.starts_of(&event.slug));
+    let range_start = today
+        .to_zoned_datetime(zone.clone())
+        .map(|day| day.timestamp())
+        .unwrap_or(now);
+    let range_end = last
+        .tomorrow()
+        .ok()
+        .and_then(|next| next.to_zoned_datetime(zone.clone()).ok())
+        .map(|day| day.timestamp())
+        .unwrap_or(Timestamp::MAX);
+    let offered = slots(
+        &event.schedule,
+        &event.rules,
+        &snapshot.busy,
+        &counts,
+        range_start,
+        range_end,
+        now,
+    );
+    drop(snapshot);
+    let mut by_day: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
+    for slot in &offered {
+        by_day
+            .entry(slot.start.to_zoned_datetime(zone.clone()).date())
+            .or_default()
+            .push(slot.start);
+    }
+    let selected = view
+        .date
+        .filter(|date| *date >= today && *date <= last)
+        .or_else(|| by_day.keys().next().copied());
+    let embed_query = if view.embed {
+        let origin = view.origin.as_deref().unwrap_or("");
+        format!("&embed=1&origin={}", query_escape(origin))
+    } else {
+        String::new()
+    };
+    let mut days = Vec::new();
+    let mut day = today;
+    while day <= last {
+        let zoned_noon = day.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0));
+        days.push(json!({
+            "date": day.to_string(),
+            "weekday": zoned_noon.strftime("%a").to_string(),
+            "label": zoned_noon.strftime("%-d %b").to_string(),
+            "available": by_day.contains_key(&day),
+            "selected": Some(day) == selected,
+            "href": format!("/book/{}?date={day}&tz={}{embed_query}", event.slug, query_escape(&tz_name)),
+        }));
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    let times: Vec<Value> = selected
+        .and_then(|date| by_day.get(&date))
+        .map(|starts| {
+            starts
+                .iter()
+                .map(|start| {
+                    let value = start.to_string();
+                    json!({
+                        "start": value,
+                        "label": start.to_zoned_datetime(zone.clone()).strftime("%H:%M").to_string(),
+                        "checked": view.checked.as_deref() == Some(value.as_str()),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut tz_options: Vec<&str> = timezones::COMMON.to_vec();
+    for name in [tz_name.as_str(), host_tz.as_str()] {
+        if !tz_options.contains(&name) {
+            tz_options.insert(0, name);
+        }
+    }
+    let (status_kind, status_message) = view.status.unwrap_or(("", String::new()));
+    let values = if view.values.is_object() {
+        view.values
+    } else {
+        json!({"answers": {}})
+    };
+    let page = json!({
+        "event": event_json(event),
+        "tz": tz_name,
+        "host_tz": host_tz,
+        "tz_options": tz_options,
+        "days": days,
+        "any_available": !by_day.is_empty(),
+        "selected_date": selected.map(|date| date.to_string()),
+        "selected_label": selected.map(|date| date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0)).strftime("%A %-d %B").to_string()),
+        "times": times,
+        "values": values,
+        "errors": view.errors,
+        "status_kind": status_kind,
+        "status_message": status_message,
+        "csrf": state.signer.sign("form", "booking", now.as_second() + FORM_TOKEN_SECONDS),
+        "embed": view.embed,
+        "parent_origin": parent_origin(state, view.embed, view.origin.as_deref()),
+        "window_days": event.rules.lookahead_days,
+    });
+    state.web.render("book.html", page)
+}
+
+/// `GET /`: the host's page with its event types.
+pub async fn home(State(state): State<AppState>) -> Response {
+    let events: Vec<Value> = state.catalog.iter().map(event_json).collect();
+    html(
+        StatusCode::OK,
+        state
+            .web
+            .render("home.html", json!({"events": events, "embed": false})),
+    )
+}
+
+/// `GET /book/{slug}`: pick a day and time, fill the form.
+pub async fn book(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let Some(event) = state.catalog.get(&slug) else {
+        return error_page(
+            &state,
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such meeting type. Pick one from the list of meetings.",
+        );
+    };
+    let view = BookView {
+        tz_name: query.tz.clone(),
+        date: query.date.as_deref().and_then(|date| date.parse().ok()),
+        embed: query.embedded(),
+        origin: query.origin.clone(),
+        ..BookView::default()
+    };
+    html(StatusCode::OK, render_book(&state, event, view))
+}
+
+fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
+    instant
+        .to_zoned_datetime(zone.clone())
+        .strftime("%A %-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// `GET /booking/{id}`: what happened to a booking, in the visitor's and the host's zones.
+pub async fn confirmation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let booking = match state.store.booking(&id).await {
+        Ok(Some(booking)) if booking.host_id == *state.host_id => booking,
+        Ok(_) => {
+            return error_page(
+                &state,
+                StatusCode::NOT_FOUND,
+                "Booking not found",
+                "We could not find that booking. Check the link, or contact us.",
+            )
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "booking lookup failed");
+            return error_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Please try again",
+                "We could not load this page just now. Please try again in a moment.",
+            );
+        }
+    };
+    let event = state.catalog.get(&booking.event_slug);
+    let host_tz = event
+        .map(|event| event.timezone_name.clone())
+        .unwrap_or_else(|| "UTC".to_string());
+    let visitor_tz = query
+        .tz
+        .clone()
+        .or_else(|| booking.timezone.clone())
+        .filter(|name| TimeZone::get(name).is_ok())
+        .unwrap_or_else(|| host_tz.clone());
+    let (heading, message, kind) = match booking.status {
+        BookingStatus::Requested => (
+            "Request received",
+            "Request received — you will get a confirmation by email once the host accepts.",
+            "success",
+        ),
+        BookingStatus::Confirmed => (
+            "Confirmed",
+            "Your booking is confirmed. A confirmation is on its way by email.",
+            "success",
+        ),
+        BookingStatus::Cancelled => ("Cancelled", "This booking has been cancelled.", "warning"),
+        BookingStatus::Declined => (
+            "Not accepted",
+            "The host could not accept this request. Please pick another time.",
+            "warning",
+        ),
+        BookingStatus::Expired => (
+            "Request expired",
+            "This request was not confirmed in time. Please pick another time.",
+            "warning",
+        ),
+    };
+    let visitor_zone = TimeZone::get(&visitor_tz).unwrap_or(TimeZone::UTC);
+    let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+    let embed = query.embedded();
+    let page = json!({
+        "heading": heading,
+        "message": message,
+        "status_kind": kind,
+        "booking": {
+            "id": booking.id,
+            "event": booking.event_slug,
+            "start": booking.start.to_string(),
+            "end": booking.end.to_string(),
+        },
+        "event_title": event.map(|event| event.title.clone()).unwrap_or(booking.event_slug.clone()),
+        "duration": booking.end.duration_since(booking.start).as_mins(),
+        "visitor_tz": visitor_tz,
+        "host_tz": host_tz,
+        "visitor_time": long_time(booking.start, &visitor_zone),
+        "host_time": long_time(booking.start, &host_zone),
+        "embed": embed,
+        "parent_origin": parent_origin(&state, embed, query.origin.as_deref()),
+    });
+    html(StatusCode::OK, state.web.render("confirmation.html", page))
+}
+
+/// What the contact page shows besides the form.
+#[derive(Debug, Default)]
+pub struct ContactView {
+    pub event: Option<String>,
+    pub values: Value,
+    pub errors: FieldErrors,
+    pub status: Option<(&'static str, String)>,
+    pub sent: bool,
+}
+
+/// Renders the contact page.
+pub fn render_contact(state: &AppState, view: ContactView) -> String {
+    let (status_kind, status_message) = view.status.unwrap_or(("", String::new()));
+    let now = state.clock.now().as_second();
+    state.web.render(
+        "contact.html",
+        json!({
+            "event": view.event.filter(|slug| state.catalog.get(slug).is_some()),
+            "values": if view.values.is_object() { view.values } else { json!({}) },
+            "errors": view.errors,
+            "status_kind": status_kind,
+            "status_message": status_message,
+            "sent": view.sent,
+            "csrf": state.signer.sign("form", "contact", now + FORM_TOKEN_SECONDS),
+            "embed": false,
+        }),
+    )
+}
+
+/// `GET /contact`: the fallback form.
+pub async fn contact(
+    State(state): State<AppState>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let sent = query.sent.as_deref() == Some("1");
+    let view = ContactView {
+        event: query.event.clone(),
+        sent,
+        ..ContactView::default()
+    };
+    html(StatusCode::OK, render_contact(&state, view))
+}
