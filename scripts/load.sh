@@ -17,6 +17,8 @@ trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 cat > "$WORK/openslot.toml" <<TOML
 [server]
 listen = "127.0.0.1:0"
+[limits]
+booking_per_minute = 0
 [database]
 url = "sqlite://$WORK/load.db"
 synchronous = "${SYNCHRONOUS:-full}"

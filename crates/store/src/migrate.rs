@@ -20,4 +20,9 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "settings",
         sql: include_str!("../migrations/sqlite/0002_settings.sql"),
     },
+    Migration {
+        version: 3,
+        name: "overlap_by_neighbour",
+        sql: include_str!("../migrations/sqlite/0003_overlap_by_neighbour.sql"),
+    },
 ];

@@ -203,3 +203,54 @@ async fn data_survives_reopening_and_migrations_are_idempotent() {
     assert_eq!(store.setting_or_init("secret", "two").await.unwrap(), "one");
     store.ping().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_overlap_trigger_refuses_exactly_the_overlapping_ranges() {
+    // Random ranges in random order, some cancelled: a booking is refused if and only if it
+    // overlaps an active one already stored (checked against a brute-force model).
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: i64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound as u64) as i64
+    };
+    let mut active: Vec<(i64, i64)> = Vec::new();
+    for index in 0..600 {
+        let start = T + next(400) * 300;
+        let minutes = 5 * (1 + next(12));
+        let buffer = next(3) * 5;
+        let mut new = booking(&format!("x{index}"), "30min", start, minutes, buffer);
+        let cancelled = next(10) == 0;
+        if cancelled {
+            new.status = BookingStatus::Cancelled;
+        }
+        let range = (new.blocked_start, new.blocked_end);
+        let overlaps = active.iter().any(|(s, e)| *s < range.1 && range.0 < *e);
+        let result = store.create_booking(new, None).await;
+        match result {
+            Ok(_) => {
+                assert!(
+                    cancelled || !overlaps,
+                    "stored an overlapping booking {range:?}"
+                );
+                if !cancelled {
+                    active.push(range);
+                }
+            }
+            Err(StoreError::Overlap) => {
+                assert!(overlaps && !cancelled, "refused a free range {range:?}")
+            }
+            Err(err) => panic!("{err}"),
+        }
+    }
+    assert!(
+        active.len() > 20,
+        "the test should store a fair number: {}",
+        active.len()
+    );
+    let stored = store.active_bookings("default", 0).await.unwrap();
+    assert_eq!(stored.len(), active.len());
+}

@@ -15,6 +15,19 @@ use crate::{Booking, CreateOutcome, IdempotencyClaim, NewBooking, StoreError};
 /// Most requests committed together.
 const MAX_BATCH: usize = 128;
 
+const INSERT: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
+        blocked_start, blocked_end, name, email, timezone, notes, answers, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+const INSERT_WITH_CAP: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at,
+        end_at, blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
+        updated_at)
+     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+     WHERE (SELECT count(*) FROM bookings
+            WHERE host_id = ? AND event_slug = ?
+              AND status IN ('requested', 'confirmed')
+              AND start_at >= ? AND start_at < ?) < ?";
+
 /// One booking request waiting for the writer.
 pub(crate) struct BookingJob {
     pub booking: NewBooking,
@@ -81,42 +94,36 @@ async fn insert(
     }
     // The cap check and the insert are one statement; the overlap check is the trigger.
     // Both run under SQLite's write lock, so no interleaving can pass them twice.
-    let (cap_start, cap_end, cap_max) = match booking.day_cap {
-        Some(cap) => (cap.day_start, cap.day_end, i64::from(cap.max)),
-        None => (0, 0, i64::MAX),
+    let sql = if booking.day_cap.is_some() {
+        INSERT_WITH_CAP
+    } else {
+        INSERT
     };
-    let inserted = sqlx::query(
-        "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
-            blocked_start, blocked_end, name, email, timezone, notes, answers,
-            created_at, updated_at)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-         WHERE (SELECT count(*) FROM bookings
-                WHERE host_id = ? AND event_slug = ?
-                  AND status IN ('requested', 'confirmed')
-                  AND start_at >= ? AND start_at < ?) < ?",
-    )
-    .bind(&booking.id)
-    .bind(&booking.host_id)
-    .bind(&booking.event_slug)
-    .bind(booking.status.as_str())
-    .bind(booking.start.as_second())
-    .bind(booking.end.as_second())
-    .bind(booking.blocked_start)
-    .bind(booking.blocked_end)
-    .bind(&booking.name)
-    .bind(&booking.email)
-    .bind(&booking.timezone)
-    .bind(&booking.notes)
-    .bind(booking.answers.to_string())
-    .bind(booking.created_at.as_second())
-    .bind(booking.created_at.as_second())
-    .bind(&booking.host_id)
-    .bind(&booking.event_slug)
-    .bind(cap_start)
-    .bind(cap_end)
-    .bind(cap_max)
-    .execute(&mut *connection)
-    .await;
+    let mut query = sqlx::query(sql)
+        .bind(&booking.id)
+        .bind(&booking.host_id)
+        .bind(&booking.event_slug)
+        .bind(booking.status.as_str())
+        .bind(booking.start.as_second())
+        .bind(booking.end.as_second())
+        .bind(booking.blocked_start)
+        .bind(booking.blocked_end)
+        .bind(&booking.name)
+        .bind(&booking.email)
+        .bind(&booking.timezone)
+        .bind(&booking.notes)
+        .bind(booking.answers.to_string())
+        .bind(booking.created_at.as_second())
+        .bind(booking.created_at.as_second());
+    if let Some(cap) = booking.day_cap {
+        query = query
+            .bind(&booking.host_id)
+            .bind(&booking.event_slug)
+            .bind(cap.day_start)
+            .bind(cap.day_end)
+            .bind(i64::from(cap.max));
+    }
+    let inserted = query.execute(&mut *connection).await;
     match inserted {
         Ok(result) if result.rows_affected() == 0 => return Ok(Err(StoreError::DayFull)),
         Ok(_) => {}
