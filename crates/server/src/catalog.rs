@@ -448,6 +448,73 @@ impl Catalog {
     }
 }
 
+/// A human-readable account of a validated configuration, for `openslot check-config`.
+pub fn describe(config: &Config, catalog: &Catalog) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let server = &config.server;
+    let _ = writeln!(out, "server");
+    let _ = writeln!(out, "  listen           {}", server.listen);
+    let _ = writeln!(out, "  public_url       {}", config.public_url());
+    let origins = if server.allowed_origins.is_empty() {
+        "(none: same-origin only)".to_string()
+    } else {
+        server.allowed_origins.join(", ")
+    };
+    let _ = writeln!(out, "  allowed_origins  {origins}");
+    let _ = writeln!(out, "database");
+    let _ = writeln!(out, "  url              {}", config.database.url);
+    let _ = writeln!(out, "  synchronous      {}", config.database.synchronous);
+    let _ = writeln!(out, "host");
+    let _ = writeln!(out, "  name             {}", config.host.name);
+    for (index, event) in catalog.iter().enumerate() {
+        let rules = &event.rules;
+        let default = if index == 0 { " (default)" } else { "" };
+        let _ = writeln!(out, "event type {}{default}", event.slug);
+        let _ = writeln!(out, "  title            {}", event.title);
+        if let Some(description) = &event.description {
+            let _ = writeln!(out, "  description      {description}");
+        }
+        let _ = writeln!(out, "  duration         {} min", rules.duration_minutes);
+        let _ = writeln!(out, "  slot step        {} min", rules.step_minutes);
+        let _ = writeln!(
+            out,
+            "  buffers          {} min before, {} min after",
+            rules.buffer_before_minutes, rules.buffer_after_minutes
+        );
+        let _ = writeln!(out, "  mode             {}", event.mode.as_str());
+        let _ = writeln!(out, "  timezone         {}", event.timezone_name);
+        let days: Vec<&str> = event
+            .weekdays
+            .iter()
+            .map(|day| weekday_name(*day))
+            .collect();
+        let hours: Vec<String> = event.hours.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "  weekdays         {}", days.join(", "));
+        let _ = writeln!(out, "  hours            {}", hours.join(", "));
+        let _ = writeln!(out, "  minimum notice   {} min", rules.min_lead_minutes);
+        let _ = writeln!(out, "  booking window   {} days", rules.lookahead_days);
+        match rules.max_per_day {
+            Some(cap) => {
+                let _ = writeln!(out, "  max per day      {cap}");
+            }
+            None => {
+                let _ = writeln!(out, "  max per day      unlimited");
+            }
+        }
+        for (date, ranges) in &event.overrides {
+            let hours: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+            let hours = if hours.is_empty() {
+                "closed".to_string()
+            } else {
+                hours.join(", ")
+            };
+            let _ = writeln!(out, "  override         {date}: {hours}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,71 +611,4 @@ mod tests {
             "{err}"
         );
     }
-}
-
-/// A human-readable account of a validated configuration, for `openslot check-config`.
-pub fn describe(config: &Config, catalog: &Catalog) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let server = &config.server;
-    let _ = writeln!(out, "server");
-    let _ = writeln!(out, "  listen           {}", server.listen);
-    let _ = writeln!(out, "  public_url       {}", config.public_url());
-    let origins = if server.allowed_origins.is_empty() {
-        "(none: same-origin only)".to_string()
-    } else {
-        server.allowed_origins.join(", ")
-    };
-    let _ = writeln!(out, "  allowed_origins  {origins}");
-    let _ = writeln!(out, "database");
-    let _ = writeln!(out, "  url              {}", config.database.url);
-    let _ = writeln!(out, "  synchronous      {}", config.database.synchronous);
-    let _ = writeln!(out, "host");
-    let _ = writeln!(out, "  name             {}", config.host.name);
-    for (index, event) in catalog.iter().enumerate() {
-        let rules = &event.rules;
-        let default = if index == 0 { " (default)" } else { "" };
-        let _ = writeln!(out, "event type {}{default}", event.slug);
-        let _ = writeln!(out, "  title            {}", event.title);
-        if let Some(description) = &event.description {
-            let _ = writeln!(out, "  description      {description}");
-        }
-        let _ = writeln!(out, "  duration         {} min", rules.duration_minutes);
-        let _ = writeln!(out, "  slot step        {} min", rules.step_minutes);
-        let _ = writeln!(
-            out,
-            "  buffers          {} min before, {} min after",
-            rules.buffer_before_minutes, rules.buffer_after_minutes
-        );
-        let _ = writeln!(out, "  mode             {}", event.mode.as_str());
-        let _ = writeln!(out, "  timezone         {}", event.timezone_name);
-        let days: Vec<&str> = event
-            .weekdays
-            .iter()
-            .map(|day| weekday_name(*day))
-            .collect();
-        let hours: Vec<String> = event.hours.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "  weekdays         {}", days.join(", "));
-        let _ = writeln!(out, "  hours            {}", hours.join(", "));
-        let _ = writeln!(out, "  minimum notice   {} min", rules.min_lead_minutes);
-        let _ = writeln!(out, "  booking window   {} days", rules.lookahead_days);
-        match rules.max_per_day {
-            Some(cap) => {
-                let _ = writeln!(out, "  max per day      {cap}");
-            }
-            None => {
-                let _ = writeln!(out, "  max per day      unlimited");
-            }
-        }
-        for (date, ranges) in &event.overrides {
-            let hours: Vec<String> = ranges.iter().map(ToString::to_string).collect();
-            let hours = if hours.is_empty() {
-                "closed".to_string()
-            } else {
-                hours.join(", ")
-            };
-            let _ = writeln!(out, "  override         {date}: {hours}");
-        }
-    }
-    out
 }

@@ -30,6 +30,129 @@ pub struct Config {
     pub limits: LimitsConfig,
     #[serde(default)]
     pub security: SecurityConfig,
+    #[serde(default)]
+    pub mail: MailConfig,
+}
+
+/// One address or several.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Addresses {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Addresses {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            Addresses::One(address) => vec![address.clone()],
+            Addresses::Many(addresses) => addresses.clone(),
+        }
+    }
+}
+
+/// Email: SMTP (or an outbox folder), senders, and reminders.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// lettre's URL form, e.g. `smtp://user:pass@smtp.example.com:587?tls=required`.
+    /// Unset: messages are written as `.eml` files to `outbox_dir`.
+    #[serde(default)]
+    pub smtp_url: Option<String>,
+    #[serde(default = "default_from")]
+    pub from: String,
+    #[serde(default)]
+    pub ops_inbox: Option<Addresses>,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    /// Before the start of confirmed bookings, e.g. `["24h", "1h"]`.
+    #[serde(default = "default_reminders")]
+    pub reminders: Vec<String>,
+    #[serde(default = "default_outbox")]
+    pub outbox_dir: String,
+    /// A folder whose files override the built-in email templates of the same name.
+    #[serde(default)]
+    pub templates_dir: Option<String>,
+    /// Attempts before a message is marked dead.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+    /// First retry delay; doubled on every further attempt (capped at an hour).
+    #[serde(default = "default_retry_base")]
+    pub retry_base_seconds: u64,
+    /// SMTP connection and command timeout.
+    #[serde(default = "default_smtp_timeout")]
+    pub timeout_seconds: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp_url: None,
+            from: default_from(),
+            ops_inbox: None,
+            reply_to: None,
+            reminders: default_reminders(),
+            outbox_dir: default_outbox(),
+            templates_dir: None,
+            max_attempts: default_max_attempts(),
+            retry_base_seconds: default_retry_base(),
+            timeout_seconds: default_smtp_timeout(),
+        }
+    }
+}
+
+fn default_from() -> String {
+    "openslot <bookings@localhost>".into()
+}
+
+fn default_reminders() -> Vec<String> {
+    vec!["24h".into(), "1h".into()]
+}
+
+fn default_outbox() -> String {
+    "outbox".into()
+}
+
+fn default_max_attempts() -> u32 {
+    10
+}
+
+fn default_retry_base() -> u64 {
+    30
+}
+
+fn default_smtp_timeout() -> u64 {
+    30
+}
+
+/// Parses a duration such as `24h`, `90m`, `2d`, `1h30m` into seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: i64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let value: i64 = number.parse().ok()?;
+        number.clear();
+        let unit = match c {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        total = total.checked_add(value.checked_mul(unit)?)?;
+    }
+    if !number.is_empty() {
+        return None;
+    }
+    (total > 0).then_some(total)
 }
 
 /// How the public pages look.
@@ -404,6 +527,7 @@ impl Config {
                 "OPENSLOT_PUBLIC_URL" => self.server.public_url = Some(value),
                 "OPENSLOT_DATABASE_URL" => self.database.url = value,
                 "OPENSLOT_SECRET" => self.security.secret = Some(value),
+                "OPENSLOT_SMTP_URL" => self.mail.smtp_url = Some(value),
                 "OPENSLOT_ALLOWED_ORIGINS" => {
                     self.server.allowed_origins = value
                         .split(',')

@@ -88,7 +88,7 @@ fn check_config(file: PathBuf) -> ExitCode {
         }
     };
     let catalog = match serve::validate(&loaded.config, &loaded.source) {
-        Ok(catalog) => catalog,
+        Ok(checked) => checked.catalog,
         Err(err) => {
             eprintln!("openslot: {err}");
             return ExitCode::FAILURE;

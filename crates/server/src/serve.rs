@@ -11,11 +11,15 @@ use crate::{
     clock::{Clock, SystemClock},
     config::{Config, ConfigError},
     http,
+    notify::Notifier,
     rate_limit::{Network, RateLimiter},
     signing::{generate_secret, Signer},
     state::AppState,
     web::{assets::is_hex_colour, Web},
+    worker::Worker,
 };
+use openslot_mail::Mailer;
+use tokio::sync::watch;
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -31,8 +35,14 @@ pub enum StartError {
     },
 }
 
+/// A configuration that passed every check, resolved into what the service runs on.
+pub struct Checked {
+    pub catalog: Catalog,
+    pub notifier: Notifier,
+}
+
 /// Checks everything in the configuration that can be checked without opening anything.
-pub fn validate(config: &Config, source: &str) -> Result<Catalog, ConfigError> {
+pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
     config.listen_addr(source)?;
     let error = |key: &str, message: String| ConfigError {
         source: source.to_string(),
@@ -135,7 +145,30 @@ pub fn validate(config: &Config, source: &str) -> Result<Catalog, ConfigError> {
             "must be at least 1".into(),
         ));
     }
-    Catalog::from_config(config, source)
+    if let Some(url) = &config.mail.smtp_url {
+        if let Err(err) = Mailer::smtp(url, Duration::from_secs(config.mail.timeout_seconds)) {
+            return Err(error("mail.smtp_url", err.message));
+        }
+    }
+    let catalog = Catalog::from_config(config, source)?;
+    let notifier = Notifier::new(config, source)?;
+    Ok(Checked { catalog, notifier })
+}
+
+/// The configured mail transport: SMTP, or the outbox folder.
+pub fn mailer(config: &Config) -> Result<Mailer, ConfigError> {
+    match &config.mail.smtp_url {
+        Some(url) => {
+            Mailer::smtp(url, Duration::from_secs(config.mail.timeout_seconds)).map_err(|err| {
+                ConfigError {
+                    source: "<config>".into(),
+                    key: "mail.smtp_url".into(),
+                    message: err.message,
+                }
+            })
+        }
+        None => Ok(Mailer::outbox(&config.mail.outbox_dir)),
+    }
 }
 
 /// Opens the configured store (not yet migrated).
@@ -149,7 +182,7 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StoreError> {
 /// Builds the application state from a validated configuration and an opened store.
 pub async fn build_state(
     config: Config,
-    catalog: Catalog,
+    Checked { catalog, notifier }: Checked,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, StoreError> {
@@ -169,6 +202,8 @@ pub async fn build_state(
         .filter_map(|proxy| Network::parse(proxy))
         .collect();
     let state = AppState {
+        notifier: Arc::new(notifier),
+        jobs_wake: Arc::new(tokio::sync::Notify::new()),
         limiter: Arc::new(RateLimiter::new(config.limits.booking_per_minute)),
         trusted_proxies: Arc::from(trusted),
         web: Arc::new(Web::new(&config)),
@@ -186,7 +221,8 @@ pub async fn build_state(
 
 /// Runs the service until a shutdown signal, then lets in-flight requests finish.
 pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
-    let catalog = validate(&config, source)?;
+    let checked = validate(&config, source)?;
+    let mailer = mailer(&config)?;
     let addr = config.listen_addr(source)?;
     let store = open_store(&config).await?;
     let applied = store.migrate().await?;
@@ -195,8 +231,29 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     }
     let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
     let refresh = Duration::from_secs(config.database.busy_refresh_seconds);
-    let state = build_state(config, catalog, store, Arc::new(SystemClock)).await?;
+    let retry_base = config.mail.retry_base_seconds as i64;
+    let outbox = config
+        .mail
+        .smtp_url
+        .is_none()
+        .then(|| config.mail.outbox_dir.clone());
+    let state = build_state(config, checked, store, Arc::new(SystemClock)).await?;
     state.spawn_busy_refresh(refresh);
+    if let Some(outbox) = outbox {
+        tracing::info!(outbox = %outbox, "no smtp_url: mail is written to the outbox folder");
+    }
+    let (worker_stop, worker_stopped) = watch::channel(false);
+    let worker = Worker {
+        store: state.store.clone(),
+        mailer,
+        notifier: state.notifier.clone(),
+        catalog: state.catalog.clone(),
+        clock: state.clock.clone(),
+        id: format!("worker-{}", uuid::Uuid::new_v4()),
+        retry_base_seconds: retry_base,
+        wake: state.jobs_wake.clone(),
+    };
+    let worker = tokio::spawn(worker.run(worker_stopped));
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen {
@@ -222,6 +279,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     let mut server = std::pin::pin!(server.into_future());
     tokio::select! {
         result = &mut server => {
+            let _ = worker_stop.send(true);
             result.map_err(|source| StartError::Listen { addr: local.to_string(), source })?;
             return Ok(());
         }
@@ -235,6 +293,10 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
             source,
         })?,
         Err(_) => tracing::warn!("in-flight requests did not finish within the grace period"),
+    }
+    let _ = worker_stop.send(true);
+    if tokio::time::timeout(grace, worker).await.is_err() {
+        tracing::warn!("the mail worker did not stop in time; its job will be retried");
     }
     tracing::info!("stopped");
     Ok(())

@@ -11,6 +11,7 @@ use crate::{
     clock::Clock,
     config::Config,
     http::error::ApiError,
+    notify::Notifier,
     rate_limit::{client_ip, Network, RateLimiter},
     signing::Signer,
     web::Web,
@@ -30,6 +31,9 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub trusted_proxies: Arc<[Network]>,
     pub web: Arc<Web>,
+    pub notifier: Arc<Notifier>,
+    /// Wakes the worker when new jobs are written.
+    pub jobs_wake: Arc<tokio::sync::Notify>,
 }
 
 /// How far back the busy cache looks: bookings that ended before this are irrelevant to

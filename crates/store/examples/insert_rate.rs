@@ -24,6 +24,7 @@ fn booking(index: i64) -> NewBooking {
         answers: serde_json::json!({}),
         created_at: Timestamp::now(),
         day_cap: None,
+        jobs: Vec::new(),
     }
 }
 

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 pub use error::StoreError;
 pub use model::{
     ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome, DayCap, IdempotencyClaim,
-    NewBooking, NewContact,
+    Job, JobState, NewBooking, NewContact, NewJob,
 };
 pub use sqlite::{SqliteOptions, SqliteStore};
 
@@ -56,6 +56,48 @@ pub trait Store: Send + Sync + 'static {
     /// (other instances) all get the one value that was stored first.
     async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
 
-    /// Stores a message from the contact form.
+    /// Stores a message from the contact form (and its jobs, in the same transaction).
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError>;
+
+    /// One contact message by id.
+    async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError>;
+
+    /// Claims up to `limit` jobs due at `now` (queued, or running with an expired lease)
+    /// for `worker` until `now + lease_seconds`, counting an attempt on each. A job is
+    /// claimed by one worker at a time.
+    async fn claim_jobs(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+        limit: u32,
+    ) -> Result<Vec<Job>, StoreError>;
+
+    /// Marks a job this worker holds as done.
+    async fn finish_job(&self, id: &str, worker: &str, now: i64) -> Result<(), StoreError>;
+
+    /// Puts a job this worker holds back in the queue to run again at `run_at`.
+    async fn retry_job(
+        &self,
+        id: &str,
+        worker: &str,
+        run_at: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Marks a job this worker holds as dead after its last attempt (kept for operators).
+    async fn bury_job(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The earliest `run_at` of a queued job (or lease expiry of a running one).
+    async fn next_job_at(&self) -> Result<Option<i64>, StoreError>;
+
+    /// All jobs, newest first, up to `limit` (for operators and tests).
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
 }

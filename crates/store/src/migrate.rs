@@ -25,4 +25,9 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "overlap_by_neighbour",
         sql: include_str!("../migrations/sqlite/0003_overlap_by_neighbour.sql"),
     },
+    Migration {
+        version: 4,
+        name: "jobs",
+        sql: include_str!("../migrations/sqlite/0004_jobs.sql"),
+    },
 ];

@@ -75,6 +75,8 @@ pub struct NewBooking {
     pub answers: serde_json::Value,
     pub created_at: Timestamp,
     pub day_cap: Option<DayCap>,
+    /// Side effects to queue in the same transaction, if the booking is stored.
+    pub jobs: Vec<NewJob>,
 }
 
 /// A stored booking.
@@ -95,6 +97,8 @@ pub struct Booking {
     pub answers: serde_json::Value,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// iCalendar SEQUENCE: bumped on every change of the booking.
+    pub sequence: u32,
 }
 
 /// The part of an active booking availability needs.
@@ -133,6 +137,8 @@ pub struct NewContact {
     pub message: String,
     pub preferred_times: Option<String>,
     pub created_at: Timestamp,
+    /// Side effects to queue in the same transaction.
+    pub jobs: Vec<NewJob>,
 }
 
 /// A stored contact-form message.
@@ -149,6 +155,7 @@ pub struct ContactMessage {
 
 impl From<NewContact> for ContactMessage {
     fn from(new: NewContact) -> Self {
+        let _ = &new.jobs;
         ContactMessage {
             id: new.id,
             host_id: new.host_id,
@@ -159,4 +166,67 @@ impl From<NewContact> for ContactMessage {
             created_at: new.created_at,
         }
     }
+}
+
+/// A side effect to run later (an email, a calendar write, a webhook).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewJob {
+    pub id: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// Not before this instant (Unix seconds).
+    pub run_at: i64,
+    pub max_attempts: u32,
+    /// The booking it concerns, so its pending jobs can be found (e.g. to drop reminders).
+    pub booking_id: Option<String>,
+}
+
+/// Where a job stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    Dead,
+    Cancelled,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Dead => "dead",
+            JobState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "queued" => JobState::Queued,
+            "running" => JobState::Running,
+            "done" => JobState::Done,
+            "dead" => JobState::Dead,
+            "cancelled" => JobState::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// A stored job.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub state: JobState,
+    pub run_at: i64,
+    /// Attempts started so far (including the one a claim just began).
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub last_error: Option<String>,
+    pub booking_id: Option<String>,
+    pub created_at: i64,
 }

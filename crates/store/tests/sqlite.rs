@@ -30,6 +30,7 @@ fn booking(id: &str, event: &str, start: i64, minutes: i64, buffer: i64) -> NewB
         answers: serde_json::json!({"company": "Analytical"}),
         created_at: Timestamp::from_second(1_000).unwrap(),
         day_cap: None,
+        jobs: Vec::new(),
     }
 }
 
@@ -190,6 +191,7 @@ async fn data_survives_reopening_and_migrations_are_idempotent() {
                 message: "Any time next week?".into(),
                 preferred_times: None,
                 created_at: Timestamp::from_second(5).unwrap(),
+                jobs: Vec::new(),
             })
             .await
             .unwrap();
@@ -253,4 +255,72 @@ async fn the_overlap_trigger_refuses_exactly_the_overlapping_ranges() {
     );
     let stored = store.active_bookings("default", 0).await.unwrap();
     assert_eq!(stored.len(), active.len());
+}
+
+fn job(id: &str, run_at: i64, booking: &str) -> openslot_store::NewJob {
+    openslot_store::NewJob {
+        id: id.into(),
+        kind: "mail".into(),
+        payload: serde_json::json!({"template": "confirmed"}),
+        run_at,
+        max_attempts: 3,
+        booking_id: Some(booking.into()),
+    }
+}
+
+#[tokio::test]
+async fn jobs_are_written_with_their_booking_and_claimed_once() {
+    use openslot_store::JobState;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mut first = booking("j1", "30min", T, 30, 0);
+    first.jobs = vec![job("a", 100, "j1"), job("b", 200, "j1")];
+    store.create_booking(first, None).await.unwrap();
+    // A refused booking queues nothing.
+    let mut refused = booking("j2", "30min", T, 30, 0);
+    refused.jobs = vec![job("c", 100, "j2")];
+    assert!(store.create_booking(refused, None).await.is_err());
+    assert_eq!(store.jobs(10).await.unwrap().len(), 2);
+    assert_eq!(store.next_job_at().await.unwrap(), Some(100));
+
+    // Only due jobs are claimed, by one worker at a time.
+    let claimed = store.claim_jobs("w1", 150, 60, 10).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+        ["a"]
+    );
+    assert_eq!(claimed[0].attempts, 1);
+    assert!(store
+        .claim_jobs("w2", 150, 60, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // A worker that is not the holder cannot finish it.
+    store.finish_job("a", "w2", 160).await.unwrap();
+    // After the lease runs out another worker takes it over.
+    let taken = store.claim_jobs("w2", 211, 60, 10).await.unwrap();
+    let ids: Vec<_> = taken.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(taken[0].attempts, 2);
+    store.finish_job("a", "w1", 212).await.unwrap(); // stale holder: ignored
+    store
+        .retry_job("b", "w2", 500, "smtp down", 212)
+        .await
+        .unwrap();
+    store.finish_job("a", "w2", 212).await.unwrap();
+    let jobs = store.jobs(10).await.unwrap();
+    let state = |id: &str| jobs.iter().find(|j| j.id == id).unwrap().clone();
+    assert_eq!(state("a").state, JobState::Done);
+    assert_eq!(state("b").state, JobState::Queued);
+    assert_eq!(state("b").run_at, 500);
+    assert_eq!(state("b").last_error.as_deref(), Some("smtp down"));
+    let again = store.claim_jobs("w3", 500, 60, 10).await.unwrap();
+    assert_eq!(again[0].attempts, 2);
+    store.bury_job("b", "w3", "gave up", 501).await.unwrap();
+    let jobs = store.jobs(10).await.unwrap();
+    assert_eq!(
+        jobs.iter().find(|j| j.id == "b").unwrap().state,
+        JobState::Dead
+    );
+    assert_eq!(store.next_job_at().await.unwrap(), None);
 }

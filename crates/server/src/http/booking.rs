@@ -239,14 +239,19 @@ pub async fn place_booking(
         }
         None => None,
     };
+    let id = uuid::Uuid::now_v7().to_string();
+    let status = match event.mode {
+        Mode::Request => BookingStatus::Requested,
+        Mode::Instant => BookingStatus::Confirmed,
+    };
+    let jobs = state
+        .notifier
+        .jobs_for_new_booking(&id, status, slot.start, now);
     let new = NewBooking {
-        id: uuid::Uuid::now_v7().to_string(),
+        id,
         host_id: state.host_id.to_string(),
         event_slug: event.slug.clone(),
-        status: match event.mode {
-            Mode::Request => BookingStatus::Requested,
-            Mode::Instant => BookingStatus::Confirmed,
-        },
+        status,
         start: slot.start,
         end: slot.end,
         blocked_start,
@@ -258,9 +263,11 @@ pub async fn place_booking(
         answers: Value::Object(request.answers),
         created_at: now,
         day_cap,
+        jobs,
     };
     match state.store.create_booking(new, claim.clone()).await {
         Ok(CreateOutcome::Created(booking)) => {
+            state.jobs_wake.notify_one();
             state.busy.add(&ActiveBooking {
                 id: booking.id.clone(),
                 event_slug: booking.event_slug.clone(),

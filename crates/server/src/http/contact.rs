@@ -61,18 +61,27 @@ pub async fn store_contact(
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
+    let id = uuid::Uuid::now_v7().to_string();
+    let event = object
+        .get("event")
+        .and_then(Value::as_str)
+        .filter(|slug| state.catalog.get(slug).is_some());
+    let now = state.clock.now();
+    let jobs = state.notifier.jobs_for_contact(&id, event, now);
     let stored = state
         .store
         .create_contact(NewContact {
-            id: uuid::Uuid::now_v7().to_string(),
+            id,
             host_id: state.host_id.to_string(),
             name,
             email,
             message,
             preferred_times,
-            created_at: state.clock.now(),
+            created_at: now,
+            jobs,
         })
         .await?;
+    state.jobs_wake.notify_one();
     tracing::info!(contact_id = %stored.id, "contact message received");
     Ok(stored.id)
 }

@@ -297,6 +297,7 @@ pub async fn contact_form(
         );
     }
     let values = json!({
+        "event": text(&fields, "event"),
         "name": text(&fields, "name"),
         "email": text(&fields, "email"),
         "message": text(&fields, "message"),

@@ -130,6 +130,7 @@ async fn insert(
         Err(err) if is_overlap(&err) => return Ok(Err(StoreError::Overlap)),
         Err(err) => return Err(err),
     }
+    super::insert_jobs(connection, &booking.jobs, booking.created_at.as_second()).await?;
     if let Some(claim) = &job.claim {
         // The key was looked up above on this same connection, under the write lock, so
         // it cannot have appeared since.
@@ -166,5 +167,6 @@ fn stored(booking: &NewBooking) -> Booking {
         answers: booking.answers.clone(),
         created_at: second(booking.created_at),
         updated_at: second(booking.created_at),
+        sequence: 0,
     }
 }

@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 use self::group_commit::BookingJob;
 use crate::{
     migrate, ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome,
-    IdempotencyClaim, NewBooking, NewContact, Store, StoreError,
+    IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store, StoreError,
 };
 
 /// How to open the SQLite database.
@@ -58,7 +58,7 @@ pub struct SqliteStore {
 }
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
-     blocked_end, name, email, timezone, notes, answers, created_at, updated_at";
+     blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence";
 
 fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_second(second).map_err(|err| StoreError::Corrupt(err.to_string()))
@@ -85,7 +85,56 @@ fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
             .map_err(|err| StoreError::Corrupt(format!("booking answers: {err}")))?,
         created_at: timestamp(row.try_get("created_at")?)?,
         updated_at: timestamp(row.try_get("updated_at")?)?,
+        sequence: u32::try_from(row.try_get::<i64, _>("sequence")?).unwrap_or(0),
     })
+}
+
+const JOB_COLUMNS: &str = "id, kind, payload, state, run_at, attempts, max_attempts, last_error, \
+     booking_id, created_at";
+
+fn job_from_row(row: &SqliteRow) -> Result<Job, StoreError> {
+    let state: String = row.try_get("state")?;
+    let payload: String = row.try_get("payload")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: serde_json::from_str(&payload)
+            .map_err(|err| StoreError::Corrupt(format!("job payload: {err}")))?,
+        state: JobState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("job state {state:?}")))?,
+        run_at: row.try_get("run_at")?,
+        attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
+        max_attempts: u32::try_from(row.try_get::<i64, _>("max_attempts")?).unwrap_or(0),
+        last_error: row.try_get("last_error")?,
+        booking_id: row.try_get("booking_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Queues jobs on an open transaction's connection.
+pub(crate) async fn insert_jobs(
+    connection: &mut sqlx::SqliteConnection,
+    jobs: &[NewJob],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for job in jobs {
+        sqlx::query(
+            "INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts,
+                booking_id, created_at, updated_at)
+             VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?)",
+        )
+        .bind(&job.id)
+        .bind(&job.kind)
+        .bind(job.payload.to_string())
+        .bind(job.run_at)
+        .bind(i64::from(job.max_attempts))
+        .bind(&job.booking_id)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
 }
 
 pub(crate) fn is_overlap(err: &sqlx::Error) -> bool {
@@ -300,6 +349,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO contact_messages (id, host_id, name, email, message, preferred_times,
                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -311,8 +361,139 @@ impl Store for SqliteStore {
         .bind(&message.message)
         .bind(&message.preferred_times)
         .bind(message.created_at.as_second())
+        .execute(&mut *tx)
+        .await?;
+        insert_jobs(&mut tx, &message.jobs, message.created_at.as_second()).await?;
+        tx.commit().await?;
+        Ok(message.into())
+    }
+
+    async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, host_id, name, email, message, preferred_times, created_at
+             FROM contact_messages WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.readers)
+        .await?;
+        row.map(|row| {
+            Ok(ContactMessage {
+                id: row.try_get("id")?,
+                host_id: row.try_get("host_id")?,
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                message: row.try_get("message")?,
+                preferred_times: row.try_get("preferred_times")?,
+                created_at: timestamp(row.try_get("created_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn claim_jobs(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+        limit: u32,
+    ) -> Result<Vec<Job>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "UPDATE jobs SET state = 'running', locked_by = ?, lease_until = ?,
+                attempts = attempts + 1, updated_at = ?
+             WHERE id IN (
+                SELECT id FROM jobs
+                WHERE (state = 'queued' AND run_at <= ?)
+                   OR (state = 'running' AND lease_until <= ?)
+                ORDER BY run_at LIMIT ?)
+             RETURNING {JOB_COLUMNS}"
+        ))
+        .bind(worker)
+        .bind(now + lease_seconds)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.writer)
+        .await?;
+        let mut jobs: Vec<Job> = rows.iter().map(job_from_row).collect::<Result<_, _>>()?;
+        jobs.sort_by_key(|job| job.run_at);
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, id: &str, worker: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL, updated_at = ?
+             WHERE id = ? AND locked_by = ? AND state = 'running'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
         .execute(&self.writer)
         .await?;
-        Ok(message.into())
+        Ok(())
+    }
+
+    async fn retry_job(
+        &self,
+        id: &str,
+        worker: &str,
+        run_at: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', run_at = ?, last_error = ?, locked_by = NULL,
+                lease_until = NULL, updated_at = ?
+             WHERE id = ? AND locked_by = ? AND state = 'running'",
+        )
+        .bind(run_at)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn bury_job(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'dead', last_error = ?, locked_by = NULL, lease_until = NULL,
+                updated_at = ?
+             WHERE id = ? AND locked_by = ? AND state = 'running'",
+        )
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn next_job_at(&self) -> Result<Option<i64>, StoreError> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT min(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END)
+             FROM jobs WHERE state IN ('queued', 'running')",
+        )
+        .fetch_one(&self.readers)
+        .await?;
+        Ok(next)
+    }
+
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(job_from_row).collect()
     }
 }

@@ -1,0 +1,199 @@
+//! iCalendar (RFC 5545) events for iTIP/iMIP (RFC 5546/6047): `REQUEST` to invite or update,
+//! `CANCEL` to withdraw, one stable `UID` per booking and a `SEQUENCE` that grows with
+//! every change.
+
+use jiff::Timestamp;
+
+/// `REQUEST` (new or changed) or `CANCEL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InviteMethod {
+    Request,
+    Cancel,
+}
+
+impl InviteMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InviteMethod::Request => "REQUEST",
+            InviteMethod::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// A named mailbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// One meeting as an iCalendar event.
+#[derive(Clone, Debug)]
+pub struct Invite {
+    pub method: InviteMethod,
+    /// Stable for the life of the booking, e.g. `booking-ID@host`.
+    pub uid: String,
+    pub sequence: u32,
+    pub stamp: Timestamp,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub summary: String,
+    pub description: String,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    pub organizer: Person,
+    pub attendee: Person,
+}
+
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parameter value, quoted when it holds characters RFC 5545 does not allow bare.
+fn param_value(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .collect();
+    if clean.contains([':', ';', ',']) {
+        format!("\"{clean}\"")
+    } else {
+        clean
+    }
+}
+
+fn utc(timestamp: Timestamp) -> String {
+    timestamp.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1) without splitting a UTF-8 character.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+impl Invite {
+    /// The whole `VCALENDAR` with CRLF line endings.
+    pub fn to_ics(&self) -> String {
+        let status = match self.method {
+            InviteMethod::Request => "CONFIRMED",
+            InviteMethod::Cancel => "CANCELLED",
+        };
+        let mut lines = vec![
+            "BEGIN:VCALENDAR".to_string(),
+            "PRODID:-//openslot//openslot//EN".to_string(),
+            "VERSION:2.0".to_string(),
+            "CALSCALE:GREGORIAN".to_string(),
+            format!("METHOD:{}", self.method.as_str()),
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{}", escape_text(&self.uid)),
+            format!("SEQUENCE:{}", self.sequence),
+            format!("DTSTAMP:{}", utc(self.stamp)),
+            format!("DTSTART:{}", utc(self.start)),
+            format!("DTEND:{}", utc(self.end)),
+            format!("SUMMARY:{}", escape_text(&self.summary)),
+            format!("DESCRIPTION:{}", escape_text(&self.description)),
+        ];
+        if let Some(location) = &self.location {
+            lines.push(format!("LOCATION:{}", escape_text(location)));
+        }
+        if let Some(url) = &self.url {
+            lines.push(format!("URL:{}", url));
+        }
+        lines.push(format!(
+            "ORGANIZER;CN={}:mailto:{}",
+            param_value(&self.organizer.name),
+            self.organizer.email
+        ));
+        let partstat = match self.method {
+            InviteMethod::Request => "ACCEPTED",
+            InviteMethod::Cancel => "DECLINED",
+        };
+        lines.push(format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE:mailto:{}",
+            param_value(&self.attendee.name),
+            self.attendee.email
+        ));
+        lines.push(format!("STATUS:{status}"));
+        lines.push("TRANSP:OPAQUE".to_string());
+        lines.push("END:VEVENT".to_string());
+        lines.push("END:VCALENDAR".to_string());
+        let mut out = String::new();
+        for line in lines {
+            fold(&line, &mut out);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invite(method: InviteMethod) -> Invite {
+        Invite {
+            method,
+            uid: "booking-42@example.com".into(),
+            sequence: 2,
+            stamp: "2026-11-20T10:00:00Z".parse().unwrap(),
+            start: "2026-11-25T09:00:00Z".parse().unwrap(),
+            end: "2026-11-25T09:30:00Z".parse().unwrap(),
+            summary: "Discovery call; with Ada, Inc.".into(),
+            description: "Line one\nLine two with a very long sentence that will certainly need folding at seventy-five octets ü ü ü".into(),
+            location: None,
+            url: Some("https://book.example.com/manage/abc".into()),
+            organizer: Person { name: "Acme: Bookings".into(), email: "bookings@example.com".into() },
+            attendee: Person { name: "Ada Lovelace".into(), email: "ada@example.com".into() },
+        }
+    }
+
+    #[test]
+    fn request_has_the_fields_calendars_need() {
+        let ics = invite(InviteMethod::Request).to_ics();
+        for expected in [
+            "METHOD:REQUEST\r\n",
+            "UID:booking-42@example.com\r\n",
+            "SEQUENCE:2\r\n",
+            "DTSTART:20261125T090000Z\r\n",
+            "DTEND:20261125T093000Z\r\n",
+            "SUMMARY:Discovery call\\; with Ada\\, Inc.\r\n",
+            "ORGANIZER;CN=\"Acme: Bookings\":mailto:bookings@example.com\r\n",
+            "STATUS:CONFIRMED\r\n",
+        ] {
+            assert!(ics.contains(expected), "{expected:?} missing in\n{ics}");
+        }
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "line too long: {line:?}");
+        }
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(!ics.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn cancel_keeps_the_uid() {
+        let ics = invite(InviteMethod::Cancel).to_ics();
+        assert!(ics.contains("METHOD:CANCEL\r\n") && ics.contains("STATUS:CANCELLED\r\n"));
+        assert!(ics.contains("UID:booking-42@example.com\r\n"));
+    }
+}

@@ -1,0 +1,515 @@
+//! What mail a change causes (as durable jobs, written with the change) and how each job
+//! becomes a message when the worker runs it. Messages are rendered at send time from the
+//! current booking, so a reminder for a cancelled or moved booking is skipped.
+
+use std::{path::Path, time::SystemTime};
+
+use jiff::{tz::TimeZone, Timestamp};
+use minijinja::{AutoEscape, Environment};
+use openslot_mail::{Invite, InviteMethod, Outgoing, Person};
+use openslot_store::{Booking, BookingStatus, ContactMessage, Job, NewJob};
+use serde_json::{json, Value};
+
+use crate::{
+    catalog::Catalog,
+    config::{parse_duration, Config, ConfigError},
+};
+
+/// Job kind of every email.
+pub const MAIL_JOB: &str = "mail";
+
+const TEMPLATE_NAMES: &[&str] = &[
+    "layout.html",
+    "details.html",
+    "details.txt",
+    "ops_booking.subject",
+    "ops_booking.txt",
+    "ops_booking.html",
+    "invitee_request_received.subject",
+    "invitee_request_received.txt",
+    "invitee_request_received.html",
+    "invitee_confirmed.subject",
+    "invitee_confirmed.txt",
+    "invitee_confirmed.html",
+    "invitee_reminder.subject",
+    "invitee_reminder.txt",
+    "invitee_reminder.html",
+    "ops_contact.subject",
+    "ops_contact.txt",
+    "ops_contact.html",
+];
+
+fn builtin(name: &str) -> &'static str {
+    match name {
+        "layout.html" => include_str!("../templates/email/layout.html"),
+        "details.html" => include_str!("../templates/email/details.html"),
+        "details.txt" => include_str!("../templates/email/details.txt"),
+        "ops_booking.subject" => include_str!("../templates/email/ops_booking.subject"),
+        "ops_booking.txt" => include_str!("../templates/email/ops_booking.txt"),
+        "ops_booking.html" => include_str!("../templates/email/ops_booking.html"),
+        "invitee_request_received.subject" => {
+            include_str!("../templates/email/invitee_request_received.subject")
+        }
+        "invitee_request_received.txt" => {
+            include_str!("../templates/email/invitee_request_received.txt")
+        }
+        "invitee_request_received.html" => {
+            include_str!("../templates/email/invitee_request_received.html")
+        }
+        "invitee_confirmed.subject" => include_str!("../templates/email/invitee_confirmed.subject"),
+        "invitee_confirmed.txt" => include_str!("../templates/email/invitee_confirmed.txt"),
+        "invitee_confirmed.html" => include_str!("../templates/email/invitee_confirmed.html"),
+        "invitee_reminder.subject" => include_str!("../templates/email/invitee_reminder.subject"),
+        "invitee_reminder.txt" => include_str!("../templates/email/invitee_reminder.txt"),
+        "invitee_reminder.html" => include_str!("../templates/email/invitee_reminder.html"),
+        "ops_contact.subject" => include_str!("../templates/email/ops_contact.subject"),
+        "ops_contact.txt" => include_str!("../templates/email/ops_contact.txt"),
+        "ops_contact.html" => include_str!("../templates/email/ops_contact.html"),
+        _ => "",
+    }
+}
+
+/// Mail settings and templates, built once.
+#[derive(Debug)]
+pub struct Notifier {
+    env: Environment<'static>,
+    from: String,
+    from_address: String,
+    reply_to: Option<String>,
+    ops_inbox: Vec<String>,
+    /// Reminder offsets before the start, in seconds, largest first.
+    reminders: Vec<(i64, String)>,
+    max_attempts: u32,
+    org: String,
+    accent: String,
+    public_url: String,
+    mail_host: String,
+}
+
+/// Why a job could not be turned into a message (it will not get better by retrying).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);
+
+fn address_of(mailbox: &str) -> String {
+    match (mailbox.rfind('<'), mailbox.rfind('>')) {
+        (Some(open), Some(close)) if open < close => mailbox[open + 1..close].trim().to_string(),
+        _ => mailbox.trim().to_string(),
+    }
+}
+
+fn human_offset(seconds: i64) -> String {
+    match seconds {
+        s if s % 86_400 == 0 => plural(s / 86_400, "day"),
+        s if s % 3_600 == 0 => plural(s / 3_600, "hour"),
+        s => plural((s + 59) / 60, "minute"),
+    }
+}
+
+fn plural(count: i64, unit: &str) -> String {
+    if count == 1 {
+        format!("in 1 {unit}")
+    } else {
+        format!("in {count} {unit}s")
+    }
+}
+
+impl Notifier {
+    /// Validates the `[mail]` settings and loads templates (overrides from `templates_dir`).
+    pub fn new(config: &Config, source: &str) -> Result<Notifier, ConfigError> {
+        let error = |key: &str, message: String| ConfigError {
+            source: source.to_string(),
+            key: key.to_string(),
+            message,
+        };
+        let mail = &config.mail;
+        let mut reminders = Vec::new();
+        for (index, text) in mail.reminders.iter().enumerate() {
+            let seconds = parse_duration(text).ok_or_else(|| {
+                error(
+                    &format!("mail.reminders[{index}]"),
+                    format!("{text:?} must be a duration such as \"24h\", \"90m\" or \"2d\""),
+                )
+            })?;
+            reminders.push((seconds, text.clone()));
+        }
+        reminders.sort_by_key(|reminder| std::cmp::Reverse(reminder.0));
+        reminders.dedup_by_key(|reminder| reminder.0);
+        let is_address = |text: &str| openslot_mail::is_mailbox(text);
+        if !is_address(&mail.from) {
+            return Err(error(
+                "mail.from",
+                format!("{:?} is not an address", mail.from),
+            ));
+        }
+        if let Some(reply_to) = &mail.reply_to {
+            if !is_address(reply_to) {
+                return Err(error(
+                    "mail.reply_to",
+                    format!("{reply_to:?} is not an address"),
+                ));
+            }
+        }
+        let ops_inbox = match &mail.ops_inbox {
+            Some(addresses) => addresses.to_vec(),
+            None if mail.smtp_url.is_some() => {
+                return Err(error(
+                    "mail.ops_inbox",
+                    "is required when smtp_url is set (where should booking requests go?)".into(),
+                ))
+            }
+            None => vec!["ops@localhost".to_string()],
+        };
+        for (index, address) in ops_inbox.iter().enumerate() {
+            if !is_address(address) {
+                return Err(error(
+                    &format!("mail.ops_inbox[{index}]"),
+                    format!("{address:?} is not an address"),
+                ));
+            }
+        }
+        if mail.max_attempts == 0 || mail.max_attempts > 100 {
+            return Err(error("mail.max_attempts", "must be 1 to 100".into()));
+        }
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        for name in TEMPLATE_NAMES {
+            let source_text = match &mail.templates_dir {
+                Some(dir) if Path::new(dir).join(name).is_file() => {
+                    std::fs::read_to_string(Path::new(dir).join(name)).map_err(|err| {
+                        error(
+                            "mail.templates_dir",
+                            format!("cannot read {dir}/{name}: {err}"),
+                        )
+                    })?
+                }
+                _ => builtin(name).to_string(),
+            };
+            env.add_template_owned(name.to_string(), source_text)
+                .map_err(|err| error("mail.templates_dir", format!("template {name}: {err}")))?;
+        }
+        let public_url = config.public_url();
+        let mail_host = public_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|host| !host.is_empty())
+            .unwrap_or("openslot.local")
+            .to_string();
+        Ok(Notifier {
+            env,
+            from_address: address_of(&mail.from),
+            from: mail.from.clone(),
+            reply_to: mail.reply_to.clone(),
+            ops_inbox,
+            reminders,
+            max_attempts: mail.max_attempts,
+            org: config
+                .branding
+                .organisation
+                .clone()
+                .unwrap_or_else(|| config.host.name.clone()),
+            accent: config.branding.accent_color.clone(),
+            public_url,
+            mail_host,
+        })
+    }
+
+    fn job(&self, payload: Value, run_at: i64, booking_id: Option<&str>) -> NewJob {
+        NewJob {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind: MAIL_JOB.to_string(),
+            payload,
+            run_at,
+            max_attempts: self.max_attempts,
+            booking_id: booking_id.map(str::to_string),
+        }
+    }
+
+    /// Mail for a booking just made: the ops inbox, the invitee ("request received" or
+    /// "confirmed" with an invite) and, when confirmed, reminders still in the future.
+    pub fn jobs_for_new_booking(
+        &self,
+        booking_id: &str,
+        status: BookingStatus,
+        start: Timestamp,
+        now: Timestamp,
+    ) -> Vec<NewJob> {
+        let now = now.as_second();
+        let mut jobs = vec![self.job(
+            json!({"message": "ops_booking", "booking_id": booking_id}),
+            now,
+            Some(booking_id),
+        )];
+        match status {
+            BookingStatus::Requested => jobs.push(self.job(
+                json!({"message": "invitee_request_received", "booking_id": booking_id}),
+                now,
+                Some(booking_id),
+            )),
+            BookingStatus::Confirmed => {
+                jobs.push(self.job(
+                    json!({"message": "invitee_confirmed", "booking_id": booking_id}),
+                    now,
+                    Some(booking_id),
+                ));
+                jobs.extend(self.reminder_jobs(booking_id, start, now));
+            }
+            _ => {}
+        }
+        jobs
+    }
+
+    /// Reminders for a confirmed booking starting at `start`, skipping those already past.
+    pub fn reminder_jobs(&self, booking_id: &str, start: Timestamp, now: i64) -> Vec<NewJob> {
+        self.reminders
+            .iter()
+            .filter_map(|(offset, _)| {
+                let run_at = start.as_second() - offset;
+                (run_at > now).then(|| {
+                    self.job(
+                        json!({"message": "invitee_reminder", "booking_id": booking_id,
+                               "start": start.as_second(), "offset": offset}),
+                        run_at,
+                        Some(booking_id),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Mail for a contact-form message: the ops inbox.
+    pub fn jobs_for_contact(
+        &self,
+        contact_id: &str,
+        event: Option<&str>,
+        now: Timestamp,
+    ) -> Vec<NewJob> {
+        vec![self.job(
+            json!({"message": "ops_contact", "contact_id": contact_id, "event": event}),
+            now.as_second(),
+            None,
+        )]
+    }
+
+    fn render_three(
+        &self,
+        message: &str,
+        context: &Value,
+    ) -> Result<(String, String, String), RenderError> {
+        let render = |name: String| {
+            self.env
+                .get_template(&name)
+                .and_then(|template| template.render(context))
+                .map_err(|err| RenderError(format!("template {name}: {err}")))
+        };
+        let subject = render(format!("{message}.subject"))?;
+        let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+        Ok((
+            subject,
+            render(format!("{message}.txt"))?,
+            render(format!("{message}.html"))?,
+        ))
+    }
+
+    fn outgoing(
+        &self,
+        job: &Job,
+        to: Vec<String>,
+        reply_to: Option<String>,
+        (subject, text, html): (String, String, String),
+        invite: Option<Invite>,
+        now: Timestamp,
+    ) -> Outgoing {
+        Outgoing {
+            from: self.from.clone(),
+            to,
+            reply_to,
+            subject,
+            text,
+            html,
+            invite,
+            message_id: format!("{}@{}", job.id, self.mail_host),
+            date: SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_secs(now.as_second().max(0) as u64),
+        }
+    }
+
+    /// The message a booking job sends now, or `None` when it no longer applies.
+    pub fn render_booking(
+        &self,
+        job: &Job,
+        booking: &Booking,
+        catalog: &Catalog,
+        now: Timestamp,
+    ) -> Result<Option<Outgoing>, RenderError> {
+        let message = job.payload["message"].as_str().unwrap_or("");
+        let event = catalog.get(&booking.event_slug);
+        let host_tz = event
+            .map(|e| e.timezone_name.clone())
+            .unwrap_or_else(|| "UTC".into());
+        let for_invitee = message.starts_with("invitee_");
+        let recipient_tz = if for_invitee {
+            booking.timezone.clone().unwrap_or_else(|| host_tz.clone())
+        } else {
+            host_tz.clone()
+        };
+        if message == "invitee_reminder" {
+            let planned = job.payload["start"].as_i64();
+            if booking.status != BookingStatus::Confirmed
+                || planned != Some(booking.start.as_second())
+            {
+                return Ok(None);
+            }
+        }
+        let zone = TimeZone::get(&recipient_tz).unwrap_or(TimeZone::UTC);
+        let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+        let when = |zone: &TimeZone| {
+            booking
+                .start
+                .to_zoned_datetime(zone.clone())
+                .strftime("%A %-d %B %Y, %H:%M")
+                .to_string()
+        };
+        let answers: Vec<Value> = booking
+            .answers
+            .as_object()
+            .map(|answers| {
+                answers
+                    .iter()
+                    .map(|(id, value)| {
+                        let label = event
+                            .and_then(|e| e.questions.iter().find(|q| &q.id == id))
+                            .map(|q| q.label.clone())
+                            .unwrap_or_else(|| id.clone());
+                        json!({"label": label, "value": value.as_str().unwrap_or("")})
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let offset = job.payload["offset"].as_i64().unwrap_or(0);
+        let context = json!({
+            "org": self.org,
+            "accent": self.accent,
+            "event_title": event.map(|e| e.title.clone()).unwrap_or_else(|| booking.event_slug.clone()),
+            "duration": booking.end.duration_since(booking.start).as_mins(),
+            "status": booking.status.as_str(),
+            "when": when(&zone),
+            "when_short": booking.start.to_zoned_datetime(zone.clone()).strftime("%a %-d %b %H:%M").to_string(),
+            "recipient_tz": recipient_tz,
+            "host_when": when(&host_zone),
+            "host_tz": host_tz,
+            "show_host_time": recipient_tz != host_tz,
+            "show_people": !for_invitee,
+            "name": booking.name,
+            "email": booking.email,
+            "invitee_tz": booking.timezone,
+            "notes": booking.notes,
+            "answers": answers,
+            "booking_id": booking.id,
+            "booking_url": format!("{}/booking/{}", self.public_url, booking.id),
+            "lead_text": human_offset(offset),
+            "subject": "",
+        });
+        let parts = self.render_three(message, &context)?;
+        let invitee = format!(
+            "{} <{}>",
+            booking.name.replace(['<', '>', '"'], ""),
+            booking.email
+        );
+        let outgoing = match message {
+            "ops_booking" => {
+                self.outgoing(job, self.ops_inbox.clone(), Some(invitee), parts, None, now)
+            }
+            "invitee_request_received" | "invitee_reminder" => {
+                self.outgoing(job, vec![invitee], self.reply_to.clone(), parts, None, now)
+            }
+            "invitee_confirmed" => {
+                let invite = Invite {
+                    method: InviteMethod::Request,
+                    uid: format!("booking-{}@{}", booking.id, self.mail_host),
+                    sequence: booking.sequence,
+                    stamp: now,
+                    start: booking.start,
+                    end: booking.end,
+                    summary: format!(
+                        "{} with {}",
+                        event
+                            .map(|e| e.title.as_str())
+                            .unwrap_or(&booking.event_slug),
+                        self.org
+                    ),
+                    description: format!(
+                        "Booked through {}. Reference {}.\n{}/booking/{}",
+                        self.org, booking.id, self.public_url, booking.id
+                    ),
+                    location: None,
+                    url: Some(format!("{}/booking/{}", self.public_url, booking.id)),
+                    organizer: Person {
+                        name: self.org.clone(),
+                        email: self.from_address.clone(),
+                    },
+                    attendee: Person {
+                        name: booking.name.clone(),
+                        email: booking.email.clone(),
+                    },
+                };
+                self.outgoing(
+                    job,
+                    vec![invitee],
+                    self.reply_to.clone(),
+                    parts,
+                    Some(invite),
+                    now,
+                )
+            }
+            other => return Err(RenderError(format!("unknown booking message {other:?}"))),
+        };
+        Ok(Some(outgoing))
+    }
+
+    /// The ops message for a contact-form message.
+    pub fn render_contact(
+        &self,
+        job: &Job,
+        contact: &ContactMessage,
+        catalog: &Catalog,
+        now: Timestamp,
+    ) -> Result<Outgoing, RenderError> {
+        let event_title = job.payload["event"]
+            .as_str()
+            .and_then(|slug| catalog.get(slug))
+            .map(|event| event.title.clone());
+        let context = json!({
+            "org": self.org,
+            "accent": self.accent,
+            "name": contact.name,
+            "email": contact.email,
+            "message": contact.message,
+            "preferred_times": contact.preferred_times,
+            "event_title": event_title,
+            "subject": "",
+        });
+        let parts = self.render_three("ops_contact", &context)?;
+        let reply_to = format!(
+            "{} <{}>",
+            contact.name.replace(['<', '>', '"'], ""),
+            contact.email
+        );
+        Ok(self.outgoing(
+            job,
+            self.ops_inbox.clone(),
+            Some(reply_to),
+            parts,
+            None,
+            now,
+        ))
+    }
+}

@@ -1,0 +1,173 @@
+//! The background worker: claims due jobs under a lease, sends them, and retries failures
+//! with exponential backoff until the job's attempts run out, when it is marked dead and
+//! logged. The request path only writes jobs; it never waits on SMTP.
+
+use std::{sync::Arc, time::Duration};
+
+use openslot_mail::{compose, Mailer};
+use openslot_store::{Job, Store, StoreError};
+use tokio::sync::{watch, Notify};
+
+use crate::{
+    catalog::Catalog,
+    clock::Clock,
+    notify::{Notifier, MAIL_JOB},
+};
+
+/// How long a claimed job is ours before another worker may take it over.
+const LEASE_SECONDS: i64 = 300;
+/// Longest wait between retries.
+const MAX_BACKOFF_SECONDS: i64 = 3600;
+/// Longest sleep between looks at the queue (to see jobs written by other processes).
+const MAX_IDLE: Duration = Duration::from_secs(2);
+
+/// Sends queued mail.
+pub struct Worker {
+    pub store: Arc<dyn Store>,
+    pub mailer: Mailer,
+    pub notifier: Arc<Notifier>,
+    pub catalog: Arc<Catalog>,
+    pub clock: Arc<dyn Clock>,
+    /// Unique per process, so leases say who holds a job.
+    pub id: String,
+    pub retry_base_seconds: i64,
+    /// Signalled when new jobs are written.
+    pub wake: Arc<Notify>,
+}
+
+enum Failure {
+    Transient(String),
+    Permanent(String),
+}
+
+enum Outcome {
+    Sent,
+    Skipped,
+}
+
+impl Worker {
+    fn backoff(&self, attempts: u32) -> i64 {
+        let exponent = attempts.saturating_sub(1).min(20);
+        (self.retry_base_seconds.max(1) << exponent).min(MAX_BACKOFF_SECONDS)
+    }
+
+    async fn deliver(&self, job: &Job) -> Result<Outcome, Failure> {
+        if job.kind != MAIL_JOB {
+            return Err(Failure::Permanent(format!(
+                "unknown job kind {:?}",
+                job.kind
+            )));
+        }
+        let now = self.clock.now();
+        let storage = |err: StoreError| Failure::Transient(format!("store: {err}"));
+        let outgoing = if let Some(id) = job.payload["booking_id"].as_str() {
+            let Some(booking) = self.store.booking(id).await.map_err(storage)? else {
+                return Err(Failure::Permanent(format!("booking {id} not found")));
+            };
+            match self
+                .notifier
+                .render_booking(job, &booking, &self.catalog, now)
+                .map_err(|err| Failure::Permanent(err.to_string()))?
+            {
+                Some(outgoing) => outgoing,
+                None => return Ok(Outcome::Skipped),
+            }
+        } else if let Some(id) = job.payload["contact_id"].as_str() {
+            let Some(contact) = self.store.contact(id).await.map_err(storage)? else {
+                return Err(Failure::Permanent(format!(
+                    "contact message {id} not found"
+                )));
+            };
+            self.notifier
+                .render_contact(job, &contact, &self.catalog, now)
+                .map_err(|err| Failure::Permanent(err.to_string()))?
+        } else {
+            return Err(Failure::Permanent(
+                "mail job names no booking or contact".into(),
+            ));
+        };
+        let composed = compose(&outgoing).map_err(|err| Failure::Permanent(err.to_string()))?;
+        self.mailer.send(&composed).await.map_err(|err| {
+            if err.permanent {
+                Failure::Permanent(err.message)
+            } else {
+                Failure::Transient(err.message)
+            }
+        })?;
+        Ok(Outcome::Sent)
+    }
+
+    async fn process(&self, job: Job) -> Result<(), StoreError> {
+        let message = job.payload["message"].as_str().unwrap_or("").to_string();
+        let booking_id = job.payload["booking_id"].as_str().unwrap_or("").to_string();
+        let outcome = self.deliver(&job).await;
+        let now = self.clock.now().as_second();
+        match outcome {
+            Ok(Outcome::Sent) => {
+                self.store.finish_job(&job.id, &self.id, now).await?;
+                tracing::info!(job_id = %job.id, %message, %booking_id, attempts = job.attempts, "mail sent");
+            }
+            Ok(Outcome::Skipped) => {
+                self.store.finish_job(&job.id, &self.id, now).await?;
+                tracing::info!(job_id = %job.id, %message, %booking_id, "mail no longer applies; skipped");
+            }
+            Err(Failure::Transient(error)) if job.attempts < job.max_attempts => {
+                let delay = self.backoff(job.attempts);
+                self.store
+                    .retry_job(&job.id, &self.id, now + delay, &error, now)
+                    .await?;
+                tracing::warn!(job_id = %job.id, %message, %booking_id, attempts = job.attempts,
+                    retry_in_seconds = delay, %error, "mail failed; will retry");
+            }
+            Err(Failure::Transient(error)) | Err(Failure::Permanent(error)) => {
+                self.store.bury_job(&job.id, &self.id, &error, now).await?;
+                tracing::error!(job_id = %job.id, %message, %booking_id, attempts = job.attempts,
+                    %error, "mail job dead");
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs every job due now; returns how many were handled.
+    pub async fn run_due(&self) -> Result<usize, StoreError> {
+        let mut handled = 0;
+        loop {
+            let now = self.clock.now().as_second();
+            let jobs = self
+                .store
+                .claim_jobs(&self.id, now, LEASE_SECONDS, 16)
+                .await?;
+            if jobs.is_empty() {
+                return Ok(handled);
+            }
+            for job in jobs {
+                self.process(job).await?;
+                handled += 1;
+            }
+        }
+    }
+
+    /// Runs until `stop` turns true, waking for new jobs, due retries and reminders.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            if let Err(err) = self.run_due().await {
+                tracing::warn!(error = %err, "job queue unavailable");
+            }
+            let now = self.clock.now().as_second();
+            let wait = match self.store.next_job_at().await {
+                Ok(Some(next)) if next > now => Duration::from_secs((next - now) as u64),
+                Ok(Some(_)) => Duration::from_millis(50),
+                _ => MAX_IDLE,
+            }
+            .min(MAX_IDLE);
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}
