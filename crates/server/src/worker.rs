@@ -105,23 +105,23 @@ impl Worker {
         match outcome {
             Ok(Outcome::Sent) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
-                tracing::info!(job_id = %job.id, %message, %booking_id, attempts = job.attempts, "mail sent");
+                tracing::info!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts, "mail sent");
             }
             Ok(Outcome::Skipped) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
-                tracing::info!(job_id = %job.id, %message, %booking_id, "mail no longer applies; skipped");
+                tracing::info!(job_id = %job.id, mail = %message, %booking_id, "mail no longer applies; skipped");
             }
             Err(Failure::Transient(error)) if job.attempts < job.max_attempts => {
                 let delay = self.backoff(job.attempts);
                 self.store
                     .retry_job(&job.id, &self.id, now + delay, &error, now)
                     .await?;
-                tracing::warn!(job_id = %job.id, %message, %booking_id, attempts = job.attempts,
+                tracing::warn!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
                     retry_in_seconds = delay, %error, "mail failed; will retry");
             }
             Err(Failure::Transient(error)) | Err(Failure::Permanent(error)) => {
                 self.store.bury_job(&job.id, &self.id, &error, now).await?;
-                tracing::error!(job_id = %job.id, %message, %booking_id, attempts = job.attempts,
+                tracing::error!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
                     %error, "mail job dead");
             }
         }

@@ -1,0 +1,643 @@
+//! Notifications against a real SMTP server on loopback: every message parsed as MIME, the
+//! calendar parts parsed by an independent iCalendar parser, outages and restarts that lose
+//! nothing and send nothing twice, reminders at their instants on a driven clock.
+
+mod common;
+
+use std::{sync::Arc, time::Duration};
+
+use common::smtp::{Received, SmtpPeer};
+use common::{days_ahead, post_json, Launch, TestServer};
+use jiff::{Timestamp, ToSpan};
+use mail_parser::{MessageParser, MimeHeaders};
+use openslot::{clock::ManualClock, config::Config, serve, worker::Worker};
+use openslot_store::{BookingStatus, JobState, NewBooking, SqliteOptions, SqliteStore, Store};
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn config(smtp_url: &str, extra_mail: &str) -> String {
+    format!(
+        r##"
+[server]
+public_url = "https://book.example.com"
+
+[limits]
+booking_per_minute = 0
+
+[mail]
+smtp_url = "{smtp_url}"
+from = "Acme Bookings <bookings@example.com>"
+ops_inbox = ["ops@example.com", "owner@example.com"]
+reply_to = "hello@example.com"
+reminders = ["24h", "1h"]
+retry_base_seconds = 1
+{extra_mail}
+
+[branding]
+organisation = "Acme Consulting"
+
+[defaults]
+timezone = "Europe/London"
+weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+hours = ["09:00-17:00"]
+min_lead_minutes = 60
+
+[[event_types]]
+slug = "discovery-call"
+title = "Discovery call"
+duration_minutes = 30
+[[event_types.questions]]
+label = "Company"
+
+[[event_types]]
+slug = "consult"
+title = "Consultation"
+duration_minutes = 60
+mode = "instant"
+"##
+    )
+}
+
+fn parse(raw: &Received) -> mail_parser::Message<'_> {
+    MessageParser::default()
+        .parse(&raw.data)
+        .expect("a parseable MIME message")
+}
+
+fn text_of(message: &mail_parser::Message<'_>) -> String {
+    message.body_text(0).expect("a text part").to_string()
+}
+
+fn html_of(message: &mail_parser::Message<'_>) -> String {
+    message.body_html(0).expect("an html part").to_string()
+}
+
+/// The `text/calendar` part of a message, if any, with its `method` parameter.
+fn calendar_part(message: &mail_parser::Message<'_>) -> Option<(String, String)> {
+    message.parts.iter().find_map(|part| {
+        let content_type = part.content_type()?;
+        if content_type.ctype() == "text" && content_type.subtype() == Some("calendar") {
+            let method = content_type.attribute("method").unwrap_or("").to_string();
+            Some((method, part.text_contents()?.to_string()))
+        } else {
+            None
+        }
+    })
+}
+
+struct ParsedEvent {
+    method: String,
+    uid: String,
+    sequence: String,
+    start: String,
+    end: String,
+    organizer: String,
+    attendee: String,
+}
+
+/// Reads the iCalendar text with the `icalendar` crate's parser (independent of ours).
+fn parse_ics(ics: &str) -> ParsedEvent {
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
+    let method = calendar
+        .properties
+        .iter()
+        .find(|p| p.name == "METHOD")
+        .map(|p| p.val.to_string())
+        .unwrap_or_default();
+    let event = calendar
+        .components
+        .iter()
+        .find(|c| c.name == "VEVENT")
+        .expect("a VEVENT");
+    let property = |name: &str| {
+        event
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.val.to_string())
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    ParsedEvent {
+        method,
+        uid: property("UID"),
+        sequence: property("SEQUENCE"),
+        start: property("DTSTART"),
+        end: property("DTEND"),
+        organizer: property("ORGANIZER"),
+        attendee: property("ATTENDEE"),
+    }
+}
+
+fn ics_time(rfc3339: &str) -> String {
+    let instant: Timestamp = rfc3339.parse().unwrap();
+    instant.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn recipients(raw: &Received) -> Vec<String> {
+    let mut to = raw.rcpt_to.clone();
+    to.sort();
+    to
+}
+
+#[tokio::test]
+async fn every_message_is_proper_mime_with_calendar_invites() {
+    let peer = SmtpPeer::start().await;
+    let server = TestServer::start(&config(&peer.url(), ""));
+    let day = days_ahead(3);
+    let (status, request) = post_json(
+        &server,
+        "/booking",
+        &json!({"event": "discovery-call", "start": format!("{day}T10:00:00Z"), "name": "Ada Lovelace",
+                "email": "ada@example.com", "timezone": "Asia/Kolkata", "notes": "About the engine",
+                "answers": {"company": "Analytical"}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{request}");
+    let (status, confirmed) = post_json(
+        &server,
+        "/booking",
+        &json!({"event": "consult", "start": format!("{day}T13:00:00Z"), "name": "Bo Brown",
+                "email": "bo@example.com", "timezone": "America/New_York"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{confirmed}");
+    let (status, _) = post_json(
+        &server,
+        "/contact",
+        &json!({"name": "Cy", "email": "cy@example.com", "message": "Any time in January?",
+                "preferred_times": "Mornings"}),
+    )
+    .await;
+    assert_eq!(status, 202);
+
+    // ops + invitee for each booking, ops for the contact message.
+    let messages = peer.wait_for_count(5, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(peer.count(), 5, "nothing more (reminders are days away)");
+    let find = |subject_start: &str| {
+        messages
+            .iter()
+            .find(|raw| {
+                parse(raw)
+                    .subject()
+                    .unwrap_or("")
+                    .starts_with(subject_start)
+            })
+            .unwrap_or_else(|| panic!("no message with subject {subject_start:?}"))
+    };
+
+    for raw in &messages {
+        let message = parse(raw);
+        assert!(message
+            .message_id()
+            .is_some_and(|id| id.ends_with("@book.example.com")));
+        assert!(message.date().is_some());
+        assert_eq!(
+            message.header_raw("Auto-Submitted").map(str::trim),
+            Some("auto-generated")
+        );
+        assert_eq!(raw.mail_from, "bookings@example.com");
+        assert!(!text_of(&message).is_empty() && html_of(&message).contains("<html"));
+    }
+
+    // Ops: a request, who/what/when, notes and answers, reply goes to the invitee.
+    let ops = find("New booking request: Discovery call");
+    assert_eq!(recipients(ops), ["ops@example.com", "owner@example.com"]);
+    let message = parse(ops);
+    let text = text_of(&message);
+    for expected in [
+        "Ada Lovelace",
+        "ada@example.com",
+        "About the engine",
+        "Company: Analytical",
+        "10:00 (Europe/London)",
+        "Asia/Kolkata",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in ops text:\n{text}");
+    }
+    let reply_to = message
+        .reply_to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap();
+    assert_eq!(reply_to, "ada@example.com");
+
+    // Invitee, request mode: "request received", in the invitee's zone, no invite yet.
+    let received = find("Request received: Discovery call");
+    assert_eq!(recipients(received), ["ada@example.com"]);
+    let message = parse(received);
+    let text = text_of(&message);
+    assert!(
+        text.contains("15:30 (Asia/Kolkata)"),
+        "invitee's zone:\n{text}"
+    );
+    assert!(
+        text.contains("10:00 (Europe/London)"),
+        "host zone noted:\n{text}"
+    );
+    assert!(calendar_part(&message).is_none());
+    assert_eq!(
+        message
+            .reply_to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address()),
+        Some("hello@example.com")
+    );
+
+    // Invitee, instant mode: confirmed with METHOD:REQUEST, parsed independently.
+    let confirmation = find("Confirmed: Consultation");
+    let message = parse(confirmation);
+    let text = text_of(&message);
+    assert!(text.contains("08:00 (America/New_York)"), "{text}");
+    let (method, ics) = calendar_part(&message).expect("a text/calendar part");
+    assert_eq!(method.to_ascii_uppercase(), "REQUEST");
+    let event = parse_ics(&ics);
+    assert_eq!(event.method, "REQUEST");
+    assert_eq!(
+        event.uid,
+        format!(
+            "booking-{}@book.example.com",
+            confirmed["id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(event.sequence, "0");
+    assert_eq!(event.start, ics_time(confirmed["start"].as_str().unwrap()));
+    assert_eq!(event.end, ics_time(confirmed["end"].as_str().unwrap()));
+    assert_eq!(event.organizer, "mailto:bookings@example.com");
+    assert_eq!(event.attendee, "mailto:bo@example.com");
+    assert!(message
+        .attachments()
+        .any(|part| part.attachment_name() == Some("invite.ics")));
+
+    // Ops, contact form.
+    let contact = find("Contact form: message from Cy");
+    let message = parse(contact);
+    assert!(
+        text_of(&message).contains("Any time in January?")
+            && text_of(&message).contains("Mornings")
+    );
+    assert_eq!(
+        message
+            .reply_to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address()),
+        Some("cy@example.com")
+    );
+}
+
+async fn wait_for_log(server: &TestServer, needle: &str) {
+    for _ in 0..(WAIT.as_millis() / 20) {
+        if server.logs().iter().any(|line| line.contains(needle)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("log line {needle:?} never appeared: {:#?}", server.logs());
+}
+
+#[tokio::test]
+async fn smtp_outage_then_recovery_delivers_exactly_one_copy() {
+    let peer = SmtpPeer::start().await;
+    peer.set_down(true);
+    let server = TestServer::start(&config(&peer.url(), ""));
+    let started = std::time::Instant::now();
+    let (status, body) = post_json(
+        &server,
+        "/booking",
+        &json!({"event": "discovery-call", "start": format!("{}T11:00:00Z", days_ahead(2)),
+                "name": "Ada", "email": "ada@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 201, "booking succeeds while SMTP is down: {body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the request did not wait on SMTP"
+    );
+    wait_for_log(&server, "mail failed; will retry").await;
+    assert_eq!(peer.count(), 0);
+    peer.set_down(false);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    // Give any duplicate a chance to show up, then check there is none.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(peer.count(), 2, "exactly one copy of each message");
+    let mut ids: Vec<String> = messages
+        .iter()
+        .map(|raw| parse(raw).message_id().unwrap().to_string())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 2);
+}
+
+#[tokio::test]
+async fn pending_mail_is_sent_after_a_restart() {
+    // An SMTP server that is not there at all: nothing listens on its port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let text = config(&url, "");
+    let launch = || {
+        TestServer::launch(Launch {
+            config: Some(&text),
+            dir: dir.path(),
+            env: Vec::new(),
+            use_config_database: false,
+        })
+    };
+    let mut first = launch();
+    let (status, _) = post_json(
+        &first,
+        "/booking",
+        &json!({"event": "consult", "start": format!("{}T12:00:00Z", days_ahead(4)),
+                "name": "Ada", "email": "ada@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    wait_for_log(&first, "mail failed; will retry").await;
+    assert!(first.stop().success());
+
+    let peer = SmtpPeer::start_on(port).await;
+    let _second = launch();
+    let messages = peer.wait_for_count(2, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(peer.count(), 2);
+    let subjects: Vec<String> = messages
+        .iter()
+        .map(|raw| parse(raw).subject().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("New booking: Consultation")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("Confirmed: Consultation")),
+        "{subjects:?}"
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_mail_goes_to_the_outbox_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::launch(Launch {
+        config: None,
+        dir: dir.path(),
+        env: Vec::new(),
+        use_config_database: false,
+    });
+    let (_, body) = common::get_json(&server, "/availability?event=30min").await;
+    let start = body["slots"][0]["start"].as_str().unwrap().to_string();
+    let (status, _) = post_json(
+        &server,
+        "/booking",
+        &json!({"event": "30min", "start": start, "name": "Ada", "email": "ada@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let outbox = dir.path().join("outbox");
+    for _ in 0..500 {
+        let count = std::fs::read_dir(&outbox)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .count()
+            })
+            .unwrap_or(0);
+        if count == 2 {
+            let first = std::fs::read_dir(&outbox)
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            let bytes = std::fs::read(first).unwrap();
+            assert!(MessageParser::default()
+                .parse(&bytes)
+                .is_some_and(|m| m.subject().is_some()));
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("two .eml files never appeared in {}", outbox.display());
+}
+
+#[tokio::test]
+async fn templates_can_be_overridden_from_a_folder() {
+    let peer = SmtpPeer::start().await;
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("ops_booking.subject"),
+        "[Bookings] {{ name }} wants {{ event_title }}",
+    )
+    .unwrap();
+    let extra = format!("templates_dir = \"{}\"", templates.path().display());
+    let server = TestServer::start(&config(&peer.url(), &extra));
+    let (status, _) = post_json(
+        &server,
+        "/booking",
+        &json!({"event": "discovery-call", "start": format!("{}T14:00:00Z", days_ahead(2)),
+                "name": "Ada", "email": "ada@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    let subjects: Vec<String> = messages
+        .iter()
+        .map(|raw| parse(raw).subject().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        subjects.contains(&"[Bookings] Ada wants Discovery call".to_string()),
+        "{subjects:?}"
+    );
+}
+
+/// A worker driven by a manual clock, against the real SMTP peer and a real database.
+struct Driven {
+    store: Arc<SqliteStore>,
+    worker: Worker,
+    clock: Arc<ManualClock>,
+    checked_notifier: Arc<openslot::notify::Notifier>,
+    _dir: tempfile::TempDir,
+}
+
+async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
+    let dir = tempfile::tempdir().unwrap();
+    let text = config(&peer.url(), &format!("max_attempts = {max_attempts}"));
+    let config = Config::parse(&text, "test.toml").unwrap();
+    let checked = serve::validate(&config, "test.toml").unwrap();
+    let store = Arc::new(
+        SqliteStore::open(&SqliteOptions::new(format!(
+            "sqlite://{}",
+            dir.path().join("d.db").display()
+        )))
+        .await
+        .unwrap(),
+    );
+    store.migrate().await.unwrap();
+    let clock = Arc::new(ManualClock::new(now));
+    let notifier = Arc::new(checked.notifier);
+    let worker = Worker {
+        store: store.clone(),
+        mailer: serve::mailer(&config).unwrap(),
+        notifier: notifier.clone(),
+        catalog: Arc::new(checked.catalog),
+        clock: clock.clone(),
+        id: "test-worker".into(),
+        retry_base_seconds: 60,
+        wake: Arc::new(tokio::sync::Notify::new()),
+    };
+    Driven {
+        store,
+        worker,
+        clock,
+        checked_notifier: notifier,
+        _dir: dir,
+    }
+}
+
+fn confirmed_booking(
+    id: &str,
+    start: Timestamp,
+    now: Timestamp,
+    notifier: &openslot::notify::Notifier,
+) -> NewBooking {
+    NewBooking {
+        id: id.into(),
+        host_id: "default".into(),
+        event_slug: "consult".into(),
+        status: BookingStatus::Confirmed,
+        start,
+        end: start.checked_add(60.minutes()).unwrap(),
+        blocked_start: start.as_second(),
+        blocked_end: start.as_second() + 3600,
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+        timezone: Some("Europe/Paris".into()),
+        notes: None,
+        answers: json!({}),
+        created_at: now,
+        day_cap: None,
+        jobs: notifier.jobs_for_new_booking(id, BookingStatus::Confirmed, start, now),
+    }
+}
+
+#[tokio::test]
+async fn reminders_fire_at_their_instants_and_past_ones_are_skipped() {
+    let peer = SmtpPeer::start().await;
+    let start: Timestamp = "2027-03-10T14:00:00Z".parse().unwrap();
+    let booked_at = start
+        .checked_sub(jiff::SignedDuration::from_hours(72))
+        .unwrap();
+    let run = driven(&peer, booked_at, 10).await;
+    run.store
+        .create_booking(
+            confirmed_booking("r1", start, booked_at, &run.checked_notifier),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        run.worker.run_due().await.unwrap(),
+        2,
+        "ops + confirmation now"
+    );
+    peer.wait_for_count(2, WAIT).await;
+
+    let at = |hours_before: i64, seconds: i64| {
+        start
+            .checked_sub(jiff::SignedDuration::from_hours(hours_before))
+            .unwrap()
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .unwrap()
+    };
+    run.clock.set(at(24, -1));
+    assert_eq!(run.worker.run_due().await.unwrap(), 0, "not a second early");
+    run.clock.set(at(24, 0));
+    assert_eq!(run.worker.run_due().await.unwrap(), 1, "the 24h reminder");
+    let messages = peer.wait_for_count(3, WAIT).await;
+    let reminder = parse(messages.last().unwrap());
+    assert!(reminder
+        .subject()
+        .unwrap()
+        .starts_with("Reminder: Consultation"));
+    assert!(text_of(&reminder).contains("in 24 hours") || text_of(&reminder).contains("in 1 day"));
+    assert!(text_of(&reminder).contains("15:00 (Europe/Paris)"));
+    run.clock.set(at(1, 0));
+    assert_eq!(run.worker.run_due().await.unwrap(), 1, "the 1h reminder");
+    peer.wait_for_count(4, WAIT).await;
+    run.clock.set(start);
+    assert_eq!(run.worker.run_due().await.unwrap(), 0);
+
+    // Booked 30 minutes before the start: both reminder times have passed, none is queued.
+    let late_start: Timestamp = "2027-03-12T10:00:00Z".parse().unwrap();
+    let late_now = late_start.checked_sub(30.minutes()).unwrap();
+    run.clock.set(late_now);
+    run.store
+        .create_booking(
+            confirmed_booking("r2", late_start, late_now, &run.checked_notifier),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 2);
+    run.clock.set(late_start);
+    assert_eq!(
+        run.worker.run_due().await.unwrap(),
+        0,
+        "no reminder for a late booking"
+    );
+    peer.wait_for_count(6, WAIT).await;
+    assert_eq!(peer.count(), 6);
+}
+
+#[tokio::test]
+async fn failing_mail_is_retried_with_backoff_then_marked_dead() {
+    let peer = SmtpPeer::start().await;
+    let now: Timestamp = "2027-03-01T09:00:00Z".parse().unwrap();
+    let run = driven(&peer, now, 3).await;
+    peer.set_down(true);
+    let start: Timestamp = "2027-03-20T14:00:00Z".parse().unwrap();
+    let mut booking = confirmed_booking("d1", start, now, &run.checked_notifier);
+    booking.jobs.truncate(1); // just the ops message
+    run.store.create_booking(booking, None).await.unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 1);
+    let job = run.store.jobs(10).await.unwrap().remove(0);
+    assert_eq!((job.state, job.attempts), (JobState::Queued, 1));
+    assert_eq!(
+        job.run_at,
+        now.as_second() + 60,
+        "first retry after the base delay"
+    );
+    assert!(job.last_error.is_some());
+    run.clock.set(now.checked_add(59.seconds()).unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 0);
+    run.clock.set(now.checked_add(60.seconds()).unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 1);
+    let job = run.store.jobs(10).await.unwrap().remove(0);
+    assert_eq!(job.run_at, now.as_second() + 60 + 120, "the delay doubles");
+    run.clock.set(now.checked_add(180.seconds()).unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 1);
+    let job = run.store.jobs(10).await.unwrap().remove(0);
+    assert_eq!(
+        (job.state, job.attempts),
+        (JobState::Dead, 3),
+        "dead after max_attempts, and kept"
+    );
+    peer.set_down(false);
+    run.clock.set(now.checked_add(10_000.seconds()).unwrap());
+    assert_eq!(
+        run.worker.run_due().await.unwrap(),
+        0,
+        "dead jobs are not retried"
+    );
+    assert_eq!(peer.count(), 0);
+}
