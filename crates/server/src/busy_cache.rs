@@ -33,6 +33,19 @@ impl BusySnapshot {
         }
     }
 
+    /// Busy time without one held range (a booking that is moving may overlap its old time).
+    pub fn busy_without(&self, span: (i64, i64)) -> BusyTimes {
+        let mut skipped = false;
+        BusyTimes::from_seconds(self.spans.iter().copied().filter(|existing| {
+            if !skipped && *existing == span {
+                skipped = true;
+                false
+            } else {
+                true
+            }
+        }))
+    }
+
     /// Starts of active bookings of one event type.
     pub fn starts_of(&self, event_slug: &str) -> &[Timestamp] {
         self.starts_by_event

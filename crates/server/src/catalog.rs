@@ -78,6 +78,10 @@ pub struct EventType {
     pub schedule: Schedule,
     pub rules: EventRules,
     pub questions: Vec<Question>,
+    /// Invitees may cancel or reschedule until this many hours before the start.
+    pub change_cutoff_hours: u32,
+    /// Unanswered requests expire after this many hours (0: never).
+    pub request_expiry_hours: u32,
 }
 
 /// All event types of the host; the first is the default.
@@ -214,6 +218,8 @@ fn presets() -> Vec<EventTypeConfig> {
         lookahead_days: None,
         min_lead_minutes: None,
         mode: None,
+        change_cutoff_hours: None,
+        request_expiry_hours: None,
         overrides: Vec::new(),
         questions: Vec::new(),
     })
@@ -420,6 +426,22 @@ impl Catalog {
                     max_per_day,
                 },
                 questions,
+                change_cutoff_hours: check.range(
+                    &key("change_cutoff_hours"),
+                    entry
+                        .change_cutoff_hours
+                        .unwrap_or(defaults.change_cutoff_hours),
+                    0,
+                    8760,
+                )?,
+                request_expiry_hours: check.range(
+                    &key("request_expiry_hours"),
+                    entry
+                        .request_expiry_hours
+                        .unwrap_or(defaults.request_expiry_hours),
+                    0,
+                    8760,
+                )?,
             });
         }
         Ok(Catalog { types, by_slug })

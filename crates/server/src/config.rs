@@ -345,6 +345,16 @@ pub struct Defaults {
     pub min_lead_minutes: u32,
     #[serde(default = "default_mode")]
     pub mode: String,
+    /// Invitees may cancel or reschedule until this many hours before the start.
+    #[serde(default)]
+    pub change_cutoff_hours: u32,
+    /// Requests the host has not answered within this many hours expire (0: never).
+    #[serde(default = "default_request_expiry")]
+    pub request_expiry_hours: u32,
+}
+
+fn default_request_expiry() -> u32 {
+    72
 }
 
 impl Default for Defaults {
@@ -356,6 +366,8 @@ impl Default for Defaults {
             lookahead_days: default_lookahead(),
             min_lead_minutes: default_lead(),
             mode: default_mode(),
+            change_cutoff_hours: 0,
+            request_expiry_hours: default_request_expiry(),
         }
     }
 }
@@ -416,6 +428,10 @@ pub struct EventTypeConfig {
     pub min_lead_minutes: Option<u32>,
     #[serde(default)]
     pub mode: Option<String>,
+    #[serde(default)]
+    pub change_cutoff_hours: Option<u32>,
+    #[serde(default)]
+    pub request_expiry_hours: Option<u32>,
     #[serde(default)]
     pub overrides: Vec<OverrideConfig>,
     #[serde(default)]

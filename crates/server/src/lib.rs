@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod links;
 pub mod logging;
 pub mod notify;
 pub mod rate_limit;

@@ -13,10 +13,14 @@ use serde_json::{json, Value};
 use crate::{
     catalog::Catalog,
     config::{parse_duration, Config, ConfigError},
+    links,
+    signing::Signer,
 };
 
 /// Job kind of every email.
 pub const MAIL_JOB: &str = "mail";
+/// Job kind of the check that expires an unanswered request.
+pub const EXPIRY_JOB: &str = "booking_expiry";
 
 const TEMPLATE_NAMES: &[&str] = &[
     "layout.html",
@@ -37,6 +41,12 @@ const TEMPLATE_NAMES: &[&str] = &[
     "ops_contact.subject",
     "ops_contact.txt",
     "ops_contact.html",
+    "invitee_update.subject",
+    "invitee_update.txt",
+    "invitee_update.html",
+    "ops_update.subject",
+    "ops_update.txt",
+    "ops_update.html",
 ];
 
 fn builtin(name: &str) -> &'static str {
@@ -65,6 +75,12 @@ fn builtin(name: &str) -> &'static str {
         "ops_contact.subject" => include_str!("../templates/email/ops_contact.subject"),
         "ops_contact.txt" => include_str!("../templates/email/ops_contact.txt"),
         "ops_contact.html" => include_str!("../templates/email/ops_contact.html"),
+        "invitee_update.subject" => include_str!("../templates/email/invitee_update.subject"),
+        "invitee_update.txt" => include_str!("../templates/email/invitee_update.txt"),
+        "invitee_update.html" => include_str!("../templates/email/invitee_update.html"),
+        "ops_update.subject" => include_str!("../templates/email/ops_update.subject"),
+        "ops_update.txt" => include_str!("../templates/email/ops_update.txt"),
+        "ops_update.html" => include_str!("../templates/email/ops_update.html"),
         _ => "",
     }
 }
@@ -235,7 +251,92 @@ impl Notifier {
 
     /// Mail for a booking just made: the ops inbox, the invitee ("request received" or
     /// "confirmed" with an invite) and, when confirmed, reminders still in the future.
+    /// A request also gets its expiry check at `expires_at`, if any.
     pub fn jobs_for_new_booking(
+        &self,
+        booking_id: &str,
+        status: BookingStatus,
+        start: Timestamp,
+        now: Timestamp,
+    ) -> Vec<NewJob> {
+        self.jobs_for_new_booking_expiring(booking_id, status, start, now, None)
+    }
+
+    /// [`Self::jobs_for_new_booking`] with an expiry for requests.
+    pub fn jobs_for_new_booking_expiring(
+        &self,
+        booking_id: &str,
+        status: BookingStatus,
+        start: Timestamp,
+        now: Timestamp,
+        expires_at: Option<i64>,
+    ) -> Vec<NewJob> {
+        let mut jobs = self.new_booking_mail(booking_id, status, start, now);
+        if let (BookingStatus::Requested, Some(at)) = (status, expires_at) {
+            let mut expiry = self.job(json!({"booking_id": booking_id}), at, Some(booking_id));
+            expiry.kind = EXPIRY_JOB.to_string();
+            jobs.push(expiry);
+        }
+        jobs
+    }
+
+    /// The host accepted a request: the invitee's confirmation with its invite, reminders.
+    pub fn jobs_for_confirm(&self, booking: &Booking, now: Timestamp) -> Vec<NewJob> {
+        let mut jobs = vec![self.job(
+            json!({"message": "invitee_confirmed", "booking_id": booking.id}),
+            now.as_second(),
+            Some(&booking.id),
+        )];
+        jobs.extend(self.reminder_jobs(&booking.id, booking.start, now.as_second()));
+        jobs
+    }
+
+    /// A booking ended: cancelled (ops and invitee, with `METHOD:CANCEL`), declined by the
+    /// host (invitee) or expired unanswered (invitee and ops).
+    pub fn jobs_for_end(
+        &self,
+        booking_id: &str,
+        status: BookingStatus,
+        now: Timestamp,
+    ) -> Vec<NewJob> {
+        let messages: &[&str] = match status {
+            BookingStatus::Cancelled => &["ops_cancelled", "invitee_cancelled"],
+            BookingStatus::Declined => &["invitee_declined"],
+            BookingStatus::Expired => &["ops_expired", "invitee_expired"],
+            _ => &[],
+        };
+        messages
+            .iter()
+            .map(|message| {
+                self.job(
+                    json!({"message": message, "booking_id": booking_id}),
+                    now.as_second(),
+                    Some(booking_id),
+                )
+            })
+            .collect()
+    }
+
+    /// A booking moved: ops and invitee (an updated invite when confirmed), new reminders.
+    pub fn jobs_for_move(&self, booking: &Booking, now: Timestamp) -> Vec<NewJob> {
+        let mut jobs: Vec<NewJob> = ["ops_rescheduled", "invitee_rescheduled"]
+            .iter()
+            .map(|message| {
+                self.job(
+                    json!({"message": message, "booking_id": booking.id,
+                           "start": booking.start.as_second()}),
+                    now.as_second(),
+                    Some(&booking.id),
+                )
+            })
+            .collect();
+        if booking.status == BookingStatus::Confirmed {
+            jobs.extend(self.reminder_jobs(&booking.id, booking.start, now.as_second()));
+        }
+        jobs
+    }
+
+    fn new_booking_mail(
         &self,
         booking_id: &str,
         status: BookingStatus,
@@ -342,15 +443,32 @@ impl Notifier {
         }
     }
 
-    /// The message a booking job sends now, or `None` when it no longer applies.
+    /// The message a booking job sends now, or `None` when it no longer applies (a reminder
+    /// for a cancelled or moved booking, a confirmation overtaken by a cancellation).
     pub fn render_booking(
         &self,
         job: &Job,
         booking: &Booking,
         catalog: &Catalog,
+        signer: &Signer,
         now: Timestamp,
     ) -> Result<Option<Outgoing>, RenderError> {
         let message = job.payload["message"].as_str().unwrap_or("");
+        let stale = match message {
+            "invitee_reminder" => {
+                booking.status != BookingStatus::Confirmed
+                    || job.payload["start"].as_i64() != Some(booking.start.as_second())
+            }
+            "invitee_confirmed" => booking.status != BookingStatus::Confirmed,
+            "invitee_rescheduled" | "ops_rescheduled" => {
+                !booking.status.is_active()
+                    || job.payload["start"].as_i64() != Some(booking.start.as_second())
+            }
+            _ => false,
+        };
+        if stale {
+            return Ok(None);
+        }
         let event = catalog.get(&booking.event_slug);
         let host_tz = event
             .map(|e| e.timezone_name.clone())
@@ -361,19 +479,10 @@ impl Notifier {
         } else {
             host_tz.clone()
         };
-        if message == "invitee_reminder" {
-            let planned = job.payload["start"].as_i64();
-            if booking.status != BookingStatus::Confirmed
-                || planned != Some(booking.start.as_second())
-            {
-                return Ok(None);
-            }
-        }
         let zone = TimeZone::get(&recipient_tz).unwrap_or(TimeZone::UTC);
         let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
-        let when = |zone: &TimeZone| {
-            booking
-                .start
+        let long = |instant: Timestamp, zone: &TimeZone| {
+            instant
                 .to_zoned_datetime(zone.clone())
                 .strftime("%A %-d %B %Y, %H:%M")
                 .to_string()
@@ -395,16 +504,40 @@ impl Notifier {
             })
             .unwrap_or_default();
         let offset = job.payload["offset"].as_i64().unwrap_or(0);
+        let event_title = event
+            .map(|e| e.title.clone())
+            .unwrap_or_else(|| booking.event_slug.clone());
+        let (headline, intro) = match message {
+            "invitee_cancelled" => ("Cancelled", "your booking has been cancelled. The time is free again.".to_string()),
+            "invitee_rescheduled" => ("Rescheduled", "your booking has moved to the new time below.".to_string()),
+            "invitee_declined" => (
+                "Request not accepted",
+                format!("unfortunately {} cannot make this time. We are sorry — please pick another time that suits you.", self.org),
+            ),
+            "invitee_expired" => (
+                "Request expired",
+                "your request was not confirmed in time, so it has lapsed. Please pick another time.".to_string(),
+            ),
+            "ops_cancelled" => ("Cancelled", format!("{} cancelled their booking.", booking.name)),
+            "ops_rescheduled" => ("Rescheduled", format!("{} moved their booking.", booking.name)),
+            "ops_expired" => (
+                "Request expired",
+                "This request was not answered in time and has expired; the time is free again.".to_string(),
+            ),
+            _ => ("", String::new()),
+        };
+        let requested = booking.status == BookingStatus::Requested;
         let context = json!({
             "org": self.org,
             "accent": self.accent,
-            "event_title": event.map(|e| e.title.clone()).unwrap_or_else(|| booking.event_slug.clone()),
+            "event_title": event_title,
             "duration": booking.end.duration_since(booking.start).as_mins(),
             "status": booking.status.as_str(),
-            "when": when(&zone),
+            "active": booking.status.is_active(),
+            "when": long(booking.start, &zone),
             "when_short": booking.start.to_zoned_datetime(zone.clone()).strftime("%a %-d %b %H:%M").to_string(),
             "recipient_tz": recipient_tz,
-            "host_when": when(&host_zone),
+            "host_when": long(booking.start, &host_zone),
             "host_tz": host_tz,
             "show_host_time": recipient_tz != host_tz,
             "show_people": !for_invitee,
@@ -415,61 +548,89 @@ impl Notifier {
             "answers": answers,
             "booking_id": booking.id,
             "booking_url": format!("{}/booking/{}", self.public_url, booking.id),
+            "manage_url": links::manage_url(&self.public_url, signer, booking),
+            "approve_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "approve")),
+            "decline_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "decline")),
+            "book_again_url": matches!(message, "invitee_declined" | "invitee_expired" | "invitee_cancelled")
+                .then(|| format!("{}/book/{}", self.public_url, booking.event_slug)),
+            "previous_when": (message.ends_with("_rescheduled"))
+                .then(|| booking.previous_start.map(|previous| long(previous, &zone)))
+                .flatten(),
+            "reason": booking.status_reason,
             "lead_text": human_offset(offset),
+            "headline": headline,
+            "intro": intro,
             "subject": "",
         });
-        let parts = self.render_three(message, &context)?;
+        let template = match message {
+            "invitee_cancelled"
+            | "invitee_rescheduled"
+            | "invitee_declined"
+            | "invitee_expired" => "invitee_update",
+            "ops_cancelled" | "ops_rescheduled" | "ops_expired" => "ops_update",
+            other => other,
+        };
+        let parts = self.render_three(template, &context)?;
         let invitee = format!(
             "{} <{}>",
             booking.name.replace(['<', '>', '"'], ""),
             booking.email
         );
+        let invite = |method: InviteMethod| Invite {
+            method,
+            uid: format!("booking-{}@{}", booking.id, self.mail_host),
+            sequence: booking.sequence,
+            stamp: now,
+            start: booking.start,
+            end: booking.end,
+            summary: format!("{event_title} with {}", self.org),
+            description: format!(
+                "Booked through {}. Reference {}.\nChange or cancel: {}",
+                self.org,
+                booking.id,
+                links::manage_url(&self.public_url, signer, booking)
+            ),
+            location: None,
+            url: Some(format!("{}/booking/{}", self.public_url, booking.id)),
+            organizer: Person {
+                name: self.org.clone(),
+                email: self.from_address.clone(),
+            },
+            attendee: Person {
+                name: booking.name.clone(),
+                email: booking.email.clone(),
+            },
+        };
+        let to_invitee = |parts, invite| {
+            self.outgoing(
+                job,
+                vec![invitee.clone()],
+                self.reply_to.clone(),
+                parts,
+                invite,
+                now,
+            )
+        };
         let outgoing = match message {
-            "ops_booking" => {
-                self.outgoing(job, self.ops_inbox.clone(), Some(invitee), parts, None, now)
+            "ops_booking" | "ops_cancelled" | "ops_rescheduled" | "ops_expired" => self.outgoing(
+                job,
+                self.ops_inbox.clone(),
+                Some(invitee.clone()),
+                parts,
+                None,
+                now,
+            ),
+            "invitee_request_received"
+            | "invitee_reminder"
+            | "invitee_declined"
+            | "invitee_expired" => to_invitee(parts, None),
+            "invitee_confirmed" => to_invitee(parts, Some(invite(InviteMethod::Request))),
+            "invitee_rescheduled" => {
+                let update = (booking.status == BookingStatus::Confirmed)
+                    .then(|| invite(InviteMethod::Request));
+                to_invitee(parts, update)
             }
-            "invitee_request_received" | "invitee_reminder" => {
-                self.outgoing(job, vec![invitee], self.reply_to.clone(), parts, None, now)
-            }
-            "invitee_confirmed" => {
-                let invite = Invite {
-                    method: InviteMethod::Request,
-                    uid: format!("booking-{}@{}", booking.id, self.mail_host),
-                    sequence: booking.sequence,
-                    stamp: now,
-                    start: booking.start,
-                    end: booking.end,
-                    summary: format!(
-                        "{} with {}",
-                        event
-                            .map(|e| e.title.as_str())
-                            .unwrap_or(&booking.event_slug),
-                        self.org
-                    ),
-                    description: format!(
-                        "Booked through {}. Reference {}.\n{}/booking/{}",
-                        self.org, booking.id, self.public_url, booking.id
-                    ),
-                    location: None,
-                    url: Some(format!("{}/booking/{}", self.public_url, booking.id)),
-                    organizer: Person {
-                        name: self.org.clone(),
-                        email: self.from_address.clone(),
-                    },
-                    attendee: Person {
-                        name: booking.name.clone(),
-                        email: booking.email.clone(),
-                    },
-                };
-                self.outgoing(
-                    job,
-                    vec![invitee],
-                    self.reply_to.clone(),
-                    parts,
-                    Some(invite),
-                    now,
-                )
-            }
+            "invitee_cancelled" => to_invitee(parts, Some(invite(InviteMethod::Cancel))),
             other => return Err(RenderError(format!("unknown booking message {other:?}"))),
         };
         Ok(Some(outgoing))

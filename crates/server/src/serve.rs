@@ -204,6 +204,7 @@ pub async fn build_state(
     let state = AppState {
         notifier: Arc::new(notifier),
         jobs_wake: Arc::new(tokio::sync::Notify::new()),
+        busy_changed: Arc::new(tokio::sync::Notify::new()),
         limiter: Arc::new(RateLimiter::new(config.limits.booking_per_minute)),
         trusted_proxies: Arc::from(trusted),
         web: Arc::new(Web::new(&config)),
@@ -252,6 +253,8 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         id: format!("worker-{}", uuid::Uuid::new_v4()),
         retry_base_seconds: retry_base,
         wake: state.jobs_wake.clone(),
+        signer: state.signer.clone(),
+        busy_changed: state.busy_changed.clone(),
     };
     let worker = tokio::spawn(worker.run(worker_stopped));
     let listener = TcpListener::bind(addr)

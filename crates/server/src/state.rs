@@ -34,6 +34,8 @@ pub struct AppState {
     pub notifier: Arc<Notifier>,
     /// Wakes the worker when new jobs are written.
     pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// Signalled when something outside the request path (the worker) freed booked time.
+    pub busy_changed: Arc<tokio::sync::Notify>,
 }
 
 /// How far back the busy cache looks: bookings that ended before this are irrelevant to
@@ -55,6 +57,11 @@ impl AppState {
             })
     }
 
+    /// The URL the invitee manages `booking` at.
+    pub fn manage_url(&self, booking: &openslot_store::Booking) -> String {
+        crate::links::manage_url(&self.config.public_url(), &self.signer, booking)
+    }
+
     /// Reloads the host's busy time from the store.
     pub async fn reload_busy(&self) -> Result<(), StoreError> {
         let after = self.clock.now().as_second() - BUSY_HORIZON_SECONDS;
@@ -71,7 +78,10 @@ impl AppState {
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             ticker.tick().await;
             loop {
-                ticker.tick().await;
+                tokio::select! {
+                    _ = ticker.tick() => {}
+                    _ = state.busy_changed.notified() => {}
+                }
                 if let Err(err) = state.reload_busy().await {
                     tracing::warn!(error = %err, "busy time reload failed");
                 }

@@ -5,13 +5,14 @@
 use std::{sync::Arc, time::Duration};
 
 use openslot_mail::{compose, Mailer};
-use openslot_store::{Job, Store, StoreError};
+use openslot_store::{BookingChange, BookingStatus, ChangeOutcome, Job, Store, StoreError};
 use tokio::sync::{watch, Notify};
 
 use crate::{
     catalog::Catalog,
     clock::Clock,
-    notify::{Notifier, MAIL_JOB},
+    notify::{Notifier, EXPIRY_JOB, MAIL_JOB},
+    signing::Signer,
 };
 
 /// How long a claimed job is ours before another worker may take it over.
@@ -33,6 +34,9 @@ pub struct Worker {
     pub retry_base_seconds: i64,
     /// Signalled when new jobs are written.
     pub wake: Arc<Notify>,
+    pub signer: Arc<Signer>,
+    /// Signalled when the worker frees a booking's time (so cached busy time is reloaded).
+    pub busy_changed: Arc<Notify>,
 }
 
 enum Failure {
@@ -51,7 +55,33 @@ impl Worker {
         (self.retry_base_seconds.max(1) << exponent).min(MAX_BACKOFF_SECONDS)
     }
 
+    /// Expires a request the host has not answered (a no-op if it was answered).
+    async fn expire(&self, job: &Job) -> Result<Outcome, Failure> {
+        let Some(id) = job.payload["booking_id"].as_str() else {
+            return Err(Failure::Permanent("expiry job names no booking".into()));
+        };
+        let now = self.clock.now();
+        let change = BookingChange::End {
+            status: BookingStatus::Expired,
+            reason: None,
+        };
+        let jobs = self.notifier.jobs_for_end(id, BookingStatus::Expired, now);
+        match self.store.change_booking(id, change, jobs, now).await {
+            Ok(Some(ChangeOutcome::Changed(_))) => {
+                tracing::info!(booking_id = %id, status = "expired", "booking expired unanswered");
+                self.busy_changed.notify_one();
+                self.wake.notify_one();
+                Ok(Outcome::Sent)
+            }
+            Ok(_) => Ok(Outcome::Skipped),
+            Err(err) => Err(Failure::Transient(format!("store: {err}"))),
+        }
+    }
+
     async fn deliver(&self, job: &Job) -> Result<Outcome, Failure> {
+        if job.kind == EXPIRY_JOB {
+            return self.expire(job).await;
+        }
         if job.kind != MAIL_JOB {
             return Err(Failure::Permanent(format!(
                 "unknown job kind {:?}",
@@ -66,7 +96,7 @@ impl Worker {
             };
             match self
                 .notifier
-                .render_booking(job, &booking, &self.catalog, now)
+                .render_booking(job, &booking, &self.catalog, &self.signer, now)
                 .map_err(|err| Failure::Permanent(err.to_string()))?
             {
                 Some(outgoing) => outgoing,
@@ -105,11 +135,11 @@ impl Worker {
         match outcome {
             Ok(Outcome::Sent) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
-                tracing::info!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts, "mail sent");
+                tracing::info!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts, "job done");
             }
             Ok(Outcome::Skipped) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
-                tracing::info!(job_id = %job.id, mail = %message, %booking_id, "mail no longer applies; skipped");
+                tracing::info!(job_id = %job.id, mail = %message, %booking_id, "job no longer applies; skipped");
             }
             Err(Failure::Transient(error)) if job.attempts < job.max_attempts => {
                 let delay = self.backoff(job.attempts);
@@ -117,12 +147,12 @@ impl Worker {
                     .retry_job(&job.id, &self.id, now + delay, &error, now)
                     .await?;
                 tracing::warn!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
-                    retry_in_seconds = delay, %error, "mail failed; will retry");
+                    retry_in_seconds = delay, %error, "job failed; will retry");
             }
             Err(Failure::Transient(error)) | Err(Failure::Permanent(error)) => {
                 self.store.bury_job(&job.id, &self.id, &error, now).await?;
                 tracing::error!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
-                    %error, "mail job dead");
+                    %error, "job dead");
             }
         }
         Ok(())

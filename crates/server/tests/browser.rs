@@ -402,3 +402,66 @@ async fn narrow_screen_screenshot() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"\x89PNG"), "a PNG was written");
 }
+
+#[tokio::test]
+async fn cancel_and_reschedule_from_the_manage_page() {
+    let Some(browser) = browser(true, 1200, 900) else {
+        return;
+    };
+    let server = TestServer::start(&config(&[]));
+    let body: Value = client()
+        .get(server.url("/availability?event=discovery-call"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let first = body["slots"][0]["start"].as_str().unwrap().to_string();
+    let (status, booking) = common::post_json(
+        &server,
+        "/booking",
+        &json!({"event": "discovery-call", "start": first, "name": "Mo", "email": "mo@example.com",
+                "timezone": "Europe/London", "answers": {"company": "M"}}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let manage_url = booking["manage_url"].as_str().unwrap();
+    let path = &manage_url[manage_url.find("/manage/").unwrap()..];
+    browser.goto(&server.url(path)).await;
+    browser.wait_for("#reschedule-form", WAIT).await;
+    let before = browser.find("#booking-when").await.text().await;
+    // Pick another day, then its first time, and move.
+    let days = browser.find_all("#days a.day").await;
+    assert!(days.len() > 1);
+    days[1].click().await;
+    browser.wait_for("#times .time label", WAIT).await;
+    browser.find("#times .time label").await.click().await;
+    browser.find("#reschedule-submit").await.click().await;
+    browser
+        .wait_js(
+            "return /has moved/.test(document.getElementById('status').textContent)",
+            WAIT,
+        )
+        .await;
+    let after = browser.find("#booking-when").await.text().await;
+    assert_ne!(before, after, "the booking shows its new time");
+    // Cancel with a reason.
+    browser
+        .find("#reason")
+        .await
+        .send_keys("Something came up")
+        .await;
+    browser.find("#cancel-submit").await.click().await;
+    browser
+        .wait_js(
+            "return /is cancelled/.test(document.getElementById('status').textContent)",
+            WAIT,
+        )
+        .await;
+    assert_eq!(
+        browser.find("#booking-status").await.text().await,
+        "Cancelled"
+    );
+    assert!(browser.try_find("#cancel-form").await.is_none());
+}

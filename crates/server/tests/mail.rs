@@ -315,7 +315,7 @@ async fn smtp_outage_then_recovery_delivers_exactly_one_copy() {
         started.elapsed() < Duration::from_secs(5),
         "the request did not wait on SMTP"
     );
-    wait_for_log(&server, "mail failed; will retry").await;
+    wait_for_log(&server, "job failed; will retry").await;
     assert_eq!(peer.count(), 0);
     peer.set_down(false);
     let messages = peer.wait_for_count(2, WAIT).await;
@@ -358,7 +358,7 @@ async fn pending_mail_is_sent_after_a_restart() {
     )
     .await;
     assert_eq!(status, 201);
-    wait_for_log(&first, "mail failed; will retry").await;
+    wait_for_log(&first, "job failed; will retry").await;
     assert!(first.stop().success());
 
     let peer = SmtpPeer::start_on(port).await;
@@ -494,6 +494,11 @@ async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
         id: "test-worker".into(),
         retry_base_seconds: 60,
         wake: Arc::new(tokio::sync::Notify::new()),
+        signer: Arc::new(openslot::signing::Signer::new(
+            "driven-test-secret-0123456789abcdef",
+            &[],
+        )),
+        busy_changed: Arc::new(tokio::sync::Notify::new()),
     };
     Driven {
         store,
@@ -640,4 +645,151 @@ async fn failing_mail_is_retried_with_backoff_then_marked_dead() {
         "dead jobs are not retried"
     );
     assert_eq!(peer.count(), 0);
+}
+
+#[tokio::test]
+async fn unanswered_requests_expire_and_free_the_slot() {
+    let peer = SmtpPeer::start().await;
+    let now: Timestamp = "2027-04-01T09:00:00Z".parse().unwrap();
+    let run = driven(&peer, now, 5).await;
+    let start: Timestamp = "2027-04-05T10:00:00Z".parse().unwrap();
+    let mut booking = confirmed_booking("e1", start, now, &run.checked_notifier);
+    booking.status = BookingStatus::Requested;
+    booking.event_slug = "discovery-call".into();
+    booking.jobs = run.checked_notifier.jobs_for_new_booking_expiring(
+        "e1",
+        BookingStatus::Requested,
+        start,
+        now,
+        Some(now.as_second() + 3600),
+    );
+    run.store.create_booking(booking, None).await.unwrap();
+    assert_eq!(
+        run.worker.run_due().await.unwrap(),
+        2,
+        "ops + request received"
+    );
+    run.clock.set(now.checked_add(3599.seconds()).unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 0);
+    run.clock.set(now.checked_add(3600.seconds()).unwrap());
+    assert_eq!(
+        run.worker.run_due().await.unwrap(),
+        3,
+        "the expiry, then its two messages"
+    );
+    let stored = run.store.booking("e1").await.unwrap().unwrap();
+    assert_eq!(stored.status, BookingStatus::Expired);
+    assert!(
+        run.store
+            .active_bookings("default", 0)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the time is free"
+    );
+    let messages = peer.wait_for_count(4, WAIT).await;
+    let subjects: Vec<String> = messages
+        .iter()
+        .map(|raw| parse(raw).subject().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("Request expired: Discovery call,")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("Request expired: Discovery call with Ada")),
+        "{subjects:?}"
+    );
+}
+
+#[tokio::test]
+async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
+    use openslot_store::{BookingChange, ChangeOutcome};
+    let peer = SmtpPeer::start().await;
+    let now: Timestamp = "2027-05-01T09:00:00Z".parse().unwrap();
+    let run = driven(&peer, now, 5).await;
+    let start: Timestamp = "2027-05-05T10:00:00Z".parse().unwrap();
+    run.store
+        .create_booking(
+            confirmed_booking("v1", start, now, &run.checked_notifier),
+            None,
+        )
+        .await
+        .unwrap();
+    run.store
+        .create_booking(
+            confirmed_booking(
+                "v2",
+                "2027-05-06T10:00:00Z".parse().unwrap(),
+                now,
+                &run.checked_notifier,
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 4);
+    // v1 moves a day later; v2 is cancelled.
+    let new_start: Timestamp = "2027-05-07T12:00:00Z".parse().unwrap();
+    let mut moved = run.store.booking("v1").await.unwrap().unwrap();
+    moved.start = new_start;
+    moved.end = new_start.checked_add(60.minutes()).unwrap();
+    let jobs = run.checked_notifier.jobs_for_move(&moved, now);
+    let change = BookingChange::Move {
+        start: moved.start,
+        end: moved.end,
+        blocked_start: moved.start.as_second(),
+        blocked_end: moved.end.as_second(),
+        day_cap: None,
+    };
+    assert!(matches!(
+        run.store
+            .change_booking("v1", change, jobs, now)
+            .await
+            .unwrap(),
+        Some(ChangeOutcome::Changed(_))
+    ));
+    let cancel = BookingChange::End {
+        status: BookingStatus::Cancelled,
+        reason: None,
+    };
+    let jobs = run
+        .checked_notifier
+        .jobs_for_end("v2", BookingStatus::Cancelled, now);
+    run.store
+        .change_booking("v2", cancel, jobs, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        run.worker.run_due().await.unwrap(),
+        4,
+        "two rescheduled + two cancelled notices"
+    );
+    peer.wait_for_count(8, WAIT).await;
+    // The old reminder times pass quietly.
+    run.clock.set("2027-05-06T10:00:00Z".parse().unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 0);
+    // The new ones fire.
+    run.clock.set("2027-05-06T12:00:00Z".parse().unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 1);
+    run.clock.set("2027-05-07T11:00:00Z".parse().unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 1);
+    let messages = peer.wait_for_count(10, WAIT).await;
+    for raw in &messages[8..] {
+        let message = parse(raw);
+        assert!(
+            message
+                .subject()
+                .unwrap()
+                .starts_with("Reminder: Consultation, Fri 7 May"),
+            "{:?}",
+            message.subject()
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(peer.count(), 10);
 }

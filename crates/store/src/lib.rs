@@ -12,8 +12,8 @@ use async_trait::async_trait;
 
 pub use error::StoreError;
 pub use model::{
-    ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome, DayCap, IdempotencyClaim,
-    Job, JobState, NewBooking, NewContact, NewJob,
+    ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
+    CreateOutcome, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob,
 };
 pub use sqlite::{SqliteOptions, SqliteStore};
 
@@ -41,6 +41,18 @@ pub trait Store: Send + Sync + 'static {
         &self,
         claim: &IdempotencyClaim,
     ) -> Result<Option<Booking>, StoreError>;
+
+    /// Applies a change to a booking in one transaction with `jobs` (queued only if the
+    /// change applies). A move that would overlap another active booking fails with
+    /// [`StoreError::Overlap`] and leaves everything as it was; ending or moving a booking
+    /// drops its pending reminders. `None` when there is no such booking.
+    async fn change_booking(
+        &self,
+        id: &str,
+        change: BookingChange,
+        jobs: Vec<NewJob>,
+        now: jiff::Timestamp,
+    ) -> Result<Option<ChangeOutcome>, StoreError>;
 
     /// One booking by id.
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError>;

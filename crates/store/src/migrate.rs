@@ -30,4 +30,9 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "jobs",
         sql: include_str!("../migrations/sqlite/0004_jobs.sql"),
     },
+    Migration {
+        version: 5,
+        name: "booking_changes",
+        sql: include_str!("../migrations/sqlite/0005_booking_changes.sql"),
+    },
 ];

@@ -99,6 +99,10 @@ pub struct Booking {
     pub updated_at: Timestamp,
     /// iCalendar SEQUENCE: bumped on every change of the booking.
     pub sequence: u32,
+    /// The invitee's reason for cancelling, or the host's message when declining.
+    pub status_reason: Option<String>,
+    /// The start before the last reschedule.
+    pub previous_start: Option<Timestamp>,
 }
 
 /// The part of an active booking availability needs.
@@ -229,4 +233,34 @@ pub struct Job {
     pub last_error: Option<String>,
     pub booking_id: Option<String>,
     pub created_at: i64,
+}
+
+/// A change to an existing booking, applied atomically with its jobs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BookingChange {
+    /// A request accepted by the host (`requested` → `confirmed`).
+    Confirm,
+    /// Leaves the active states, freeing the time: `Cancelled` (from requested or
+    /// confirmed), `Declined` or `Expired` (from requested only).
+    End {
+        status: BookingStatus,
+        reason: Option<String>,
+    },
+    /// Moves an active booking; the old time is freed and the new one taken together.
+    Move {
+        start: Timestamp,
+        end: Timestamp,
+        blocked_start: i64,
+        blocked_end: i64,
+        day_cap: Option<DayCap>,
+    },
+}
+
+/// What `change_booking` did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChangeOutcome {
+    /// The change was applied; the booking as it is now.
+    Changed(Booking),
+    /// The booking is not in a state the change applies to; nothing was done.
+    Unchanged(Booking),
 }

@@ -324,3 +324,107 @@ async fn jobs_are_written_with_their_booking_and_claimed_once() {
     );
     assert_eq!(store.next_job_at().await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn changes_are_atomic_and_drop_reminders() {
+    use openslot_store::{BookingChange, ChangeOutcome, JobState};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let now = Timestamp::from_second(T - 86_400).unwrap();
+    let mut first = booking("m1", "30min", T, 30, 0);
+    first.status = BookingStatus::Confirmed;
+    let mut reminder = job("rem", T - 3600, "m1");
+    reminder.payload = serde_json::json!({"message": "invitee_reminder"});
+    first.jobs = vec![reminder, job("note", T - 80_000, "m1")];
+    store.create_booking(first, None).await.unwrap();
+    store
+        .create_booking(booking("m2", "30min", T + 3600, 30, 0), None)
+        .await
+        .unwrap();
+
+    let moved = |start: i64| BookingChange::Move {
+        start: Timestamp::from_second(start).unwrap(),
+        end: Timestamp::from_second(start + 1800).unwrap(),
+        blocked_start: start,
+        blocked_end: start + 1800,
+        day_cap: None,
+    };
+    // Onto the other booking: refused, nothing changes, no jobs added.
+    let err = store
+        .change_booking("m1", moved(T + 3600), vec![job("x", 1, "m1")], now)
+        .await;
+    assert!(matches!(err, Err(StoreError::Overlap)), "{err:?}");
+    let unchanged = store.booking("m1").await.unwrap().unwrap();
+    assert_eq!(unchanged.start.as_second(), T);
+    assert_eq!(unchanged.sequence, 0);
+    assert_eq!(store.jobs(10).await.unwrap().len(), 2);
+    // Onto a time overlapping only itself: fine.
+    let Some(ChangeOutcome::Changed(after)) = store
+        .change_booking("m1", moved(T + 900), vec![], now)
+        .await
+        .unwrap()
+    else {
+        panic!("move should apply")
+    };
+    assert_eq!((after.start.as_second(), after.sequence), (T + 900, 1));
+    assert_eq!(after.previous_start.unwrap().as_second(), T);
+    let jobs = store.jobs(10).await.unwrap();
+    assert_eq!(
+        jobs.iter().find(|j| j.id == "rem").unwrap().state,
+        JobState::Cancelled
+    );
+    assert_eq!(
+        jobs.iter().find(|j| j.id == "note").unwrap().state,
+        JobState::Queued
+    );
+
+    // Cancel frees the time; a second cancel changes nothing.
+    let end = BookingChange::End {
+        status: BookingStatus::Cancelled,
+        reason: Some("ill".into()),
+    };
+    let Some(ChangeOutcome::Changed(cancelled)) = store
+        .change_booking("m1", end.clone(), vec![], now)
+        .await
+        .unwrap()
+    else {
+        panic!("cancel should apply")
+    };
+    assert_eq!(
+        (cancelled.status, cancelled.sequence),
+        (BookingStatus::Cancelled, 2)
+    );
+    assert_eq!(cancelled.status_reason.as_deref(), Some("ill"));
+    assert!(matches!(
+        store.change_booking("m1", end, vec![], now).await.unwrap(),
+        Some(ChangeOutcome::Unchanged(_))
+    ));
+    store
+        .create_booking(booking("m3", "30min", T + 900, 30, 0), None)
+        .await
+        .unwrap();
+    // Confirm and decline apply only to requests.
+    assert!(matches!(
+        store
+            .change_booking("m3", BookingChange::Confirm, vec![], now)
+            .await
+            .unwrap(),
+        Some(ChangeOutcome::Changed(_))
+    ));
+    let decline = BookingChange::End {
+        status: BookingStatus::Declined,
+        reason: None,
+    };
+    assert!(matches!(
+        store
+            .change_booking("m3", decline, vec![], now)
+            .await
+            .unwrap(),
+        Some(ChangeOutcome::Unchanged(_))
+    ));
+    assert!(store
+        .change_booking("nope", BookingChange::Confirm, vec![], now)
+        .await
+        .unwrap()
+        .is_none());
+}

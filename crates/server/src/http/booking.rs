@@ -139,9 +139,10 @@ fn unavailable(rejection: Rejection) -> ApiError {
     }
 }
 
-/// The JSON shape of a booking in API answers.
-pub fn booking_body(booking: &Booking) -> Value {
+/// The JSON shape of a booking in API answers, with the invitee's manage link.
+pub fn booking_body(state: &AppState, booking: &Booking) -> Value {
     json!({
+        "manage_url": state.manage_url(booking),
         "id": booking.id,
         "status": booking.status.as_str(),
         "event": booking.event_slug,
@@ -154,8 +155,8 @@ pub fn booking_body(booking: &Booking) -> Value {
     })
 }
 
-fn created(booking: &Booking, replayed: bool) -> Response {
-    let mut response = (StatusCode::CREATED, Json(booking_body(booking))).into_response();
+fn created(state: &AppState, booking: &Booking, replayed: bool) -> Response {
+    let mut response = (StatusCode::CREATED, Json(booking_body(state, booking))).into_response();
     if replayed {
         response
             .headers_mut()
@@ -181,7 +182,7 @@ async fn create_booking(
         .map_err(IntoResponse::into_response)?;
     let key = idempotency_key(&headers).map_err(IntoResponse::into_response)?;
     match place_booking(&state, &object, key).await {
-        Ok((booking, replayed)) => Ok(created(&booking, replayed)),
+        Ok((booking, replayed)) => Ok(created(&state, &booking, replayed)),
         Err(err) => Err(err.into_response()),
     }
 }
@@ -244,9 +245,12 @@ pub async fn place_booking(
         Mode::Request => BookingStatus::Requested,
         Mode::Instant => BookingStatus::Confirmed,
     };
+    let expires_at = (event.request_expiry_hours > 0).then(|| {
+        (now.as_second() + i64::from(event.request_expiry_hours) * 3600).min(slot.start.as_second())
+    });
     let jobs = state
         .notifier
-        .jobs_for_new_booking(&id, status, slot.start, now);
+        .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at);
     let new = NewBooking {
         id,
         host_id: state.host_id.to_string(),

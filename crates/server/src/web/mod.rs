@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod forms;
+pub mod manage;
 pub mod pages;
 mod timezones;
 
@@ -41,6 +42,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("contact.html", include_str!("../../templates/contact.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    ("manage.html", include_str!("../../templates/manage.html")),
+    ("host.html", include_str!("../../templates/host.html")),
 ];
 
 /// The scheme://host[:port] part of an absolute http(s) URL.
@@ -131,6 +134,7 @@ pub fn router() -> Router<AppState> {
         .route("/contact", get(pages::contact))
         .route("/assets/{name}", get(assets::serve_asset))
         .route("/embed.js", get(assets::serve_embed))
+        .merge(manage::router())
 }
 
 /// Security headers on every response: the CSP (frames only from allowed origins),

@@ -356,6 +356,7 @@ pub async fn confirmation(
         "host_time": long_time(booking.start, &host_zone),
         "embed": embed,
         "parent_origin": parent_origin(&state, embed, query.origin.as_deref()),
+        "manage_url": booking.status.is_active().then(|| state.manage_url(&booking)),
     });
     html(StatusCode::OK, state.web.render("confirmation.html", page))
 }

@@ -168,5 +168,7 @@ fn stored(booking: &NewBooking) -> Booking {
         created_at: second(booking.created_at),
         updated_at: second(booking.created_at),
         sequence: 0,
+        status_reason: None,
+        previous_start: None,
     }
 }

@@ -20,8 +20,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::group_commit::BookingJob;
 use crate::{
-    migrate, ActiveBooking, Booking, BookingStatus, ContactMessage, CreateOutcome,
-    IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store, StoreError,
+    migrate, ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
+    CreateOutcome, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
+    StoreError,
 };
 
 /// How to open the SQLite database.
@@ -58,7 +59,8 @@ pub struct SqliteStore {
 }
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
-     blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence";
+     blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence, \
+     status_reason, previous_start_at";
 
 fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_second(second).map_err(|err| StoreError::Corrupt(err.to_string()))
@@ -86,6 +88,11 @@ fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
         created_at: timestamp(row.try_get("created_at")?)?,
         updated_at: timestamp(row.try_get("updated_at")?)?,
         sequence: u32::try_from(row.try_get::<i64, _>("sequence")?).unwrap_or(0),
+        status_reason: row.try_get("status_reason")?,
+        previous_start: row
+            .try_get::<Option<i64>, _>("previous_start_at")?
+            .map(timestamp)
+            .transpose()?,
     })
 }
 
@@ -292,6 +299,121 @@ impl Store for SqliteStore {
         answer
             .await
             .map_err(|_| StoreError::Config("the booking writer has stopped".into()))?
+    }
+
+    async fn change_booking(
+        &self,
+        id: &str,
+        change: BookingChange,
+        jobs: Vec<NewJob>,
+        now: Timestamp,
+    ) -> Result<Option<ChangeOutcome>, StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(current) = Self::booking_in(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        let now_second = now.as_second();
+        let applies = match &change {
+            BookingChange::Confirm => current.status == BookingStatus::Requested,
+            BookingChange::End { status, .. } => match status {
+                BookingStatus::Cancelled => current.status.is_active(),
+                BookingStatus::Declined | BookingStatus::Expired => {
+                    current.status == BookingStatus::Requested
+                }
+                _ => false,
+            },
+            BookingChange::Move { .. } => current.status.is_active(),
+        };
+        if !applies {
+            return Ok(Some(ChangeOutcome::Unchanged(current)));
+        }
+        let drop_reminders = match &change {
+            BookingChange::Confirm => {
+                sqlx::query(
+                    "UPDATE bookings SET status = 'confirmed', updated_at = ? WHERE id = ?",
+                )
+                .bind(now_second)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                false
+            }
+            BookingChange::End { status, reason } => {
+                sqlx::query(
+                    "UPDATE bookings SET status = ?, status_reason = ?, sequence = sequence + 1,
+                        updated_at = ? WHERE id = ?",
+                )
+                .bind(status.as_str())
+                .bind(reason)
+                .bind(now_second)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                true
+            }
+            BookingChange::Move {
+                start,
+                end,
+                blocked_start,
+                blocked_end,
+                day_cap,
+            } => {
+                if let Some(cap) = day_cap {
+                    let others: i64 = sqlx::query_scalar(
+                        "SELECT count(*) FROM bookings
+                         WHERE host_id = ? AND event_slug = ? AND id <> ?
+                           AND status IN ('requested', 'confirmed')
+                           AND start_at >= ? AND start_at < ?",
+                    )
+                    .bind(&current.host_id)
+                    .bind(&current.event_slug)
+                    .bind(id)
+                    .bind(cap.day_start)
+                    .bind(cap.day_end)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others >= i64::from(cap.max) {
+                        return Err(StoreError::DayFull);
+                    }
+                }
+                let moved = sqlx::query(
+                    "UPDATE bookings SET start_at = ?, end_at = ?, blocked_start = ?,
+                        blocked_end = ?, previous_start_at = start_at,
+                        sequence = sequence + 1, updated_at = ? WHERE id = ?",
+                )
+                .bind(start.as_second())
+                .bind(end.as_second())
+                .bind(blocked_start)
+                .bind(blocked_end)
+                .bind(now_second)
+                .bind(id)
+                .execute(&mut *tx)
+                .await;
+                match moved {
+                    Ok(_) => {}
+                    Err(err) if is_overlap(&err) => return Err(StoreError::Overlap),
+                    Err(err) => return Err(err.into()),
+                }
+                true
+            }
+        };
+        if drop_reminders {
+            sqlx::query(
+                "UPDATE jobs SET state = 'cancelled', updated_at = ?
+                 WHERE booking_id = ? AND state = 'queued'
+                   AND json_extract(payload, '$.message') = 'invitee_reminder'",
+            )
+            .bind(now_second)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        insert_jobs(&mut tx, &jobs, now_second).await?;
+        let changed = Self::booking_in(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("changed booking vanished".into()))?;
+        tx.commit().await?;
+        Ok(Some(ChangeOutcome::Changed(changed)))
     }
 
     async fn find_idempotent(

@@ -1,0 +1,782 @@
+//! Signed-link pages and actions: the invitee's `/manage/{token}` (view, cancel,
+//! reschedule) and the host's `/host/{token}/approve|decline`. GET only shows a page (mail
+//! scanners follow links); changes happen on POST. Each answers HTML or JSON.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    extract::{rejection::QueryRejection, Path, Query, Request, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use jiff::{civil::Date, tz::TimeZone, Timestamp};
+use openslot_engine::{check_start, slots, window_end, DayCounts, Rejection};
+use openslot_store::{Booking, BookingChange, BookingStatus, ChangeOutcome, DayCap, StoreError};
+use serde_json::{json, Map, Value};
+
+use super::pages::{html, query_escape};
+use crate::{
+    catalog::EventType,
+    http::{body::MAX_BODY_BYTES, booking::booking_body, error::ApiError},
+    links,
+    signing::TokenError,
+    state::AppState,
+    validate::FieldErrors,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/manage/{token}", get(show))
+        .route("/manage/{token}/cancel", post(cancel))
+        .route("/manage/{token}/reschedule", post(reschedule))
+        .route("/host/{token}/approve", get(approve_page).post(approve))
+        .route("/host/{token}/decline", get(decline_page).post(decline))
+}
+
+/// How the caller wants the answer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Html,
+    Json,
+}
+
+fn format_of(headers: &HeaderMap, body_is_json: bool) -> Format {
+    let accepts_json = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json") && !accept.contains("text/html"));
+    if accepts_json || body_is_json {
+        Format::Json
+    } else {
+        Format::Html
+    }
+}
+
+fn error(format: Format, state: &AppState, error: ApiError) -> Response {
+    match format {
+        Format::Json => error.into_response(),
+        Format::Html => {
+            let heading = match error.status {
+                StatusCode::NOT_FOUND => "Booking not found",
+                StatusCode::GONE => "This link has expired",
+                StatusCode::FORBIDDEN => "This link does not work",
+                _ => "That did not work",
+            };
+            super::pages::error_page(state, error.status, heading, &error.message)
+        }
+    }
+}
+
+fn token_error(err: TokenError) -> ApiError {
+    match err {
+        TokenError::Invalid => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "invalid_token",
+            "this link is not valid; it may have been mistyped or altered",
+        ),
+        TokenError::Expired => ApiError::new(
+            StatusCode::GONE,
+            "token_expired",
+            "this link has expired; contact us if you need to change your booking",
+        ),
+        TokenError::WrongScope => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_token_scope",
+            "this link cannot be used for that action",
+        ),
+    }
+}
+
+/// The booking a token grants `scope` on.
+async fn resolve(state: &AppState, token: &str, scope: &str) -> Result<Booking, ApiError> {
+    let id = links::verify(&state.signer, token, scope, state.clock.now()).map_err(token_error)?;
+    match state.store.booking(&id).await? {
+        Some(booking) if booking.host_id == *state.host_id => Ok(booking),
+        _ => Err(ApiError::not_found(
+            "booking_not_found",
+            "there is no such booking",
+        )),
+    }
+}
+
+/// Reads an optional body: JSON object, form fields, or nothing.
+async fn read_body(request: Request) -> Result<(Map<String, Value>, bool), ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_json = content_type.starts_with("application/json");
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            )
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok((Map::new(), is_json));
+    }
+    if is_json {
+        return match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(object)) => Ok((object, true)),
+            _ => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "the request body must be a JSON object",
+            )),
+        };
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_form",
+                "the form could not be read",
+            )
+        })?;
+        let mut fields = Map::new();
+        for (name, value) in pairs {
+            fields.entry(name).or_insert(Value::String(value));
+        }
+        return Ok((fields, false));
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "send application/json or a form",
+    ))
+}
+
+fn optional_text(
+    fields: &Map<String, Value>,
+    name: &str,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
+    match fields.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+        Some(Value::String(text)) if text.trim().chars().count() <= max => {
+            Ok(Some(text.trim().to_string()))
+        }
+        Some(_) => {
+            let mut errors = FieldErrors::new();
+            errors.insert(
+                name.to_string(),
+                format!("must be text of at most {max} characters"),
+            );
+            Err(ApiError::validation(errors))
+        }
+    }
+}
+
+fn status_label(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Requested => "Requested — waiting for the host to confirm",
+        BookingStatus::Confirmed => "Confirmed",
+        BookingStatus::Cancelled => "Cancelled",
+        BookingStatus::Declined => "Not accepted by the host",
+        BookingStatus::Expired => "Expired unanswered",
+    }
+}
+
+fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
+    instant
+        .to_zoned_datetime(zone.clone())
+        .strftime("%A %-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// Whether the invitee may still change the booking at `now`.
+fn can_change(event: Option<&EventType>, booking: &Booking, now: Timestamp) -> bool {
+    let cutoff = event.map_or(0, |event| i64::from(event.change_cutoff_hours)) * 3600;
+    now.as_second() < booking.start.as_second() - cutoff
+}
+
+fn too_late() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "change_window_closed",
+        "it is too late to change this booking online; please contact us",
+    )
+}
+
+fn not_active(booking: &Booking) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "booking_not_active",
+        format!(
+            "this booking is {} and can no longer be changed",
+            booking.status.as_str()
+        ),
+    )
+}
+
+fn json_booking(state: &AppState, booking: &Booking) -> Value {
+    let event = state.catalog.get(&booking.event_slug);
+    let mut body = booking_body(state, booking);
+    body["can_change"] =
+        json!(booking.status.is_active() && can_change(event, booking, state.clock.now()));
+    body["reason"] = json!(booking.status_reason);
+    body
+}
+
+/// Busy time and day counts for moving `booking` (its own time does not block the move).
+fn availability_without(
+    state: &AppState,
+    event: &EventType,
+    booking: &Booking,
+) -> (openslot_engine::BusyTimes, DayCounts) {
+    let snapshot = state.busy.snapshot();
+    let busy = snapshot.busy_without((booking.blocked_start, booking.blocked_end));
+    let counts = if event.rules.max_per_day.is_some() {
+        let mut skipped = false;
+        let starts = snapshot
+            .starts_of(&event.slug)
+            .iter()
+            .copied()
+            .filter(|start| {
+                if !skipped && *start == booking.start {
+                    skipped = true;
+                    false
+                } else {
+                    true
+                }
+            });
+        DayCounts::from_starts(event.schedule.timezone(), starts)
+    } else {
+        DayCounts::default()
+    };
+    (busy, counts)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ManageQuery {
+    date: Option<String>,
+    tz: Option<String>,
+    done: Option<String>,
+}
+
+fn render_manage(
+    state: &AppState,
+    token: &str,
+    booking: &Booking,
+    query: &ManageQuery,
+    status: Option<(&'static str, String)>,
+) -> String {
+    let now = state.clock.now();
+    let event = state.catalog.get(&booking.event_slug);
+    let host_tz = event
+        .map(|e| e.timezone_name.clone())
+        .unwrap_or_else(|| "UTC".into());
+    let visitor_tz = query
+        .tz
+        .clone()
+        .or_else(|| booking.timezone.clone())
+        .filter(|name| TimeZone::get(name).is_ok())
+        .unwrap_or_else(|| host_tz.clone());
+    let zone = TimeZone::get(&visitor_tz).unwrap_or(TimeZone::UTC);
+    let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+    let changeable = booking.status.is_active() && can_change(event, booking, now);
+    let mut days = Vec::new();
+    let mut times = Vec::new();
+    let mut selected_label = None;
+    if let (true, Some(event)) = (changeable, event) {
+        let (busy, counts) = availability_without(state, event, booking);
+        let today = now.to_zoned_datetime(zone.clone()).date();
+        let last = window_end(&event.rules, now)
+            .to_zoned_datetime(zone.clone())
+            .date();
+        let from = today
+            .to_zoned_datetime(zone.clone())
+            .map(|d| d.timestamp())
+            .unwrap_or(now);
+        let to = last
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned_datetime(zone.clone()).ok())
+            .map(|d| d.timestamp())
+            .unwrap_or(Timestamp::MAX);
+        let offered = slots(&event.schedule, &event.rules, &busy, &counts, from, to, now);
+        let mut by_day: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
+        for slot in offered.iter().filter(|slot| slot.start != booking.start) {
+            by_day
+                .entry(slot.start.to_zoned_datetime(zone.clone()).date())
+                .or_default()
+                .push(slot.start);
+        }
+        let wanted = query.date.as_deref().and_then(|d| d.parse::<Date>().ok());
+        let selected = wanted
+            .filter(|d| *d >= today && *d <= last)
+            .or_else(|| by_day.keys().next().copied());
+        let mut day = today;
+        while day <= last {
+            let noon = day.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0));
+            days.push(json!({
+                "date": day.to_string(),
+                "weekday": noon.strftime("%a").to_string(),
+                "label": noon.strftime("%-d %b").to_string(),
+                "available": by_day.contains_key(&day),
+                "selected": Some(day) == selected,
+                "href": format!("/manage/{token}?date={day}&tz={}", query_escape(&visitor_tz)),
+            }));
+            match day.tomorrow() {
+                Ok(next) => day = next,
+                Err(_) => break,
+            }
+        }
+        if let Some(date) = selected {
+            selected_label = Some(
+                date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0))
+                    .strftime("%A %-d %B")
+                    .to_string(),
+            );
+            for start in by_day.get(&date).cloned().unwrap_or_default() {
+                times.push(json!({
+                    "start": start.to_string(),
+                    "label": start.to_zoned_datetime(zone.clone()).strftime("%H:%M").to_string(),
+                }));
+            }
+        }
+    }
+    let status = status.or_else(|| match query.done.as_deref() {
+        Some("cancelled") => Some((
+            "success",
+            "Your booking is cancelled. A confirmation is on its way by email.".to_string(),
+        )),
+        Some("rescheduled") => Some((
+            "success",
+            "Your booking has moved. An updated invitation is on its way by email.".to_string(),
+        )),
+        _ => None,
+    });
+    let (status_kind, status_message) = status.unwrap_or(("", String::new()));
+    let cutoff_hours = event.map_or(0, |e| e.change_cutoff_hours);
+    state.web.render(
+        "manage.html",
+        json!({
+            "token": token,
+            "booking_id": booking.id,
+            "event_slug": booking.event_slug,
+            "event_title": event.map(|e| e.title.clone()).unwrap_or_else(|| booking.event_slug.clone()),
+            "duration": booking.end.duration_since(booking.start).as_mins(),
+            "visitor_tz": visitor_tz,
+            "host_tz": host_tz,
+            "visitor_time": long_time(booking.start, &zone),
+            "host_time": long_time(booking.start, &host_zone),
+            "status_label": status_label(booking.status),
+            "active": booking.status.is_active(),
+            "can_change": changeable,
+            "cutoff_text": if cutoff_hours > 0 { format!("changes close {cutoff_hours} hours before the start") } else { "the meeting has started".to_string() },
+            "days": days,
+            "times": times,
+            "selected_label": selected_label,
+            "status_kind": status_kind,
+            "status_message": status_message,
+            "embed": false,
+        }),
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<ManageQuery>, QueryRejection>,
+) -> Response {
+    let format = format_of(&headers, false);
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    match resolve(&state, &token, links::MANAGE).await {
+        Ok(booking) => match format {
+            Format::Json => Json(json_booking(&state, &booking)).into_response(),
+            Format::Html => html(
+                StatusCode::OK,
+                render_manage(&state, &token, &booking, &query, None),
+            ),
+        },
+        Err(err) => error(format, &state, err),
+    }
+}
+
+fn see_other(location: String) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let (fields, is_json) = match read_body(request).await {
+        Ok(body) => body,
+        Err(err) => return error(format_of(&headers, true), &state, err),
+    };
+    let format = format_of(&headers, is_json);
+    let result = async {
+        let booking = resolve(&state, &token, links::MANAGE).await?;
+        let reason = optional_text(&fields, "reason", 1000)?;
+        if !booking.status.is_active() {
+            return Ok(booking); // a second cancel is harmless
+        }
+        let event = state.catalog.get(&booking.event_slug);
+        if !can_change(event, &booking, state.clock.now()) {
+            return Err(too_late());
+        }
+        let now = state.clock.now();
+        let jobs = state.notifier.jobs_for_end(&booking.id, BookingStatus::Cancelled, now);
+        let change = BookingChange::End { status: BookingStatus::Cancelled, reason };
+        let outcome = state.store.change_booking(&booking.id, change, jobs, now).await?;
+        let booking = match outcome {
+            Some(ChangeOutcome::Changed(booking)) => {
+                tracing::info!(booking_id = %booking.id, status = "cancelled", by = "invitee", "booking cancelled");
+                state.jobs_wake.notify_one();
+                if let Err(err) = state.reload_busy().await {
+                    tracing::warn!(error = %err, "busy time reload failed");
+                }
+                booking
+            }
+            Some(ChangeOutcome::Unchanged(booking)) => booking,
+            None => return Err(ApiError::not_found("booking_not_found", "there is no such booking")),
+        };
+        Ok::<Booking, ApiError>(booking)
+    }
+    .await;
+    match (result, format) {
+        (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
+        (Ok(_), Format::Html) => see_other(format!("/manage/{token}?done=cancelled")),
+        (Err(err), Format::Html) if err.code == "change_window_closed" => {
+            match resolve(&state, &token, links::MANAGE).await {
+                Ok(booking) => html(
+                    err.status,
+                    render_manage(
+                        &state,
+                        &token,
+                        &booking,
+                        &ManageQuery::default(),
+                        Some(("error", err.message.clone())),
+                    ),
+                ),
+                Err(err) => error(format, &state, err),
+            }
+        }
+        (Err(err), format) => error(format, &state, err),
+    }
+}
+
+async fn reschedule(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let (fields, is_json) = match read_body(request).await {
+        Ok(body) => body,
+        Err(err) => return error(format_of(&headers, true), &state, err),
+    };
+    let format = format_of(&headers, is_json);
+    let visitor_tz = fields
+        .get("timezone")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let result = async {
+        let booking = resolve(&state, &token, links::MANAGE).await?;
+        if !booking.status.is_active() {
+            return Err(not_active(&booking));
+        }
+        let Some(event) = state.catalog.get(&booking.event_slug) else {
+            return Err(ApiError::new(StatusCode::CONFLICT, "event_not_found", "this meeting type is no longer offered; please contact us"));
+        };
+        let now = state.clock.now();
+        if !can_change(Some(event), &booking, now) {
+            return Err(too_late());
+        }
+        let start = match fields.get("start") {
+            Some(Value::String(text)) => text.trim().parse::<Timestamp>().ok(),
+            _ => None,
+        };
+        let Some(start) = start else {
+            let mut errors = FieldErrors::new();
+            errors.insert("start".into(), "pick a new time (an RFC 3339 date-time)".into());
+            return Err(ApiError::validation(errors));
+        };
+        if start == booking.start {
+            return Ok(booking);
+        }
+        let (busy, counts) = availability_without(&state, event, &booking);
+        let slot = check_start(&event.schedule, &event.rules, &busy, &counts, start, now).map_err(|rejection| match rejection {
+            Rejection::Busy => ApiError::from(StoreError::Overlap),
+            other => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "slot_unavailable",
+                format!("{other}; pick one of the offered times"),
+            ),
+        })?;
+        let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
+        let day_cap = match event.rules.max_per_day {
+            Some(max) => {
+                let day = slot.start.to_zoned_datetime(event.schedule.timezone().clone());
+                let day_start = day.start_of_day().map_err(|_| ApiError::internal())?;
+                let next = day.tomorrow().and_then(|d| d.start_of_day()).map_err(|_| ApiError::internal())?;
+                Some(DayCap { day_start: day_start.timestamp().as_second(), day_end: next.timestamp().as_second(), max })
+            }
+            None => None,
+        };
+        let mut moved_booking = booking.clone();
+        moved_booking.start = slot.start;
+        moved_booking.end = slot.end;
+        let jobs = state.notifier.jobs_for_move(&moved_booking, now);
+        let change = BookingChange::Move { start: slot.start, end: slot.end, blocked_start, blocked_end, day_cap };
+        let outcome = state.store.change_booking(&booking.id, change, jobs, now).await;
+        match outcome {
+            Ok(Some(ChangeOutcome::Changed(changed))) => {
+                tracing::info!(booking_id = %changed.id, status = changed.status.as_str(), by = "invitee", "booking rescheduled");
+                state.jobs_wake.notify_one();
+                if let Err(err) = state.reload_busy().await {
+                    tracing::warn!(error = %err, "busy time reload failed");
+                }
+                Ok(changed)
+            }
+            Ok(Some(ChangeOutcome::Unchanged(current))) => Err(not_active(&current)),
+            Ok(None) => Err(ApiError::not_found("booking_not_found", "there is no such booking")),
+            Err(StoreError::Overlap) => {
+                if let Err(err) = state.reload_busy().await {
+                    tracing::warn!(error = %err, "busy time reload failed");
+                }
+                Err(StoreError::Overlap.into())
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+    .await;
+    match (result, format) {
+        (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
+        (Ok(booking), Format::Html) => {
+            let tz = visitor_tz.or(booking.timezone).unwrap_or_default();
+            see_other(format!(
+                "/manage/{token}?done=rescheduled&tz={}",
+                query_escape(&tz)
+            ))
+        }
+        (Err(err), Format::Html)
+            if err.status != StatusCode::FORBIDDEN
+                && err.status != StatusCode::GONE
+                && err.status != StatusCode::NOT_FOUND =>
+        {
+            match resolve(&state, &token, links::MANAGE).await {
+                Ok(booking) => {
+                    let message = match err.code {
+                        "slot_taken" => "Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.".to_string(),
+                        _ => format!("{} Your booking has not changed.", capitalise(&err.message)),
+                    };
+                    let query = ManageQuery {
+                        tz: visitor_tz,
+                        ..ManageQuery::default()
+                    };
+                    html(
+                        err.status,
+                        render_manage(&state, &token, &booking, &query, Some(("error", message))),
+                    )
+                }
+                Err(err) => error(format, &state, err),
+            }
+        }
+        (Err(err), format) => error(format, &state, err),
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+fn render_host(
+    state: &AppState,
+    token: &str,
+    booking: &Booking,
+    action: &str,
+    status: Option<(&'static str, String)>,
+) -> String {
+    let event = state.catalog.get(&booking.event_slug);
+    let host_tz = event
+        .map(|e| e.timezone_name.clone())
+        .unwrap_or_else(|| "UTC".into());
+    let zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+    let answers: Vec<Value> = booking
+        .answers
+        .as_object()
+        .map(|answers| {
+            answers
+                .iter()
+                .map(|(id, value)| {
+                    let label = event
+                        .and_then(|e| e.questions.iter().find(|q| &q.id == id))
+                        .map(|q| q.label.clone())
+                        .unwrap_or_else(|| id.clone());
+                    json!({"label": label, "value": value})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (status_kind, status_message) = status.unwrap_or(("", String::new()));
+    state.web.render(
+        "host.html",
+        json!({
+            "heading": if action == "decline" { "Decline this request?" } else { "Approve this request?" },
+            "token": token,
+            "action": action,
+            "pending": booking.status == BookingStatus::Requested,
+            "event_title": event.map(|e| e.title.clone()).unwrap_or_else(|| booking.event_slug.clone()),
+            "duration": booking.end.duration_since(booking.start).as_mins(),
+            "host_tz": host_tz,
+            "host_time": long_time(booking.start, &zone),
+            "name": booking.name,
+            "email": booking.email,
+            "invitee_tz": booking.timezone,
+            "notes": booking.notes,
+            "answers": answers,
+            "status_label": status_label(booking.status),
+            "status_kind": status_kind,
+            "status_message": status_message,
+            "embed": false,
+        }),
+    )
+}
+
+async fn host_page(state: AppState, token: String, headers: HeaderMap, action: &str) -> Response {
+    let format = format_of(&headers, false);
+    match resolve(&state, &token, links::HOST).await {
+        Ok(booking) => match format {
+            Format::Json => Json(json_booking(&state, &booking)).into_response(),
+            Format::Html => html(
+                StatusCode::OK,
+                render_host(&state, &token, &booking, action, None),
+            ),
+        },
+        Err(err) => error(format, &state, err),
+    }
+}
+
+async fn approve_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    host_page(state, token, headers, "approve").await
+}
+
+async fn decline_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    host_page(state, token, headers, "decline").await
+}
+
+async fn host_action(
+    state: AppState,
+    token: String,
+    headers: HeaderMap,
+    request: Request,
+    action: &'static str,
+) -> Response {
+    let (fields, is_json) = match read_body(request).await {
+        Ok(body) => body,
+        Err(err) => return error(format_of(&headers, true), &state, err),
+    };
+    let format = format_of(&headers, is_json);
+    let result = async {
+        let booking = resolve(&state, &token, links::HOST).await?;
+        let message = optional_text(&fields, "message", 1000)?;
+        let target = if action == "approve" { BookingStatus::Confirmed } else { BookingStatus::Declined };
+        if booking.status == target {
+            return Ok((booking, false)); // already done: harmless
+        }
+        if booking.status != BookingStatus::Requested {
+            return Err(not_active(&booking));
+        }
+        let now = state.clock.now();
+        let (change, jobs) = if action == "approve" {
+            let mut confirmed = booking.clone();
+            confirmed.status = BookingStatus::Confirmed;
+            (BookingChange::Confirm, state.notifier.jobs_for_confirm(&confirmed, now))
+        } else {
+            (
+                BookingChange::End { status: BookingStatus::Declined, reason: message },
+                state.notifier.jobs_for_end(&booking.id, BookingStatus::Declined, now),
+            )
+        };
+        match state.store.change_booking(&booking.id, change, jobs, now).await? {
+            Some(ChangeOutcome::Changed(changed)) => {
+                tracing::info!(booking_id = %changed.id, status = changed.status.as_str(), by = "host", "booking answered");
+                state.jobs_wake.notify_one();
+                if action == "decline" {
+                    if let Err(err) = state.reload_busy().await {
+                        tracing::warn!(error = %err, "busy time reload failed");
+                    }
+                }
+                Ok((changed, true))
+            }
+            Some(ChangeOutcome::Unchanged(current)) if current.status == target => Ok((current, false)),
+            Some(ChangeOutcome::Unchanged(current)) => Err(not_active(&current)),
+            None => Err(ApiError::not_found("booking_not_found", "there is no such booking")),
+        }
+    }
+    .await;
+    match (result, format) {
+        (Ok((booking, _)), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
+        (Ok((booking, changed)), Format::Html) => {
+            let message = match (action, changed) {
+                ("approve", true) => {
+                    "Approved. The invitee is getting a confirmation with a calendar invitation."
+                }
+                ("approve", false) => "This request was already approved.",
+                (_, true) => {
+                    "Declined. The invitee has been told and invited to pick another time."
+                }
+                (_, false) => "This request was already declined.",
+            };
+            html(
+                StatusCode::OK,
+                render_host(
+                    &state,
+                    &token,
+                    &booking,
+                    action,
+                    Some(("success", message.to_string())),
+                ),
+            )
+        }
+        (Err(err), format) => error(format, &state, err),
+    }
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    host_action(state, token, headers, request, "approve").await
+}
+
+async fn decline(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    host_action(state, token, headers, request, "decline").await
+}
