@@ -3,6 +3,7 @@
 # Prints start-up time, idle memory, then wrk figures for:
 #   GET /availability for one day, for the whole 21-day window, and POST /booking on
 #   distinct slots. Usage: scripts/load.sh [seconds-per-run] [connections]
+#   DATABASE_URL=postgres://... (an empty database) runs it against PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -20,7 +21,7 @@ listen = "127.0.0.1:0"
 [limits]
 booking_per_minute = 0
 [database]
-url = "sqlite://$WORK/load.db"
+url = "${DATABASE_URL:-sqlite://$WORK/load.db}"
 synchronous = "${SYNCHRONOUS:-full}"
 [defaults]
 timezone = "Europe/London"

@@ -485,7 +485,11 @@ pub fn describe(config: &Config, catalog: &Catalog) -> String {
     };
     let _ = writeln!(out, "  allowed_origins  {origins}");
     let _ = writeln!(out, "database");
-    let _ = writeln!(out, "  url              {}", config.database.url);
+    let _ = writeln!(
+        out,
+        "  url              {}",
+        crate::serve::redacted_url(&config.database.url)
+    );
     let _ = writeln!(out, "  synchronous      {}", config.database.synchronous);
     let _ = writeln!(out, "host");
     let _ = writeln!(out, "  name             {}", config.host.name);

@@ -82,6 +82,13 @@ pub struct MailConfig {
     /// SMTP connection and command timeout.
     #[serde(default = "default_smtp_timeout")]
     pub timeout_seconds: u64,
+    /// How long a worker holds a claimed job before another instance may take it over.
+    #[serde(default = "default_lease")]
+    pub lease_seconds: u64,
+}
+
+fn default_lease() -> u64 {
+    300
 }
 
 impl Default for MailConfig {
@@ -97,6 +104,7 @@ impl Default for MailConfig {
             max_attempts: default_max_attempts(),
             retry_base_seconds: default_retry_base(),
             timeout_seconds: default_smtp_timeout(),
+            lease_seconds: default_lease(),
         }
     }
 }
@@ -281,6 +289,20 @@ pub struct DatabaseConfig {
     /// bookings written by other processes.
     #[serde(default = "default_busy_refresh")]
     pub busy_refresh_seconds: u64,
+    /// PostgreSQL: connections per instance.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+    /// PostgreSQL: statements running longer than this are cancelled.
+    #[serde(default = "default_statement_timeout")]
+    pub statement_timeout_ms: u64,
+}
+
+fn default_max_connections() -> u32 {
+    10
+}
+
+fn default_statement_timeout() -> u64 {
+    5000
 }
 
 impl Default for DatabaseConfig {
@@ -290,6 +312,8 @@ impl Default for DatabaseConfig {
             synchronous: default_synchronous(),
             readers: default_readers(),
             busy_refresh_seconds: default_busy_refresh(),
+            max_connections: default_max_connections(),
+            statement_timeout_ms: default_statement_timeout(),
         }
     }
 }

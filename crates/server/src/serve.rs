@@ -2,7 +2,7 @@
 
 use std::{future::IntoFuture, sync::Arc, time::Duration};
 
-use openslot_store::{SqliteOptions, SqliteStore, Store, StoreError};
+use openslot_store::{PgOptions, PgStore, SqliteOptions, SqliteStore, Store, StoreError};
 use tokio::net::TcpListener;
 
 use crate::{
@@ -73,10 +73,22 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
         }
     }
     let url = &config.database.url;
-    if !url.starts_with("sqlite:") {
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
         return Err(error(
             "database.url",
-            format!("{url:?} is not supported: use sqlite://PATH (PostgreSQL support is planned)"),
+            format!(
+                "{:?} is not supported: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DB",
+                redact(url)
+            ),
+        ));
+    }
+    if config.database.max_connections == 0 || config.database.max_connections > 1000 {
+        return Err(error(
+            "database.max_connections",
+            "must be 1 to 1000".into(),
         ));
     }
     if !matches!(config.database.synchronous.as_str(), "full" | "normal") {
@@ -171,8 +183,33 @@ pub fn mailer(config: &Config) -> Result<Mailer, ConfigError> {
     }
 }
 
+/// A database URL with any password replaced, for messages and `check-config`.
+pub fn redacted_url(url: &str) -> String {
+    redact(url)
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// Opens the configured store (not yet migrated).
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StoreError> {
+    let url = &config.database.url;
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let mut options = PgOptions::new(url.clone());
+        options.max_connections = config.database.max_connections;
+        options.statement_timeout_ms = config.database.statement_timeout_ms;
+        return Ok(Arc::new(PgStore::open(&options).await?));
+    }
     let mut options = SqliteOptions::new(config.database.url.clone());
     options.readers = config.database.readers;
     options.sync_full = config.database.synchronous == "full";
@@ -233,6 +270,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
     let refresh = Duration::from_secs(config.database.busy_refresh_seconds);
     let retry_base = config.mail.retry_base_seconds as i64;
+    let lease = config.mail.lease_seconds.max(1) as i64;
     let outbox = config
         .mail
         .smtp_url
@@ -252,6 +290,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         clock: state.clock.clone(),
         id: format!("worker-{}", uuid::Uuid::new_v4()),
         retry_base_seconds: retry_base,
+        lease_seconds: lease,
         wake: state.jobs_wake.clone(),
         signer: state.signer.clone(),
         busy_changed: state.busy_changed.clone(),

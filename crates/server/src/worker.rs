@@ -15,8 +15,6 @@ use crate::{
     signing::Signer,
 };
 
-/// How long a claimed job is ours before another worker may take it over.
-const LEASE_SECONDS: i64 = 300;
 /// Longest wait between retries.
 const MAX_BACKOFF_SECONDS: i64 = 3600;
 /// Longest sleep between looks at the queue (to see jobs written by other processes).
@@ -32,6 +30,8 @@ pub struct Worker {
     /// Unique per process, so leases say who holds a job.
     pub id: String,
     pub retry_base_seconds: i64,
+    /// How long a claimed job is ours before another worker may take it over.
+    pub lease_seconds: i64,
     /// Signalled when new jobs are written.
     pub wake: Arc<Notify>,
     pub signer: Arc<Signer>,
@@ -165,7 +165,7 @@ impl Worker {
             let now = self.clock.now().as_second();
             let jobs = self
                 .store
-                .claim_jobs(&self.id, now, LEASE_SECONDS, 16)
+                .claim_jobs(&self.id, now, self.lease_seconds, 16)
                 .await?;
             if jobs.is_empty() {
                 return Ok(handled);

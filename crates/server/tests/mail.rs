@@ -493,6 +493,7 @@ async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
         clock: clock.clone(),
         id: "test-worker".into(),
         retry_base_seconds: 60,
+        lease_seconds: 300,
         wake: Arc::new(tokio::sync::Notify::new()),
         signer: Arc::new(openslot::signing::Signer::new(
             "driven-test-secret-0123456789abcdef",

@@ -31,8 +31,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Whether the database was too busy to answer in time (worth retrying later).
+    /// Whether the database was too busy to answer in time (worth retrying later): no
+    /// connection came free in time, or (PostgreSQL) a statement ran into
+    /// `statement_timeout` (SQLSTATE 57014) or `lock_timeout` (55P03).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(err) => err
+                .as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| code == "57014" || code == "55P03"),
+            _ => false,
+        }
     }
 }

@@ -6,6 +6,7 @@
 mod error;
 mod migrate;
 mod model;
+mod postgres;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -15,6 +16,7 @@ pub use model::{
     ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
     CreateOutcome, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob,
 };
+pub use postgres::{PgOptions, PgStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// Everything the service persists. Implementations must make [`Store::create_booking`]

@@ -1,5 +1,6 @@
 //! A small migration runner: numbered SQL files per backend, embedded in the binary, each
-//! applied once in its own transaction and recorded in `schema_migrations`.
+//! applied once in its own transaction and recorded in `schema_migrations`. The backends
+//! number their migrations independently.
 
 /// One migration script.
 pub(crate) struct Migration {
@@ -34,5 +35,27 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 5,
         name: "booking_changes",
         sql: include_str!("../migrations/sqlite/0005_booking_changes.sql"),
+    },
+];
+
+/// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
+/// older instances serve (add tables, nullable or defaulted columns, indexes; never drop or
+/// rename what a running version reads). Each is applied under a transaction-level
+/// advisory lock, so instances starting together apply it once.
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "bookings",
+        sql: include_str!("../migrations/postgres/0001_bookings.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "settings",
+        sql: include_str!("../migrations/postgres/0002_settings.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "jobs",
+        sql: include_str!("../migrations/postgres/0003_jobs.sql"),
     },
 ];

@@ -256,6 +256,23 @@ pub enum BookingChange {
     },
 }
 
+impl BookingChange {
+    /// Whether the change applies to a booking in `status` (otherwise nothing is done).
+    pub(crate) fn applies_to(&self, status: BookingStatus) -> bool {
+        match self {
+            BookingChange::Confirm => status == BookingStatus::Requested,
+            BookingChange::End { status: to, .. } => match to {
+                BookingStatus::Cancelled => status.is_active(),
+                BookingStatus::Declined | BookingStatus::Expired => {
+                    status == BookingStatus::Requested
+                }
+                _ => false,
+            },
+            BookingChange::Move { .. } => status.is_active(),
+        }
+    }
+}
+
 /// What `change_booking` did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChangeOutcome {

@@ -32,6 +32,94 @@ pub struct Launch<'a> {
     pub use_config_database: bool,
 }
 
+/// Whether the integration tests run against PostgreSQL (`OPENSLOT_TEST_BACKEND=postgres`,
+/// with `OPENSLOT_TEST_POSTGRES_URL` naming a server) instead of SQLite.
+pub fn postgres_backend() -> bool {
+    std::env::var("OPENSLOT_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// The PostgreSQL server for tests, if configured; panics when CI requires one.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("OPENSLOT_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("OPENSLOT_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("OPENSLOT_REQUIRE_POSTGRES=1 but OPENSLOT_TEST_POSTGRES_URL is not set");
+            }
+            eprintln!("PostgreSQL tests skipped: set OPENSLOT_TEST_POSTGRES_URL");
+            None
+        }
+    }
+}
+
+/// `admin_url` with its database name replaced by `name`.
+pub fn with_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (admin_url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{name}", &base[..path_start]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+/// Creates database `name` on the PostgreSQL server at `admin_url` unless it exists.
+pub fn create_postgres_database(admin_url: &str, name: &str) {
+    let admin = admin_url.to_string();
+    let name = name.to_string();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let mut connection = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to the test PostgreSQL server");
+            let exists: Option<i32> =
+                sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                    .bind(&name)
+                    .fetch_optional(&mut connection)
+                    .await
+                    .unwrap();
+            if exists.is_none() {
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut connection)
+                    .await
+                    .expect("create the test database");
+            }
+        });
+    })
+    .join()
+    .expect("database creation thread");
+}
+
+/// The database a test server in `dir` uses: SQLite in the directory, or a PostgreSQL
+/// database named after the directory (so a restart in the same directory finds its data).
+pub fn database_url_for(dir: &Path) -> String {
+    if postgres_backend() {
+        let admin = postgres_admin_url()
+            .expect("OPENSLOT_TEST_BACKEND=postgres needs OPENSLOT_TEST_POSTGRES_URL");
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        dir.hash(&mut hasher);
+        std::process::id().hash(&mut hasher);
+        let name = format!("openslot_t_{:016x}", hasher.finish());
+        create_postgres_database(&admin, &name);
+        with_database(&admin, &name)
+    } else {
+        format!("sqlite://{}", dir.join("test.db").display())
+    }
+}
+
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_openslot")
 }
@@ -63,10 +151,7 @@ impl TestServer {
         command.env_remove("OPENSLOT_CONFIG");
         command.env("RUST_LOG", "info");
         if !launch.use_config_database {
-            command.env(
-                "OPENSLOT_DATABASE_URL",
-                format!("sqlite://{}", launch.dir.join("test.db").display()),
-            );
+            command.env("OPENSLOT_DATABASE_URL", database_url_for(launch.dir));
         }
         for (key, value) in launch.env {
             command.env(key, value);
@@ -122,6 +207,14 @@ impl TestServer {
 
     pub fn logs(&self) -> Vec<String> {
         self.logs.lock().unwrap().clone()
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 
     /// Sends SIGTERM and waits for the process to exit.

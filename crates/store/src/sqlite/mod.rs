@@ -313,18 +313,7 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let now_second = now.as_second();
-        let applies = match &change {
-            BookingChange::Confirm => current.status == BookingStatus::Requested,
-            BookingChange::End { status, .. } => match status {
-                BookingStatus::Cancelled => current.status.is_active(),
-                BookingStatus::Declined | BookingStatus::Expired => {
-                    current.status == BookingStatus::Requested
-                }
-                _ => false,
-            },
-            BookingChange::Move { .. } => current.status.is_active(),
-        };
-        if !applies {
+        if !change.applies_to(current.status) {
             return Ok(Some(ChangeOutcome::Unchanged(current)));
         }
         let drop_reminders = match &change {

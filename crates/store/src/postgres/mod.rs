@@ -1,0 +1,747 @@
+//! The PostgreSQL store, for several instances sharing one database. Conflicts are refused
+//! by the database itself: an exclusion constraint (`bookings_no_overlap`) keeps active
+//! bookings of a host apart, whichever instance writes them. Day caps and idempotency keys
+//! are serialised with transaction-level advisory locks, jobs are shared between workers of
+//! all instances with `FOR UPDATE SKIP LOCKED`. Transactions run at READ COMMITTED; the
+//! rare deadlock (two inserts waiting on each other's exclusion check) is retried.
+
+mod migrate;
+
+use std::{future::Future, str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::{
+    postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow},
+    Row,
+};
+
+use crate::{
+    ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
+    CreateOutcome, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
+    StoreError,
+};
+
+/// How to connect to PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgOptions {
+    /// `postgres://user:password@host:port/database` (query parameters such as
+    /// `sslmode=require` are passed on).
+    pub url: String,
+    /// Most connections this instance opens (default 10).
+    pub max_connections: u32,
+    /// Longest a statement may run before the server cancels it, in milliseconds
+    /// (default 5000; 0 disables the limit). Set per connection at startup.
+    pub statement_timeout_ms: u64,
+    /// Longest a caller waits for a free connection before [`StoreError::is_timeout`]
+    /// (default 5 s).
+    pub acquire_timeout: Duration,
+}
+
+impl PgOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        PgOptions {
+            url: url.into(),
+            max_connections: 10,
+            statement_timeout_ms: 5000,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The PostgreSQL implementation of [`Store`].
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+/// The exclusion constraint that keeps active bookings of a host apart.
+const OVERLAP_CONSTRAINT: &str = "bookings_no_overlap";
+/// The primary key of `idempotency_keys`.
+const IDEMPOTENCY_KEY_CONSTRAINT: &str = "idempotency_keys_pkey";
+
+/// How often a transaction that lost a deadlock or serialisation race is tried again.
+const MAX_RETRIES: u32 = 5;
+
+const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, \
+     blocked_start, blocked_end, name, email, timezone, notes, answers::text AS answers, \
+     created_at, updated_at, sequence, status_reason, previous_start_at";
+
+const JOB_COLUMNS: &str = "id, kind, payload::text AS payload, state, run_at, attempts, \
+     max_attempts, last_error, booking_id, created_at";
+
+fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_second(second).map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+fn booking_from_row(row: &PgRow) -> Result<Booking, StoreError> {
+    let status: String = row.try_get("status")?;
+    let answers: String = row.try_get("answers")?;
+    Ok(Booking {
+        id: row.try_get("id")?,
+        host_id: row.try_get("host_id")?,
+        event_slug: row.try_get("event_slug")?,
+        status: BookingStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("booking status {status:?}")))?,
+        start: timestamp(row.try_get("start_at")?)?,
+        end: timestamp(row.try_get("end_at")?)?,
+        blocked_start: row.try_get("blocked_start")?,
+        blocked_end: row.try_get("blocked_end")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        timezone: row.try_get("timezone")?,
+        notes: row.try_get("notes")?,
+        answers: serde_json::from_str(&answers)
+            .map_err(|err| StoreError::Corrupt(format!("booking answers: {err}")))?,
+        created_at: timestamp(row.try_get("created_at")?)?,
+        updated_at: timestamp(row.try_get("updated_at")?)?,
+        sequence: u32::try_from(row.try_get::<i64, _>("sequence")?).unwrap_or(0),
+        status_reason: row.try_get("status_reason")?,
+        previous_start: row
+            .try_get::<Option<i64>, _>("previous_start_at")?
+            .map(timestamp)
+            .transpose()?,
+    })
+}
+
+fn job_from_row(row: &PgRow) -> Result<Job, StoreError> {
+    let state: String = row.try_get("state")?;
+    let payload: String = row.try_get("payload")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: serde_json::from_str(&payload)
+            .map_err(|err| StoreError::Corrupt(format!("job payload: {err}")))?,
+        state: JobState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("job state {state:?}")))?,
+        run_at: row.try_get("run_at")?,
+        attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
+        max_attempts: u32::try_from(row.try_get::<i64, _>("max_attempts")?).unwrap_or(0),
+        last_error: row.try_get("last_error")?,
+        booking_id: row.try_get("booking_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// The one place that turns constraint violations into the store's refusals: an exclusion
+/// violation of `bookings_no_overlap` is [`StoreError::Overlap`]; anything else stays a
+/// database error.
+fn on_constraint(err: sqlx::Error) -> StoreError {
+    match err.as_database_error() {
+        Some(db)
+            if db.code().as_deref() == Some("23P01")
+                && db.constraint() == Some(OVERLAP_CONSTRAINT) =>
+        {
+            StoreError::Overlap
+        }
+        _ => StoreError::Database(err),
+    }
+}
+
+/// The SQLSTATE of a database error, if it is one.
+fn sqlstate(err: &StoreError) -> Option<String> {
+    match err {
+        StoreError::Database(err) => err
+            .as_database_error()
+            .and_then(|db| db.code())
+            .map(|code| code.into_owned()),
+        _ => None,
+    }
+}
+
+/// Whether the transaction lost a race the database resolved by aborting it (a
+/// serialisation failure or a deadlock), so running it again may succeed.
+fn is_retryable(err: &StoreError) -> bool {
+    matches!(sqlstate(err).as_deref(), Some("40001" | "40P01"))
+}
+
+/// Whether a concurrent request already stored this idempotency key.
+fn is_duplicate_key(err: &StoreError) -> bool {
+    match err {
+        StoreError::Database(err) => err.as_database_error().is_some_and(|db| {
+            db.code().as_deref() == Some("23505")
+                && db.constraint() == Some(IDEMPOTENCY_KEY_CONSTRAINT)
+        }),
+        _ => false,
+    }
+}
+
+/// A short, jittered pause before retry number `attempt` (1-based): about 5, 10, 20, 40,
+/// 80 ms, so transactions that deadlocked on each other do not collide again.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::BuildHasher;
+    let jitter = std::collections::hash_map::RandomState::new().hash_one(attempt) % 5;
+    Duration::from_millis((5u64 << attempt.saturating_sub(1).min(6)) + jitter)
+}
+
+/// Runs `transaction` until it succeeds, is refused, or has lost [`MAX_RETRIES`] races.
+async fn retrying<T, F, Fut>(what: &str, mut transaction: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match transaction().await {
+            Err(err) if attempt < MAX_RETRIES && is_retryable(&err) => {
+                attempt += 1;
+                tracing::debug!(error = %err, attempt, "{what}: retrying after a lost race");
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Takes a transaction-level advisory lock named by `key` (held until commit/rollback).
+/// Hash collisions only make unrelated transactions wait for each other.
+async fn advisory_lock(connection: &mut PgConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .bind(key)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// Fails with [`StoreError::DayFull`] if the event type of `host_id` already has
+/// `cap.max` active bookings starting in the day (not counting booking `except`). The
+/// advisory lock on (host, event type, day) makes the count and the following write one
+/// step for every transaction that checks the same cap, on any instance.
+async fn check_day_cap(
+    connection: &mut PgConnection,
+    host_id: &str,
+    event_slug: &str,
+    except: Option<&str>,
+    cap: DayCap,
+) -> Result<(), StoreError> {
+    let key = format!(
+        "openslot/day-cap\u{1f}{host_id}\u{1f}{event_slug}\u{1f}{}",
+        cap.day_start
+    );
+    advisory_lock(connection, &key).await?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM bookings
+         WHERE host_id = $1 AND event_slug = $2
+           AND status IN ('requested', 'confirmed')
+           AND start_at >= $3 AND start_at < $4
+           AND ($5::text IS NULL OR id <> $5)",
+    )
+    .bind(host_id)
+    .bind(event_slug)
+    .bind(cap.day_start)
+    .bind(cap.day_end)
+    .bind(except)
+    .fetch_one(connection)
+    .await?;
+    if count >= i64::from(cap.max) {
+        return Err(StoreError::DayFull);
+    }
+    Ok(())
+}
+
+/// Queues jobs on an open transaction's connection, in one statement.
+async fn insert_jobs(
+    connection: &mut PgConnection,
+    jobs: &[NewJob],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = jobs.iter().map(|job| job.id.as_str()).collect();
+    let kinds: Vec<&str> = jobs.iter().map(|job| job.kind.as_str()).collect();
+    let payloads: Vec<String> = jobs.iter().map(|job| job.payload.to_string()).collect();
+    let run_ats: Vec<i64> = jobs.iter().map(|job| job.run_at).collect();
+    let max_attempts: Vec<i64> = jobs.iter().map(|job| i64::from(job.max_attempts)).collect();
+    let bookings: Vec<Option<&str>> = jobs.iter().map(|job| job.booking_id.as_deref()).collect();
+    sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts,
+            booking_id, created_at, updated_at)
+         SELECT id, kind, payload::jsonb, 'queued', run_at, 0, max_attempts, booking_id, $7, $7
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::text[])
+            AS new (id, kind, payload, run_at, max_attempts, booking_id)",
+    )
+    .bind(ids)
+    .bind(kinds)
+    .bind(payloads)
+    .bind(run_ats)
+    .bind(max_attempts)
+    .bind(bookings)
+    .bind(now)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn booking_in(
+    connection: &mut PgConnection,
+    id: &str,
+) -> Result<Option<Booking>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(connection)
+    .await?;
+    row.as_ref().map(booking_from_row).transpose()
+}
+
+/// The booking stored under `claim`'s key, or [`StoreError::IdempotencyMismatch`] if the
+/// key came with another request.
+async fn replay_in(
+    connection: &mut PgConnection,
+    claim: &IdempotencyClaim,
+) -> Result<Option<Booking>, StoreError> {
+    let row = sqlx::query("SELECT fingerprint, booking_id FROM idempotency_keys WHERE key = $1")
+        .bind(&claim.key)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let fingerprint: String = row.try_get("fingerprint")?;
+    if fingerprint != claim.fingerprint {
+        return Err(StoreError::IdempotencyMismatch);
+    }
+    let booking_id: String = row.try_get("booking_id")?;
+    booking_in(connection, &booking_id).await
+}
+
+impl PgStore {
+    /// Connects (checking the server answers) with the given pool settings. Does not
+    /// migrate.
+    pub async fn open(options: &PgOptions) -> Result<Self, StoreError> {
+        // The URL may hold a password, so it is not repeated in the error.
+        let connect = PgConnectOptions::from_str(&options.url)
+            .map_err(|err| StoreError::Config(format!("PostgreSQL URL: {err}")))?
+            .application_name("openslot")
+            .options([("statement_timeout", options.statement_timeout_ms)]);
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await?;
+        Ok(PgStore { pool })
+    }
+
+    /// One attempt at [`Store::create_booking`], in one transaction.
+    async fn try_create(
+        &self,
+        booking: &NewBooking,
+        claim: Option<&IdempotencyClaim>,
+    ) -> Result<CreateOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(claim) = claim {
+            // Requests with one key queue here, so a duplicate sent while the first is in
+            // flight waits for its outcome and replays it instead of racing it.
+            advisory_lock(&mut tx, &format!("openslot/idempotency\u{1f}{}", claim.key)).await?;
+            if let Some(original) = replay_in(&mut tx, claim).await? {
+                return Ok(CreateOutcome::Replayed(original));
+            }
+        }
+        if let Some(cap) = booking.day_cap {
+            check_day_cap(&mut tx, &booking.host_id, &booking.event_slug, None, cap).await?;
+        }
+        let created = booking.created_at.as_second();
+        let row = sqlx::query(&format!(
+            "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
+                blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
+                updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14)
+             RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(&booking.id)
+        .bind(&booking.host_id)
+        .bind(&booking.event_slug)
+        .bind(booking.status.as_str())
+        .bind(booking.start.as_second())
+        .bind(booking.end.as_second())
+        .bind(booking.blocked_start)
+        .bind(booking.blocked_end)
+        .bind(&booking.name)
+        .bind(&booking.email)
+        .bind(&booking.timezone)
+        .bind(&booking.notes)
+        .bind(booking.answers.to_string())
+        .bind(created)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(on_constraint)?;
+        let stored = booking_from_row(&row)?;
+        insert_jobs(&mut tx, &booking.jobs, created).await?;
+        if let Some(claim) = claim {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, fingerprint, booking_id, created_at)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&claim.key)
+            .bind(&claim.fingerprint)
+            .bind(&booking.id)
+            .bind(created)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(CreateOutcome::Created(stored))
+    }
+
+    /// One attempt at [`Store::change_booking`], in one transaction.
+    async fn try_change(
+        &self,
+        id: &str,
+        change: &BookingChange,
+        jobs: &[NewJob],
+        now: i64,
+    ) -> Result<Option<ChangeOutcome>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The row lock orders concurrent changes of one booking.
+        let row = sqlx::query(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 FOR UPDATE"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(current) = row.as_ref().map(booking_from_row).transpose()? else {
+            return Ok(None);
+        };
+        if !change.applies_to(current.status) {
+            return Ok(Some(ChangeOutcome::Unchanged(current)));
+        }
+        let (row, drop_reminders) = match change {
+            BookingChange::Confirm => {
+                let row = sqlx::query(&format!(
+                    "UPDATE bookings SET status = 'confirmed', updated_at = $1 WHERE id = $2
+                     RETURNING {BOOKING_COLUMNS}"
+                ))
+                .bind(now)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                (row, false)
+            }
+            BookingChange::End { status, reason } => {
+                let row = sqlx::query(&format!(
+                    "UPDATE bookings SET status = $1, status_reason = $2,
+                        sequence = sequence + 1, updated_at = $3 WHERE id = $4
+                     RETURNING {BOOKING_COLUMNS}"
+                ))
+                .bind(status.as_str())
+                .bind(reason)
+                .bind(now)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                (row, true)
+            }
+            BookingChange::Move {
+                start,
+                end,
+                blocked_start,
+                blocked_end,
+                day_cap,
+            } => {
+                if let Some(cap) = day_cap {
+                    check_day_cap(
+                        &mut tx,
+                        &current.host_id,
+                        &current.event_slug,
+                        Some(id),
+                        *cap,
+                    )
+                    .await?;
+                }
+                // The exclusion constraint compares the new range with every other active
+                // booking of the host (the row's own old version is replaced, not compared).
+                let row = sqlx::query(&format!(
+                    "UPDATE bookings SET start_at = $1, end_at = $2, blocked_start = $3,
+                        blocked_end = $4, previous_start_at = start_at,
+                        sequence = sequence + 1, updated_at = $5 WHERE id = $6
+                     RETURNING {BOOKING_COLUMNS}"
+                ))
+                .bind(start.as_second())
+                .bind(end.as_second())
+                .bind(blocked_start)
+                .bind(blocked_end)
+                .bind(now)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(on_constraint)?;
+                (row, true)
+            }
+        };
+        let changed = booking_from_row(&row)?;
+        if drop_reminders {
+            sqlx::query(
+                "UPDATE jobs SET state = 'cancelled', updated_at = $1
+                 WHERE booking_id = $2 AND state = 'queued'
+                   AND payload->>'message' = 'invitee_reminder'",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        insert_jobs(&mut tx, jobs, now).await?;
+        tx.commit().await?;
+        Ok(Some(ChangeOutcome::Changed(changed)))
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        migrate::run(&self.pool).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_booking(
+        &self,
+        booking: NewBooking,
+        idempotency: Option<IdempotencyClaim>,
+    ) -> Result<CreateOutcome, StoreError> {
+        let claim = idempotency.as_ref();
+        let outcome = retrying("create_booking", || self.try_create(&booking, claim)).await;
+        match (outcome, claim) {
+            // Only reachable if requests with one key were not serialised by the advisory
+            // lock; the key's first request has committed, so answer as it would now.
+            (Err(err), Some(claim)) if is_duplicate_key(&err) => {
+                let mut connection = self.pool.acquire().await?;
+                match replay_in(&mut connection, claim).await? {
+                    Some(original) => Ok(CreateOutcome::Replayed(original)),
+                    None => Err(err),
+                }
+            }
+            (outcome, _) => outcome,
+        }
+    }
+
+    async fn find_idempotent(
+        &self,
+        claim: &IdempotencyClaim,
+    ) -> Result<Option<Booking>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        replay_in(&mut connection, claim).await
+    }
+
+    async fn change_booking(
+        &self,
+        id: &str,
+        change: BookingChange,
+        jobs: Vec<NewJob>,
+        now: Timestamp,
+    ) -> Result<Option<ChangeOutcome>, StoreError> {
+        let now = now.as_second();
+        retrying("change_booking", || {
+            self.try_change(id, &change, &jobs, now)
+        })
+        .await
+    }
+
+    async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        booking_in(&mut connection, id).await
+    }
+
+    async fn active_bookings(
+        &self,
+        host_id: &str,
+        after_second: i64,
+    ) -> Result<Vec<ActiveBooking>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, event_slug, start_at, blocked_start, blocked_end FROM bookings
+             WHERE host_id = $1 AND status IN ('requested', 'confirmed') AND blocked_end > $2
+             ORDER BY blocked_start",
+        )
+        .bind(host_id)
+        .bind(after_second)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ActiveBooking {
+                    id: row.try_get("id")?,
+                    event_slug: row.try_get("event_slug")?,
+                    start: timestamp(row.try_get("start_at")?)?,
+                    blocked_start: row.try_get("blocked_start")?,
+                    blocked_end: row.try_get("blocked_end")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        // A concurrent insert of the same name waits for the first and then does nothing;
+        // the following read (a new snapshot) sees the value that won.
+        sqlx::query(
+            "INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(candidate)
+        .bind(Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(value)
+    }
+
+    async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO contact_messages (id, host_id, name, email, message, preferred_times,
+                created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&message.id)
+        .bind(&message.host_id)
+        .bind(&message.name)
+        .bind(&message.email)
+        .bind(&message.message)
+        .bind(&message.preferred_times)
+        .bind(message.created_at.as_second())
+        .execute(&mut *tx)
+        .await?;
+        insert_jobs(&mut tx, &message.jobs, message.created_at.as_second()).await?;
+        tx.commit().await?;
+        Ok(message.into())
+    }
+
+    async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, host_id, name, email, message, preferred_times, created_at
+             FROM contact_messages WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ContactMessage {
+                id: row.try_get("id")?,
+                host_id: row.try_get("host_id")?,
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                message: row.try_get("message")?,
+                preferred_times: row.try_get("preferred_times")?,
+                created_at: timestamp(row.try_get("created_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn claim_jobs(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+        limit: u32,
+    ) -> Result<Vec<Job>, StoreError> {
+        // SKIP LOCKED: claimers on other connections pass over the rows this one is taking
+        // instead of waiting for it, and a row claimed meanwhile no longer matches when it is
+        // locked (READ COMMITTED re-checks the condition), so each job goes to one worker.
+        let rows = sqlx::query(&format!(
+            "UPDATE jobs SET state = 'running', locked_by = $1, lease_until = $2,
+                attempts = attempts + 1, updated_at = $3
+             WHERE id IN (
+                SELECT id FROM jobs
+                WHERE (state = 'queued' AND run_at <= $3)
+                   OR (state = 'running' AND lease_until <= $3)
+                ORDER BY run_at
+                LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+             RETURNING {JOB_COLUMNS}"
+        ))
+        .bind(worker)
+        .bind(now + lease_seconds)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut jobs: Vec<Job> = rows.iter().map(job_from_row).collect::<Result<_, _>>()?;
+        jobs.sort_by_key(|job| job.run_at);
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, id: &str, worker: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL, updated_at = $1
+             WHERE id = $2 AND locked_by = $3 AND state = 'running'",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn retry_job(
+        &self,
+        id: &str,
+        worker: &str,
+        run_at: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', run_at = $1, last_error = $2, locked_by = NULL,
+                lease_until = NULL, updated_at = $3
+             WHERE id = $4 AND locked_by = $5 AND state = 'running'",
+        )
+        .bind(run_at)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn bury_job(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'dead', last_error = $1, locked_by = NULL, lease_until = NULL,
+                updated_at = $2
+             WHERE id = $3 AND locked_by = $4 AND state = 'running'",
+        )
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn next_job_at(&self) -> Result<Option<i64>, StoreError> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT min(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END)
+             FROM jobs WHERE state IN ('queued', 'running')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(next)
+    }
+
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        // Ids compare byte-wise, as in SQLite, whatever the database's collation.
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+}
