@@ -32,6 +32,19 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub mail: MailConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+}
+
+/// Where `/metrics` is served: behind a bearer token on the main address, and/or on a
+/// separate (private) listen address. With neither, metrics are off.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub listen: Option<String>,
 }
 
 /// One address or several.

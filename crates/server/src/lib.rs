@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod links;
 pub mod logging;
+pub mod metrics;
 pub mod notify;
 pub mod rate_limit;
 pub mod serve;

@@ -148,6 +148,25 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
             ));
         }
     }
+    if let Some(listen) = &config.metrics.listen {
+        if listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(error(
+                "metrics.listen",
+                format!("{listen:?} is not an address such as \"127.0.0.1:9100\""),
+            ));
+        }
+    }
+    if config
+        .metrics
+        .token
+        .as_ref()
+        .is_some_and(|token| token.len() < 16)
+    {
+        return Err(error(
+            "metrics.token",
+            "must be at least 16 characters".into(),
+        ));
+    }
     if config.database.readers == 0 || config.database.readers > 64 {
         return Err(error("database.readers", "must be 1 to 64".into()));
     }
@@ -242,6 +261,7 @@ pub async fn build_state(
         notifier: Arc::new(notifier),
         jobs_wake: Arc::new(tokio::sync::Notify::new()),
         busy_changed: Arc::new(tokio::sync::Notify::new()),
+        metrics: Arc::new(crate::metrics::Metrics::default()),
         limiter: Arc::new(RateLimiter::new(config.limits.booking_per_minute)),
         trusted_proxies: Arc::from(trusted),
         web: Arc::new(Web::new(&config)),
@@ -294,6 +314,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         wake: state.jobs_wake.clone(),
         signer: state.signer.clone(),
         busy_changed: state.busy_changed.clone(),
+        metrics: state.metrics.clone(),
     };
     let worker = tokio::spawn(worker.run(worker_stopped));
     let listener = TcpListener::bind(addr)
@@ -308,6 +329,27 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     })?;
     tracing::info!(addr = %local, public_url = %state.config.public_url(), "listening");
 
+    if let Some(listen) = &state.config.metrics.listen {
+        let metrics_addr: std::net::SocketAddr = listen.parse().map_err(|_| ConfigError {
+            source: source.to_string(),
+            key: "metrics.listen".into(),
+            message: format!("{listen:?} is not an address such as \"127.0.0.1:9100\""),
+        })?;
+        let metrics_listener =
+            TcpListener::bind(metrics_addr)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: metrics_addr.to_string(),
+                    source,
+                })?;
+        tracing::info!(addr = %metrics_listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "metrics listening");
+        let metrics_app = http::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(metrics_listener, metrics_app).await {
+                tracing::error!(error = %err, "metrics listener failed");
+            }
+        });
+    }
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let app = http::router(state);
     let server = axum::serve(

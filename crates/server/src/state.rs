@@ -36,6 +36,7 @@ pub struct AppState {
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// Signalled when something outside the request path (the worker) freed booked time.
     pub busy_changed: Arc<tokio::sync::Notify>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// How far back the busy cache looks: bookings that ended before this are irrelevant to

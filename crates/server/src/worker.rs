@@ -37,6 +37,7 @@ pub struct Worker {
     pub signer: Arc<Signer>,
     /// Signalled when the worker frees a booking's time (so cached busy time is reloaded).
     pub busy_changed: Arc<Notify>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 enum Failure {
@@ -135,14 +136,19 @@ impl Worker {
         match outcome {
             Ok(Outcome::Sent) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
+                if job.kind == MAIL_JOB {
+                    self.metrics.record_mail("sent");
+                }
                 tracing::info!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts, "job done");
             }
             Ok(Outcome::Skipped) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
+                self.metrics.record_mail("skipped");
                 tracing::info!(job_id = %job.id, mail = %message, %booking_id, "job no longer applies; skipped");
             }
             Err(Failure::Transient(error)) if job.attempts < job.max_attempts => {
                 let delay = self.backoff(job.attempts);
+                self.metrics.record_mail("retry");
                 self.store
                     .retry_job(&job.id, &self.id, now + delay, &error, now)
                     .await?;
@@ -151,6 +157,7 @@ impl Worker {
             }
             Err(Failure::Transient(error)) | Err(Failure::Permanent(error)) => {
                 self.store.bury_job(&job.id, &self.id, &error, now).await?;
+                self.metrics.record_mail("dead");
                 tracing::error!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
                     %error, "job dead");
             }

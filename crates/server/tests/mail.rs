@@ -500,6 +500,7 @@ async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
             &[],
         )),
         busy_changed: Arc::new(tokio::sync::Notify::new()),
+        metrics: Arc::new(openslot::metrics::Metrics::default()),
     };
     Driven {
         store,

@@ -114,4 +114,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// All jobs, newest first, up to `limit` (for operators and tests).
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Numbers for operators: bookings per status, jobs per kind and state, and the oldest
+    /// `run_at` of a job that is due at `now` but not yet done (queue lag).
+    async fn stats(&self, now: i64) -> Result<Stats, StoreError>;
+}
+
+/// Counts for metrics and dashboards.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// `(status, count)`.
+    pub bookings: Vec<(String, i64)>,
+    /// `(kind, state, count)`, where state is `queued`, `retrying` (queued after a failed
+    /// attempt), `running`, `done`, `dead` or `cancelled`.
+    pub jobs: Vec<(String, String, i64)>,
+    /// The earliest `run_at` among due, unfinished jobs.
+    pub oldest_due: Option<i64>,
 }

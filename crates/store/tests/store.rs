@@ -780,3 +780,35 @@ where
     }
     outputs
 }
+
+#[tokio::test]
+async fn stats_count_bookings_and_jobs() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let mut first = booking("s1", "30min", T, 30, 0);
+        first.jobs = vec![job("j1", 100, "s1"), job("j2", 5000, "s1")];
+        store.create_booking(first, None).await.unwrap();
+        let mut second = booking("s2", "30min", T + 7200, 30, 0);
+        second.status = BookingStatus::Cancelled;
+        store.create_booking(second, None).await.unwrap();
+        let claimed = store.claim_jobs("w", 200, 60, 10).await.unwrap();
+        store
+            .retry_job(&claimed[0].id, "w", 300, "down", 200)
+            .await
+            .unwrap();
+        let stats = store.stats(400).await.unwrap();
+        assert_eq!(
+            stats.bookings,
+            vec![("cancelled".to_string(), 1), ("requested".to_string(), 1)]
+        );
+        assert_eq!(
+            stats.jobs,
+            vec![
+                ("mail".to_string(), "queued".to_string(), 1),
+                ("mail".to_string(), "retrying".to_string(), 1)
+            ]
+        );
+        assert_eq!(stats.oldest_due, Some(300));
+    })
+    .await;
+}

@@ -139,6 +139,9 @@ async fn availability(
         range_end,
         now,
     );
+    state
+        .metrics
+        .record_availability(&event.slug, offered.len());
     let body = AvailabilityBody {
         event: &event.slug,
         title: &event.title,

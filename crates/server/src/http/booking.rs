@@ -174,17 +174,48 @@ async fn create_booking(
     if is_form(&headers) {
         return Ok(crate::web::forms::booking_form(state, peer, headers, request).await);
     }
-    state
-        .check_rate(peer, &headers)
-        .map_err(IntoResponse::into_response)?;
-    let JsonObject(object) = JsonObject::from_request(request, &state)
-        .await
-        .map_err(IntoResponse::into_response)?;
+    if let Err(err) = state.check_rate(peer, &headers) {
+        state.metrics.record_attempt("unknown", "rate_limited");
+        return Err(err.into_response());
+    }
+    let JsonObject(object) = match JsonObject::from_request(request, &state).await {
+        Ok(object) => object,
+        Err(err) => {
+            state.metrics.record_attempt("unknown", "invalid");
+            return Err(err.into_response());
+        }
+    };
     let key = idempotency_key(&headers).map_err(IntoResponse::into_response)?;
-    match place_booking(&state, &object, key).await {
+    let result = place_booking(&state, &object, key).await;
+    record_attempt(&state, &object, &result);
+    match result {
         Ok((booking, replayed)) => Ok(created(&state, &booking, replayed)),
         Err(err) => Err(err.into_response()),
     }
+}
+
+/// Counts a booking attempt by event type (known ones only) and outcome.
+pub fn record_attempt(
+    state: &AppState,
+    object: &serde_json::Map<String, Value>,
+    result: &Result<(Booking, bool), ApiError>,
+) {
+    let event = match object.get("event").and_then(Value::as_str) {
+        Some(slug) if state.catalog.get(slug.trim()).is_some() => slug.trim(),
+        Some(_) => "unknown",
+        None => &state.catalog.default_type().slug,
+    };
+    let outcome = match result {
+        Ok((_, false)) => "created",
+        Ok((_, true)) => "replayed",
+        Err(err) => match err.code {
+            "slot_taken" => "slot_taken",
+            "slot_unavailable" => "slot_unavailable",
+            "rate_limited" => "rate_limited",
+            _ => "invalid",
+        },
+    };
+    state.metrics.record_attempt(event, outcome);
 }
 
 /// Validates and stores a booking described by a JSON object (from the API or a form).

@@ -82,6 +82,7 @@ pub async fn store_contact(
         })
         .await?;
     state.jobs_wake.notify_one();
+    state.metrics.record_contact();
     tracing::info!(contact_id = %stored.id, "contact message received");
     Ok(stored.id)
 }

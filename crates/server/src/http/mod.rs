@@ -7,6 +7,7 @@ pub mod booking;
 pub mod contact;
 pub mod error;
 mod health;
+mod metrics;
 
 use std::{
     sync::atomic::{AtomicU64, Ordering},
@@ -29,7 +30,9 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let cors = cors_layer(&state.config.server.allowed_origins);
     let csp = state.web.csp.clone();
+    let metrics = state.metrics.clone();
     Router::new()
+        .merge(metrics::router())
         .merge(crate::web::router())
         .merge(availability::router())
         .merge(booking::router())
@@ -47,7 +50,14 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
-        .layer(middleware::from_fn(request_log))
+        .layer(middleware::from_fn_with_state(metrics, request_log))
+}
+
+/// `/metrics` alone, for the separate metrics listener.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(metrics::private_metrics))
+        .with_state(state)
 }
 
 /// CORS for configured origins only; with none configured no CORS header is ever sent,
@@ -119,7 +129,11 @@ static BOOT_ID: std::sync::LazyLock<u32> =
 
 /// One structured log line per request: id, method, route (never the raw path or query,
 /// which may carry personal data), status and latency.
-async fn request_log(request: Request, next: Next) -> Response {
+async fn request_log(
+    axum::extract::State(metrics): axum::extract::State<std::sync::Arc<crate::metrics::Metrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
     let method = request.method().clone();
@@ -136,7 +150,9 @@ async fn request_log(request: Request, next: Next) -> Response {
         }
     });
     let status = response.status().as_u16();
-    let latency_us = started.elapsed().as_micros() as u64;
+    let elapsed = started.elapsed();
+    let latency_us = elapsed.as_micros() as u64;
+    metrics.record_request(&route, method.as_str(), status, elapsed.as_secs_f64());
     if status >= 500 {
         tracing::error!(request_id = %id, %method, %route, status, latency_us, "request");
     } else {

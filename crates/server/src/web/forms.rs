@@ -217,7 +217,9 @@ pub async fn booking_form(
             values.get("answers").cloned().unwrap_or(Value::Null),
         );
     }
-    match place_booking(&state, &object, None).await {
+    let result = place_booking(&state, &object, None).await;
+    crate::http::booking::record_attempt(&state, &object, &result);
+    match result {
         Ok((booking, _)) => {
             let mut location = format!("/booking/{}", booking.id);
             let mut query = Vec::new();

@@ -258,6 +258,7 @@ pub async fn book(
             "There is no such meeting type. Pick one from the list of meetings.",
         );
     };
+    state.metrics.record_page_view(&event.slug);
     let view = BookView {
         tz_name: query.tz.clone(),
         date: query.date.as_deref().and_then(|date| date.parse().ok()),

@@ -203,6 +203,35 @@ async fn advisory_lock(connection: &mut PgConnection, key: &str) -> Result<(), s
     Ok(())
 }
 
+/// Takes the advisory locks of every UTC day that the held ranges touch, for one host, in
+/// ascending order. Any two overlapping ranges share a day, so concurrent writes that could
+/// conflict queue here instead of meeting inside the exclusion constraint, where
+/// PostgreSQL can only untangle them by deadlock detection (a one-second stall and an
+/// aborted transaction). Writes on other days, or for other hosts, do not wait. The
+/// exclusion constraint stays the guarantee; these locks only make the contention orderly.
+async fn lock_days(
+    connection: &mut PgConnection,
+    host_id: &str,
+    ranges: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    let mut days: Vec<i64> = ranges
+        .iter()
+        .flat_map(|(start, end)| {
+            start.div_euclid(86_400)..=(end - 1).max(*start).div_euclid(86_400)
+        })
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    for day in days {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1), $2)")
+            .bind(format!("openslot/days\u{1f}{host_id}"))
+            .bind(day as i32)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Fails with [`StoreError::DayFull`] if the event type of `host_id` already has
 /// `cap.max` active bookings starting in the day (not counting booking `except`). The
 /// advisory lock on (host, event type, day) makes the count and the following write one
@@ -337,6 +366,12 @@ impl PgStore {
                 return Ok(CreateOutcome::Replayed(original));
             }
         }
+        lock_days(
+            &mut tx,
+            &booking.host_id,
+            &[(booking.blocked_start, booking.blocked_end)],
+        )
+        .await?;
         if let Some(cap) = booking.day_cap {
             check_day_cap(&mut tx, &booking.host_id, &booking.event_slug, None, cap).await?;
         }
@@ -438,6 +473,15 @@ impl PgStore {
                 blocked_end,
                 day_cap,
             } => {
+                lock_days(
+                    &mut tx,
+                    &current.host_id,
+                    &[
+                        (current.blocked_start, current.blocked_end),
+                        (*blocked_start, *blocked_end),
+                    ],
+                )
+                .await?;
                 if let Some(cap) = day_cap {
                     check_day_cap(
                         &mut tx,
@@ -731,6 +775,31 @@ impl Store for PgStore {
         .fetch_one(&self.pool)
         .await?;
         Ok(next)
+    }
+
+    async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
+        let bookings: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")
+                .fetch_all(&self.pool)
+                .await?;
+        let jobs: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT kind, CASE WHEN state = 'queued' AND attempts > 0 THEN 'retrying' ELSE state END AS s,
+                    count(*)
+             FROM jobs GROUP BY kind, s ORDER BY kind, s",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let oldest_due: Option<i64> = sqlx::query_scalar(
+            "SELECT min(run_at) FROM jobs WHERE state IN ('queued', 'running') AND run_at <= $1",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(crate::Stats {
+            bookings,
+            jobs,
+            oldest_due,
+        })
     }
 
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {

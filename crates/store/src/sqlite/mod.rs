@@ -598,6 +598,31 @@ impl Store for SqliteStore {
         Ok(next)
     }
 
+    async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
+        let bookings: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")
+                .fetch_all(&self.readers)
+                .await?;
+        let jobs: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT kind, CASE WHEN state = 'queued' AND attempts > 0 THEN 'retrying' ELSE state END AS s,
+                    count(*)
+             FROM jobs GROUP BY kind, s ORDER BY kind, s",
+        )
+        .fetch_all(&self.readers)
+        .await?;
+        let oldest_due: Option<i64> = sqlx::query_scalar(
+            "SELECT min(run_at) FROM jobs WHERE state IN ('queued', 'running') AND run_at <= ?",
+        )
+        .bind(now)
+        .fetch_one(&self.readers)
+        .await?;
+        Ok(crate::Stats {
+            bookings,
+            jobs,
+            oldest_due,
+        })
+    }
+
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?"
