@@ -203,32 +203,38 @@ async fn advisory_lock(connection: &mut PgConnection, key: &str) -> Result<(), s
     Ok(())
 }
 
-/// Takes the advisory locks of every UTC day that the held ranges touch, for one host, in
-/// ascending order. Any two overlapping ranges share a day, so concurrent writes that could
-/// conflict queue here instead of meeting inside the exclusion constraint, where
-/// PostgreSQL can only untangle them by deadlock detection (a one-second stall and an
-/// aborted transaction). Writes on other days, or for other hosts, do not wait. The
-/// exclusion constraint stays the guarantee; these locks only make the contention orderly.
+/// Width of the time buckets conflicting writes queue on.
+const LOCK_BUCKET_SECONDS: i64 = 900;
+
+/// Takes the advisory locks of every 15-minute bucket the held ranges touch, for one host,
+/// in ascending order and in one round trip. Any two overlapping ranges share a bucket, so
+/// concurrent writes that could conflict queue here instead of meeting inside the exclusion
+/// constraint, where PostgreSQL can only untangle them by deadlock detection (a one-second
+/// stall and an aborted transaction). Writes to other times, or for other hosts, do not
+/// wait. The exclusion constraint stays the guarantee; these locks only make contention
+/// orderly.
 async fn lock_days(
     connection: &mut PgConnection,
     host_id: &str,
     ranges: &[(i64, i64)],
 ) -> Result<(), sqlx::Error> {
-    let mut days: Vec<i64> = ranges
+    let mut buckets: Vec<i32> = ranges
         .iter()
         .flat_map(|(start, end)| {
-            start.div_euclid(86_400)..=(end - 1).max(*start).div_euclid(86_400)
+            start.div_euclid(LOCK_BUCKET_SECONDS)..=(end - 1).max(*start).div_euclid(LOCK_BUCKET_SECONDS)
         })
+        .map(|bucket| bucket as i32)
         .collect();
-    days.sort_unstable();
-    days.dedup();
-    for day in days {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1), $2)")
-            .bind(format!("openslot/days\u{1f}{host_id}"))
-            .bind(day as i32)
-            .execute(&mut *connection)
-            .await?;
-    }
+    buckets.sort_unstable();
+    buckets.dedup();
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtext($1), bucket)
+         FROM (SELECT unnest($2::int4[]) AS bucket ORDER BY 1) AS ordered",
+    )
+    .bind(format!("openslot/slots\u{1f}{host_id}"))
+    .bind(&buckets)
+    .execute(&mut *connection)
+    .await?;
     Ok(())
 }
 
