@@ -221,7 +221,8 @@ async fn lock_days(
     let mut buckets: Vec<i32> = ranges
         .iter()
         .flat_map(|(start, end)| {
-            start.div_euclid(LOCK_BUCKET_SECONDS)..=(end - 1).max(*start).div_euclid(LOCK_BUCKET_SECONDS)
+            start.div_euclid(LOCK_BUCKET_SECONDS)
+                ..=(end - 1).max(*start).div_euclid(LOCK_BUCKET_SECONDS)
         })
         .map(|bucket| bucket as i32)
         .collect();
