@@ -84,6 +84,22 @@ pub struct EventType {
     pub request_expiry_hours: u32,
 }
 
+impl EventType {
+    /// The daily cap that applies to a booking starting at `start`: its day in the host's
+    /// zone, for the store to check atomically with the write. `None` without a cap.
+    pub fn day_cap(&self, start: jiff::Timestamp) -> Option<openslot_store::DayCap> {
+        let max = self.rules.max_per_day?;
+        let day = start.to_zoned_datetime(self.schedule.timezone().clone());
+        let day_start = day.start_of_day().ok()?;
+        let next_day = day.tomorrow().and_then(|next| next.start_of_day()).ok()?;
+        Some(openslot_store::DayCap {
+            day_start: day_start.timestamp().as_second(),
+            day_end: next_day.timestamp().as_second(),
+            max,
+        })
+    }
+}
+
 /// All event types of the host; the first is the default.
 #[derive(Clone, Debug)]
 pub struct Catalog {

@@ -5,6 +5,7 @@ pub mod busy_cache;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod display;
 pub mod http;
 pub mod links;
 pub mod logging;

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use crate::{
     catalog::Catalog,
     config::{parse_duration, Config, ConfigError},
+    display::{answer_rows, long_time},
     links,
     signing::Signer,
 };
@@ -481,28 +482,8 @@ impl Notifier {
         };
         let zone = TimeZone::get(&recipient_tz).unwrap_or(TimeZone::UTC);
         let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
-        let long = |instant: Timestamp, zone: &TimeZone| {
-            instant
-                .to_zoned_datetime(zone.clone())
-                .strftime("%A %-d %B %Y, %H:%M")
-                .to_string()
-        };
-        let answers: Vec<Value> = booking
-            .answers
-            .as_object()
-            .map(|answers| {
-                answers
-                    .iter()
-                    .map(|(id, value)| {
-                        let label = event
-                            .and_then(|e| e.questions.iter().find(|q| &q.id == id))
-                            .map(|q| q.label.clone())
-                            .unwrap_or_else(|| id.clone());
-                        json!({"label": label, "value": value.as_str().unwrap_or("")})
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let long = long_time;
+        let answers = answer_rows(event, &booking.answers);
         let offset = job.payload["offset"].as_i64().unwrap_or(0);
         let event_title = event
             .map(|e| e.title.clone())

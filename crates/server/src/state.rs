@@ -63,6 +63,14 @@ impl AppState {
         crate::links::manage_url(&self.config.public_url(), &self.signer, booking)
     }
 
+    /// Reloads busy time after a change, logging (not failing) if the store is unavailable:
+    /// the periodic refresh catches up, and the database still decides conflicts.
+    pub async fn refresh_busy(&self) {
+        if let Err(err) = self.reload_busy().await {
+            tracing::warn!(error = %err, "busy time reload failed");
+        }
+    }
+
     /// Reloads the host's busy time from the store.
     pub async fn reload_busy(&self) -> Result<(), StoreError> {
         let after = self.clock.now().as_second() - BUSY_HORIZON_SECONDS;
@@ -83,9 +91,7 @@ impl AppState {
                     _ = ticker.tick() => {}
                     _ = state.busy_changed.notified() => {}
                 }
-                if let Err(err) = state.reload_busy().await {
-                    tracing::warn!(error = %err, "busy time reload failed");
-                }
+                state.refresh_busy().await;
             }
         });
     }

@@ -63,33 +63,38 @@ async fn booked_starts(server: &TestServer) -> usize {
     body["slots"].as_array().unwrap().len()
 }
 
-/// Picks the first available day and its first time, fills the form and submits (JS on).
-async fn fill_and_submit(browser: &Browser, name: &str) -> String {
+/// Picks the first available day and its first time (JS on); returns the chosen start.
+async fn pick_first_time(browser: &Browser) -> String {
     browser.wait_for("#days button.day", WAIT).await;
-    let day = browser.find("#days button.day").await;
-    day.click().await;
+    browser.find("#days button.day").await.click().await;
     browser.wait_for("#times .time label", WAIT).await;
-    let first = browser.find("#times .time label").await;
-    first.click().await;
+    browser.find("#times .time label").await.click().await;
     let start = browser
         .execute(
             "return document.querySelector('#times input[name=start]:checked').value",
             vec![],
         )
         .await;
+    start.as_str().unwrap().to_string()
+}
+
+/// Fills name, email and the company question, then submits.
+async fn fill_details(browser: &Browser, name: &str, email: &str, company: &str) {
     browser.find("#name").await.send_keys(name).await;
-    browser
-        .find("#email")
-        .await
-        .send_keys("ada@example.com")
-        .await;
+    browser.find("#email").await.send_keys(email).await;
     browser
         .find("#answer_company")
         .await
-        .send_keys("Analytical Engines")
+        .send_keys(company)
         .await;
     browser.find("#submit").await.click().await;
-    start.as_str().unwrap().to_string()
+}
+
+/// Picks the first free time, fills the form and submits (JS on); returns the start.
+async fn fill_and_submit(browser: &Browser, name: &str) -> String {
+    let start = pick_first_time(browser).await;
+    fill_details(browser, name, "ada@example.com", "Analytical Engines").await;
+    start
 }
 
 #[tokio::test]
@@ -148,18 +153,7 @@ async fn book_end_to_end_without_javascript() {
     link.click().await;
     browser.wait_for("#times .time label", WAIT).await;
     browser.find("#times .time label").await.click().await;
-    browser.find("#name").await.send_keys("Bo NoScript").await;
-    browser
-        .find("#email")
-        .await
-        .send_keys("bo@example.com")
-        .await;
-    browser
-        .find("#answer_company")
-        .await
-        .send_keys("Plain HTML Ltd")
-        .await;
-    browser.find("#submit").await.click().await;
+    fill_details(&browser, "Bo NoScript", "bo@example.com", "Plain HTML Ltd").await;
     browser.wait_for("#confirmation-heading", WAIT).await;
     assert!(browser.url().await.contains("/booking/"));
     let text = browser.find("main").await.text().await;
@@ -177,17 +171,7 @@ async fn losing_a_race_explains_refreshes_and_keeps_the_form() {
     };
     let server = TestServer::start(&config(&[]));
     browser.goto(&server.url("/book/discovery-call")).await;
-    browser.wait_for("#days button.day", WAIT).await;
-    browser.find("#days button.day").await.click().await;
-    browser.wait_for("#times .time label", WAIT).await;
-    browser.find("#times .time label").await.click().await;
-    let chosen = browser
-        .execute(
-            "return document.querySelector('#times input[name=start]:checked').value",
-            vec![],
-        )
-        .await;
-    let chosen = chosen.as_str().unwrap().to_string();
+    let chosen = pick_first_time(&browser).await;
     // Someone else books that time first.
     let (status, _) = common::post_json(
         &server,
@@ -197,18 +181,7 @@ async fn losing_a_race_explains_refreshes_and_keeps_the_form() {
     )
     .await;
     assert_eq!(status, 201);
-    browser.find("#name").await.send_keys("Slow Visitor").await;
-    browser
-        .find("#email")
-        .await
-        .send_keys("slow@example.com")
-        .await;
-    browser
-        .find("#answer_company")
-        .await
-        .send_keys("Late Ltd")
-        .await;
-    browser.find("#submit").await.click().await;
+    fill_details(&browser, "Slow Visitor", "slow@example.com", "Late Ltd").await;
     browser
         .wait_js(
             "return /just taken/.test(document.getElementById('status').textContent)",

@@ -170,6 +170,17 @@ async fn the_manage_link_shows_cancels_and_reschedules() {
         (200, Some(at(day, 10, 30).as_str()))
     );
 
+    // A reason with control characters is refused like any other bad field.
+    let (status, body) = post(
+        &server,
+        &format!("{manage}/cancel"),
+        json!({"reason": "bad\u{0}reason"}),
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (422, "validation_failed")
+    );
     // Cancel frees the slot; a second cancel is harmless; a cancelled booking cannot move.
     let (status, cancelled) = post(
         &server,

@@ -12,8 +12,7 @@ use axum::{
 use jiff::Timestamp;
 use openslot_engine::{check_start, Rejection};
 use openslot_store::{
-    ActiveBooking, Booking, BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking,
-    StoreError,
+    ActiveBooking, Booking, BookingStatus, CreateOutcome, IdempotencyClaim, NewBooking, StoreError,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -254,23 +253,7 @@ pub async fn place_booking(
     drop(snapshot);
 
     let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
-    let day_cap = match event.rules.max_per_day {
-        Some(max) => {
-            let zone = event.schedule.timezone();
-            let day = slot.start.to_zoned_datetime(zone.clone());
-            let day_start = day.start_of_day().map_err(|_| ApiError::internal())?;
-            let next_day = day
-                .tomorrow()
-                .and_then(|next| next.start_of_day())
-                .map_err(|_| ApiError::internal())?;
-            Some(DayCap {
-                day_start: day_start.timestamp().as_second(),
-                day_end: next_day.timestamp().as_second(),
-                max,
-            })
-        }
-        None => None,
-    };
+    let day_cap = event.day_cap(slot.start);
     let id = uuid::Uuid::now_v7().to_string();
     let status = match event.mode {
         Mode::Request => BookingStatus::Requested,
@@ -326,9 +309,7 @@ pub async fn place_booking(
                     return Ok((original, true));
                 }
             }
-            if let Err(err) = state.reload_busy().await {
-                tracing::warn!(error = %err, "busy time reload failed");
-            }
+            state.refresh_busy().await;
             Err(StoreError::Overlap.into())
         }
         Err(err) => Err(err.into()),

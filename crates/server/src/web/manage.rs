@@ -2,8 +2,6 @@
 //! reschedule) and the host's `/host/{token}/approve|decline`. GET only shows a page (mail
 //! scanners follow links); changes happen on POST. Each answers HTML or JSON.
 
-use std::collections::BTreeMap;
-
 use axum::{
     extract::{rejection::QueryRejection, Path, Query, Request, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -12,18 +10,22 @@ use axum::{
     Json, Router,
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp};
-use openslot_engine::{check_start, slots, window_end, DayCounts, Rejection};
-use openslot_store::{Booking, BookingChange, BookingStatus, ChangeOutcome, DayCap, StoreError};
+use openslot_engine::{check_start, DayCounts, Rejection};
+use openslot_store::{Booking, BookingChange, BookingStatus, ChangeOutcome, StoreError};
 use serde_json::{json, Map, Value};
 
-use super::pages::{html, query_escape};
+use super::{
+    pages::{html, query_escape},
+    picker::Picker,
+};
 use crate::{
     catalog::EventType,
+    display::{answer_rows, long_time},
     http::{body::MAX_BODY_BYTES, booking::booking_body, error::ApiError},
     links,
     signing::TokenError,
     state::AppState,
-    validate::FieldErrors,
+    validate::{FieldErrors, Fields},
 };
 
 pub fn router() -> Router<AppState> {
@@ -153,25 +155,18 @@ async fn read_body(request: Request) -> Result<(Map<String, Value>, bool), ApiEr
     ))
 }
 
+/// An optional free-text field (reason, message), checked like every other text field.
 fn optional_text(
     fields: &Map<String, Value>,
     name: &str,
     max: usize,
 ) -> Result<Option<String>, ApiError> {
-    match fields.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-        Some(Value::String(text)) if text.trim().chars().count() <= max => {
-            Ok(Some(text.trim().to_string()))
-        }
-        Some(_) => {
-            let mut errors = FieldErrors::new();
-            errors.insert(
-                name.to_string(),
-                format!("must be text of at most {max} characters"),
-            );
-            Err(ApiError::validation(errors))
-        }
+    let mut checked = Fields::new(fields);
+    let text = checked.optional_text(name, max, true);
+    if checked.errors.is_empty() {
+        Ok(text)
+    } else {
+        Err(ApiError::validation(checked.errors))
     }
 }
 
@@ -183,13 +178,6 @@ fn status_label(status: BookingStatus) -> &'static str {
         BookingStatus::Declined => "Not accepted by the host",
         BookingStatus::Expired => "Expired unanswered",
     }
-}
-
-fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
-    instant
-        .to_zoned_datetime(zone.clone())
-        .strftime("%A %-d %B %Y, %H:%M")
-        .to_string()
 }
 
 /// Whether the invitee may still change the booking at `now`.
@@ -288,61 +276,24 @@ fn render_manage(
     let mut selected_label = None;
     if let (true, Some(event)) = (changeable, event) {
         let (busy, counts) = availability_without(state, event, booking);
-        let today = now.to_zoned_datetime(zone.clone()).date();
-        let last = window_end(&event.rules, now)
-            .to_zoned_datetime(zone.clone())
-            .date();
-        let from = today
-            .to_zoned_datetime(zone.clone())
-            .map(|d| d.timestamp())
-            .unwrap_or(now);
-        let to = last
-            .tomorrow()
-            .ok()
-            .and_then(|d| d.to_zoned_datetime(zone.clone()).ok())
-            .map(|d| d.timestamp())
-            .unwrap_or(Timestamp::MAX);
-        let offered = slots(&event.schedule, &event.rules, &busy, &counts, from, to, now);
-        let mut by_day: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
-        for slot in offered.iter().filter(|slot| slot.start != booking.start) {
-            by_day
-                .entry(slot.start.to_zoned_datetime(zone.clone()).date())
-                .or_default()
-                .push(slot.start);
-        }
         let wanted = query.date.as_deref().and_then(|d| d.parse::<Date>().ok());
-        let selected = wanted
-            .filter(|d| *d >= today && *d <= last)
-            .or_else(|| by_day.keys().next().copied());
-        let mut day = today;
-        while day <= last {
-            let noon = day.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0));
-            days.push(json!({
-                "date": day.to_string(),
-                "weekday": noon.strftime("%a").to_string(),
-                "label": noon.strftime("%-d %b").to_string(),
-                "available": by_day.contains_key(&day),
-                "selected": Some(day) == selected,
-                "href": format!("/manage/{token}?date={day}&tz={}", query_escape(&visitor_tz)),
-            }));
-            match day.tomorrow() {
-                Ok(next) => day = next,
-                Err(_) => break,
-            }
-        }
-        if let Some(date) = selected {
-            selected_label = Some(
-                date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0))
-                    .strftime("%A %-d %B")
-                    .to_string(),
-            );
-            for start in by_day.get(&date).cloned().unwrap_or_default() {
-                times.push(json!({
-                    "start": start.to_string(),
-                    "label": start.to_zoned_datetime(zone.clone()).strftime("%H:%M").to_string(),
-                }));
-            }
-        }
+        let picker = Picker::new(
+            event,
+            &busy,
+            &counts,
+            &zone,
+            now,
+            wanted,
+            Some(booking.start),
+        );
+        days = picker.days(|day| {
+            format!(
+                "/manage/{token}?date={day}&tz={}",
+                query_escape(&visitor_tz)
+            )
+        });
+        times = picker.times(None);
+        selected_label = picker.selected_label();
     }
     let status = status.or_else(|| match query.done.as_deref() {
         Some("cancelled") => Some((
@@ -440,9 +391,7 @@ async fn cancel(
             Some(ChangeOutcome::Changed(booking)) => {
                 tracing::info!(booking_id = %booking.id, status = "cancelled", by = "invitee", "booking cancelled");
                 state.jobs_wake.notify_one();
-                if let Err(err) = state.reload_busy().await {
-                    tracing::warn!(error = %err, "busy time reload failed");
-                }
+                state.refresh_busy().await;
                 booking
             }
             Some(ChangeOutcome::Unchanged(booking)) => booking,
@@ -522,15 +471,7 @@ async fn reschedule(
             ),
         })?;
         let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
-        let day_cap = match event.rules.max_per_day {
-            Some(max) => {
-                let day = slot.start.to_zoned_datetime(event.schedule.timezone().clone());
-                let day_start = day.start_of_day().map_err(|_| ApiError::internal())?;
-                let next = day.tomorrow().and_then(|d| d.start_of_day()).map_err(|_| ApiError::internal())?;
-                Some(DayCap { day_start: day_start.timestamp().as_second(), day_end: next.timestamp().as_second(), max })
-            }
-            None => None,
-        };
+        let day_cap = event.day_cap(slot.start);
         let mut moved_booking = booking.clone();
         moved_booking.start = slot.start;
         moved_booking.end = slot.end;
@@ -541,17 +482,13 @@ async fn reschedule(
             Ok(Some(ChangeOutcome::Changed(changed))) => {
                 tracing::info!(booking_id = %changed.id, status = changed.status.as_str(), by = "invitee", "booking rescheduled");
                 state.jobs_wake.notify_one();
-                if let Err(err) = state.reload_busy().await {
-                    tracing::warn!(error = %err, "busy time reload failed");
-                }
+                state.refresh_busy().await;
                 Ok(changed)
             }
             Ok(Some(ChangeOutcome::Unchanged(current))) => Err(not_active(&current)),
             Ok(None) => Err(ApiError::not_found("booking_not_found", "there is no such booking")),
             Err(StoreError::Overlap) => {
-                if let Err(err) = state.reload_busy().await {
-                    tracing::warn!(error = %err, "busy time reload failed");
-                }
+                state.refresh_busy().await;
                 Err(StoreError::Overlap.into())
             }
             Err(err) => Err(err.into()),
@@ -614,22 +551,7 @@ fn render_host(
         .map(|e| e.timezone_name.clone())
         .unwrap_or_else(|| "UTC".into());
     let zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
-    let answers: Vec<Value> = booking
-        .answers
-        .as_object()
-        .map(|answers| {
-            answers
-                .iter()
-                .map(|(id, value)| {
-                    let label = event
-                        .and_then(|e| e.questions.iter().find(|q| &q.id == id))
-                        .map(|q| q.label.clone())
-                        .unwrap_or_else(|| id.clone());
-                    json!({"label": label, "value": value})
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let answers = answer_rows(event, &booking.answers);
     let (status_kind, status_message) = status.unwrap_or(("", String::new()));
     state.web.render(
         "host.html",
@@ -723,9 +645,7 @@ async fn host_action(
                 tracing::info!(booking_id = %changed.id, status = changed.status.as_str(), by = "host", "booking answered");
                 state.jobs_wake.notify_one();
                 if action == "decline" {
-                    if let Err(err) = state.reload_busy().await {
-                        tracing::warn!(error = %err, "busy time reload failed");
-                    }
+                    state.refresh_busy().await;
                 }
                 Ok((changed, true))
             }

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod forms;
 pub mod manage;
 pub mod pages;
+mod picker;
 mod timezones;
 
 use axum::{

@@ -1,21 +1,19 @@
 //! GET handlers of the public pages and the shared rendering of the booking page (also
 //! used to re-render it with errors after a form post).
 
-use std::collections::BTreeMap;
-
 use axum::{
     extract::{rejection::QueryRejection, Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
 };
-use jiff::{civil::Date, tz::TimeZone, Timestamp};
-use openslot_engine::{slots, window_end};
+use jiff::{civil::Date, tz::TimeZone};
 use openslot_store::BookingStatus;
 use serde_json::{json, Value};
 
-use super::timezones;
+use super::{picker::Picker, timezones};
 use crate::{
-    catalog::EventType, http::availability::day_counts, state::AppState, validate::FieldErrors,
+    catalog::EventType, display::long_time, http::availability::day_counts, state::AppState,
+    validate::FieldErrors,
 };
 
 /// How long a form token stays valid.
@@ -122,82 +120,24 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         .unwrap_or_else(|| host_tz.clone());
     let zone = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
     let now = state.clock.now();
-    let today = now.to_zoned_datetime(zone.clone()).date();
-    let last = window_end(&event.rules, now)
-        .to_zoned_datetime(zone.clone())
-        .date();
     let snapshot = state.busy.snapshot();
     let counts = day_counts(event, snapshot.starts_of(&event.slug));
-    let range_start = today
-        .to_zoned_datetime(zone.clone())
-        .map(|day| day.timestamp())
-        .unwrap_or(now);
-    let range_end = last
-        .tomorrow()
-        .ok()
-        .and_then(|next| next.to_zoned_datetime(zone.clone()).ok())
-        .map(|day| day.timestamp())
-        .unwrap_or(Timestamp::MAX);
-    let offered = slots(
-        &event.schedule,
-        &event.rules,
-        &snapshot.busy,
-        &counts,
-        range_start,
-        range_end,
-        now,
-    );
+    let picker = Picker::new(event, &snapshot.busy, &counts, &zone, now, view.date, None);
     drop(snapshot);
-    let mut by_day: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
-    for slot in &offered {
-        by_day
-            .entry(slot.start.to_zoned_datetime(zone.clone()).date())
-            .or_default()
-            .push(slot.start);
-    }
-    let selected = view
-        .date
-        .filter(|date| *date >= today && *date <= last)
-        .or_else(|| by_day.keys().next().copied());
     let embed_query = if view.embed {
         let origin = view.origin.as_deref().unwrap_or("");
         format!("&embed=1&origin={}", query_escape(origin))
     } else {
         String::new()
     };
-    let mut days = Vec::new();
-    let mut day = today;
-    while day <= last {
-        let zoned_noon = day.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0));
-        days.push(json!({
-            "date": day.to_string(),
-            "weekday": zoned_noon.strftime("%a").to_string(),
-            "label": zoned_noon.strftime("%-d %b").to_string(),
-            "available": by_day.contains_key(&day),
-            "selected": Some(day) == selected,
-            "href": format!("/book/{}?date={day}&tz={}{embed_query}", event.slug, query_escape(&tz_name)),
-        }));
-        match day.tomorrow() {
-            Ok(next) => day = next,
-            Err(_) => break,
-        }
-    }
-    let times: Vec<Value> = selected
-        .and_then(|date| by_day.get(&date))
-        .map(|starts| {
-            starts
-                .iter()
-                .map(|start| {
-                    let value = start.to_string();
-                    json!({
-                        "start": value,
-                        "label": start.to_zoned_datetime(zone.clone()).strftime("%H:%M").to_string(),
-                        "checked": view.checked.as_deref() == Some(value.as_str()),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let days = picker.days(|day| {
+        format!(
+            "/book/{}?date={day}&tz={}{embed_query}",
+            event.slug,
+            query_escape(&tz_name)
+        )
+    });
+    let times = picker.times(view.checked.as_deref());
     let mut tz_options: Vec<&str> = timezones::COMMON.to_vec();
     for name in [tz_name.as_str(), host_tz.as_str()] {
         if !tz_options.contains(&name) {
@@ -216,9 +156,9 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "host_tz": host_tz,
         "tz_options": tz_options,
         "days": days,
-        "any_available": !by_day.is_empty(),
-        "selected_date": selected.map(|date| date.to_string()),
-        "selected_label": selected.map(|date| date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0)).strftime("%A %-d %B").to_string()),
+        "any_available": picker.any_available(),
+        "selected_date": picker.selected.map(|date| date.to_string()),
+        "selected_label": picker.selected_label(),
         "times": times,
         "values": values,
         "errors": view.errors,
@@ -267,13 +207,6 @@ pub async fn book(
         ..BookView::default()
     };
     html(StatusCode::OK, render_book(&state, event, view))
-}
-
-fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
-    instant
-        .to_zoned_datetime(zone.clone())
-        .strftime("%A %-d %B %Y, %H:%M")
-        .to_string()
 }
 
 /// `GET /booking/{id}`: what happened to a booking, in the visitor's and the host's zones.

@@ -1,0 +1,34 @@
+//! How times and answers are written out, the same on pages and in email.
+
+use jiff::{tz::TimeZone, Timestamp};
+use serde_json::{json, Value};
+
+use crate::catalog::EventType;
+
+/// "Tuesday 1 December 2026, 09:00" in `zone`.
+pub fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
+    instant
+        .to_zoned_datetime(zone.clone())
+        .strftime("%A %-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// A booking's answers as `{"label", "value"}` rows, labelled with the event type's
+/// questions (the id when a question no longer exists).
+pub fn answer_rows(event: Option<&EventType>, answers: &Value) -> Vec<Value> {
+    answers
+        .as_object()
+        .map(|answers| {
+            answers
+                .iter()
+                .map(|(id, value)| {
+                    let label = event
+                        .and_then(|event| event.questions.iter().find(|q| &q.id == id))
+                        .map(|question| question.label.clone())
+                        .unwrap_or_else(|| id.clone());
+                    json!({"label": label, "value": value.as_str().unwrap_or("")})
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

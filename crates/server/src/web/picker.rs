@@ -1,0 +1,128 @@
+//! The day-and-time picker shared by the booking page and the manage page: an event type's
+//! offered starts over its whole window, grouped by date in the visitor's zone.
+
+use std::collections::BTreeMap;
+
+use jiff::{
+    civil::{Date, Time},
+    tz::TimeZone,
+    Timestamp,
+};
+use openslot_engine::{slots, window_end, BusyTimes, DayCounts};
+use serde_json::{json, Value};
+
+use crate::catalog::EventType;
+
+/// Offered starts by date, and the date the page shows.
+pub struct Picker {
+    zone: TimeZone,
+    today: Date,
+    last: Date,
+    by_day: BTreeMap<Date, Vec<Timestamp>>,
+    pub selected: Option<Date>,
+}
+
+fn noon(date: Date) -> jiff::civil::DateTime {
+    date.to_datetime(Time::constant(12, 0, 0, 0))
+}
+
+impl Picker {
+    /// Slots of `event` from today to the end of its window, seen in `zone`; `wanted` is
+    /// shown if it lies in the window, else the first date with a slot. `skip` leaves one
+    /// start out (a booking's own time when moving it).
+    pub fn new(
+        event: &EventType,
+        busy: &BusyTimes,
+        counts: &DayCounts,
+        zone: &TimeZone,
+        now: Timestamp,
+        wanted: Option<Date>,
+        skip: Option<Timestamp>,
+    ) -> Picker {
+        let today = now.to_zoned_datetime(zone.clone()).date();
+        let last = window_end(&event.rules, now)
+            .to_zoned_datetime(zone.clone())
+            .date();
+        let from = today
+            .to_zoned_datetime(zone.clone())
+            .map(|day| day.timestamp())
+            .unwrap_or(now);
+        let to = last
+            .tomorrow()
+            .ok()
+            .and_then(|next| next.to_zoned_datetime(zone.clone()).ok())
+            .map(|day| day.timestamp())
+            .unwrap_or(Timestamp::MAX);
+        let mut by_day: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
+        for slot in slots(&event.schedule, &event.rules, busy, counts, from, to, now) {
+            if Some(slot.start) != skip {
+                by_day
+                    .entry(slot.start.to_zoned_datetime(zone.clone()).date())
+                    .or_default()
+                    .push(slot.start);
+            }
+        }
+        let selected = wanted
+            .filter(|date| *date >= today && *date <= last)
+            .or_else(|| by_day.keys().next().copied());
+        Picker {
+            zone: zone.clone(),
+            today,
+            last,
+            by_day,
+            selected,
+        }
+    }
+
+    /// Whether any date has a slot.
+    pub fn any_available(&self) -> bool {
+        !self.by_day.is_empty()
+    }
+
+    /// Every date of the window, each linking to `href(date)`.
+    pub fn days(&self, href: impl Fn(Date) -> String) -> Vec<Value> {
+        let mut days = Vec::new();
+        let mut day = self.today;
+        while day <= self.last {
+            days.push(json!({
+                "date": day.to_string(),
+                "weekday": noon(day).strftime("%a").to_string(),
+                "label": noon(day).strftime("%-d %b").to_string(),
+                "available": self.by_day.contains_key(&day),
+                "selected": Some(day) == self.selected,
+                "href": href(day),
+            }));
+            match day.tomorrow() {
+                Ok(next) => day = next,
+                Err(_) => break,
+            }
+        }
+        days
+    }
+
+    /// The selected date's times; `checked` marks one as chosen.
+    pub fn times(&self, checked: Option<&str>) -> Vec<Value> {
+        self.selected
+            .and_then(|date| self.by_day.get(&date))
+            .map(|starts| {
+                starts
+                    .iter()
+                    .map(|start| {
+                        let value = start.to_string();
+                        json!({
+                            "start": value,
+                            "label": start.to_zoned_datetime(self.zone.clone()).strftime("%H:%M").to_string(),
+                            "checked": checked == Some(value.as_str()),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The selected date written out, e.g. "Tuesday 1 December".
+    pub fn selected_label(&self) -> Option<String> {
+        self.selected
+            .map(|date| noon(date).strftime("%A %-d %B").to_string())
+    }
+}
