@@ -9,7 +9,9 @@ use jiff::{
 };
 use openslot_engine::{EventRules, HourRange, Schedule};
 
-use crate::config::{Config, ConfigError, EventTypeConfig};
+use crate::config::{
+    Config, ConfigError, Defaults, EventTypeConfig, OverrideConfig, QuestionConfig,
+};
 
 /// Whether a new booking waits for the host or is confirmed at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +37,17 @@ pub enum QuestionKind {
     Textarea,
     Select,
     Phone,
+}
+
+impl QuestionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Text => "text",
+            QuestionKind::Textarea => "textarea",
+            QuestionKind::Select => "select",
+            QuestionKind::Phone => "phone",
+        }
+    }
 }
 
 /// A custom question asked on the booking form; answers are stored with the booking.
@@ -82,9 +95,59 @@ pub struct EventType {
     pub change_cutoff_hours: u32,
     /// Unanswered requests expire after this many hours (0: never).
     pub request_expiry_hours: u32,
+    /// Disabled types are not offered; their bookings keep working.
+    pub enabled: bool,
 }
 
 impl EventType {
+    /// Everything this event type says, as a self-contained configuration entry (every
+    /// inherited default written out): what the database stores and the admin edits.
+    pub fn to_config(&self) -> EventTypeConfig {
+        let rules = &self.rules;
+        EventTypeConfig {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            duration_minutes: rules.duration_minutes,
+            description: self.description.clone(),
+            slot_step_minutes: Some(rules.step_minutes),
+            buffer_before_minutes: Some(rules.buffer_before_minutes),
+            buffer_after_minutes: Some(rules.buffer_after_minutes),
+            max_per_day: rules.max_per_day,
+            timezone: Some(self.timezone_name.clone()),
+            hours: Some(self.hours.iter().map(ToString::to_string).collect()),
+            weekdays: Some(
+                self.weekdays
+                    .iter()
+                    .map(|day| weekday_name(*day).to_string())
+                    .collect(),
+            ),
+            lookahead_days: Some(rules.lookahead_days),
+            min_lead_minutes: Some(rules.min_lead_minutes),
+            mode: Some(self.mode.as_str().to_string()),
+            change_cutoff_hours: Some(self.change_cutoff_hours),
+            request_expiry_hours: Some(self.request_expiry_hours),
+            overrides: self
+                .overrides
+                .iter()
+                .map(|(date, ranges)| OverrideConfig {
+                    date: date.to_string(),
+                    hours: ranges.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+            questions: self
+                .questions
+                .iter()
+                .map(|question| QuestionConfig {
+                    id: Some(question.id.clone()),
+                    label: question.label.clone(),
+                    kind: question.kind.as_str().to_string(),
+                    required: question.required,
+                    options: question.options.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The daily cap that applies to a booking starting at `start`: its day in the host's
     /// zone, for the store to check atomically with the write. `None` without a cap.
     pub fn day_cap(&self, start: jiff::Timestamp) -> Option<openslot_store::DayCap> {
@@ -245,8 +308,24 @@ fn presets() -> Vec<EventTypeConfig> {
 impl Catalog {
     /// Resolves and validates the event types of `config` (the presets when it lists none).
     pub fn from_config(config: &Config, source: &str) -> Result<Catalog, ConfigError> {
+        let configured = if config.event_types.is_empty() {
+            presets()
+        } else {
+            config.event_types.clone()
+        };
+        let enabled = vec![true; configured.len()];
+        Catalog::build(&config.defaults, &configured, &enabled, source)
+    }
+
+    /// Resolves and validates `entries` (all of them, enabled or not), inheriting unset keys
+    /// from `defaults`. Error keys are `event_types[INDEX].KEY`.
+    pub fn build(
+        defaults: &Defaults,
+        configured: &[EventTypeConfig],
+        enabled: &[bool],
+        source: &str,
+    ) -> Result<Catalog, ConfigError> {
         let check = Checker { source };
-        let defaults = &config.defaults;
         check.timezone("defaults.timezone", &defaults.timezone)?;
         check.hours("defaults.hours", &defaults.hours)?;
         check.weekdays("defaults.weekdays", &defaults.weekdays)?;
@@ -259,11 +338,6 @@ impl Catalog {
         )?;
         check.mode("defaults.mode", &defaults.mode)?;
 
-        let configured = if config.event_types.is_empty() {
-            presets()
-        } else {
-            config.event_types.clone()
-        };
         let mut types = Vec::with_capacity(configured.len());
         let mut by_slug = HashMap::new();
         for (index, entry) in configured.iter().enumerate() {
@@ -458,6 +532,7 @@ impl Catalog {
                     0,
                     8760,
                 )?,
+                enabled: enabled.get(index).copied().unwrap_or(true),
             });
         }
         Ok(Catalog { types, by_slug })
@@ -468,14 +543,24 @@ impl Catalog {
         self.by_slug.get(slug).map(|&index| &self.types[index])
     }
 
-    /// The first event type.
-    pub fn default_type(&self) -> &EventType {
-        &self.types[0]
+    /// The event type named `slug` if it is offered (enabled).
+    pub fn bookable(&self, slug: &str) -> Option<&EventType> {
+        self.get(slug).filter(|event| event.enabled)
     }
 
-    /// All event types in configuration order.
+    /// The first enabled event type (`None` when every type is disabled).
+    pub fn default_type(&self) -> Option<&EventType> {
+        self.types.iter().find(|event| event.enabled)
+    }
+
+    /// All event types in order, disabled ones included.
     pub fn iter(&self) -> impl Iterator<Item = &EventType> {
         self.types.iter()
+    }
+
+    /// The enabled event types in order.
+    pub fn offered(&self) -> impl Iterator<Item = &EventType> {
+        self.types.iter().filter(|event| event.enabled)
     }
 
     /// Whether any event type caps bookings per day.
@@ -571,7 +656,7 @@ mod tests {
         let catalog = catalog("").unwrap();
         let slugs: Vec<_> = catalog.iter().map(|event| event.slug.as_str()).collect();
         assert_eq!(slugs, ["15min", "30min", "60min"]);
-        assert_eq!(catalog.default_type().slug, "15min");
+        assert_eq!(catalog.default_type().unwrap().slug, "15min");
         let sixty = catalog.get("60min").unwrap();
         assert_eq!(sixty.rules.step_minutes, 60);
         assert_eq!(sixty.rules.min_lead_minutes, 120);

@@ -34,6 +34,53 @@ pub struct Config {
     pub mail: MailConfig,
     #[serde(default)]
     pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub admin: AdminConfig,
+}
+
+/// The operator side (`/admin`, `/api/v1`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    /// How long a sign-in lasts.
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u32,
+    /// Failed sign-ins in a row that lock an account.
+    #[serde(default = "default_max_failed_logins")]
+    pub max_failed_logins: u32,
+    /// How long a locked account stays locked.
+    #[serde(default = "default_lockout_minutes")]
+    pub lockout_minutes: u32,
+    /// Sign-in attempts per client IP per minute.
+    #[serde(default = "default_login_per_minute")]
+    pub login_per_minute: u32,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        AdminConfig {
+            session_hours: default_session_hours(),
+            max_failed_logins: default_max_failed_logins(),
+            lockout_minutes: default_lockout_minutes(),
+            login_per_minute: default_login_per_minute(),
+        }
+    }
+}
+
+fn default_session_hours() -> u32 {
+    12
+}
+
+fn default_max_failed_logins() -> u32 {
+    5
+}
+
+fn default_lockout_minutes() -> u32 {
+    15
+}
+
+fn default_login_per_minute() -> u32 {
+    10
 }
 
 /// Where `/metrics` is served: behind a bearer token on the main address, and/or on a
@@ -437,7 +484,7 @@ fn default_mode() -> String {
 }
 
 /// One `[[event_types]]` entry; unset keys inherit from `[defaults]`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventTypeConfig {
     pub slug: String,
@@ -476,7 +523,7 @@ pub struct EventTypeConfig {
 }
 
 /// A custom question on the booking form.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionConfig {
     /// Key the answer is stored under (defaults to a slug of the label).
@@ -498,7 +545,7 @@ fn default_question_kind() -> String {
 }
 
 /// Hours for one date that replace the weekly hours (`hours = []` closes the date).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideConfig {
     pub date: String,

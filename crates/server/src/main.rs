@@ -26,6 +26,28 @@ enum Command {
         #[arg(long, short, env = "OPENSLOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Manage who may operate the service.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin user, or set a new password for one. The password is prompted for
+    /// on a terminal, or read from the first line of standard input.
+    AddUser {
+        email: String,
+        #[arg(long, short, env = "OPENSLOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Create an API token for /api/v1 and print it (shown only once).
+    CreateToken {
+        name: String,
+        #[arg(long, short, env = "OPENSLOT_CONFIG")]
+        config: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,6 +70,57 @@ fn main() -> ExitCode {
             tracing::info!(applied, "migrations up to date");
             Ok(())
         }),
+        Command::Admin { command } => match command {
+            AdminCommand::AddUser { email, config } => {
+                let password = match read_password() {
+                    Ok(password) => password,
+                    Err(message) => {
+                        eprintln!("openslot: {message}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+                with_runtime(|| async move {
+                    let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
+                    let created =
+                        openslot::admin_cli::add_user(&loaded.config, &email, &password).await?;
+                    println!(
+                        "{} admin user {}",
+                        if created {
+                            "created"
+                        } else {
+                            "updated the password of"
+                        },
+                        email.trim().to_lowercase()
+                    );
+                    Ok(())
+                })
+            }
+            AdminCommand::CreateToken { name, config } => with_runtime(|| async move {
+                let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
+                let secret = openslot::admin_cli::create_token(&loaded.config, &name).await?;
+                println!("{secret}");
+                Ok(())
+            }),
+        },
+    }
+}
+
+/// The new password: asked twice on a terminal, else the first line of standard input.
+fn read_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ").map_err(|err| err.to_string())?;
+        let again = rpassword::prompt_password("Repeat it: ").map_err(|err| err.to_string())?;
+        if first != again {
+            return Err("the passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|err| format!("cannot read the password from standard input: {err}"))?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
     }
 }
 

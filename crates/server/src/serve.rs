@@ -28,6 +28,8 @@ pub enum StartError {
     Config(#[from] ConfigError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Catalog(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: String,
@@ -241,7 +243,15 @@ pub async fn build_state(
     Checked { catalog, notifier }: Checked,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-) -> Result<AppState, StoreError> {
+) -> Result<AppState, StartError> {
+    let catalog = crate::event_types::seed_and_load(
+        store.as_ref(),
+        &config,
+        &catalog,
+        clock.now().as_second(),
+    )
+    .await
+    .map_err(StartError::Catalog)?;
     let secret = match &config.security.secret {
         Some(secret) => secret.clone(),
         None => {
@@ -262,6 +272,8 @@ pub async fn build_state(
         jobs_wake: Arc::new(tokio::sync::Notify::new()),
         busy_changed: Arc::new(tokio::sync::Notify::new()),
         metrics: Arc::new(crate::metrics::Metrics::default()),
+        funnel: Arc::new(crate::funnel::Funnel::default()),
+        login_limiter: Arc::new(RateLimiter::new(config.admin.login_per_minute)),
         limiter: Arc::new(RateLimiter::new(config.limits.booking_per_minute)),
         trusted_proxies: Arc::from(trusted),
         web: Arc::new(Web::new(&config)),
@@ -276,6 +288,9 @@ pub async fn build_state(
     state.reload_busy().await?;
     Ok(state)
 }
+
+/// How often funnel counters are written to the database.
+const FUNNEL_FLUSH: Duration = Duration::from_secs(5);
 
 /// Runs the service until a shutdown signal, then lets in-flight requests finish.
 pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
@@ -350,6 +365,21 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
             }
         });
     }
+    let funnel = state.funnel.clone();
+    let funnel_store = state.store.clone();
+    {
+        let (funnel, store) = (funnel.clone(), funnel_store.clone());
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(FUNNEL_FLUSH);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                if let Err(err) = funnel.flush(store.as_ref()).await {
+                    tracing::warn!(error = %err, "funnel counters not written; kept for the next try");
+                }
+            }
+        });
+    }
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
     let app = http::router(state);
     let server = axum::serve(
@@ -381,6 +411,9 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     let _ = worker_stop.send(true);
     if tokio::time::timeout(grace, worker).await.is_err() {
         tracing::warn!("the mail worker did not stop in time; its job will be retried");
+    }
+    if let Err(err) = funnel.flush(funnel_store.as_ref()).await {
+        tracing::warn!(error = %err, "funnel counters lost at shutdown");
     }
     tracing::info!("stopped");
     Ok(())

@@ -7,9 +7,9 @@ use openslot_store::{Store, StoreError};
 
 use crate::{
     busy_cache::BusyCache,
-    catalog::Catalog,
     clock::Clock,
     config::Config,
+    event_types::CatalogHandle,
     http::error::ApiError,
     notify::Notifier,
     rate_limit::{client_ip, Network, RateLimiter},
@@ -21,7 +21,7 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    pub catalog: Arc<Catalog>,
+    pub catalog: Arc<CatalogHandle>,
     pub store: Arc<dyn Store>,
     pub busy: Arc<BusyCache>,
     pub clock: Arc<dyn Clock>,
@@ -37,6 +37,10 @@ pub struct AppState {
     /// Signalled when something outside the request path (the worker) freed booked time.
     pub busy_changed: Arc<tokio::sync::Notify>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Daily funnel counts waiting to be written.
+    pub funnel: Arc<crate::funnel::Funnel>,
+    /// Sign-in attempts per client address.
+    pub login_limiter: Arc<RateLimiter>,
 }
 
 /// How far back the busy cache looks: bookings that ended before this are irrelevant to
@@ -44,6 +48,17 @@ pub struct AppState {
 const BUSY_HORIZON_SECONDS: i64 = 2 * 86_400;
 
 impl AppState {
+    /// Counts a funnel step for an event type, on today's date in the host's zone.
+    pub fn count_funnel(&self, metric: &'static str, event: &crate::catalog::EventType) {
+        self.funnel
+            .count(metric, &event.slug, self.clock.now(), &self.host_zone());
+    }
+
+    /// The host's zone (for dashboards): `[defaults] timezone`.
+    pub fn host_zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.config.defaults.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
     /// Counts one public write from the client behind `peer`; 429 when over the limit.
     pub fn check_rate(&self, peer: SocketAddr, headers: &HeaderMap) -> Result<(), ApiError> {
         let forwarded = headers
@@ -79,7 +94,8 @@ impl AppState {
         Ok(())
     }
 
-    /// Reloads busy time every `period` until the process ends.
+    /// Reloads busy time (and event types changed elsewhere) every `period` until the
+    /// process ends.
     pub fn spawn_busy_refresh(&self, period: Duration) {
         let state = self.clone();
         tokio::spawn(async move {
@@ -87,9 +103,19 @@ impl AppState {
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             ticker.tick().await;
             loop {
-                tokio::select! {
-                    _ = ticker.tick() => {}
-                    _ = state.busy_changed.notified() => {}
+                let tick = tokio::select! {
+                    _ = ticker.tick() => true,
+                    _ = state.busy_changed.notified() => false,
+                };
+                if tick {
+                    // Event types edited on another instance.
+                    if let Err(err) = state
+                        .catalog
+                        .refresh(state.store.as_ref(), &state.config)
+                        .await
+                    {
+                        tracing::warn!(error = %err, "event type reload failed");
+                    }
                 }
                 state.refresh_busy().await;
             }

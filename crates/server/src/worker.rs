@@ -9,8 +9,8 @@ use openslot_store::{BookingChange, BookingStatus, ChangeOutcome, Job, Store, St
 use tokio::sync::{watch, Notify};
 
 use crate::{
-    catalog::Catalog,
     clock::Clock,
+    event_types::CatalogHandle,
     notify::{Notifier, EXPIRY_JOB, MAIL_JOB},
     signing::Signer,
 };
@@ -25,7 +25,7 @@ pub struct Worker {
     pub store: Arc<dyn Store>,
     pub mailer: Mailer,
     pub notifier: Arc<Notifier>,
-    pub catalog: Arc<Catalog>,
+    pub catalog: Arc<CatalogHandle>,
     pub clock: Arc<dyn Clock>,
     /// Unique per process, so leases say who holds a job.
     pub id: String,
@@ -97,7 +97,7 @@ impl Worker {
             };
             match self
                 .notifier
-                .render_booking(job, &booking, &self.catalog, &self.signer, now)
+                .render_booking(job, &booking, &self.catalog.load(), &self.signer, now)
                 .map_err(|err| Failure::Permanent(err.to_string()))?
             {
                 Some(outgoing) => outgoing,
@@ -110,7 +110,7 @@ impl Worker {
                 )));
             };
             self.notifier
-                .render_contact(job, &contact, &self.catalog, now)
+                .render_contact(job, &contact, &self.catalog.load(), now)
                 .map_err(|err| Failure::Permanent(err.to_string()))?
         } else {
             return Err(Failure::Permanent(

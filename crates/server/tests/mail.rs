@@ -489,7 +489,10 @@ async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
         store: store.clone(),
         mailer: serve::mailer(&config).unwrap(),
         notifier: notifier.clone(),
-        catalog: Arc::new(checked.catalog),
+        catalog: Arc::new(openslot::event_types::CatalogHandle::new(
+            checked.catalog,
+            Vec::new(),
+        )),
         clock: clock.clone(),
         id: "test-worker".into(),
         retry_base_seconds: 60,

@@ -3,14 +3,19 @@
 //! "is this interval free" (atomically, inside the database); every other rule lives in
 //! the engine.
 
+mod admin;
 mod error;
 mod migrate;
 mod model;
 mod postgres;
+mod query;
 mod sqlite;
 
 use async_trait::async_trait;
 
+pub use admin::{
+    AdminUser, AuditEntry, BookingQuery, CounterDelta, Credential, CredentialKind, StoredEventType,
+};
 pub use error::StoreError;
 pub use model::{
     ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
@@ -118,6 +123,101 @@ pub trait Store: Send + Sync + 'static {
     /// Numbers for operators: bookings per status, jobs per kind and state, and the oldest
     /// `run_at` of a job that is due at `now` but not yet done (queue lag).
     async fn stats(&self, now: i64) -> Result<Stats, StoreError>;
+
+    // ----- operations: admin users, credentials, event types, audit, queries -----
+
+    /// Creates an admin user, or sets a new password for an existing one (clearing any
+    /// lockout). `email` is lower-case. Returns whether the user is new.
+    async fn upsert_admin_user(
+        &self,
+        id: &str,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The admin user with this (lower-case) e-mail address.
+    async fn admin_user(&self, email: &str) -> Result<Option<AdminUser>, StoreError>;
+
+    /// Counts a failed sign-in atomically. When the count reaches `max_failures`, the
+    /// account is locked until `now + lock_seconds` and the count starts again from 0.
+    /// Returns the user as it is now (`None` if there is no such user).
+    async fn note_login_failure(
+        &self,
+        email: &str,
+        now: i64,
+        max_failures: u32,
+        lock_seconds: i64,
+    ) -> Result<Option<AdminUser>, StoreError>;
+
+    /// Clears failed sign-ins and any lockout.
+    async fn note_login_success(&self, email: &str) -> Result<(), StoreError>;
+
+    /// Stores a session or API token.
+    async fn create_credential(&self, credential: &Credential) -> Result<(), StoreError>;
+
+    /// The credential with this secret hash, if it is neither revoked nor expired at `now`.
+    async fn credential(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Credential>, StoreError>;
+
+    /// Revokes a credential by id; whether it was valid until now.
+    async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError>;
+
+    /// Credentials of one kind that are neither revoked nor expired at `now`, newest first.
+    async fn credentials(
+        &self,
+        kind: CredentialKind,
+        now: i64,
+    ) -> Result<Vec<Credential>, StoreError>;
+
+    /// All stored event types, by position then slug.
+    async fn event_types(&self) -> Result<Vec<StoredEventType>, StoreError>;
+
+    /// Stores `types` if no event type is stored yet (atomically: of several instances
+    /// starting together, one seeds). Returns whether it seeded.
+    async fn seed_event_types(&self, types: &[StoredEventType]) -> Result<bool, StoreError>;
+
+    /// Inserts or replaces the event type with `event.slug`, writing `audit` in the same
+    /// transaction.
+    async fn save_event_type(
+        &self,
+        event: &StoredEventType,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+
+    /// Appends to the audit log.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+
+    /// Audit entries, newest first; only those with this `target` when given.
+    async fn audit_entries(
+        &self,
+        target: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Bookings matching `query`, ordered by start (then id).
+    async fn list_bookings(&self, query: &BookingQuery) -> Result<Vec<Booking>, StoreError>;
+
+    /// How many bookings match `query` (ignoring its limit and offset).
+    async fn count_bookings(&self, query: &BookingQuery) -> Result<i64, StoreError>;
+
+    /// Adds to daily counters (creating them at 0 first), in one transaction.
+    async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError>;
+
+    /// Counter totals for days `from_day..=to_day` (`YYYY-MM-DD`).
+    async fn counters(&self, from_day: &str, to_day: &str)
+        -> Result<Vec<CounterDelta>, StoreError>;
+
+    /// Jobs that failed: dead ones, and queued ones that have been attempted (retrying),
+    /// newest first.
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Puts a dead job back in the queue to run at `now` with its attempts reset. Whether
+    /// the job was dead.
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError>;
 }
 
 /// Counts for metrics and dashboards.

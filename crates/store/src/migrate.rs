@@ -36,6 +36,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "booking_changes",
         sql: include_str!("../migrations/sqlite/0005_booking_changes.sql"),
     },
+    Migration {
+        version: 6,
+        name: "operations",
+        sql: include_str!("../migrations/sqlite/0006_operations.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
@@ -57,5 +62,10 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "jobs",
         sql: include_str!("../migrations/postgres/0003_jobs.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "operations",
+        sql: include_str!("../migrations/postgres/0004_operations.sql"),
     },
 ];

@@ -103,6 +103,9 @@ pub struct Booking {
     pub status_reason: Option<String>,
     /// The start before the last reschedule.
     pub previous_start: Option<Timestamp>,
+    /// When the booking became confirmed (at creation for instant bookings, at approval
+    /// for requests); kept after a later cancellation, for funnels.
+    pub confirmed_at: Option<Timestamp>,
 }
 
 /// The part of an active booking availability needs.

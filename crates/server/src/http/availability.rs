@@ -12,7 +12,11 @@ use openslot_engine::{slots, window_end, DayCounts};
 use serde::Serialize;
 
 use super::error::ApiError;
-use crate::{catalog::EventType, state::AppState, validate::FieldErrors};
+use crate::{
+    catalog::{Catalog, EventType},
+    state::AppState,
+    validate::FieldErrors,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/availability", get(availability))
@@ -63,10 +67,12 @@ fn start_of(date: Date, zone: &TimeZone) -> Result<Timestamp, ApiError> {
 }
 
 /// Looks up an event type by slug, or the default one.
-pub fn find_event<'a>(state: &'a AppState, slug: Option<&str>) -> Result<&'a EventType, ApiError> {
+pub fn find_event<'a>(catalog: &'a Catalog, slug: Option<&str>) -> Result<&'a EventType, ApiError> {
     match slug {
-        None | Some("") => Ok(state.catalog.default_type()),
-        Some(slug) => state.catalog.get(slug).ok_or_else(|| {
+        None | Some("") => catalog.default_type().ok_or_else(|| {
+            ApiError::not_found("event_not_found", "no event type is offered at the moment")
+        }),
+        Some(slug) => catalog.bookable(slug).ok_or_else(|| {
             ApiError::not_found(
                 "event_not_found",
                 format!("there is no event type {slug:?}"),
@@ -96,7 +102,8 @@ async fn availability(
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     };
-    let event = find_event(&state, param("event"))?;
+    let catalog = state.catalog.load();
+    let event = find_event(&catalog, param("event"))?;
     let zone_name = param("tz").filter(|tz| !tz.is_empty()).unwrap_or("UTC");
     let zone = TimeZone::get(zone_name).map_err(|_| {
         bad(
@@ -142,6 +149,7 @@ async fn availability(
     state
         .metrics
         .record_availability(&event.slug, offered.len());
+    state.count_funnel(crate::funnel::AVAILABILITY, event);
     let body = AvailabilityBody {
         event: &event.slug,
         title: &event.title,

@@ -199,10 +199,13 @@ pub fn record_attempt(
     object: &serde_json::Map<String, Value>,
     result: &Result<(Booking, bool), ApiError>,
 ) {
+    let catalog = state.catalog.load();
     let event = match object.get("event").and_then(Value::as_str) {
-        Some(slug) if state.catalog.get(slug.trim()).is_some() => slug.trim(),
+        Some(slug) if catalog.get(slug.trim()).is_some() => slug.trim(),
         Some(_) => "unknown",
-        None => &state.catalog.default_type().slug,
+        None => catalog
+            .default_type()
+            .map_or("unknown", |event| event.slug.as_str()),
     };
     let outcome = match result {
         Ok((_, false)) => "created",
@@ -215,6 +218,11 @@ pub fn record_attempt(
         },
     };
     state.metrics.record_attempt(event, outcome);
+    if outcome != "replayed" {
+        if let Some(event) = catalog.get(event) {
+            state.count_funnel(crate::funnel::ATTEMPT, event);
+        }
+    }
 }
 
 /// Validates and stores a booking described by a JSON object (from the API or a form).
@@ -224,9 +232,10 @@ pub async fn place_booking(
     object: &serde_json::Map<String, Value>,
     key: Option<String>,
 ) -> Result<(Booking, bool), ApiError> {
+    let catalog = state.catalog.load();
     let event = match object.get("event") {
-        Some(Value::String(slug)) => find_event(state, Some(slug.trim()))?,
-        _ => find_event(state, None)?,
+        Some(Value::String(slug)) => find_event(&catalog, Some(slug.trim()))?,
+        _ => find_event(&catalog, None)?,
     };
     let request = parse_request(event, object)?;
     let claim = key.map(|key| IdempotencyClaim {

@@ -65,7 +65,7 @@ pub async fn store_contact(
     let event = object
         .get("event")
         .and_then(Value::as_str)
-        .filter(|slug| state.catalog.get(slug).is_some());
+        .filter(|slug| state.catalog.load().get(slug).is_some());
     let now = state.clock.now();
     let jobs = state.notifier.jobs_for_contact(&id, event, now);
     let stored = state

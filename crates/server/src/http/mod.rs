@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
     Router::new()
         .merge(metrics::router())
+        .merge(crate::admin::router())
         .merge(crate::web::router())
         .merge(availability::router())
         .merge(booking::router())

@@ -149,7 +149,8 @@ pub async fn booking_form(
         }
     };
     let slug = text(&fields, "event").to_string();
-    let Some(event) = state.catalog.get(&slug) else {
+    let catalog = state.catalog.load();
+    let Some(event) = catalog.bookable(&slug) else {
         return error_page(
             &state,
             StatusCode::NOT_FOUND,

@@ -9,9 +9,8 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use jiff::{civil::Date, tz::TimeZone, Timestamp};
-use openslot_engine::{check_start, DayCounts, Rejection};
-use openslot_store::{Booking, BookingChange, BookingStatus, ChangeOutcome, StoreError};
+use jiff::{civil::Date, tz::TimeZone};
+use openslot_store::{Booking, BookingStatus};
 use serde_json::{json, Map, Value};
 
 use super::{
@@ -19,13 +18,13 @@ use super::{
     picker::Picker,
 };
 use crate::{
-    catalog::EventType,
+    actions::{self, availability_without, can_change, not_active, Actor},
     display::{answer_rows, long_time},
     http::{body::MAX_BODY_BYTES, booking::booking_body, error::ApiError},
     links,
     signing::TokenError,
     state::AppState,
-    validate::{FieldErrors, Fields},
+    validate::Fields,
 };
 
 pub fn router() -> Router<AppState> {
@@ -180,67 +179,14 @@ fn status_label(status: BookingStatus) -> &'static str {
     }
 }
 
-/// Whether the invitee may still change the booking at `now`.
-fn can_change(event: Option<&EventType>, booking: &Booking, now: Timestamp) -> bool {
-    let cutoff = event.map_or(0, |event| i64::from(event.change_cutoff_hours)) * 3600;
-    now.as_second() < booking.start.as_second() - cutoff
-}
-
-fn too_late() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "change_window_closed",
-        "it is too late to change this booking online; please contact us",
-    )
-}
-
-fn not_active(booking: &Booking) -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "booking_not_active",
-        format!(
-            "this booking is {} and can no longer be changed",
-            booking.status.as_str()
-        ),
-    )
-}
-
 fn json_booking(state: &AppState, booking: &Booking) -> Value {
-    let event = state.catalog.get(&booking.event_slug);
+    let catalog = state.catalog.load();
+    let event = catalog.get(&booking.event_slug);
     let mut body = booking_body(state, booking);
     body["can_change"] =
         json!(booking.status.is_active() && can_change(event, booking, state.clock.now()));
     body["reason"] = json!(booking.status_reason);
     body
-}
-
-/// Busy time and day counts for moving `booking` (its own time does not block the move).
-fn availability_without(
-    state: &AppState,
-    event: &EventType,
-    booking: &Booking,
-) -> (openslot_engine::BusyTimes, DayCounts) {
-    let snapshot = state.busy.snapshot();
-    let busy = snapshot.busy_without((booking.blocked_start, booking.blocked_end));
-    let counts = if event.rules.max_per_day.is_some() {
-        let mut skipped = false;
-        let starts = snapshot
-            .starts_of(&event.slug)
-            .iter()
-            .copied()
-            .filter(|start| {
-                if !skipped && *start == booking.start {
-                    skipped = true;
-                    false
-                } else {
-                    true
-                }
-            });
-        DayCounts::from_starts(event.schedule.timezone(), starts)
-    } else {
-        DayCounts::default()
-    };
-    (busy, counts)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -258,7 +204,8 @@ fn render_manage(
     status: Option<(&'static str, String)>,
 ) -> String {
     let now = state.clock.now();
-    let event = state.catalog.get(&booking.event_slug);
+    let catalog = state.catalog.load();
+    let event = catalog.get(&booking.event_slug);
     let host_tz = event
         .map(|e| e.timezone_name.clone())
         .unwrap_or_else(|| "UTC".into());
@@ -376,28 +323,7 @@ async fn cancel(
     let result = async {
         let booking = resolve(&state, &token, links::MANAGE).await?;
         let reason = optional_text(&fields, "reason", 1000)?;
-        if !booking.status.is_active() {
-            return Ok(booking); // a second cancel is harmless
-        }
-        let event = state.catalog.get(&booking.event_slug);
-        if !can_change(event, &booking, state.clock.now()) {
-            return Err(too_late());
-        }
-        let now = state.clock.now();
-        let jobs = state.notifier.jobs_for_end(&booking.id, BookingStatus::Cancelled, now);
-        let change = BookingChange::End { status: BookingStatus::Cancelled, reason };
-        let outcome = state.store.change_booking(&booking.id, change, jobs, now).await?;
-        let booking = match outcome {
-            Some(ChangeOutcome::Changed(booking)) => {
-                tracing::info!(booking_id = %booking.id, status = "cancelled", by = "invitee", "booking cancelled");
-                state.jobs_wake.notify_one();
-                state.refresh_busy().await;
-                booking
-            }
-            Some(ChangeOutcome::Unchanged(booking)) => booking,
-            None => return Err(ApiError::not_found("booking_not_found", "there is no such booking")),
-        };
-        Ok::<Booking, ApiError>(booking)
+        actions::cancel(&state, booking, reason, &Actor::Invitee).await
     }
     .await;
     match (result, format) {
@@ -442,57 +368,8 @@ async fn reschedule(
         if !booking.status.is_active() {
             return Err(not_active(&booking));
         }
-        let Some(event) = state.catalog.get(&booking.event_slug) else {
-            return Err(ApiError::new(StatusCode::CONFLICT, "event_not_found", "this meeting type is no longer offered; please contact us"));
-        };
-        let now = state.clock.now();
-        if !can_change(Some(event), &booking, now) {
-            return Err(too_late());
-        }
-        let start = match fields.get("start") {
-            Some(Value::String(text)) => text.trim().parse::<Timestamp>().ok(),
-            _ => None,
-        };
-        let Some(start) = start else {
-            let mut errors = FieldErrors::new();
-            errors.insert("start".into(), "pick a new time (an RFC 3339 date-time)".into());
-            return Err(ApiError::validation(errors));
-        };
-        if start == booking.start {
-            return Ok(booking);
-        }
-        let (busy, counts) = availability_without(&state, event, &booking);
-        let slot = check_start(&event.schedule, &event.rules, &busy, &counts, start, now).map_err(|rejection| match rejection {
-            Rejection::Busy => ApiError::from(StoreError::Overlap),
-            other => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "slot_unavailable",
-                format!("{other}; pick one of the offered times"),
-            ),
-        })?;
-        let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
-        let day_cap = event.day_cap(slot.start);
-        let mut moved_booking = booking.clone();
-        moved_booking.start = slot.start;
-        moved_booking.end = slot.end;
-        let jobs = state.notifier.jobs_for_move(&moved_booking, now);
-        let change = BookingChange::Move { start: slot.start, end: slot.end, blocked_start, blocked_end, day_cap };
-        let outcome = state.store.change_booking(&booking.id, change, jobs, now).await;
-        match outcome {
-            Ok(Some(ChangeOutcome::Changed(changed))) => {
-                tracing::info!(booking_id = %changed.id, status = changed.status.as_str(), by = "invitee", "booking rescheduled");
-                state.jobs_wake.notify_one();
-                state.refresh_busy().await;
-                Ok(changed)
-            }
-            Ok(Some(ChangeOutcome::Unchanged(current))) => Err(not_active(&current)),
-            Ok(None) => Err(ApiError::not_found("booking_not_found", "there is no such booking")),
-            Err(StoreError::Overlap) => {
-                state.refresh_busy().await;
-                Err(StoreError::Overlap.into())
-            }
-            Err(err) => Err(err.into()),
-        }
+        let start = actions::parse_start(fields.get("start"))?;
+        actions::reschedule(&state, booking, start, &Actor::Invitee).await
     }
     .await;
     match (result, format) {
@@ -546,7 +423,8 @@ fn render_host(
     action: &str,
     status: Option<(&'static str, String)>,
 ) -> String {
-    let event = state.catalog.get(&booking.event_slug);
+    let catalog = state.catalog.load();
+    let event = catalog.get(&booking.event_slug);
     let host_tz = event
         .map(|e| e.timezone_name.clone())
         .unwrap_or_else(|| "UTC".into());
@@ -622,37 +500,14 @@ async fn host_action(
     let result = async {
         let booking = resolve(&state, &token, links::HOST).await?;
         let message = optional_text(&fields, "message", 1000)?;
-        let target = if action == "approve" { BookingStatus::Confirmed } else { BookingStatus::Declined };
-        if booking.status == target {
-            return Ok((booking, false)); // already done: harmless
-        }
-        if booking.status != BookingStatus::Requested {
-            return Err(not_active(&booking));
-        }
-        let now = state.clock.now();
-        let (change, jobs) = if action == "approve" {
-            let mut confirmed = booking.clone();
-            confirmed.status = BookingStatus::Confirmed;
-            (BookingChange::Confirm, state.notifier.jobs_for_confirm(&confirmed, now))
-        } else {
-            (
-                BookingChange::End { status: BookingStatus::Declined, reason: message },
-                state.notifier.jobs_for_end(&booking.id, BookingStatus::Declined, now),
-            )
-        };
-        match state.store.change_booking(&booking.id, change, jobs, now).await? {
-            Some(ChangeOutcome::Changed(changed)) => {
-                tracing::info!(booking_id = %changed.id, status = changed.status.as_str(), by = "host", "booking answered");
-                state.jobs_wake.notify_one();
-                if action == "decline" {
-                    state.refresh_busy().await;
-                }
-                Ok((changed, true))
-            }
-            Some(ChangeOutcome::Unchanged(current)) if current.status == target => Ok((current, false)),
-            Some(ChangeOutcome::Unchanged(current)) => Err(not_active(&current)),
-            None => Err(ApiError::not_found("booking_not_found", "there is no such booking")),
-        }
+        actions::answer(
+            &state,
+            booking,
+            action == "approve",
+            message,
+            &Actor::HostLink,
+        )
+        .await
     }
     .await;
     match (result, format) {

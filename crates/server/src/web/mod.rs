@@ -6,7 +6,7 @@ pub mod forms;
 pub mod manage;
 pub mod pages;
 mod picker;
-mod timezones;
+pub(crate) mod timezones;
 
 use axum::{
     extract::Request,
@@ -45,6 +45,46 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../../templates/error.html")),
     ("manage.html", include_str!("../../templates/manage.html")),
     ("host.html", include_str!("../../templates/host.html")),
+    (
+        "admin_base.html",
+        include_str!("../../templates/admin_base.html"),
+    ),
+    (
+        "admin_login.html",
+        include_str!("../../templates/admin_login.html"),
+    ),
+    (
+        "admin_error.html",
+        include_str!("../../templates/admin_error.html"),
+    ),
+    (
+        "admin_dashboard.html",
+        include_str!("../../templates/admin_dashboard.html"),
+    ),
+    (
+        "admin_bookings.html",
+        include_str!("../../templates/admin_bookings.html"),
+    ),
+    (
+        "admin_booking.html",
+        include_str!("../../templates/admin_booking.html"),
+    ),
+    (
+        "admin_event_types.html",
+        include_str!("../../templates/admin_event_types.html"),
+    ),
+    (
+        "admin_event_type.html",
+        include_str!("../../templates/admin_event_type.html"),
+    ),
+    (
+        "admin_audit.html",
+        include_str!("../../templates/admin_audit.html"),
+    ),
+    (
+        "admin_tokens.html",
+        include_str!("../../templates/admin_tokens.html"),
+    ),
 ];
 
 /// The scheme://host[:port] part of an absolute http(s) URL.

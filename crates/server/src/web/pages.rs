@@ -174,7 +174,7 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
 
 /// `GET /`: the host's page with its event types.
 pub async fn home(State(state): State<AppState>) -> Response {
-    let events: Vec<Value> = state.catalog.iter().map(event_json).collect();
+    let events: Vec<Value> = state.catalog.load().offered().map(event_json).collect();
     html(
         StatusCode::OK,
         state
@@ -190,7 +190,8 @@ pub async fn book(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(query)| query).unwrap_or_default();
-    let Some(event) = state.catalog.get(&slug) else {
+    let catalog = state.catalog.load();
+    let Some(event) = catalog.bookable(&slug) else {
         return error_page(
             &state,
             StatusCode::NOT_FOUND,
@@ -199,6 +200,7 @@ pub async fn book(
         );
     };
     state.metrics.record_page_view(&event.slug);
+    state.count_funnel(crate::funnel::PAGE_VIEW, event);
     let view = BookView {
         tz_name: query.tz.clone(),
         date: query.date.as_deref().and_then(|date| date.parse().ok()),
@@ -236,7 +238,8 @@ pub async fn confirmation(
             );
         }
     };
-    let event = state.catalog.get(&booking.event_slug);
+    let catalog = state.catalog.load();
+    let event = catalog.get(&booking.event_slug);
     let host_tz = event
         .map(|event| event.timezone_name.clone())
         .unwrap_or_else(|| "UTC".to_string());
@@ -312,7 +315,7 @@ pub fn render_contact(state: &AppState, view: ContactView) -> String {
     state.web.render(
         "contact.html",
         json!({
-            "event": view.event.filter(|slug| state.catalog.get(slug).is_some()),
+            "event": view.event.filter(|slug| state.catalog.load().bookable(slug).is_some()),
             "values": if view.values.is_object() { view.values } else { json!({}) },
             "errors": view.errors,
             "status_kind": status_kind,

@@ -5,6 +5,7 @@
 //! all instances with `FOR UPDATE SKIP LOCKED`. Transactions run at READ COMMITTED; the
 //! rare deadlock (two inserts waiting on each other's exclusion check) is retried.
 
+mod admin;
 mod migrate;
 
 use std::{future::Future, str::FromStr, time::Duration};
@@ -17,9 +18,10 @@ use sqlx::{
 };
 
 use crate::{
-    ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
-    CreateOutcome, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
-    StoreError,
+    ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery, BookingStatus,
+    ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind, DayCap,
+    IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store, StoreError,
+    StoredEventType,
 };
 
 /// How to connect to PostgreSQL.
@@ -65,7 +67,7 @@ const MAX_RETRIES: u32 = 5;
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, \
      blocked_start, blocked_end, name, email, timezone, notes, answers::text AS answers, \
-     created_at, updated_at, sequence, status_reason, previous_start_at";
+     created_at, updated_at, sequence, status_reason, previous_start_at, confirmed_at";
 
 const JOB_COLUMNS: &str = "id, kind, payload::text AS payload, state, run_at, attempts, \
      max_attempts, last_error, booking_id, created_at";
@@ -99,6 +101,10 @@ fn booking_from_row(row: &PgRow) -> Result<Booking, StoreError> {
         status_reason: row.try_get("status_reason")?,
         previous_start: row
             .try_get::<Option<i64>, _>("previous_start_at")?
+            .map(timestamp)
+            .transpose()?,
+        confirmed_at: row
+            .try_get::<Option<i64>, _>("confirmed_at")?
             .map(timestamp)
             .transpose()?,
     })
@@ -386,8 +392,9 @@ impl PgStore {
         let row = sqlx::query(&format!(
             "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
                 blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
-                updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14)
+                updated_at, confirmed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14,
+                $15)
              RETURNING {BOOKING_COLUMNS}"
         ))
         .bind(&booking.id)
@@ -404,6 +411,7 @@ impl PgStore {
         .bind(&booking.notes)
         .bind(booking.answers.to_string())
         .bind(created)
+        .bind((booking.status == BookingStatus::Confirmed).then_some(created))
         .fetch_one(&mut *tx)
         .await
         .map_err(on_constraint)?;
@@ -450,7 +458,8 @@ impl PgStore {
         let (row, drop_reminders) = match change {
             BookingChange::Confirm => {
                 let row = sqlx::query(&format!(
-                    "UPDATE bookings SET status = 'confirmed', updated_at = $1 WHERE id = $2
+                    "UPDATE bookings SET status = 'confirmed', confirmed_at = $1, updated_at = $1
+                     WHERE id = $2
                      RETURNING {BOOKING_COLUMNS}"
                 ))
                 .bind(now)
@@ -819,5 +828,115 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(job_from_row).collect()
+    }
+
+    async fn upsert_admin_user(
+        &self,
+        id: &str,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.upsert_admin_user_impl(id, email, password_hash, now)
+            .await
+    }
+
+    async fn admin_user(&self, email: &str) -> Result<Option<AdminUser>, StoreError> {
+        self.admin_user_impl(email).await
+    }
+
+    async fn note_login_failure(
+        &self,
+        email: &str,
+        now: i64,
+        max_failures: u32,
+        lock_seconds: i64,
+    ) -> Result<Option<AdminUser>, StoreError> {
+        self.note_login_failure_impl(email, now, max_failures, lock_seconds)
+            .await
+    }
+
+    async fn note_login_success(&self, email: &str) -> Result<(), StoreError> {
+        self.note_login_success_impl(email).await
+    }
+
+    async fn create_credential(&self, credential: &Credential) -> Result<(), StoreError> {
+        self.create_credential_impl(credential).await
+    }
+
+    async fn credential(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Credential>, StoreError> {
+        self.credential_impl(token_hash, now).await
+    }
+
+    async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.revoke_credential_impl(id, now).await
+    }
+
+    async fn credentials(
+        &self,
+        kind: CredentialKind,
+        now: i64,
+    ) -> Result<Vec<Credential>, StoreError> {
+        self.credentials_impl(kind, now).await
+    }
+
+    async fn event_types(&self) -> Result<Vec<StoredEventType>, StoreError> {
+        self.event_types_impl().await
+    }
+
+    async fn seed_event_types(&self, types: &[StoredEventType]) -> Result<bool, StoreError> {
+        self.seed_event_types_impl(types).await
+    }
+
+    async fn save_event_type(
+        &self,
+        event: &StoredEventType,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.save_event_type_impl(event, audit).await
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.append_audit_impl(entry).await
+    }
+
+    async fn audit_entries(
+        &self,
+        target: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_entries_impl(target, limit).await
+    }
+
+    async fn list_bookings(&self, query: &BookingQuery) -> Result<Vec<Booking>, StoreError> {
+        self.list_bookings_impl(query).await
+    }
+
+    async fn count_bookings(&self, query: &BookingQuery) -> Result<i64, StoreError> {
+        self.count_bookings_impl(query).await
+    }
+
+    async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError> {
+        self.add_counters_impl(deltas).await
+    }
+
+    async fn counters(
+        &self,
+        from_day: &str,
+        to_day: &str,
+    ) -> Result<Vec<CounterDelta>, StoreError> {
+        self.counters_impl(from_day, to_day).await
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.failed_jobs_impl(limit).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.retry_dead_job_impl(id, now).await
     }
 }

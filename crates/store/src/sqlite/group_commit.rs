@@ -10,19 +10,20 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{is_overlap, SqliteStore};
-use crate::{Booking, CreateOutcome, IdempotencyClaim, NewBooking, StoreError};
+use crate::{Booking, BookingStatus, CreateOutcome, IdempotencyClaim, NewBooking, StoreError};
 
 /// Most requests committed together.
 const MAX_BATCH: usize = 128;
 
 const INSERT: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
-        blocked_start, blocked_end, name, email, timezone, notes, answers, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        blocked_start, blocked_end, name, email, timezone, notes, answers, created_at, updated_at,
+        confirmed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const INSERT_WITH_CAP: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at,
         end_at, blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
-        updated_at)
-     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+        updated_at, confirmed_at)
+     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
      WHERE (SELECT count(*) FROM bookings
             WHERE host_id = ? AND event_slug = ?
               AND status IN ('requested', 'confirmed')
@@ -114,7 +115,8 @@ async fn insert(
         .bind(&booking.notes)
         .bind(booking.answers.to_string())
         .bind(booking.created_at.as_second())
-        .bind(booking.created_at.as_second());
+        .bind(booking.created_at.as_second())
+        .bind(confirmed_at(booking));
     if let Some(cap) = booking.day_cap {
         query = query
             .bind(&booking.host_id)
@@ -170,5 +172,11 @@ fn stored(booking: &NewBooking) -> Booking {
         sequence: 0,
         status_reason: None,
         previous_start: None,
+        confirmed_at: confirmed_at(booking).map(|_| second(booking.created_at)),
     }
+}
+
+/// When a new booking is confirmed: at its creation if it is stored confirmed.
+fn confirmed_at(booking: &NewBooking) -> Option<i64> {
+    (booking.status == BookingStatus::Confirmed).then(|| booking.created_at.as_second())
 }

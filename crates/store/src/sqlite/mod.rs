@@ -2,6 +2,7 @@
 //! (SQLite has one writer at a time, so queueing beats retrying on SQLITE_BUSY). Bookings
 //! reach the writer through a group-commit queue (see `group_commit`).
 
+mod admin;
 mod group_commit;
 
 use std::{str::FromStr, time::Duration};
@@ -20,9 +21,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::group_commit::BookingJob;
 use crate::{
-    migrate, ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
-    CreateOutcome, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
-    StoreError,
+    migrate, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
+    BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential,
+    CredentialKind, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
+    StoreError, StoredEventType,
 };
 
 /// How to open the SQLite database.
@@ -60,7 +62,7 @@ pub struct SqliteStore {
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
      blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence, \
-     status_reason, previous_start_at";
+     status_reason, previous_start_at, confirmed_at";
 
 fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_second(second).map_err(|err| StoreError::Corrupt(err.to_string()))
@@ -91,6 +93,10 @@ fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
         status_reason: row.try_get("status_reason")?,
         previous_start: row
             .try_get::<Option<i64>, _>("previous_start_at")?
+            .map(timestamp)
+            .transpose()?,
+        confirmed_at: row
+            .try_get::<Option<i64>, _>("confirmed_at")?
             .map(timestamp)
             .transpose()?,
     })
@@ -319,8 +325,10 @@ impl Store for SqliteStore {
         let drop_reminders = match &change {
             BookingChange::Confirm => {
                 sqlx::query(
-                    "UPDATE bookings SET status = 'confirmed', updated_at = ? WHERE id = ?",
+                    "UPDATE bookings SET status = 'confirmed', confirmed_at = ?, updated_at = ?
+                     WHERE id = ?",
                 )
+                .bind(now_second)
                 .bind(now_second)
                 .bind(id)
                 .execute(&mut *tx)
@@ -631,5 +639,115 @@ impl Store for SqliteStore {
         .fetch_all(&self.readers)
         .await?;
         rows.iter().map(job_from_row).collect()
+    }
+
+    async fn upsert_admin_user(
+        &self,
+        id: &str,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.upsert_admin_user_impl(id, email, password_hash, now)
+            .await
+    }
+
+    async fn admin_user(&self, email: &str) -> Result<Option<AdminUser>, StoreError> {
+        self.admin_user_impl(email).await
+    }
+
+    async fn note_login_failure(
+        &self,
+        email: &str,
+        now: i64,
+        max_failures: u32,
+        lock_seconds: i64,
+    ) -> Result<Option<AdminUser>, StoreError> {
+        self.note_login_failure_impl(email, now, max_failures, lock_seconds)
+            .await
+    }
+
+    async fn note_login_success(&self, email: &str) -> Result<(), StoreError> {
+        self.note_login_success_impl(email).await
+    }
+
+    async fn create_credential(&self, credential: &Credential) -> Result<(), StoreError> {
+        self.create_credential_impl(credential).await
+    }
+
+    async fn credential(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Credential>, StoreError> {
+        self.credential_impl(token_hash, now).await
+    }
+
+    async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.revoke_credential_impl(id, now).await
+    }
+
+    async fn credentials(
+        &self,
+        kind: CredentialKind,
+        now: i64,
+    ) -> Result<Vec<Credential>, StoreError> {
+        self.credentials_impl(kind, now).await
+    }
+
+    async fn event_types(&self) -> Result<Vec<StoredEventType>, StoreError> {
+        self.event_types_impl().await
+    }
+
+    async fn seed_event_types(&self, types: &[StoredEventType]) -> Result<bool, StoreError> {
+        self.seed_event_types_impl(types).await
+    }
+
+    async fn save_event_type(
+        &self,
+        event: &StoredEventType,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.save_event_type_impl(event, audit).await
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.append_audit_impl(entry).await
+    }
+
+    async fn audit_entries(
+        &self,
+        target: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_entries_impl(target, limit).await
+    }
+
+    async fn list_bookings(&self, query: &BookingQuery) -> Result<Vec<Booking>, StoreError> {
+        self.list_bookings_impl(query).await
+    }
+
+    async fn count_bookings(&self, query: &BookingQuery) -> Result<i64, StoreError> {
+        self.count_bookings_impl(query).await
+    }
+
+    async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError> {
+        self.add_counters_impl(deltas).await
+    }
+
+    async fn counters(
+        &self,
+        from_day: &str,
+        to_day: &str,
+    ) -> Result<Vec<CounterDelta>, StoreError> {
+        self.counters_impl(from_day, to_day).await
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.failed_jobs_impl(limit).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.retry_dead_job_impl(id, now).await
     }
 }

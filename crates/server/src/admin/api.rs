@@ -1,0 +1,311 @@
+//! `/api/v1`: the admin actions as JSON for automation, authorised by an API token
+//! (`Authorization: Bearer TOKEN`, created under `/admin/tokens` or with
+//! `openslot admin create-token NAME`). Errors use the standard `{"error": {...}}` shape.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde_json::{json, Map, Value};
+
+use super::{
+    auth::ApiCaller,
+    bookings::{self, booking_json, Filter},
+    dashboard::{self, Range},
+    event_types,
+    system::{self, AuditQuery},
+};
+use crate::{
+    config::EventTypeConfig,
+    http::{body::JsonObject, error::ApiError},
+    state::AppState,
+    validate::FieldErrors,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/bookings", get(list_bookings))
+        .route("/api/v1/bookings.csv", get(export_bookings))
+        .route("/api/v1/bookings/{id}", get(get_booking))
+        .route("/api/v1/bookings/{id}/{action}", post(act_on_booking))
+        .route(
+            "/api/v1/event-types",
+            get(list_event_types).post(create_event_type),
+        )
+        .route(
+            "/api/v1/event-types/{slug}",
+            get(get_event_type)
+                .put(update_event_type)
+                .post(update_event_type),
+        )
+        .route(
+            "/api/v1/event-types/{slug}/{action}",
+            post(toggle_event_type),
+        )
+        .route("/api/v1/dashboard", get(get_dashboard))
+        .route("/api/v1/jobs/failed", get(list_failed_jobs))
+        .route("/api/v1/jobs/{id}/retry", post(retry_job))
+        .route("/api/v1/audit", get(list_audit))
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn ok(value: Value) -> ApiResult {
+    Ok(Json(value).into_response())
+}
+
+fn query<T: Default>(
+    query: Result<Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
+    match query {
+        Ok(Query(value)) => Ok(value),
+        Err(err) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            err.body_text(),
+        )),
+    }
+}
+
+async fn list_bookings(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult {
+    let filter = query(filter)?;
+    let (found, total) = bookings::find(&state, &filter).await?;
+    ok(json!({
+        "bookings": found.iter().map(|b| booking_json(&state, b)).collect::<Vec<_>>(),
+        "total": total,
+        "page": filter.page.unwrap_or(0),
+    }))
+}
+
+async fn export_bookings(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult {
+    let filter = query(filter)?;
+    let text = bookings::csv_text(&state, &filter).await?;
+    crate::actions::audit(
+        &state,
+        &caller.actor,
+        "booking.export",
+        "bookings".into(),
+        None,
+        Some(json!(filter)),
+    )
+    .await;
+    Ok(bookings::csv_response(text))
+}
+
+async fn get_booking(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let (booking, history) = bookings::with_history(&state, &id).await?;
+    let mut body = booking_json(&state, &booking);
+    body["history"] = json!(history);
+    ok(body)
+}
+
+fn optional_string(
+    object: &Map<String, Value>,
+    names: &[&str],
+) -> Result<Option<String>, ApiError> {
+    for name in names {
+        match object.get(*name) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(text)) => {
+                let text = text.trim();
+                return Ok((!text.is_empty()).then(|| text.to_string()));
+            }
+            Some(_) => {
+                let mut errors = FieldErrors::new();
+                errors.insert((*name).into(), "must be a string".into());
+                return Err(ApiError::validation(errors));
+            }
+        }
+    }
+    Ok(None)
+}
+
+async fn act_on_booking(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, action)): Path<(String, String)>,
+    request: axum::extract::Request,
+) -> ApiResult {
+    let empty = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .is_some_and(|length| length == "0")
+        || request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_none();
+    let object = if empty {
+        Map::new()
+    } else {
+        use axum::extract::FromRequest;
+        JsonObject::from_request(request, &()).await?.0
+    };
+    let message = optional_string(&object, &["message", "reason"])?;
+    let booking = bookings::apply(
+        &state,
+        &id,
+        &action,
+        message,
+        object.get("start"),
+        &caller.actor,
+    )
+    .await?;
+    ok(booking_json(&state, &booking))
+}
+
+async fn list_event_types(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
+    ok(json!({"event_types": event_types::listing(&state).await?}))
+}
+
+async fn get_event_type(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+) -> ApiResult {
+    let listing = event_types::listing(&state).await?;
+    listing
+        .into_iter()
+        .find(|row| row["slug"] == slug.as_str())
+        .map(Json)
+        .map(IntoResponse::into_response)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "event_type_not_found",
+                format!("there is no event type {slug:?}"),
+            )
+        })
+}
+
+/// Reads an event type definition: the config-file keys, plus `enabled`.
+fn definition(
+    mut object: Map<String, Value>,
+    slug: Option<&str>,
+) -> Result<(EventTypeConfig, bool), ApiError> {
+    let enabled = match object.remove("enabled") {
+        None => true,
+        Some(Value::Bool(enabled)) => enabled,
+        Some(_) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("enabled".into(), "must be true or false".into());
+            return Err(ApiError::validation(errors));
+        }
+    };
+    if let Some(slug) = slug {
+        match object.get("slug") {
+            None => {
+                object.insert("slug".into(), json!(slug));
+            }
+            Some(Value::String(given)) if given == slug => {}
+            Some(_) => {
+                let mut errors = FieldErrors::new();
+                errors.insert(
+                    "slug".into(),
+                    "the slug of an event type cannot change".into(),
+                );
+                return Err(ApiError::validation(errors));
+            }
+        }
+    }
+    let entry: EventTypeConfig = serde_json::from_value(Value::Object(object)).map_err(|err| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            format!("the event type is not valid: {err}"),
+        )
+    })?;
+    Ok((entry, enabled))
+}
+
+fn saved(row: openslot_store::StoredEventType, status: StatusCode) -> ApiResult {
+    Ok((status, Json(json!({"slug": row.slug, "enabled": row.enabled, "position": row.position, "definition": row.definition}))).into_response())
+}
+
+async fn create_event_type(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    JsonObject(object): JsonObject,
+) -> ApiResult {
+    let (entry, enabled) = definition(object, None)?;
+    let row = event_types::save(&state, entry, enabled, true, &caller.actor).await?;
+    saved(row, StatusCode::CREATED)
+}
+
+async fn update_event_type(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    JsonObject(object): JsonObject,
+) -> ApiResult {
+    let (entry, enabled) = definition(object, Some(&slug))?;
+    let row = event_types::save(&state, entry, enabled, false, &caller.actor).await?;
+    saved(row, StatusCode::OK)
+}
+
+async fn toggle_event_type(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((slug, action)): Path<(String, String)>,
+) -> ApiResult {
+    let enabled = match action.as_str() {
+        "enable" => true,
+        "disable" => false,
+        _ => {
+            return Err(ApiError::not_found(
+                "unknown_action",
+                "the action must be enable or disable",
+            ))
+        }
+    };
+    let row = event_types::set_enabled(&state, &slug, enabled, &caller.actor).await?;
+    saved(row, StatusCode::OK)
+}
+
+async fn get_dashboard(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    range: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult {
+    let range = query(range)?;
+    let mut body = dashboard::data(&state, &range).await?;
+    if let Some(object) = body.as_object_mut() {
+        object.remove("charts");
+    }
+    ok(body)
+}
+
+async fn list_failed_jobs(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
+    ok(json!({"jobs": system::failed_jobs(&state).await?}))
+}
+
+async fn retry_job(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    system::retry(&state, &id, &caller.actor).await?;
+    ok(json!({"id": id, "state": "queued"}))
+}
+
+async fn list_audit(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    audit: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult {
+    let audit = query(audit)?;
+    ok(json!({"entries": system::audit_entries(&state, &audit).await?}))
+}

@@ -1,0 +1,305 @@
+//! Who may operate the service: admin users with argon2id password hashes, browser
+//! sessions in an HttpOnly SameSite=Strict cookie (Secure behind https) with a CSRF token
+//! per session for every form, per-IP sign-in rate limits and per-account lockout, and
+//! bearer tokens for `/api/v1`. Only SHA-256 hashes of session and API secrets are stored.
+
+use argon2::{
+    password_hash::{
+        rand_core::OsRng, rand_core::RngCore, PasswordHash, PasswordHasher, SaltString,
+    },
+    Argon2, PasswordVerifier,
+};
+use axum::{
+    extract::{FromRequestParts, OptionalFromRequestParts},
+    http::{header, request::Parts, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use openslot_store::{Credential, CredentialKind};
+use sha2::{Digest, Sha256};
+
+use crate::{actions::Actor, http::error::ApiError, state::AppState};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "openslot_admin";
+
+/// An argon2id PHC hash of `password` with a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|err| err.to_string())
+}
+
+/// Whether `password` matches the PHC `hash`.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Spends about as long as a real check, so unknown addresses cannot be told apart by
+/// timing.
+pub fn verify_dummy(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
+    let _ = verify_password(hash, password);
+}
+
+/// A new random secret (256 bits, hex).
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// What the store keeps of a secret.
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Constant-time comparison of two short strings.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Whether an e-mail address looks usable for an admin account.
+pub fn valid_email(email: &str) -> bool {
+    openslot_mail::is_mailbox(email)
+}
+
+/// A signed-in admin user.
+#[derive(Clone, Debug)]
+pub struct AdminSession {
+    pub email: String,
+    pub csrf: String,
+    pub credential_id: String,
+}
+
+impl AdminSession {
+    pub fn actor(&self) -> Actor {
+        Actor::Admin(self.email.clone())
+    }
+
+    /// Checks the CSRF token a form posted.
+    pub fn check_csrf(&self, posted: Option<&str>) -> Result<(), ApiError> {
+        match posted {
+            Some(token) if same(token, &self.csrf) => Ok(()),
+            _ => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                "this form has expired or did not come from this site; reload the page and try again",
+            )),
+        }
+    }
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<AdminSession>, ApiError> {
+    let Some(secret) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    if secret.len() != 64 {
+        return Ok(None);
+    }
+    let now = state.clock.now().as_second();
+    let credential = state.store.credential(&secret_hash(&secret), now).await?;
+    Ok(credential
+        .filter(|credential| credential.kind == CredentialKind::Session)
+        .map(|credential| AdminSession {
+            email: credential.user_email,
+            csrf: credential.csrf,
+            credential_id: credential.id,
+        }))
+}
+
+/// Sends a browser without a session to the sign-in page.
+pub struct SignInFirst(Response);
+
+impl IntoResponse for SignInFirst {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = SignInFirst;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match session_of(parts, state).await {
+            Ok(Some(session)) => Ok(session),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|path| path.as_str())
+                    .filter(|path| path.starts_with("/admin"))
+                    .unwrap_or("/admin");
+                let location = format!(
+                    "/admin/login?next={}",
+                    crate::web::pages::query_escape(next)
+                );
+                let mut response = Redirect::to(&location).into_response();
+                if parts.method != axum::http::Method::GET {
+                    *response.status_mut() = StatusCode::UNAUTHORIZED;
+                }
+                Err(SignInFirst(response))
+            }
+            Err(err) => Err(SignInFirst(err.into_response())),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for AdminSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        session_of(parts, state).await
+    }
+}
+
+/// The caller of `/api/v1`: a valid API token in `Authorization: Bearer`.
+#[derive(Clone, Debug)]
+pub struct ApiCaller {
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthorized = || {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send an admin API token as `Authorization: Bearer TOKEN`",
+            )
+        };
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(unauthorized)?;
+        let now = state.clock.now().as_second();
+        let credential = state.store.credential(&secret_hash(secret), now).await?;
+        match credential {
+            Some(credential) if credential.kind == CredentialKind::ApiToken => Ok(ApiCaller {
+                actor: Actor::Token(credential.name),
+            }),
+            _ => Err(unauthorized()),
+        }
+    }
+}
+
+/// Creates a session for `email`; returns the cookie to set.
+pub async fn start_session(state: &AppState, email: &str) -> Result<String, ApiError> {
+    let secret = random_secret();
+    let now = state.clock.now().as_second();
+    let lifetime = i64::from(state.config.admin.session_hours.max(1)) * 3600;
+    let credential = Credential {
+        id: uuid::Uuid::now_v7().to_string(),
+        kind: CredentialKind::Session,
+        token_hash: secret_hash(&secret),
+        user_email: email.to_string(),
+        name: String::new(),
+        csrf: random_secret(),
+        created_at: now,
+        expires_at: Some(now + lifetime),
+        revoked_at: None,
+    };
+    state.store.create_credential(&credential).await?;
+    Ok(session_cookie(state, &secret, lifetime))
+}
+
+/// `Set-Cookie` for the session (or, with an empty secret, one that removes it).
+pub fn session_cookie(state: &AppState, secret: &str, max_age: i64) -> String {
+    let secure = if state.config.public_url().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
+}
+
+/// Creates an API token; returns the secret (shown once) and the stored credential.
+pub async fn create_api_token(
+    state: &AppState,
+    name: &str,
+    created_by: &str,
+) -> Result<(String, Credential), ApiError> {
+    let secret = format!("os_{}", random_secret());
+    let credential = Credential {
+        id: uuid::Uuid::now_v7().to_string(),
+        kind: CredentialKind::ApiToken,
+        token_hash: secret_hash(&secret),
+        user_email: created_by.to_string(),
+        name: name.to_string(),
+        csrf: String::new(),
+        created_at: state.clock.now().as_second(),
+        expires_at: None,
+        revoked_at: None,
+    };
+    state.store.create_credential(&credential).await?;
+    Ok((secret, credential))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password(&hash, "correct horse"));
+        assert!(!verify_password(&hash, "correct horsE"));
+        assert!(!verify_password("not a hash", "correct horse"));
+        assert_ne!(hash, hash_password("correct horse").unwrap(), "salted");
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let a = random_secret();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_secret());
+        assert_eq!(secret_hash(&a).len(), 64);
+        assert_ne!(secret_hash(&a), a);
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+    }
+}

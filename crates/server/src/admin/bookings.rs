@@ -1,0 +1,476 @@
+//! Bookings for operators: a filtered list, a detail page with history, cancel /
+//! reschedule / approve / decline on the invitee's behalf, and CSV export. The query and
+//! action functions are shared with `/api/v1`.
+
+use axum::{
+    extract::{Path, Query, Request, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use jiff::civil::Date;
+use openslot_store::{Booking, BookingQuery, BookingStatus};
+use serde_json::{json, Value};
+
+use super::{page, see_other, AdminSession, Form};
+use crate::{
+    actions::{self, Actor},
+    display::{answer_rows, long_time},
+    http::error::ApiError,
+    state::AppState,
+    validate::FieldErrors,
+};
+
+/// Rows per page of the list.
+const PAGE_SIZE: u32 = 50;
+
+/// Filters from the query string (the same for the page, the CSV and the API).
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+pub struct Filter {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub event: Option<String>,
+    /// First day (`YYYY-MM-DD`, host's zone) of meeting starts.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Last day (inclusive).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Name or e-mail contains.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+fn blank(value: &Option<String>) -> Option<&str> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+}
+
+/// The store query for `filter`, or the fields that are wrong.
+pub fn query_of(state: &AppState, filter: &Filter) -> Result<BookingQuery, ApiError> {
+    let mut errors = FieldErrors::new();
+    let zone = state.host_zone();
+    let mut query = BookingQuery::default();
+    if let Some(status) = blank(&filter.status) {
+        for part in status.split(',') {
+            match BookingStatus::parse(part.trim()) {
+                Some(status) => query.statuses.push(status),
+                None => {
+                    errors.insert(
+                        "status".into(),
+                        "one of requested, confirmed, cancelled, declined, expired".into(),
+                    );
+                }
+            }
+        }
+    }
+    query.event_slug = blank(&filter.event).map(str::to_string);
+    let mut day = |name: &str, value: &Option<String>, next: bool| -> Option<i64> {
+        let text = blank(value)?;
+        let parsed = text.parse::<Date>().ok().and_then(|date| {
+            let date = if next { date.tomorrow().ok()? } else { date };
+            date.to_zoned_datetime(zone.clone())
+                .ok()
+                .map(|zoned| zoned.timestamp().as_second())
+        });
+        if parsed.is_none() {
+            errors.insert(name.into(), "a date such as 2026-12-01".into());
+        }
+        parsed
+    };
+    query.start_from = day("from", &filter.from, false);
+    query.start_to = day("to", &filter.to, true);
+    if let Some(search) = blank(&filter.q) {
+        if search.chars().count() > 200 {
+            errors.insert("q".into(), "at most 200 characters".into());
+        }
+        query.search = Some(search.to_string());
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    query.limit = PAGE_SIZE;
+    query.offset = filter.page.unwrap_or(0).saturating_mul(PAGE_SIZE);
+    Ok(query)
+}
+
+/// A booking as operators see it.
+pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
+    let catalog = state.catalog.load();
+    let event = catalog.get(&booking.event_slug);
+    let zone = event
+        .map(|event| event.schedule.timezone().clone())
+        .unwrap_or_else(|| state.host_zone());
+    json!({
+        "id": booking.id,
+        "status": booking.status.as_str(),
+        "event": booking.event_slug,
+        "event_title": event.map(|event| event.title.clone()),
+        "start": booking.start.to_string(),
+        "end": booking.end.to_string(),
+        "start_local": long_time(booking.start, &zone),
+        "name": booking.name,
+        "email": booking.email,
+        "timezone": booking.timezone,
+        "notes": booking.notes,
+        "answers": booking.answers,
+        "answer_rows": answer_rows(event, &booking.answers),
+        "created_at": booking.created_at.to_string(),
+        "updated_at": booking.updated_at.to_string(),
+        "confirmed_at": booking.confirmed_at.map(|at| at.to_string()),
+        "reason": booking.status_reason,
+        "sequence": booking.sequence,
+        "manage_url": state.manage_url(booking),
+    })
+}
+
+/// Bookings matching `filter` and how many there are in all.
+pub async fn find(state: &AppState, filter: &Filter) -> Result<(Vec<Booking>, i64), ApiError> {
+    let query = query_of(state, filter)?;
+    let bookings = state.store.list_bookings(&query).await?;
+    let total = state.store.count_bookings(&query).await?;
+    Ok((bookings, total))
+}
+
+/// A booking with its history (audit entries, oldest first).
+pub async fn with_history(state: &AppState, id: &str) -> Result<(Booking, Vec<Value>), ApiError> {
+    let booking = state
+        .store
+        .booking(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))?;
+    let mut entries = state
+        .store
+        .audit_entries(Some(&format!("booking:{id}")), 500)
+        .await?;
+    entries.reverse();
+    let zone = state.host_zone();
+    let mut history = vec![json!({
+        "at": booking.created_at.to_string(),
+        "at_local": long_time(booking.created_at, &zone),
+        "actor": "invitee",
+        "action": "booking.create",
+        "after": {"status": if booking.confirmed_at == Some(booking.created_at) { "confirmed" } else { "requested" }},
+    })];
+    for entry in entries {
+        let at = jiff::Timestamp::from_second(entry.at).unwrap_or_default();
+        history.push(json!({
+            "at": at.to_string(),
+            "at_local": long_time(at, &zone),
+            "actor": entry.actor,
+            "action": entry.action,
+            "before": entry.before,
+            "after": entry.after,
+        }));
+    }
+    Ok((booking, history))
+}
+
+/// Applies `action` (`approve`, `decline`, `cancel`, `reschedule`) to a booking with
+/// `fields` (`message`, `reason`, `start`) on behalf of `actor`.
+pub async fn apply(
+    state: &AppState,
+    id: &str,
+    action: &str,
+    message: Option<String>,
+    start: Option<&Value>,
+    actor: &Actor,
+) -> Result<Booking, ApiError> {
+    if let Some(text) = &message {
+        let mut errors = FieldErrors::new();
+        if text.chars().count() > 1000
+            || text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            errors.insert("message".into(), "at most 1000 characters of text".into());
+            return Err(ApiError::validation(errors));
+        }
+    }
+    let booking = state
+        .store
+        .booking(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))?;
+    match action {
+        "approve" => Ok(actions::answer(state, booking, true, None, actor).await?.0),
+        "decline" => Ok(actions::answer(state, booking, false, message, actor)
+            .await?
+            .0),
+        "cancel" => actions::cancel(state, booking, message, actor).await,
+        "reschedule" => {
+            let start = actions::parse_start(start)?;
+            actions::reschedule(state, booking, start, actor).await
+        }
+        _ => Err(ApiError::not_found(
+            "unknown_action",
+            "the action must be approve, decline, cancel or reschedule",
+        )),
+    }
+}
+
+fn list_context(state: &AppState, filter: &Filter, bookings: &[Booking], total: i64) -> Value {
+    let page = filter.page.unwrap_or(0);
+    let shown = i64::from(page * PAGE_SIZE) + bookings.len() as i64;
+    let catalog = state.catalog.load();
+    let events: Vec<Value> = catalog
+        .iter()
+        .map(|event| json!({"slug": event.slug, "title": event.title}))
+        .collect();
+    let query_without_page = serde_urlencoded::to_string(Filter {
+        page: None,
+        ..filter.clone()
+    })
+    .unwrap_or_default();
+    json!({
+        "bookings": bookings.iter().map(|booking| booking_json(state, booking)).collect::<Vec<_>>(),
+        "total": total,
+        "filter": filter,
+        "events": events,
+        "statuses": ["requested", "confirmed", "cancelled", "declined", "expired"],
+        "page": page,
+        "prev_page": (page > 0).then(|| page - 1),
+        "next_page": (shown < total).then_some(page + 1),
+        "query": query_without_page,
+        "errors": {},
+    })
+}
+
+/// `GET /admin/bookings`.
+pub async fn list(
+    State(state): State<AppState>,
+    session: AdminSession,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let filter = filter.map(|Query(filter)| filter).unwrap_or_default();
+    match find(&state, &filter).await {
+        Ok((bookings, total)) => page(
+            &state,
+            &session,
+            "admin_bookings.html",
+            "bookings",
+            list_context(&state, &filter, &bookings, total),
+        ),
+        Err(err) => {
+            let mut response = page(&state, &session, "admin_bookings.html", "bookings", {
+                let mut context = list_context(&state, &filter, &[], 0);
+                context["errors"] = json!(err.fields);
+                context
+            });
+            *response.status_mut() = err.status;
+            response
+        }
+    }
+}
+
+/// One CSV cell: quoted when needed, and never read as a formula by spreadsheets.
+fn csv_cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// All bookings matching `filter` as CSV (no paging).
+pub async fn csv_text(state: &AppState, filter: &Filter) -> Result<String, ApiError> {
+    let mut query = query_of(state, filter)?;
+    query.limit = 0;
+    query.offset = 0;
+    let bookings = state.store.list_bookings(&query).await?;
+    let mut out = String::from("id,status,event,start,end,name,email,timezone,notes,answers,created_at,confirmed_at,reason\r\n");
+    for booking in &bookings {
+        let row = [
+            booking.id.clone(),
+            booking.status.as_str().to_string(),
+            booking.event_slug.clone(),
+            booking.start.to_string(),
+            booking.end.to_string(),
+            booking.name.clone(),
+            booking.email.clone(),
+            booking.timezone.clone().unwrap_or_default(),
+            booking.notes.clone().unwrap_or_default(),
+            booking.answers.to_string(),
+            booking.created_at.to_string(),
+            booking
+                .confirmed_at
+                .map(|at| at.to_string())
+                .unwrap_or_default(),
+            booking.status_reason.clone().unwrap_or_default(),
+        ];
+        let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+/// A CSV download response.
+pub fn csv_response(text: String) -> Response {
+    let mut response = (StatusCode::OK, text).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"bookings.csv\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /admin/bookings.csv`.
+pub async fn csv(
+    State(state): State<AppState>,
+    session: AdminSession,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let filter = filter.map(|Query(filter)| filter).unwrap_or_default();
+    match csv_text(&state, &filter).await {
+        Ok(text) => {
+            actions::audit(
+                &state,
+                &session.actor(),
+                "booking.export",
+                "bookings".into(),
+                None,
+                Some(json!(filter)),
+            )
+            .await;
+            csv_response(text)
+        }
+        Err(err) => super::error(&state, &session, err),
+    }
+}
+
+fn detail_page(
+    state: &AppState,
+    session: &AdminSession,
+    booking: &Booking,
+    history: Vec<Value>,
+    flash: Option<(&str, String)>,
+) -> Response {
+    let catalog = state.catalog.load();
+    let event = catalog.get(&booking.event_slug);
+    let now = state.clock.now();
+    let mut times: Vec<Value> = Vec::new();
+    if let (Some(event), true) = (event, booking.status.is_active()) {
+        let (busy, counts) = actions::availability_without(state, event, booking);
+        let to = openslot_engine::window_end(&event.rules, now);
+        let offered =
+            openslot_engine::slots(&event.schedule, &event.rules, &busy, &counts, now, to, now);
+        times = offered
+            .iter()
+            .take(400)
+            .map(|slot| json!({"start": slot.start.to_string(), "label": long_time(slot.start, event.schedule.timezone())}))
+            .collect();
+    }
+    let (flash_kind, flash_message) = flash.unwrap_or(("", String::new()));
+    page(
+        state,
+        session,
+        "admin_booking.html",
+        "bookings",
+        json!({
+            "booking": booking_json(state, booking),
+            "history": history,
+            "times": times,
+            "active": booking.status.is_active(),
+            "requested": booking.status == BookingStatus::Requested,
+            "flash_kind": flash_kind,
+            "flash_message": flash_message,
+        }),
+    )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DetailQuery {
+    done: Option<String>,
+}
+
+/// `GET /admin/bookings/{id}`.
+pub async fn detail(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let done = query.ok().and_then(|Query(query)| query.done);
+    match with_history(&state, &id).await {
+        Ok((booking, history)) => {
+            let flash =
+                done.map(|action| ("success", format!("Done: {}.", action.replace('_', " "))));
+            detail_page(&state, &session, &booking, history, flash)
+        }
+        Err(err) => super::error(&state, &session, err),
+    }
+}
+
+/// `POST /admin/bookings/{id}/{action}`.
+pub async fn act(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path((id, action)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let form = match Form::read(request).await {
+        Ok(form) => form,
+        Err(err) => return super::error(&state, &session, err),
+    };
+    if let Err(err) = session.check_csrf(form.get("csrf")) {
+        return super::error(&state, &session, err);
+    }
+    let message = form.text("message");
+    let start = form.text("start").map(Value::String);
+    match apply(
+        &state,
+        &id,
+        &action,
+        message,
+        start.as_ref(),
+        &session.actor(),
+    )
+    .await
+    {
+        Ok(_) => see_other(&format!("/admin/bookings/{id}?done={action}")),
+        Err(err) => match with_history(&state, &id).await {
+            Ok((booking, history)) => {
+                let mut response = detail_page(
+                    &state,
+                    &session,
+                    &booking,
+                    history,
+                    Some(("error", err.message.clone())),
+                );
+                *response.status_mut() = err.status;
+                response
+            }
+            Err(_) => super::error(&state, &session, err),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formula_safe() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    }
+}

@@ -1,0 +1,452 @@
+//! The dashboard: today's and upcoming bookings, requests awaiting an answer, the funnel
+//! per event type over a date range, bookings per day and slot utilisation by weekday and
+//! hour (both drawn here as SVG, no script), and failed jobs.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use jiff::{civil::Date, tz::TimeZone, Timestamp, ToSpan};
+use openslot_engine::{slots, BusyTimes, DayCounts, EventRules};
+use openslot_store::{Booking, BookingQuery, BookingStatus};
+use serde_json::{json, Value};
+
+use super::{bookings::booking_json, page, system, AdminSession};
+use crate::{http::error::ApiError, state::AppState, validate::FieldErrors};
+
+/// The longest range a dashboard covers.
+const MAX_RANGE_DAYS: i64 = 366;
+
+/// Date range and event type filter.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+pub struct Range {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub event: Option<String>,
+}
+
+struct Resolved {
+    from: Date,
+    to: Date,
+    event: Option<String>,
+    /// First instant of `from`, first instant after `to`.
+    start: Timestamp,
+    end: Timestamp,
+}
+
+fn day_start(date: Date, zone: &TimeZone) -> Result<Timestamp, ApiError> {
+    date.to_zoned_datetime(zone.clone())
+        .map(|zoned| zoned.timestamp())
+        .map_err(|_| ApiError::internal())
+}
+
+fn resolve(state: &AppState, range: &Range) -> Result<Resolved, ApiError> {
+    let zone = state.host_zone();
+    let today = state.clock.now().to_zoned_datetime(zone.clone()).date();
+    let mut errors = FieldErrors::new();
+    let mut parse = |name: &str, value: &Option<String>, default: Date| -> Date {
+        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => default,
+            Some(text) => text.parse::<Date>().unwrap_or_else(|_| {
+                errors.insert(name.into(), "a date such as 2026-12-01".into());
+                default
+            }),
+        }
+    };
+    let to = parse("to", &range.to, today);
+    let from = parse("from", &range.from, to.checked_sub(29.days()).unwrap_or(to));
+    if errors.is_empty() {
+        let days = (to - from).get_days() as i64;
+        if days < 0 {
+            errors.insert("from".into(), "must not be after `to`".into());
+        } else if days >= MAX_RANGE_DAYS {
+            errors.insert(
+                "from".into(),
+                format!("the range may span at most {MAX_RANGE_DAYS} days"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let next = to.tomorrow().map_err(|_| ApiError::internal())?;
+    Ok(Resolved {
+        from,
+        to,
+        event: range.event.clone().filter(|event| !event.trim().is_empty()),
+        start: day_start(from, &zone)?,
+        end: day_start(next, &zone)?,
+    })
+}
+
+fn rate(part: i64, whole: i64) -> Value {
+    if whole <= 0 {
+        Value::Null
+    } else {
+        json!((part as f64 / whole as f64 * 1000.0).round() / 10.0)
+    }
+}
+
+/// Offered slots (ignoring bookings, notice and window) and booked starts of active or
+/// confirmed-then-kept bookings, counted per weekday (Mon = 0) and hour in `zone`.
+fn utilisation(
+    state: &AppState,
+    range: &Resolved,
+    booked: &[Booking],
+    zone: &TimeZone,
+) -> BTreeMap<(i8, i8), (i64, i64)> {
+    let catalog = state.catalog.load();
+    let mut cells: BTreeMap<(i8, i8), (i64, i64)> = BTreeMap::new();
+    let cell = |at: Timestamp| {
+        let local = at.to_zoned_datetime(zone.clone());
+        (local.weekday().to_monday_zero_offset(), local.hour())
+    };
+    for event in catalog.iter() {
+        if range
+            .event
+            .as_deref()
+            .is_some_and(|slug| slug != event.slug)
+        {
+            continue;
+        }
+        if !event.enabled {
+            continue;
+        }
+        let rules = EventRules {
+            min_lead_minutes: 0,
+            lookahead_days: 3650,
+            max_per_day: None,
+            ..event.rules.clone()
+        };
+        let offered = slots(
+            &event.schedule,
+            &rules,
+            &BusyTimes::default(),
+            &DayCounts::default(),
+            range.start,
+            range.end,
+            range.start,
+        );
+        for slot in offered {
+            cells.entry(cell(slot.start)).or_default().0 += 1;
+        }
+    }
+    for booking in booked {
+        cells.entry(cell(booking.start)).or_default().1 += 1;
+    }
+    cells
+}
+
+const WEEKDAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// A weekday × hour heat map; darker is fuller.
+fn heatmap_svg(cells: &BTreeMap<(i8, i8), (i64, i64)>) -> String {
+    let hours: Vec<i8> = cells.keys().map(|(_, hour)| *hour).collect();
+    let (Some(first), Some(last)) = (hours.iter().min(), hours.iter().max()) else {
+        return String::new();
+    };
+    let (cell_w, cell_h, left, top) = (44, 26, 40, 20);
+    let columns = i32::from(last - first + 1);
+    let width = left + columns * cell_w + 4;
+    let height = top + 7 * cell_h + 4;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"heat-title\" class=\"chart heatmap\"><title id=\"heat-title\">Slot utilisation by weekday and hour: booked of offered</title>"
+    );
+    for hour in *first..=*last {
+        let x = left + i32::from(hour - first) * cell_w + cell_w / 2;
+        svg.push_str(&format!(
+            "<text x=\"{x}\" y=\"14\" text-anchor=\"middle\" class=\"axis\">{hour:02}</text>"
+        ));
+    }
+    for (row, name) in WEEKDAY_NAMES.iter().enumerate() {
+        let y = top + row as i32 * cell_h;
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{}\" class=\"axis\">{name}</text>",
+            y + 17
+        ));
+        for hour in *first..=*last {
+            let (offered, booked) = cells.get(&(row as i8, hour)).copied().unwrap_or((0, 0));
+            let x = left + i32::from(hour - first) * cell_w;
+            let share = if offered > 0 {
+                (booked as f64 / offered as f64).min(1.0)
+            } else {
+                0.0
+            };
+            let (fill, opacity) = if offered == 0 && booked == 0 {
+                ("#e5e7eb", 1.0)
+            } else {
+                ("#1d4ed8", 0.12 + 0.88 * share)
+            };
+            let label = if offered == 0 && booked == 0 {
+                String::new()
+            } else {
+                format!("{booked}/{offered}")
+            };
+            let text_class = if share > 0.5 { "cell-dark" } else { "cell" };
+            svg.push_str(&format!(
+                "<g><title>{name} {hour:02}:00 — {booked} booked of {offered} offered</title><rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{fill}\" fill-opacity=\"{opacity:.2}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"{text_class}\">{label}</text></g>",
+                cell_w - 2,
+                cell_h - 2,
+                x + cell_w / 2 - 1,
+                y + 17,
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Bookings created per day as bars.
+fn per_day_svg(days: &[(Date, i64)]) -> String {
+    let max = days
+        .iter()
+        .map(|(_, count)| *count)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (width, height, left, bottom) = (720.0_f64, 180.0_f64, 30.0_f64, 22.0_f64);
+    let plot_h = height - bottom - 8.0;
+    let slot = (width - left) / days.len().max(1) as f64;
+    let bar = (slot * 0.7).max(1.0);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"days-title\" class=\"chart bars\"><title id=\"days-title\">Bookings created per day (highest {max})</title>"
+    );
+    svg.push_str(&format!("<text x=\"0\" y=\"14\" class=\"axis\">{max}</text><text x=\"0\" y=\"{}\" class=\"axis\">0</text>", height - bottom));
+    svg.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{width}\" y2=\"{}\" stroke=\"#9ca3af\"/>",
+        height - bottom,
+        height - bottom
+    ));
+    let label_every = (days.len() / 8).max(1);
+    for (index, (date, count)) in days.iter().enumerate() {
+        let h = plot_h * (*count as f64) / (max as f64);
+        let x = left + index as f64 * slot + (slot - bar) / 2.0;
+        let y = height - bottom - h;
+        svg.push_str(&format!(
+            "<g><title>{date}: {count}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"#1d4ed8\"/></g>"
+        ));
+        if index % label_every == 0 {
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>",
+                x + bar / 2.0,
+                height - 6.0,
+                date.strftime("%b %-d")
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Everything the dashboard shows, as JSON (also `GET /api/v1/dashboard`).
+pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
+    let resolved = resolve(state, range)?;
+    if let Err(err) = state.funnel.flush(state.store.as_ref()).await {
+        tracing::warn!(error = %err, "funnel counters not written");
+    }
+    let zone = state.host_zone();
+    let now = state.clock.now();
+    let catalog = state.catalog.load();
+    let slug_filter = resolved.event.clone();
+
+    let counters = state
+        .store
+        .counters(&resolved.from.to_string(), &resolved.to.to_string())
+        .await?;
+    let created = state
+        .store
+        .list_bookings(&BookingQuery {
+            created_from: Some(resolved.start.as_second()),
+            created_to: Some(resolved.end.as_second()),
+            event_slug: slug_filter.clone(),
+            ..BookingQuery::default()
+        })
+        .await?;
+    let mut funnel: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    for event in catalog.iter() {
+        if slug_filter.as_deref().is_none_or(|slug| slug == event.slug) {
+            funnel.insert(event.slug.clone(), [0; 5]);
+        }
+    }
+    for counter in &counters {
+        if slug_filter
+            .as_deref()
+            .is_some_and(|slug| slug != counter.event_slug)
+        {
+            continue;
+        }
+        let row = funnel.entry(counter.event_slug.clone()).or_default();
+        match counter.metric.as_str() {
+            crate::funnel::PAGE_VIEW => row[0] += counter.count,
+            crate::funnel::AVAILABILITY => row[1] += counter.count,
+            crate::funnel::ATTEMPT => row[2] += counter.count,
+            _ => {}
+        }
+    }
+    let mut per_day: BTreeMap<Date, i64> = BTreeMap::new();
+    for booking in &created {
+        let row = funnel.entry(booking.event_slug.clone()).or_default();
+        row[3] += 1;
+        if booking.confirmed_at.is_some() {
+            row[4] += 1;
+        }
+        *per_day
+            .entry(booking.created_at.to_zoned_datetime(zone.clone()).date())
+            .or_default() += 1;
+    }
+    let mut totals = [0i64; 5];
+    let funnel_rows: Vec<Value> = funnel
+        .iter()
+        .map(|(slug, counts)| {
+            for (total, count) in totals.iter_mut().zip(counts) {
+                *total += count;
+            }
+            funnel_row(slug, catalog.get(slug).map(|e| e.title.as_str()), counts)
+        })
+        .collect();
+    let mut days = Vec::new();
+    let mut day = resolved.from;
+    while day <= resolved.to {
+        days.push((day, per_day.get(&day).copied().unwrap_or(0)));
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+
+    let booked = state
+        .store
+        .list_bookings(&BookingQuery {
+            start_from: Some(resolved.start.as_second()),
+            start_to: Some(resolved.end.as_second()),
+            statuses: vec![BookingStatus::Requested, BookingStatus::Confirmed],
+            event_slug: slug_filter.clone(),
+            ..BookingQuery::default()
+        })
+        .await?;
+    let cells = utilisation(state, &resolved, &booked, &zone);
+    let heatmap: Vec<Value> = cells
+        .iter()
+        .map(|((weekday, hour), (offered, booked))| json!({"weekday": WEEKDAY_NAMES[*weekday as usize], "hour": hour, "offered": offered, "booked": booked, "utilisation": rate(*booked, *offered)}))
+        .collect();
+
+    let today = now.to_zoned_datetime(zone.clone()).date();
+    let today_start = day_start(today, &zone)?;
+    let tomorrow_start = day_start(today.tomorrow().map_err(|_| ApiError::internal())?, &zone)?;
+    let active = vec![BookingStatus::Requested, BookingStatus::Confirmed];
+    let list = |from: Timestamp,
+                to: Option<Timestamp>,
+                statuses: Vec<BookingStatus>,
+                limit: u32| BookingQuery {
+        start_from: Some(from.as_second()),
+        start_to: to.map(|to| to.as_second()),
+        statuses,
+        limit,
+        ..BookingQuery::default()
+    };
+    let todays = state
+        .store
+        .list_bookings(&list(
+            today_start,
+            Some(tomorrow_start),
+            active.clone(),
+            100,
+        ))
+        .await?;
+    let upcoming = state
+        .store
+        .list_bookings(&list(tomorrow_start, None, active, 20))
+        .await?;
+    let pending = state
+        .store
+        .list_bookings(&list(now, None, vec![BookingStatus::Requested], 100))
+        .await?;
+    let as_json = |bookings: &[Booking]| {
+        bookings
+            .iter()
+            .map(|b| booking_json(state, b))
+            .collect::<Vec<_>>()
+    };
+
+    Ok(json!({
+        "range": {"from": resolved.from.to_string(), "to": resolved.to.to_string(), "event": resolved.event, "timezone": state.config.defaults.timezone},
+        "funnel": funnel_rows,
+        "funnel_total": funnel_row("all", Some("All event types"), &totals),
+        "per_day": days.iter().map(|(day, count)| json!({"day": day.to_string(), "created": count})).collect::<Vec<_>>(),
+        "heatmap": heatmap,
+        "today": as_json(&todays),
+        "upcoming": as_json(&upcoming),
+        "pending": as_json(&pending),
+        "failed_jobs": system::failed_jobs(state).await?,
+        "charts": {"per_day_svg": per_day_svg(&days), "heatmap_svg": heatmap_svg(&cells)},
+    }))
+}
+
+fn funnel_row(slug: &str, title: Option<&str>, counts: &[i64; 5]) -> Value {
+    json!({
+        "event": slug,
+        "title": title.unwrap_or(slug),
+        "page_views": counts[0],
+        "availability_loads": counts[1],
+        "attempts": counts[2],
+        "created": counts[3],
+        "confirmed": counts[4],
+        "rates": {
+            "availability_per_view": rate(counts[1], counts[0]),
+            "attempt_per_availability": rate(counts[2], counts[1]),
+            "created_per_attempt": rate(counts[3], counts[2]),
+            "confirmed_per_created": rate(counts[4], counts[3]),
+            "created_per_view": rate(counts[3], counts[0]),
+        },
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashboardQuery {
+    #[serde(flatten)]
+    range: Range,
+    retried: Option<String>,
+}
+
+/// Renders the dashboard.
+pub async fn page_handler(
+    state: &AppState,
+    session: &AdminSession,
+    query: DashboardQuery,
+) -> Response {
+    let catalog = state.catalog.load();
+    let events: Vec<Value> = catalog
+        .iter()
+        .map(|e| json!({"slug": e.slug, "title": e.title}))
+        .collect();
+    match data(state, &query.range).await {
+        Ok(mut context) => {
+            context["events"] = json!(events);
+            context["filter"] = json!(query.range);
+            context["retried"] = json!(query.retried.is_some());
+            page(state, session, "admin_dashboard.html", "dashboard", context)
+        }
+        Err(err) if err.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let mut response = super::error(state, session, err);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(err) => super::error(state, session, err),
+    }
+}
+
+/// `GET /admin`.
+pub async fn show(
+    State(state): State<AppState>,
+    session: AdminSession,
+    query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    page_handler(&state, &session, query).await
+}

@@ -1,0 +1,249 @@
+//! `GET/POST /admin/login`, `POST /admin/logout`.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, Query, Request, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::Response,
+};
+use serde_json::json;
+
+use super::{admin_html, auth, see_other, AdminSession, Form};
+use crate::{actions::Actor, state::AppState};
+
+/// Lifetime of the sign-in form's own CSRF token (there is no session yet).
+const LOGIN_FORM_SECONDS: i64 = 3600;
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    out: Option<String>,
+}
+
+/// Only paths inside the admin area are followed after sign-in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with("/admin")
+                && !path.starts_with("//")
+                && !path.contains("://")
+                && !path.contains('\\') =>
+        {
+            path.to_string()
+        }
+        _ => "/admin".to_string(),
+    }
+}
+
+fn render(
+    state: &AppState,
+    status: StatusCode,
+    next: &str,
+    email: &str,
+    message: Option<&str>,
+    notice: Option<&str>,
+) -> Response {
+    let expires = state.clock.now().as_second() + LOGIN_FORM_SECONDS;
+    let token = state.signer.sign("admin-login", "form", expires);
+    admin_html(
+        status,
+        state.web.render(
+            "admin_login.html",
+            json!({
+                "csrf": token,
+                "next": next,
+                "email": email,
+                "message": message,
+                "notice": notice,
+                "embed": false,
+            }),
+        ),
+    )
+}
+
+/// The sign-in form (or straight to the dashboard when already signed in).
+pub async fn form(
+    State(state): State<AppState>,
+    session: Option<AdminSession>,
+    query: Result<Query<LoginQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let next = safe_next(query.next.as_deref());
+    if session.is_some() {
+        return see_other(&next);
+    }
+    let notice = query.out.is_some().then_some("You are signed out.");
+    render(&state, StatusCode::OK, &next, "", None, notice)
+}
+
+/// Checks the password; on success starts a session and redirects.
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let form = match Form::read(request).await {
+        Ok(form) => form,
+        Err(err) => return render(&state, err.status, "/admin", "", Some(&err.message), None),
+    };
+    let next = safe_next(form.get("next"));
+    let email = form.text("email").unwrap_or_default().to_lowercase();
+    let fail = |status: StatusCode, message: &str| {
+        render(&state, status, &next, &email, Some(message), None)
+    };
+    let now = state.clock.now().as_second();
+    let token_ok = form
+        .get("csrf")
+        .is_some_and(|token| state.signer.verify(token, "admin-login", now).is_ok());
+    if !token_ok {
+        return fail(
+            StatusCode::FORBIDDEN,
+            "This form has expired. Please sign in again.",
+        );
+    }
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    let client = crate::rate_limit::client_ip(peer.ip(), forwarded, &state.trusted_proxies);
+    if let Err(wait) = state.login_limiter.check(client, std::time::Instant::now()) {
+        let mut response = fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Too many sign-in attempts. Try again in {} seconds.",
+                wait.as_secs().max(1)
+            ),
+        );
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+        return response;
+    }
+    let password = form.get("password").unwrap_or_default().to_string();
+    let user = match state.store.admin_user(&email).await {
+        Ok(user) => user,
+        Err(err) => {
+            tracing::error!(error = %err, "admin user lookup failed");
+            return fail(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sign-in is unavailable just now. Please try again.",
+            );
+        }
+    };
+    let Some(user) = user else {
+        auth::verify_dummy(&password);
+        tracing::info!("admin sign-in failed: unknown user");
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "That e-mail address and password do not match.",
+        );
+    };
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        let minutes = ((until - now) + 59) / 60;
+        return fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("This account is locked after too many failed sign-ins. Try again in {minutes} minutes."),
+        );
+    }
+    let hash = user.password_hash.clone();
+    let checked = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    if !checked {
+        let admin = &state.config.admin;
+        let lock_seconds = i64::from(admin.lockout_minutes) * 60;
+        let after = state
+            .store
+            .note_login_failure(&email, now, admin.max_failed_logins.max(1), lock_seconds)
+            .await;
+        let locked =
+            matches!(&after, Ok(Some(user)) if user.locked_until.is_some_and(|until| until > now));
+        if locked {
+            tracing::warn!(user = %email, "admin account locked after failed sign-ins");
+            crate::actions::audit(
+                &state,
+                &Actor::Admin(email.clone()),
+                "admin.lockout",
+                format!("admin_user:{email}"),
+                None,
+                None,
+            )
+            .await;
+            return fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many failed sign-ins: this account is locked for {} minutes.",
+                    admin.lockout_minutes
+                ),
+            );
+        }
+        return fail(
+            StatusCode::UNAUTHORIZED,
+            "That e-mail address and password do not match.",
+        );
+    }
+    if let Err(err) = state.store.note_login_success(&email).await {
+        tracing::warn!(error = %err, "could not clear failed sign-ins");
+    }
+    match auth::start_session(&state, &email).await {
+        Ok(cookie) => {
+            crate::actions::audit(
+                &state,
+                &Actor::Admin(email.clone()),
+                "admin.sign_in",
+                format!("admin_user:{email}"),
+                None,
+                None,
+            )
+            .await;
+            let mut response = see_other(&next);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(_) => fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is unavailable just now. Please try again.",
+        ),
+    }
+}
+
+/// Ends the session (CSRF-checked) and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    session: AdminSession,
+    request: Request,
+) -> Response {
+    let form = match Form::read(request).await {
+        Ok(form) => form,
+        Err(err) => return super::error(&state, &session, err),
+    };
+    if let Err(err) = session.check_csrf(form.get("csrf")) {
+        return super::error(&state, &session, err);
+    }
+    let now = state.clock.now().as_second();
+    if let Err(err) = state
+        .store
+        .revoke_credential(&session.credential_id, now)
+        .await
+    {
+        return super::error(&state, &session, err.into());
+    }
+    crate::actions::audit(
+        &state,
+        &session.actor(),
+        "admin.sign_out",
+        format!("admin_user:{}", session.email),
+        None,
+        None,
+    )
+    .await;
+    let mut response = see_other("/admin/login?out=1");
+    if let Ok(value) = HeaderValue::from_str(&auth::session_cookie(&state, "", 0)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}

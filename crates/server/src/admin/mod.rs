@@ -1,0 +1,161 @@
+//! The operator side: server-rendered pages under `/admin` (session + CSRF) and their JSON
+//! equivalents under `/api/v1` (bearer tokens). Both call the same functions in
+//! [`crate::actions`] and the modules here, so a change made either way is validated,
+//! applied and audited alike.
+
+pub mod api;
+pub mod auth;
+mod bookings;
+pub mod dashboard;
+mod event_form;
+mod event_types;
+mod login;
+mod system;
+
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use serde_json::{json, Value};
+
+use crate::{http::error::ApiError, state::AppState, web::pages::html};
+
+pub use auth::AdminSession;
+
+/// `/admin` pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard::show))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/bookings", get(bookings::list))
+        .route("/admin/bookings.csv", get(bookings::csv))
+        .route("/admin/bookings/{id}", get(bookings::detail))
+        .route("/admin/bookings/{id}/{action}", post(bookings::act))
+        .route(
+            "/admin/event-types",
+            get(event_types::list).post(event_types::create),
+        )
+        .route("/admin/event-types/new", get(event_types::new_form))
+        .route(
+            "/admin/event-types/{slug}",
+            get(event_types::edit_form).post(event_types::update),
+        )
+        .route(
+            "/admin/event-types/{slug}/{action}",
+            post(event_types::toggle),
+        )
+        .route("/admin/jobs/{id}/retry", post(system::retry_job))
+        .route("/admin/audit", get(system::audit_page))
+        .route(
+            "/admin/tokens",
+            get(system::tokens_page).post(system::create_token),
+        )
+        .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
+        .merge(api::router())
+}
+
+/// Renders an admin page for a signed-in user.
+pub fn page(
+    state: &AppState,
+    session: &AdminSession,
+    template: &str,
+    nav: &str,
+    mut context: Value,
+) -> Response {
+    context["admin"] = json!({"email": session.email, "csrf": session.csrf});
+    context["nav"] = json!(nav);
+    context["embed"] = json!(false);
+    admin_html(StatusCode::OK, state.web.render(template, context))
+}
+
+/// An admin HTML answer: never cached, never framed.
+pub fn admin_html(status: StatusCode, body: String) -> Response {
+    let mut response = html(status, body);
+    let headers = response.headers_mut();
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// A redirect after a successful form post, with a flash message in the query.
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// An error page for a signed-in user.
+pub fn error(state: &AppState, session: &AdminSession, err: ApiError) -> Response {
+    let mut response = page(
+        state,
+        session,
+        "admin_error.html",
+        "",
+        json!({"code": err.code, "message": err.message, "fields": err.fields}),
+    );
+    *response.status_mut() = err.status;
+    response
+}
+
+/// A posted urlencoded form: every `name=value` pair in order (names may repeat).
+#[derive(Debug, Default)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    /// Reads a form body (at most 64 KiB).
+    pub async fn read(request: Request<Body>) -> Result<Form, ApiError> {
+        let bytes = axum::body::to_bytes(request.into_body(), crate::http::body::MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the form is too large",
+                )
+            })?;
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map(Form)
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_form",
+                    "the form could not be read",
+                )
+            })
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The trimmed first value of `name`, `None` when missing or blank.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,234 @@
+//! Failed jobs, the audit log and API tokens.
+
+use axum::{
+    extract::{Path, Query, Request, State},
+    http::StatusCode,
+    response::Response,
+};
+use openslot_store::CredentialKind;
+use serde_json::{json, Value};
+
+use super::{auth, page, see_other, AdminSession, Form};
+use crate::{
+    actions::{self, Actor},
+    display::long_time,
+    http::error::ApiError,
+    state::AppState,
+};
+
+fn when(state: &AppState, second: i64) -> String {
+    jiff::Timestamp::from_second(second)
+        .map(|at| long_time(at, &state.host_zone()))
+        .unwrap_or_default()
+}
+
+/// Puts a dead job back in the queue.
+pub async fn retry(state: &AppState, id: &str, actor: &Actor) -> Result<(), ApiError> {
+    let now = state.clock.now().as_second();
+    if !state.store.retry_dead_job(id, now).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "job_not_dead",
+            "only a dead job can be retried (it may be queued already)",
+        ));
+    }
+    state.jobs_wake.notify_one();
+    actions::audit(
+        state,
+        actor,
+        "job.retry",
+        format!("job:{id}"),
+        Some(json!({"state": "dead"})),
+        Some(json!({"state": "queued"})),
+    )
+    .await;
+    Ok(())
+}
+
+/// Failed jobs as operators see them.
+pub async fn failed_jobs(state: &AppState) -> Result<Vec<Value>, ApiError> {
+    let jobs = state.store.failed_jobs(100).await?;
+    Ok(jobs
+        .iter()
+        .map(|job| {
+            json!({
+                "id": job.id,
+                "kind": job.kind,
+                "state": if job.state == openslot_store::JobState::Dead { "dead" } else { "retrying" },
+                "attempts": job.attempts,
+                "max_attempts": job.max_attempts,
+                "last_error": job.last_error,
+                "booking_id": job.booking_id,
+                "run_at": when(state, job.run_at),
+                "dead": job.state == openslot_store::JobState::Dead,
+            })
+        })
+        .collect())
+}
+
+/// `POST /admin/jobs/{id}/retry`.
+pub async fn retry_job(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let form = match Form::read(request).await {
+        Ok(form) => form,
+        Err(err) => return super::error(&state, &session, err),
+    };
+    if let Err(err) = session.check_csrf(form.get("csrf")) {
+        return super::error(&state, &session, err);
+    }
+    match retry(&state, &id, &session.actor()).await {
+        Ok(()) => see_other("/admin?retried=1#jobs"),
+        Err(err) => super::error(&state, &session, err),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    pub target: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Audit entries, newest first.
+pub async fn audit_entries(state: &AppState, query: &AuditQuery) -> Result<Vec<Value>, ApiError> {
+    let target = query.target.as_deref().filter(|target| !target.is_empty());
+    let entries = state
+        .store
+        .audit_entries(target, query.limit.unwrap_or(200).clamp(1, 1000))
+        .await?;
+    Ok(entries
+        .iter()
+        .map(|entry| {
+            json!({
+                "id": entry.id,
+                "at": jiff::Timestamp::from_second(entry.at).map(|at| at.to_string()).unwrap_or_default(),
+                "at_local": when(state, entry.at),
+                "actor": entry.actor,
+                "action": entry.action,
+                "target": entry.target,
+                "target_query": crate::web::pages::query_escape(&entry.target),
+                "before": entry.before,
+                "after": entry.after,
+                "before_text": entry.before.as_ref().map(Value::to_string),
+                "after_text": entry.after.as_ref().map(Value::to_string),
+            })
+        })
+        .collect())
+}
+
+/// `GET /admin/audit`.
+pub async fn audit_page(
+    State(state): State<AppState>,
+    session: AdminSession,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    match audit_entries(&state, &query).await {
+        Ok(entries) => page(
+            &state,
+            &session,
+            "admin_audit.html",
+            "audit",
+            json!({"entries": entries, "target": query.target}),
+        ),
+        Err(err) => super::error(&state, &session, err),
+    }
+}
+
+async fn tokens_context(state: &AppState) -> Result<Value, ApiError> {
+    let now = state.clock.now().as_second();
+    let tokens = state
+        .store
+        .credentials(CredentialKind::ApiToken, now)
+        .await?;
+    Ok(json!({
+        "tokens": tokens.iter().map(|token| json!({
+            "id": token.id,
+            "name": token.name,
+            "created_by": token.user_email,
+            "created_at": when(state, token.created_at),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// `GET /admin/tokens`.
+pub async fn tokens_page(State(state): State<AppState>, session: AdminSession) -> Response {
+    match tokens_context(&state).await {
+        Ok(context) => page(&state, &session, "admin_tokens.html", "tokens", context),
+        Err(err) => super::error(&state, &session, err),
+    }
+}
+
+/// `POST /admin/tokens`: creates a token and shows its secret once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    session: AdminSession,
+    request: Request,
+) -> Response {
+    let form = match Form::read(request).await {
+        Ok(form) => form,
+        Err(err) => return super::error(&state, &session, err),
+    };
+    if let Err(err) = session.check_csrf(form.get("csrf")) {
+        return super::error(&state, &session, err);
+    }
+    let name = form.text("name").unwrap_or_default();
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        let mut errors = crate::validate::FieldErrors::new();
+        errors.insert("name".into(), "a name of 1 to 80 characters".into());
+        return super::error(&state, &session, ApiError::validation(errors));
+    }
+    let created = auth::create_api_token(&state, &name, &session.email).await;
+    match (created, tokens_context(&state).await) {
+        (Ok((secret, credential)), Ok(mut context)) => {
+            actions::audit(
+                &state,
+                &session.actor(),
+                "api_token.create",
+                format!("api_token:{}", credential.id),
+                None,
+                Some(json!({"name": name})),
+            )
+            .await;
+            context["secret"] = json!(secret);
+            context["secret_name"] = json!(name);
+            page(&state, &session, "admin_tokens.html", "tokens", context)
+        }
+        (Err(err), _) | (_, Err(err)) => super::error(&state, &session, err),
+    }
+}
+
+/// `POST /admin/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let form = match Form::read(request).await {
+        Ok(form) => form,
+        Err(err) => return super::error(&state, &session, err),
+    };
+    if let Err(err) = session.check_csrf(form.get("csrf")) {
+        return super::error(&state, &session, err);
+    }
+    let now = state.clock.now().as_second();
+    match state.store.revoke_credential(&id, now).await {
+        Ok(_) => {
+            actions::audit(
+                &state,
+                &session.actor(),
+                "api_token.revoke",
+                format!("api_token:{id}"),
+                None,
+                None,
+            )
+            .await;
+            see_other("/admin/tokens")
+        }
+        Err(err) => super::error(&state, &session, err.into()),
+    }
+}

@@ -1,0 +1,125 @@
+//! Pieces both backends share for the operations queries: the `WHERE` clause of a
+//! [`BookingQuery`] (built with bound parameters only) and the normalisation of counter
+//! deltas.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Database, Encode, QueryBuilder, Type};
+
+use crate::{BookingQuery, CounterDelta};
+
+/// `pattern` for `LIKE ... ESCAPE '\'` matching `text` literally anywhere.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Appends ` WHERE ...` for the filters of `query` (nothing if it has none). Every value is
+/// a bound parameter; only fixed SQL text is pushed.
+pub(crate) fn push_booking_filters<'args, DB>(
+    builder: &mut QueryBuilder<'args, DB>,
+    query: &BookingQuery,
+) where
+    DB: Database,
+    i64: Encode<'args, DB> + Type<DB>,
+    String: Encode<'args, DB> + Type<DB>,
+{
+    let mut first = true;
+    let mut next = |builder: &mut QueryBuilder<'args, DB>| {
+        builder.push(if first { " WHERE " } else { " AND " });
+        first = false;
+    };
+    if !query.statuses.is_empty() {
+        next(builder);
+        builder.push("status IN (");
+        let mut statuses = builder.separated(", ");
+        for status in &query.statuses {
+            statuses.push_bind(status.as_str().to_string());
+        }
+        builder.push(")");
+    }
+    if let Some(slug) = &query.event_slug {
+        next(builder);
+        builder.push("event_slug = ").push_bind(slug.clone());
+    }
+    let ranges = [
+        ("start_at >= ", query.start_from),
+        ("start_at < ", query.start_to),
+        ("created_at >= ", query.created_from),
+        ("created_at < ", query.created_to),
+    ];
+    for (condition, bound) in ranges {
+        if let Some(bound) = bound {
+            next(builder);
+            builder.push(condition).push_bind(bound);
+        }
+    }
+    if let Some(search) = &query.search {
+        let pattern = contains_pattern(search);
+        next(builder);
+        builder
+            .push("(lower(name) LIKE lower(")
+            .push_bind(pattern.clone())
+            .push(") ESCAPE '\\' OR lower(email) LIKE lower(")
+            .push_bind(pattern)
+            .push(") ESCAPE '\\')");
+    }
+}
+
+/// The deltas with equal keys added together, ordered by (day, event type, metric), so
+/// concurrent writers touch counter rows in one order.
+pub(crate) fn merged_deltas(deltas: &[CounterDelta]) -> Vec<CounterDelta> {
+    let mut merged: BTreeMap<(&str, &str, &str), i64> = BTreeMap::new();
+    for delta in deltas {
+        *merged
+            .entry((&delta.day, &delta.event_slug, &delta.metric))
+            .or_default() += delta.count;
+    }
+    merged
+        .into_iter()
+        .map(|((day, event_slug, metric), count)| CounterDelta {
+            day: day.to_string(),
+            event_slug: event_slug.to_string(),
+            metric: metric.to_string(),
+            count,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
+        assert_eq!(contains_pattern(""), "%%");
+    }
+
+    #[test]
+    fn deltas_are_merged_and_ordered() {
+        let delta = |day: &str, metric: &str, count| CounterDelta {
+            day: day.into(),
+            event_slug: "x".into(),
+            metric: metric.into(),
+            count,
+        };
+        let merged = merged_deltas(&[
+            delta("2030-01-02", "b", 1),
+            delta("2030-01-01", "a", 2),
+            delta("2030-01-02", "b", 3),
+        ]);
+        assert_eq!(
+            merged,
+            [delta("2030-01-01", "a", 2), delta("2030-01-02", "b", 4)]
+        );
+    }
+}
