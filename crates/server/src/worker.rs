@@ -68,8 +68,23 @@ impl Worker {
         };
         let jobs = self.notifier.jobs_for_end(id, BookingStatus::Expired, now);
         match self.store.change_booking(id, change, jobs, now).await {
-            Ok(Some(ChangeOutcome::Changed(_))) => {
+            Ok(Some(ChangeOutcome::Changed(after))) => {
                 tracing::info!(booking_id = %id, status = "expired", "booking expired unanswered");
+                let mut before = after.clone();
+                before.status = BookingStatus::Requested;
+                before.status_reason = None;
+                let entry = openslot_store::AuditEntry {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    at: now.as_second(),
+                    actor: crate::actions::Actor::System.label(),
+                    action: "booking.expire".into(),
+                    target: format!("booking:{id}"),
+                    before: Some(crate::actions::snapshot(&before)),
+                    after: Some(crate::actions::snapshot(&after)),
+                };
+                if let Err(err) = self.store.append_audit(&entry).await {
+                    tracing::error!(error = %err, "audit entry not written");
+                }
                 self.busy_changed.notify_one();
                 self.wake.notify_one();
                 Ok(Outcome::Sent)

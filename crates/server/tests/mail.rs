@@ -684,6 +684,18 @@ async fn unanswered_requests_expire_and_free_the_slot() {
     );
     let stored = run.store.booking("e1").await.unwrap().unwrap();
     assert_eq!(stored.status, BookingStatus::Expired);
+    let audit = run
+        .store
+        .audit_entries(Some("booking:e1"), 10)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "the expiry is in the booking's history");
+    assert_eq!(
+        (audit[0].actor.as_str(), audit[0].action.as_str()),
+        ("system", "booking.expire")
+    );
+    assert_eq!(audit[0].before.as_ref().unwrap()["status"], "requested");
+    assert_eq!(audit[0].after.as_ref().unwrap()["status"], "expired");
     assert!(
         run.store
             .active_bookings("default", 0)

@@ -216,3 +216,99 @@ async fn instances_share_the_job_queue_and_take_over_a_crashed_one() {
         .count();
     assert_eq!(busy_instances, 2, "both surviving instances delivered mail");
 }
+
+/// `openslot admin create-token` against a shared database.
+fn token_for(database: &str) -> String {
+    let output = std::process::Command::new(common::binary())
+        .args(["admin", "create-token", "multi"])
+        .env_remove("OPENSLOT_CONFIG")
+        .env("OPENSLOT_DATABASE_URL", database)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test]
+async fn an_event_type_edited_on_one_instance_applies_on_the_others_and_sessions_are_shared() {
+    let Some(admin) = postgres_admin_url() else {
+        return;
+    };
+    let database = fresh_database(&admin, "catalog");
+    let (servers, _dirs) = start_instances(2, &config("outbox_dir = \"outbox\""), &database);
+    let token = token_for(&database);
+    let day = days_ahead(2);
+    let path = format!("/availability?event=short&from={day}&to={day}");
+    let edited = client()
+        .put(servers[0].url("/api/v1/event-types/short"))
+        .bearer_auth(&token)
+        .json(
+            &json!({"title": "Short", "duration_minutes": 30, "hours": ["13:00-14:00"],
+                      "timezone": "UTC", "min_lead_minutes": 60,
+                      "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status().as_u16(), 200);
+    let starts = |body: &serde_json::Value| -> Vec<String> {
+        body["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|slot| slot["start"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let expected = vec![at(day, 13, 0), at(day, 13, 30)];
+    let (_, body) = common::get_json(&servers[0], &path).await;
+    assert_eq!(
+        starts(&body),
+        expected,
+        "at once on the instance that saved it"
+    );
+    // The other instance reloads event types on its refresh tick (1 s here).
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        let (_, body) = common::get_json(&servers[1], &path).await;
+        seen = starts(&body);
+        if seen == expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen, expected, "the second instance picked up the edit");
+
+    // A session started on one instance is valid on the other (sessions live in the database).
+    let output = {
+        use std::io::Write;
+        let mut child = std::process::Command::new(common::binary())
+            .args(["admin", "add-user", "ops@example.com"])
+            .env_remove("OPENSLOT_CONFIG")
+            .env("OPENSLOT_DATABASE_URL", &database)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"shared password 1\n")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert!(output.status.success());
+    let mut first = common::admin::Admin::new(&servers[0]);
+    assert_eq!(
+        first
+            .sign_in("ops@example.com", "shared password 1")
+            .await
+            .0,
+        303
+    );
+    let mut second = common::admin::Admin::new(&servers[1]);
+    second.cookie = first.cookie.clone();
+    let (status, page) = second.get("/admin/event-types").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Short"));
+}
