@@ -91,3 +91,14 @@ echo "== POST /booking on distinct slots (synchronous=${SYNCHRONOUS:-full})"
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/book.lua" "http://$ADDR" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|errors'
 echo "non-201 answers in the log: $(grep '"route":"/booking"' "$WORK/log" | grep -vc '"status":201' || true)"
 echo "memory after load: $(grep VmRSS /proc/$PID/status | awk '{print $2/1024 " MiB"}')"
+
+# The admin side on the data just written: the dashboard (funnel, charts, lists over every
+# booking created in the last 30 days) and a filtered bookings page, through /api/v1.
+TOKEN=$(OPENSLOT_DATABASE_URL="${DATABASE_URL:-sqlite://$WORK/load.db}" "$BIN" admin create-token load 2>/dev/null)
+BOOKINGS=$(curl -s -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/bookings?status=requested" | grep -o '"total":[0-9]*' | cut -d: -f2)
+echo
+echo "== GET /api/v1/dashboard over $BOOKINGS bookings, 4 connections"
+wrk -t2 -c4 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/dashboard" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|errors'
+echo
+echo "== GET /api/v1/bookings?q=load&page=3 (search, count, page), 4 connections"
+wrk -t2 -c4 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/bookings?q=load&page=3" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|errors'

@@ -3,7 +3,7 @@
 //! action functions are shared with `/api/v1`.
 
 use axum::{
-    extract::{Path, Query, Request, State},
+    extract::{Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use openslot_store::{Booking, BookingQuery, BookingStatus};
 use serde_json::{json, Value};
 
-use super::{page, see_other, AdminSession, Form};
+use super::{page, see_other, AdminForm, AdminSession};
 use crate::{
     actions::{self, Actor},
     display::{answer_rows, long_time},
@@ -420,17 +420,9 @@ pub async fn detail(
 /// `POST /admin/bookings/{id}/{action}`.
 pub async fn act(
     State(state): State<AppState>,
-    session: AdminSession,
     Path((id, action)): Path<(String, String)>,
-    request: Request,
+    AdminForm { session, form }: AdminForm,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     let message = form.text("message");
     let start = form.text("start").map(Value::String);
     match apply(

@@ -3,14 +3,14 @@
 //! transaction, and the new catalog is swapped in at once.
 
 use axum::{
-    extract::{Path, Request, State},
+    extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
 use openslot_store::{AuditEntry, StoredEventType};
 use serde_json::{json, Value};
 
-use super::{event_form, page, see_other, AdminSession, Form};
+use super::{event_form, page, see_other, AdminForm, AdminSession, Form};
 use crate::{
     actions::Actor,
     config::{ConfigError, EventTypeConfig},
@@ -265,15 +265,8 @@ async fn submit(
     state: AppState,
     session: AdminSession,
     slug: Option<String>,
-    request: Request,
+    form: Form,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     let creating = slug.is_none();
     let slug = slug.unwrap_or_else(|| form.text("slug").unwrap_or_default());
     let result = match event_form::entry_from_form(&form, slug.clone()) {
@@ -309,36 +302,26 @@ async fn submit(
 /// `POST /admin/event-types`: create.
 pub async fn create(
     State(state): State<AppState>,
-    session: AdminSession,
-    request: Request,
+    AdminForm { session, form }: AdminForm,
 ) -> Response {
-    submit(state, session, None, request).await
+    submit(state, session, None, form).await
 }
 
 /// `POST /admin/event-types/{slug}`: update.
 pub async fn update(
     State(state): State<AppState>,
-    session: AdminSession,
     Path(slug): Path<String>,
-    request: Request,
+    AdminForm { session, form }: AdminForm,
 ) -> Response {
-    submit(state, session, Some(slug), request).await
+    submit(state, session, Some(slug), form).await
 }
 
 /// `POST /admin/event-types/{slug}/enable|disable`.
 pub async fn toggle(
     State(state): State<AppState>,
-    session: AdminSession,
     Path((slug, action)): Path<(String, String)>,
-    request: Request,
+    AdminForm { session, .. }: AdminForm,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     let enabled = match action.as_str() {
         "enable" => true,
         "disable" => false,

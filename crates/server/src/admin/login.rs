@@ -9,7 +9,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{admin_html, auth, see_other, AdminSession, Form};
+use super::{admin_html, auth, see_other, AdminForm, AdminSession, Form};
 use crate::{actions::Actor, state::AppState};
 
 /// Lifetime of the sign-in form's own CSRF token (there is no session yet).
@@ -214,16 +214,8 @@ pub async fn submit(
 /// Ends the session (CSRF-checked) and clears the cookie.
 pub async fn logout(
     State(state): State<AppState>,
-    session: AdminSession,
-    request: Request,
+    AdminForm { session, .. }: AdminForm,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     let now = state.clock.now().as_second();
     if let Err(err) = state
         .store

@@ -107,6 +107,32 @@ pub fn error(state: &AppState, session: &AdminSession, err: ApiError) -> Respons
     response
 }
 
+/// A form posted by a signed-in admin, its CSRF token checked. Without a session the
+/// request is refused as [`AdminSession`] refuses it; a bad form or token gets an error page.
+pub struct AdminForm {
+    pub session: AdminSession,
+    pub form: Form,
+}
+
+impl axum::extract::FromRequest<AppState> for AdminForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = request.into_parts();
+        let session = AdminSession::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = Form::read(Request::from_parts(parts, body))
+            .await
+            .map_err(|err| error(state, &session, err))?;
+        session
+            .check_csrf(form.get("csrf"))
+            .map_err(|err| error(state, &session, err))?;
+        Ok(AdminForm { session, form })
+    }
+}
+
 /// A posted urlencoded form: every `name=value` pair in order (names may repeat).
 #[derive(Debug, Default)]
 pub struct Form(pub Vec<(String, String)>);

@@ -1,14 +1,14 @@
 //! Failed jobs, the audit log and API tokens.
 
 use axum::{
-    extract::{Path, Query, Request, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
 use openslot_store::CredentialKind;
 use serde_json::{json, Value};
 
-use super::{auth, page, see_other, AdminSession, Form};
+use super::{auth, page, see_other, AdminForm, AdminSession};
 use crate::{
     actions::{self, Actor},
     display::long_time,
@@ -69,17 +69,9 @@ pub async fn failed_jobs(state: &AppState) -> Result<Vec<Value>, ApiError> {
 /// `POST /admin/jobs/{id}/retry`.
 pub async fn retry_job(
     State(state): State<AppState>,
-    session: AdminSession,
     Path(id): Path<String>,
-    request: Request,
+    AdminForm { session, .. }: AdminForm,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     match retry(&state, &id, &session.actor()).await {
         Ok(()) => see_other("/admin?retried=1#jobs"),
         Err(err) => super::error(&state, &session, err),
@@ -165,16 +157,8 @@ pub async fn tokens_page(State(state): State<AppState>, session: AdminSession) -
 /// `POST /admin/tokens`: creates a token and shows its secret once.
 pub async fn create_token(
     State(state): State<AppState>,
-    session: AdminSession,
-    request: Request,
+    AdminForm { session, form }: AdminForm,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     let name = form.text("name").unwrap_or_default();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
         let mut errors = crate::validate::FieldErrors::new();
@@ -204,17 +188,9 @@ pub async fn create_token(
 /// `POST /admin/tokens/{id}/revoke`.
 pub async fn revoke_token(
     State(state): State<AppState>,
-    session: AdminSession,
     Path(id): Path<String>,
-    request: Request,
+    AdminForm { session, .. }: AdminForm,
 ) -> Response {
-    let form = match Form::read(request).await {
-        Ok(form) => form,
-        Err(err) => return super::error(&state, &session, err),
-    };
-    if let Err(err) = session.check_csrf(form.get("csrf")) {
-        return super::error(&state, &session, err);
-    }
     let now = state.clock.now().as_second();
     match state.store.revoke_credential(&id, now).await {
         Ok(_) => {
