@@ -120,6 +120,31 @@ pub struct BookingQuery {
     pub offset: u32,
 }
 
+/// Which instant of a booking [`crate::Store::booking_buckets`] groups by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketBy {
+    /// When it was made.
+    Created,
+    /// When the meeting starts.
+    Start,
+}
+
+/// Bookings of one event type whose instant falls in one 15-minute bucket. Every time zone
+/// in use today is offset from UTC by a multiple of 15 minutes, so buckets map exactly onto
+/// local days and hours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingBucket {
+    pub event_slug: String,
+    /// Start of the bucket (Unix seconds, a multiple of 900).
+    pub at: i64,
+    pub count: i64,
+    /// Of those, how many were confirmed at some point (`confirmed_at` set).
+    pub confirmed: i64,
+}
+
+/// Length of a [`BookingBucket`] in seconds.
+pub const BUCKET_SECONDS: i64 = 900;
+
 /// An amount to add to one daily counter (or, read back, its total).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CounterDelta {

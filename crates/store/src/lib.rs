@@ -14,7 +14,8 @@ mod sqlite;
 use async_trait::async_trait;
 
 pub use admin::{
-    AdminUser, AuditEntry, BookingQuery, CounterDelta, Credential, CredentialKind, StoredEventType,
+    AdminUser, AuditEntry, BookingBucket, BookingQuery, BucketBy, CounterDelta, Credential,
+    CredentialKind, StoredEventType, BUCKET_SECONDS,
 };
 pub use error::StoreError;
 pub use model::{
@@ -203,6 +204,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// How many bookings match `query` (ignoring its limit and offset).
     async fn count_bookings(&self, query: &BookingQuery) -> Result<i64, StoreError>;
+
+    /// Bookings matching `query` (ignoring its limit, offset and order) counted per event
+    /// type and 15-minute bucket of their creation or start, ordered by bucket then slug:
+    /// what dashboards chart, without reading every row.
+    async fn booking_buckets(
+        &self,
+        query: &BookingQuery,
+        by: BucketBy,
+    ) -> Result<Vec<BookingBucket>, StoreError>;
 
     /// Adds to daily counters (creating them at 0 first), in one transaction.
     async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError>;

@@ -94,6 +94,22 @@ pub(crate) fn merged_deltas(deltas: &[CounterDelta]) -> Vec<CounterDelta> {
         .collect()
 }
 
+/// `SELECT` of [`crate::Store::booking_buckets`] up to its filters.
+pub(crate) fn bucket_select(by: crate::BucketBy) -> String {
+    let column = match by {
+        crate::BucketBy::Created => "created_at",
+        crate::BucketBy::Start => "start_at",
+    };
+    format!(
+        "SELECT event_slug, ({column} / {seconds}) * {seconds} AS bucket, count(*) AS total, \
+         count(confirmed_at) AS confirmed FROM bookings",
+        seconds = crate::BUCKET_SECONDS
+    )
+}
+
+/// The `GROUP BY` that ends [`bucket_select`].
+pub(crate) const BUCKET_GROUP: &str = " GROUP BY event_slug, bucket ORDER BY bucket, event_slug";
+
 #[cfg(test)]
 mod tests {
     use super::*;

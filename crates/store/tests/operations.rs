@@ -952,3 +952,56 @@ async fn the_operations_migration_backfills_confirmed_at() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn bookings_are_counted_per_event_type_and_quarter_hour() {
+    use openslot_store::{BookingBucket, BucketBy, BUCKET_SECONDS};
+    each_backend(|db| async move {
+        let store = db.open().await;
+        list_fixture(store.as_ref()).await;
+        let bucket = |slug: &str, at: i64, count: i64, confirmed: i64| BookingBucket {
+            event_slug: slug.into(),
+            at,
+            count,
+            confirmed,
+        };
+        // Created at 100..600 s: all in the first bucket; b1 and b6 were created confirmed.
+        let created = store
+            .booking_buckets(&BookingQuery::default(), BucketBy::Created)
+            .await
+            .unwrap();
+        assert_eq!(
+            created,
+            [bucket("30min", 0, 4, 2), bucket("60min", 0, 2, 0)]
+        );
+        // By start, active only, with the list's filters applied.
+        let query = BookingQuery {
+            statuses: vec![BookingStatus::Requested, BookingStatus::Confirmed],
+            limit: 1, // ignored
+            ..BookingQuery::default()
+        };
+        let started = store
+            .booking_buckets(&query, BucketBy::Start)
+            .await
+            .unwrap();
+        let floor = |second: i64| second / BUCKET_SECONDS * BUCKET_SECONDS;
+        assert_eq!(
+            started,
+            [
+                bucket("30min", floor(T), 2, 1),
+                bucket("30min", floor(T + 7200), 1, 0),
+                bucket("30min", floor(T + 86_400), 1, 1),
+            ]
+        );
+        let query = BookingQuery {
+            search: Some("grace".into()),
+            ..BookingQuery::default()
+        };
+        let found = store
+            .booking_buckets(&query, BucketBy::Start)
+            .await
+            .unwrap();
+        assert_eq!(found, [bucket("30min", floor(T), 1, 0)]);
+    })
+    .await;
+}

@@ -11,7 +11,7 @@ use axum::{
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp, ToSpan};
 use openslot_engine::{slots, BusyTimes, DayCounts, EventRules};
-use openslot_store::{Booking, BookingQuery, BookingStatus};
+use openslot_store::{Booking, BookingBucket, BookingQuery, BookingStatus, BucketBy};
 use serde_json::{json, Value};
 
 use super::{bookings::booking_json, page, system, AdminSession};
@@ -85,6 +85,13 @@ fn resolve(state: &AppState, range: &Range) -> Result<Resolved, ApiError> {
     })
 }
 
+/// The local date and time of a Unix second in `zone`.
+fn local(second: i64, zone: &TimeZone) -> jiff::ZonedDateTime {
+    Timestamp::from_second(second)
+        .unwrap_or_default()
+        .to_zoned_datetime(zone.clone())
+}
+
 fn rate(part: i64, whole: i64) -> Value {
     if whole <= 0 {
         Value::Null
@@ -98,7 +105,7 @@ fn rate(part: i64, whole: i64) -> Value {
 fn utilisation(
     state: &AppState,
     range: &Resolved,
-    booked: &[Booking],
+    booked: &[BookingBucket],
     zone: &TimeZone,
 ) -> BTreeMap<(i8, i8), (i64, i64)> {
     let catalog = state.catalog.load();
@@ -137,8 +144,9 @@ fn utilisation(
             cells.entry(cell(slot.start)).or_default().0 += 1;
         }
     }
-    for booking in booked {
-        cells.entry(cell(booking.start)).or_default().1 += 1;
+    for bucket in booked {
+        let at = Timestamp::from_second(bucket.at).unwrap_or_default();
+        cells.entry(cell(at)).or_default().1 += bucket.count;
     }
     cells
 }
@@ -261,12 +269,15 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         .await?;
     let created = state
         .store
-        .list_bookings(&BookingQuery {
-            created_from: Some(resolved.start.as_second()),
-            created_to: Some(resolved.end.as_second()),
-            event_slug: slug_filter.clone(),
-            ..BookingQuery::default()
-        })
+        .booking_buckets(
+            &BookingQuery {
+                created_from: Some(resolved.start.as_second()),
+                created_to: Some(resolved.end.as_second()),
+                event_slug: slug_filter.clone(),
+                ..BookingQuery::default()
+            },
+            BucketBy::Created,
+        )
         .await?;
     let mut funnel: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     for event in catalog.iter() {
@@ -290,15 +301,11 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         }
     }
     let mut per_day: BTreeMap<Date, i64> = BTreeMap::new();
-    for booking in &created {
-        let row = funnel.entry(booking.event_slug.clone()).or_default();
-        row[3] += 1;
-        if booking.confirmed_at.is_some() {
-            row[4] += 1;
-        }
-        *per_day
-            .entry(booking.created_at.to_zoned_datetime(zone.clone()).date())
-            .or_default() += 1;
+    for bucket in &created {
+        let row = funnel.entry(bucket.event_slug.clone()).or_default();
+        row[3] += bucket.count;
+        row[4] += bucket.confirmed;
+        *per_day.entry(local(bucket.at, &zone).date()).or_default() += bucket.count;
     }
     let mut totals = [0i64; 5];
     let funnel_rows: Vec<Value> = funnel
@@ -322,13 +329,16 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
 
     let booked = state
         .store
-        .list_bookings(&BookingQuery {
-            start_from: Some(resolved.start.as_second()),
-            start_to: Some(resolved.end.as_second()),
-            statuses: vec![BookingStatus::Requested, BookingStatus::Confirmed],
-            event_slug: slug_filter.clone(),
-            ..BookingQuery::default()
-        })
+        .booking_buckets(
+            &BookingQuery {
+                start_from: Some(resolved.start.as_second()),
+                start_to: Some(resolved.end.as_second()),
+                statuses: vec![BookingStatus::Requested, BookingStatus::Confirmed],
+                event_slug: slug_filter.clone(),
+                ..BookingQuery::default()
+            },
+            BucketBy::Start,
+        )
         .await?;
     let cells = utilisation(state, &resolved, &booked, &zone);
     let heatmap: Vec<Value> = cells

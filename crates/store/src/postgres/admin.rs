@@ -6,9 +6,9 @@ use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
 
 use super::{booking_from_row, job_from_row, PgStore, BOOKING_COLUMNS, JOB_COLUMNS};
 use crate::{
-    query::{merged_deltas, push_booking_filters},
-    AdminUser, AuditEntry, Booking, BookingQuery, CounterDelta, Credential, CredentialKind, Job,
-    StoreError, StoredEventType,
+    query::{bucket_select, merged_deltas, push_booking_filters, BUCKET_GROUP},
+    AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
+    Credential, CredentialKind, Job, StoreError, StoredEventType,
 };
 
 const ADMIN_COLUMNS: &str = "id, email, password_hash, failed_logins, locked_until, created_at";
@@ -398,6 +398,27 @@ impl PgStore {
         push_booking_filters(&mut builder, query);
         let count: i64 = builder.build_query_scalar().fetch_one(&self.pool).await?;
         Ok(count)
+    }
+
+    pub(crate) async fn booking_buckets_impl(
+        &self,
+        query: &BookingQuery,
+        by: BucketBy,
+    ) -> Result<Vec<BookingBucket>, StoreError> {
+        let mut builder = QueryBuilder::<Postgres>::new(bucket_select(by));
+        push_booking_filters(&mut builder, query);
+        builder.push(BUCKET_GROUP);
+        let rows = builder.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(BookingBucket {
+                    event_slug: row.try_get("event_slug")?,
+                    at: row.try_get("bucket")?,
+                    count: row.try_get("total")?,
+                    confirmed: row.try_get("confirmed")?,
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn add_counters_impl(

@@ -7,9 +7,9 @@ use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{booking_from_row, job_from_row, SqliteStore, BOOKING_COLUMNS, JOB_COLUMNS};
 use crate::{
-    query::{merged_deltas, push_booking_filters},
-    AdminUser, AuditEntry, Booking, BookingQuery, CounterDelta, Credential, CredentialKind, Job,
-    StoreError, StoredEventType,
+    query::{bucket_select, merged_deltas, push_booking_filters, BUCKET_GROUP},
+    AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
+    Credential, CredentialKind, Job, StoreError, StoredEventType,
 };
 
 const ADMIN_COLUMNS: &str = "id, email, password_hash, failed_logins, locked_until, created_at";
@@ -394,6 +394,27 @@ impl SqliteStore {
             .fetch_one(&self.readers)
             .await?;
         Ok(count)
+    }
+
+    pub(crate) async fn booking_buckets_impl(
+        &self,
+        query: &BookingQuery,
+        by: BucketBy,
+    ) -> Result<Vec<BookingBucket>, StoreError> {
+        let mut builder = QueryBuilder::<Sqlite>::new(bucket_select(by));
+        push_booking_filters(&mut builder, query);
+        builder.push(BUCKET_GROUP);
+        let rows = builder.build().fetch_all(&self.readers).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(BookingBucket {
+                    event_slug: row.try_get("event_slug")?,
+                    at: row.try_get("bucket")?,
+                    count: row.try_get("total")?,
+                    confirmed: row.try_get("confirmed")?,
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn add_counters_impl(

@@ -731,6 +731,14 @@ impl Store for SqliteStore {
         self.count_bookings_impl(query).await
     }
 
+    async fn booking_buckets(
+        &self,
+        query: &BookingQuery,
+        by: crate::BucketBy,
+    ) -> Result<Vec<crate::BookingBucket>, StoreError> {
+        self.booking_buckets_impl(query, by).await
+    }
+
     async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError> {
         self.add_counters_impl(deltas).await
     }
