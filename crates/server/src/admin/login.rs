@@ -47,6 +47,7 @@ fn render(
     let expires = state.clock.now().as_second() + LOGIN_FORM_SECONDS;
     let token = state.signer.sign("admin-login", "form", expires);
     admin_html(
+        state,
         status,
         state.web.render(
             "admin_login.html",

@@ -70,13 +70,14 @@ pub fn page(
     context["admin"] = json!({"email": session.email, "csrf": session.csrf});
     context["nav"] = json!(nav);
     context["embed"] = json!(false);
-    admin_html(StatusCode::OK, state.web.render(template, context))
+    admin_html(state, StatusCode::OK, state.web.render(template, context))
 }
 
 /// An admin HTML answer: never cached, never framed.
-pub fn admin_html(status: StatusCode, body: String) -> Response {
+pub fn admin_html(state: &AppState, status: StatusCode, body: String) -> Response {
     let mut response = html(status, body);
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, state.web.admin_csp.clone());
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,

@@ -29,6 +29,8 @@ pub struct Web {
     pub assets: Assets,
     /// `Content-Security-Policy` for every response.
     pub csp: HeaderValue,
+    /// The same policy for admin pages, which no site may frame.
+    pub admin_csp: HeaderValue,
     /// Values every page shows (organisation, logo, footer, asset URLs).
     base: Value,
 }
@@ -141,6 +143,11 @@ impl Web {
         Web {
             env,
             assets,
+            admin_csp: HeaderValue::from_str(&format!(
+                "{}frame-ancestors 'none'",
+                csp.split("frame-ancestors").next().unwrap_or_default()
+            ))
+            .expect("CSP is ASCII"),
             csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
             base,
         }
@@ -187,7 +194,9 @@ pub async fn security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
