@@ -167,6 +167,9 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes a credential by id; whether it was valid until now.
     async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError>;
 
+    /// Deletes credentials that expired or were revoked before `before`; how many.
+    async fn prune_credentials(&self, before: i64) -> Result<u64, StoreError>;
+
     /// Credentials of one kind that are neither revoked nor expired at `now`, newest first.
     async fn credentials(
         &self,

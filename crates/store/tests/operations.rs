@@ -268,6 +268,28 @@ async fn credentials_are_valid_until_they_expire_or_are_revoked() {
         revoked.revoked_at = Some(170);
         store.create_credential(&revoked).await.unwrap();
         assert_eq!(store.credential("hash-t5", 100).await.unwrap(), None);
+
+        // Pruning deletes what expired or was revoked before the given instant.
+        assert_eq!(
+            store.prune_credentials(165).await.unwrap(),
+            2,
+            "t3 expired, t2 revoked"
+        );
+        assert_eq!(store.prune_credentials(165).await.unwrap(), 0);
+        assert_eq!(
+            store.credential("hash-s1", 199).await.unwrap().as_ref(),
+            Some(&session)
+        );
+        assert_eq!(
+            store.prune_credentials(10_000).await.unwrap(),
+            2,
+            "s1 and t5"
+        );
+        assert_eq!(
+            store.credential("hash-t1", 10_000).await.unwrap().as_ref(),
+            Some(&token),
+            "never expires"
+        );
     })
     .await;
 }

@@ -188,6 +188,10 @@ pub async fn submit(
     if let Err(err) = state.store.note_login_success(&email).await {
         tracing::warn!(error = %err, "could not clear failed sign-ins");
     }
+    // Sessions and tokens that ended more than a day ago are of no further use.
+    if let Err(err) = state.store.prune_credentials(now - 86_400).await {
+        tracing::warn!(error = %err, "could not prune old sessions");
+    }
     match auth::start_session(&state, &email).await {
         Ok(cookie) => {
             crate::actions::audit(

@@ -266,6 +266,15 @@ impl PgStore {
         Ok(revoked.rows_affected() == 1)
     }
 
+    pub(crate) async fn prune_credentials_impl(&self, before: i64) -> Result<u64, StoreError> {
+        let pruned =
+            sqlx::query("DELETE FROM credentials WHERE expires_at < $1 OR revoked_at < $1")
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+        Ok(pruned.rows_affected())
+    }
+
     pub(crate) async fn credentials_impl(
         &self,
         kind: CredentialKind,

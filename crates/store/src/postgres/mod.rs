@@ -916,6 +916,10 @@ impl Store for PgStore {
         self.list_bookings_impl(query).await
     }
 
+    async fn prune_credentials(&self, before: i64) -> Result<u64, StoreError> {
+        self.prune_credentials_impl(before).await
+    }
+
     async fn count_bookings(&self, query: &BookingQuery) -> Result<i64, StoreError> {
         self.count_bookings_impl(query).await
     }

@@ -263,6 +263,15 @@ impl SqliteStore {
         Ok(revoked.rows_affected() == 1)
     }
 
+    pub(crate) async fn prune_credentials_impl(&self, before: i64) -> Result<u64, StoreError> {
+        let pruned = sqlx::query("DELETE FROM credentials WHERE expires_at < ? OR revoked_at < ?")
+            .bind(before)
+            .bind(before)
+            .execute(&self.writer)
+            .await?;
+        Ok(pruned.rows_affected())
+    }
+
     pub(crate) async fn credentials_impl(
         &self,
         kind: CredentialKind,
