@@ -603,6 +603,29 @@ async fn event_types_are_created_edited_and_disabled_live_and_audited() {
         entries[0]["after"]["definition"]["hours"],
         json!(["13:00-14:00"])
     );
+    // Utilisation measures each period against the hours then in force (from the audit
+    // log): last week against 09:00-17:00, next week against the edited 13:00-14:00.
+    let offered_hours = |body: &Value| -> std::collections::BTreeSet<i64> {
+        body["heatmap"]
+            .as_array()
+            .unwrap_or_else(|| panic!("heatmap in {body}"))
+            .iter()
+            .filter(|cell| cell["offered"].as_i64() > Some(0))
+            .map(|cell| cell["hour"].as_i64().unwrap())
+            .collect()
+    };
+    let dashboard = |from: i64, to: i64| {
+        format!(
+            "/api/v1/dashboard?event=consult&from={}&to={}",
+            days_ahead(from),
+            days_ahead(to)
+        )
+    };
+    let (status, past) = api.get(&dashboard(-7, -1)).await;
+    assert_eq!(status, 200, "{past}");
+    assert_eq!(offered_hours(&past), (9..17).collect(), "{past}");
+    let (_, future) = api.get(&dashboard(4, 10)).await;
+    assert_eq!(offered_hours(&future), [13].into(), "{future}");
     let (_, audit) = api.get("/api/v1/audit?target=event_type:quick").await;
     assert_eq!(audit["entries"][0]["action"], "event_type.update");
     assert_eq!(audit["entries"][0]["after"]["enabled"], true);

@@ -11,11 +11,16 @@ use axum::{
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp, ToSpan};
 use openslot_engine::{slots, BusyTimes, DayCounts, EventRules};
-use openslot_store::{Booking, BookingBucket, BookingQuery, BookingStatus, BucketBy};
+use openslot_store::{AuditEntry, Booking, BookingBucket, BookingQuery, BookingStatus, BucketBy};
 use serde_json::{json, Value};
 
 use super::{bookings::booking_json, page, system, AdminSession};
-use crate::{http::error::ApiError, state::AppState, validate::FieldErrors};
+use crate::{
+    catalog::{Catalog, EventType},
+    http::error::ApiError,
+    state::AppState,
+    validate::FieldErrors,
+};
 
 /// The longest range a dashboard covers.
 const MAX_RANGE_DAYS: i64 = 366;
@@ -100,12 +105,60 @@ fn rate(part: i64, whole: i64) -> Value {
     }
 }
 
-/// Offered slots (ignoring bookings, notice and window) and booked starts of active or
-/// confirmed-then-kept bookings, counted per weekday (Mon = 0) and hour in `zone`.
+/// An event type as an audit snapshot (`{"enabled", "definition"}`) describes it; `None`
+/// when it did not exist, was disabled, or the snapshot no longer validates.
+fn from_snapshot(state: &AppState, snapshot: Option<&Value>) -> Option<EventType> {
+    let snapshot = snapshot?;
+    if snapshot["enabled"] == false {
+        return None;
+    }
+    let entry = serde_json::from_value(snapshot["definition"].clone()).ok()?;
+    let catalog = Catalog::build(&state.config.defaults, &[entry], &[true], "<audit>").ok()?;
+    let first = catalog.iter().next()?.clone();
+    Some(first)
+}
+
+/// The definitions `event` had over `[start, end)`, from its audit history (newest first):
+/// each piece of the range with the event type as it was then (`None`: not offered).
+fn periods(
+    state: &AppState,
+    event: &EventType,
+    history: &[AuditEntry],
+    start: i64,
+    end: i64,
+) -> Vec<(i64, i64, Option<EventType>)> {
+    let mut changes: Vec<&AuditEntry> = history.iter().collect();
+    changes.sort_by_key(|entry| entry.at);
+    // At `start`: what the last change before it left, else what the first change after
+    // it found, else (never changed) the current definition.
+    let initial = match changes.iter().rev().find(|entry| entry.at <= start) {
+        Some(entry) => from_snapshot(state, entry.after.as_ref()),
+        None => match changes.first() {
+            Some(entry) => from_snapshot(state, entry.before.as_ref()),
+            None => event.enabled.then(|| event.clone()),
+        },
+    };
+    changes.retain(|entry| entry.at > start && entry.at < end);
+    let mut pieces = Vec::new();
+    let mut from = start;
+    let mut current = initial;
+    for change in changes {
+        pieces.push((from, change.at, current));
+        from = change.at;
+        current = from_snapshot(state, change.after.as_ref());
+    }
+    pieces.push((from, end, current));
+    pieces
+}
+
+/// Offered slots (ignoring bookings, notice and window; each day with the event type's
+/// definition at the time, from the audit log) and booked starts of active bookings,
+/// counted per weekday (Mon = 0) and hour in `zone`.
 fn utilisation(
     state: &AppState,
     range: &Resolved,
     booked: &[BookingBucket],
+    histories: &BTreeMap<String, Vec<AuditEntry>>,
     zone: &TimeZone,
 ) -> BTreeMap<(i8, i8), (i64, i64)> {
     let catalog = state.catalog.load();
@@ -122,26 +175,37 @@ fn utilisation(
         {
             continue;
         }
-        if !event.enabled {
-            continue;
-        }
-        let rules = EventRules {
-            min_lead_minutes: 0,
-            lookahead_days: 3650,
-            max_per_day: None,
-            ..event.rules.clone()
-        };
-        let offered = slots(
-            &event.schedule,
-            &rules,
-            &BusyTimes::default(),
-            &DayCounts::default(),
-            range.start,
-            range.end,
-            range.start,
-        );
-        for slot in offered {
-            cells.entry(cell(slot.start)).or_default().0 += 1;
+        let history = histories
+            .get(&event.slug)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let (start, end) = (range.start.as_second(), range.end.as_second());
+        for (from, to, definition) in periods(state, event, history, start, end) {
+            let Some(definition) = definition else {
+                continue;
+            };
+            let rules = EventRules {
+                min_lead_minutes: 0,
+                lookahead_days: 3650,
+                max_per_day: None,
+                ..definition.rules.clone()
+            };
+            let (from, to) = (
+                Timestamp::from_second(from).unwrap_or(range.start),
+                Timestamp::from_second(to).unwrap_or(range.end),
+            );
+            let offered = slots(
+                &definition.schedule,
+                &rules,
+                &BusyTimes::default(),
+                &DayCounts::default(),
+                from,
+                to,
+                from,
+            );
+            for slot in offered {
+                cells.entry(cell(slot.start)).or_default().0 += 1;
+            }
         }
     }
     for bucket in booked {
@@ -340,7 +404,17 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
             BucketBy::Start,
         )
         .await?;
-    let cells = utilisation(state, &resolved, &booked, &zone);
+    let mut histories = BTreeMap::new();
+    for event in catalog.iter() {
+        if slug_filter.as_deref().is_none_or(|slug| slug == event.slug) {
+            let target = format!("event_type:{}", event.slug);
+            histories.insert(
+                event.slug.clone(),
+                state.store.audit_entries(Some(&target), 1000).await?,
+            );
+        }
+    }
+    let cells = utilisation(state, &resolved, &booked, &histories, &zone);
     let heatmap: Vec<Value> = cells
         .iter()
         .map(|((weekday, hour), (offered, booked))| json!({"weekday": WEEKDAY_NAMES[*weekday as usize], "hour": hour, "offered": offered, "booked": booked, "utilisation": rate(*booked, *offered)}))
