@@ -41,6 +41,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "operations",
         sql: include_str!("../migrations/sqlite/0006_operations.sql"),
     },
+    Migration {
+        version: 7,
+        name: "search_text",
+        sql: include_str!("../migrations/sqlite/0007_search_text.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while

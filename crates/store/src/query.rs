@@ -22,11 +22,27 @@ pub(crate) fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// What a search matches in SQLite's `search_text` column: name and e-mail folded to lower
+/// case with Unicode rules (SQLite's own `lower()` folds only ASCII).
+pub(crate) fn search_text(name: &str, email: &str) -> String {
+    format!("{}\n{}", name.to_lowercase(), email.to_lowercase())
+}
+
+/// How a backend matches the search text of a [`BookingQuery`].
+#[derive(Clone, Copy)]
+pub(crate) enum Search {
+    /// `lower(name)` and `lower(email)` in SQL (PostgreSQL folds Unicode).
+    Lower,
+    /// The `search_text` column, folded by the store (SQLite).
+    FoldedColumn,
+}
+
 /// Appends ` WHERE ...` for the filters of `query` (nothing if it has none). Every value is
 /// a bound parameter; only fixed SQL text is pushed.
 pub(crate) fn push_booking_filters<'args, DB>(
     builder: &mut QueryBuilder<'args, DB>,
     query: &BookingQuery,
+    search: Search,
 ) where
     DB: Database,
     i64: Encode<'args, DB> + Type<DB>,
@@ -62,15 +78,26 @@ pub(crate) fn push_booking_filters<'args, DB>(
             builder.push(condition).push_bind(bound);
         }
     }
-    if let Some(search) = &query.search {
-        let pattern = contains_pattern(search);
+    if let Some(text) = &query.search {
         next(builder);
-        builder
-            .push("(lower(name) LIKE lower(")
-            .push_bind(pattern.clone())
-            .push(") ESCAPE '\\' OR lower(email) LIKE lower(")
-            .push_bind(pattern)
-            .push(") ESCAPE '\\')");
+        match search {
+            Search::FoldedColumn => {
+                let pattern = contains_pattern(&text.to_lowercase());
+                builder
+                    .push("search_text LIKE ")
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\'");
+            }
+            Search::Lower => {
+                let pattern = contains_pattern(text);
+                builder
+                    .push("(lower(name) LIKE lower(")
+                    .push_bind(pattern.clone())
+                    .push(") ESCAPE '\\' OR lower(email) LIKE lower(")
+                    .push_bind(pattern)
+                    .push(") ESCAPE '\\')");
+            }
+        }
     }
 }
 

@@ -866,7 +866,7 @@ async fn the_operations_migration_is_applied_once() {
         let store = db.open().await;
         let versions = db.scalar("SELECT count(*) FROM schema_migrations").await;
         let expected = match db.backend {
-            Backend::Sqlite => 6,
+            Backend::Sqlite => 7,
             Backend::Postgres => 4,
         };
         assert_eq!(versions, expected);
@@ -910,7 +910,7 @@ async fn execute(db: &common::TestDb, sql: &str) {
 async fn the_operations_migration_backfills_confirmed_at() {
     each_backend(|db| async move {
         // The schema as it was before the operations migration, with bookings in it.
-        let (earlier, version): (&[&str], i64) = match db.backend {
+        let (earlier, version, applied): (&[&str], i64, usize) = match db.backend {
             Backend::Sqlite => (
                 &[
                     include_str!("../migrations/sqlite/0001_bookings.sql"),
@@ -919,7 +919,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/sqlite/0004_jobs.sql"),
                     include_str!("../migrations/sqlite/0005_booking_changes.sql"),
                 ],
-                6,
+                7,
+                2,
             ),
             Backend::Postgres => (
                 &[
@@ -928,6 +929,7 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/postgres/0003_jobs.sql"),
                 ],
                 4,
+                1,
             ),
         };
         let store = db.connect().await; // creates the SQLite file
@@ -953,12 +955,12 @@ async fn the_operations_migration_backfills_confirmed_at() {
             &db,
             "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
                 blocked_start, blocked_end, name, email, created_at, updated_at)
-             VALUES ('a', 'h', 'e', 'confirmed', 10, 20, 10, 20, 'n', 'e', 1, 5),
+             VALUES ('a', 'h', 'e', 'confirmed', 10, 20, 10, 20, 'Ñandú Ærø', 'e', 1, 5),
                     ('b', 'h', 'e', 'requested', 30, 40, 30, 40, 'n', 'e', 1, 6),
                     ('c', 'h', 'e', 'cancelled', 10, 20, 10, 20, 'n', 'e', 1, 7)",
         )
         .await;
-        assert_eq!(store.migrate().await.unwrap(), 1);
+        assert_eq!(store.migrate().await.unwrap(), applied);
         assert_eq!(
             db.scalar("SELECT max(version) FROM schema_migrations")
                 .await,
@@ -971,6 +973,16 @@ async fn the_operations_migration_backfills_confirmed_at() {
         assert_eq!(confirmed_at("a").await, Some(ts(5)));
         assert_eq!(confirmed_at("b").await, None);
         assert_eq!(confirmed_at("c").await, None);
+        // Bookings stored before can be searched with Unicode case folding.
+        let found = store
+            .list_bookings(&BookingQuery {
+                search: Some("ñANDÚ æRØ".into()),
+                ..BookingQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "a");
     })
     .await;
 }
@@ -1024,6 +1036,52 @@ async fn bookings_are_counted_per_event_type_and_quarter_hour() {
             .await
             .unwrap();
         assert_eq!(found, [bucket("30min", floor(T), 1, 0)]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_folds_case_beyond_ascii_on_both_backends() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let mut new = booking("u1", "h1", "30min", BookingStatus::Confirmed, T);
+        new.name = "Élodie Ørsted-Łukasz".into();
+        new.email = "ELODIE@EXAMPLE.FR".into();
+        store.create_booking(new, None).await.unwrap();
+        let mut other = booking("u2", "h1", "30min", BookingStatus::Confirmed, T + 3600);
+        other.name = "Elodie Plain".into();
+        store.create_booking(other, None).await.unwrap();
+        let search = |text: &'static str| {
+            let store = store.clone();
+            async move {
+                let query = BookingQuery {
+                    search: Some(text.into()),
+                    ..BookingQuery::default()
+                };
+                let ids: Vec<String> = store
+                    .list_bookings(&query)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|b| b.id)
+                    .collect();
+                assert_eq!(
+                    store.count_bookings(&query).await.unwrap(),
+                    ids.len() as i64
+                );
+                ids
+            }
+        };
+        assert_eq!(search("élodie").await, ["u1"]);
+        assert_eq!(search("ÉLODIE").await, ["u1"]);
+        assert_eq!(search("ørsted-ŁUKASZ").await, ["u1"]);
+        assert_eq!(search("elodie@example").await, ["u1"]);
+        assert_eq!(
+            search("elodie").await,
+            ["u1", "u2"],
+            "e-mail of u1, name of u2"
+        );
+        assert!(search("name\nemail").await.is_empty());
     })
     .await;
 }

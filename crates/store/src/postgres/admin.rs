@@ -6,7 +6,7 @@ use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
 
 use super::{booking_from_row, job_from_row, PgStore, BOOKING_COLUMNS, JOB_COLUMNS};
 use crate::{
-    query::{bucket_select, merged_deltas, push_booking_filters, BUCKET_GROUP},
+    query::{bucket_select, merged_deltas, push_booking_filters, Search, BUCKET_GROUP},
     AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
     Credential, CredentialKind, Job, StoreError, StoredEventType,
 };
@@ -383,7 +383,7 @@ impl PgStore {
     ) -> Result<Vec<Booking>, StoreError> {
         let mut builder =
             QueryBuilder::<Postgres>::new(format!("SELECT {BOOKING_COLUMNS} FROM bookings"));
-        push_booking_filters(&mut builder, query);
+        push_booking_filters(&mut builder, query, Search::Lower);
         builder.push(if query.descending {
             " ORDER BY start_at DESC, id COLLATE \"C\" DESC"
         } else {
@@ -404,7 +404,7 @@ impl PgStore {
         query: &BookingQuery,
     ) -> Result<i64, StoreError> {
         let mut builder = QueryBuilder::<Postgres>::new("SELECT count(*) FROM bookings");
-        push_booking_filters(&mut builder, query);
+        push_booking_filters(&mut builder, query, Search::Lower);
         let count: i64 = builder.build_query_scalar().fetch_one(&self.pool).await?;
         Ok(count)
     }
@@ -415,7 +415,7 @@ impl PgStore {
         by: BucketBy,
     ) -> Result<Vec<BookingBucket>, StoreError> {
         let mut builder = QueryBuilder::<Postgres>::new(bucket_select(by));
-        push_booking_filters(&mut builder, query);
+        push_booking_filters(&mut builder, query, Search::Lower);
         builder.push(BUCKET_GROUP);
         let rows = builder.build().fetch_all(&self.pool).await?;
         rows.iter()

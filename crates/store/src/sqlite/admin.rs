@@ -7,7 +7,7 @@ use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{booking_from_row, job_from_row, SqliteStore, BOOKING_COLUMNS, JOB_COLUMNS};
 use crate::{
-    query::{bucket_select, merged_deltas, push_booking_filters, BUCKET_GROUP},
+    query::{bucket_select, merged_deltas, push_booking_filters, Search, BUCKET_GROUP},
     AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
     Credential, CredentialKind, Job, StoreError, StoredEventType,
 };
@@ -373,7 +373,7 @@ impl SqliteStore {
     ) -> Result<Vec<Booking>, StoreError> {
         let mut builder =
             QueryBuilder::<Sqlite>::new(format!("SELECT {BOOKING_COLUMNS} FROM bookings"));
-        push_booking_filters(&mut builder, query);
+        push_booking_filters(&mut builder, query, Search::FoldedColumn);
         builder.push(if query.descending {
             " ORDER BY start_at DESC, id DESC"
         } else {
@@ -397,7 +397,7 @@ impl SqliteStore {
         query: &BookingQuery,
     ) -> Result<i64, StoreError> {
         let mut builder = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM bookings");
-        push_booking_filters(&mut builder, query);
+        push_booking_filters(&mut builder, query, Search::FoldedColumn);
         let count: i64 = builder
             .build_query_scalar()
             .fetch_one(&self.readers)
@@ -411,7 +411,7 @@ impl SqliteStore {
         by: BucketBy,
     ) -> Result<Vec<BookingBucket>, StoreError> {
         let mut builder = QueryBuilder::<Sqlite>::new(bucket_select(by));
-        push_booking_filters(&mut builder, query);
+        push_booking_filters(&mut builder, query, Search::FoldedColumn);
         builder.push(BUCKET_GROUP);
         let rows = builder.build().fetch_all(&self.readers).await?;
         rows.iter()

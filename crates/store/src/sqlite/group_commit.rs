@@ -17,13 +17,13 @@ const MAX_BATCH: usize = 128;
 
 const INSERT: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
         blocked_start, blocked_end, name, email, timezone, notes, answers, created_at, updated_at,
-        confirmed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        confirmed_at, search_text)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const INSERT_WITH_CAP: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at,
         end_at, blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
-        updated_at, confirmed_at)
-     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+        updated_at, confirmed_at, search_text)
+     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
      WHERE (SELECT count(*) FROM bookings
             WHERE host_id = ? AND event_slug = ?
               AND status IN ('requested', 'confirmed')
@@ -116,7 +116,8 @@ async fn insert(
         .bind(booking.answers.to_string())
         .bind(booking.created_at.as_second())
         .bind(booking.created_at.as_second())
-        .bind(confirmed_at(booking));
+        .bind(confirmed_at(booking))
+        .bind(crate::query::search_text(&booking.name, &booking.email));
     if let Some(cap) = booking.day_cap {
         query = query
             .bind(&booking.host_id)

@@ -265,6 +265,31 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Fills `search_text` of bookings stored before it existed (folding needs Rust: SQLite's
+    /// `lower()` only knows ASCII). A no-op once every row has it.
+    async fn fill_search_text(&self) -> Result<(), StoreError> {
+        let missing: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT id, name, email FROM bookings WHERE search_text IS NULL")
+                .fetch_all(&self.writer)
+                .await?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        for (id, name, email) in &missing {
+            sqlx::query("UPDATE bookings SET search_text = ? WHERE id = ? AND search_text IS NULL")
+                .bind(crate::query::search_text(name, email))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(bookings = missing.len(), "search text filled in");
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<usize, StoreError> {
@@ -280,6 +305,7 @@ impl Store for SqliteStore {
                 applied += 1;
             }
         }
+        self.fill_search_text().await?;
         Ok(applied)
     }
 
