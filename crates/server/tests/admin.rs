@@ -951,3 +951,45 @@ async fn tokens_are_created_shown_once_and_revoked_from_the_page() {
     let (status, _, _) = admin.post("/admin/tokens", &[("name", "")]).await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test]
+async fn admins_change_their_own_password() {
+    let server = TestServer::start(CONFIG);
+    assert_eq!(Admin::new(&server).get("/admin/account").await.0, 303);
+    let mut admin = signed_in(&server).await;
+    let (status, page) = admin.get("/admin/account").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Change your password") && page.contains("ops@example.com"));
+    let change = |current: &'static str, new: &'static str, repeat: &'static str| {
+        vec![("current", current), ("new", new), ("repeat", repeat)]
+    };
+    let new = "a much longer secret";
+    for (fields, message) in [
+        (
+            change("wrong password!", new, new),
+            "current password is not right",
+        ),
+        (change(PASSWORD, new, "something else"), "passwords differ"),
+        (
+            change(PASSWORD, "short", "short"),
+            "needs 10 to 1024 characters",
+        ),
+    ] {
+        let (status, _, body) = admin.post("/admin/account", &fields).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains(message), "{message}: {body}");
+    }
+    let (status, _, body) = admin
+        .post_raw("/admin/account", &change(PASSWORD, new, new))
+        .await;
+    assert_eq!(status, 403, "no CSRF token: {body}");
+    let (status, location, _) = admin
+        .post("/admin/account", &change(PASSWORD, new, new))
+        .await;
+    assert_eq!((status, location.as_str()), (303, "/admin/account?done=1"));
+    assert_eq!(admin.post("/admin/logout", &[]).await.0, 303);
+    assert_eq!(admin.sign_in("ops@example.com", PASSWORD).await.0, 401);
+    assert_eq!(admin.sign_in("ops@example.com", new).await.0, 303);
+    let (_, audit) = admin.get("/admin/audit").await;
+    assert!(audit.contains("admin.password_change"));
+}

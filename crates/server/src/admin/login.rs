@@ -244,3 +244,104 @@ pub async fn logout(
     }
     response
 }
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AccountQuery {
+    done: Option<String>,
+}
+
+fn account_page(
+    state: &AppState,
+    session: &AdminSession,
+    done: bool,
+    error: Option<(StatusCode, &str)>,
+) -> Response {
+    let mut response = super::page(
+        state,
+        session,
+        "admin_account.html",
+        "account",
+        json!({
+            "done": done,
+            "message": error.map(|(_, message)| message),
+            "min_chars": crate::admin_cli::MIN_PASSWORD_CHARS,
+        }),
+    );
+    if let Some((status, _)) = error {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+/// `GET /admin/account`: the signed-in user's password form.
+pub async fn account(
+    State(state): State<AppState>,
+    session: AdminSession,
+    query: Result<Query<AccountQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let done = query.is_ok_and(|Query(query)| query.done.is_some());
+    account_page(&state, &session, done, None)
+}
+
+/// `POST /admin/account`: changes the password after checking the current one.
+pub async fn change_password(
+    State(state): State<AppState>,
+    AdminForm { session, form }: AdminForm,
+) -> Response {
+    let refuse = |status: StatusCode, message: &str| {
+        account_page(&state, &session, false, Some((status, message)))
+    };
+    let current = form.get("current").unwrap_or_default().to_string();
+    let new = form.get("new").unwrap_or_default().to_string();
+    if new != form.get("repeat").unwrap_or_default() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The new passwords differ.",
+        );
+    }
+    let length = new.chars().count();
+    let min = crate::admin_cli::MIN_PASSWORD_CHARS;
+    if !(min..=1024).contains(&length) {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("The new password needs {min} to 1024 characters."),
+        );
+    }
+    let user = match state.store.admin_user(&session.email).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return refuse(StatusCode::NOT_FOUND, "Your account no longer exists."),
+        Err(err) => return super::error(&state, &session, err.into()),
+    };
+    let hash = user.password_hash.clone();
+    let checked = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &current))
+        .await
+        .unwrap_or(false);
+    if !checked {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The current password is not right.",
+        );
+    }
+    let hashed = match tokio::task::spawn_blocking(move || auth::hash_password(&new)).await {
+        Ok(Ok(hash)) => hash,
+        _ => return super::error(&state, &session, crate::http::error::ApiError::internal()),
+    };
+    let now = state.clock.now().as_second();
+    if let Err(err) = state
+        .store
+        .upsert_admin_user(&user.id, &user.email, &hashed, now)
+        .await
+    {
+        return super::error(&state, &session, err.into());
+    }
+    crate::actions::audit(
+        &state,
+        &session.actor(),
+        "admin.password_change",
+        format!("admin_user:{}", session.email),
+        None,
+        None,
+    )
+    .await;
+    see_other("/admin/account?done=1")
+}

@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(dashboard::show))
         .route("/admin/login", get(login::form).post(login::submit))
         .route("/admin/logout", post(login::logout))
+        .route(
+            "/admin/account",
+            get(login::account).post(login::change_password),
+        )
         .route("/admin/bookings", get(bookings::list))
         .route("/admin/bookings.csv", get(bookings::csv))
         .route("/admin/bookings/{id}", get(bookings::detail))

@@ -87,6 +87,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin_tokens.html",
         include_str!("../../templates/admin_tokens.html"),
     ),
+    (
+        "admin_account.html",
+        include_str!("../../templates/admin_account.html"),
+    ),
 ];
 
 /// The scheme://host[:port] part of an absolute http(s) URL.
