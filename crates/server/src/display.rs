@@ -32,3 +32,19 @@ pub fn answer_rows(event: Option<&EventType>, answers: &Value) -> Vec<Value> {
         })
         .unwrap_or_default()
 }
+
+/// The zones a booking is shown in, as `(visitor, host)` names: the visitor's is the one
+/// asked for, else the invitee's own, else the host's (when neither is a known zone); the
+/// host's is the event type's (UTC when the type no longer exists).
+pub fn booking_zones(
+    event: Option<&EventType>,
+    asked: Option<&str>,
+    invitee: Option<&str>,
+) -> (String, String) {
+    let host = event.map_or_else(|| "UTC".to_string(), |event| event.timezone_name.clone());
+    let visitor = asked
+        .or(invitee)
+        .filter(|name| TimeZone::get(name).is_ok())
+        .map_or_else(|| host.clone(), str::to_string);
+    (visitor, host)
+}

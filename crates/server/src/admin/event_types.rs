@@ -75,12 +75,24 @@ pub async fn save(
     creating: bool,
     actor: &Actor,
 ) -> Result<StoredEventType, ApiError> {
+    let rows = state.store.event_types().await?;
+    save_among(state, rows, entry, enabled, creating, actor).await
+}
+
+/// [`save`] given every stored row as just read.
+async fn save_among(
+    state: &AppState,
+    mut rows: Vec<StoredEventType>,
+    entry: EventTypeConfig,
+    enabled: bool,
+    creating: bool,
+    actor: &Actor,
+) -> Result<StoredEventType, ApiError> {
     if !valid_slug(&entry.slug) {
         let mut errors = FieldErrors::new();
         errors.insert("slug".into(), "1-64 of a-z, 0-9 and '-'".into());
         return Err(ApiError::validation(errors));
     }
-    let mut rows = state.store.event_types().await?;
     let existing = rows.iter().position(|row| row.slug == entry.slug);
     let now = state.clock.now().as_second();
     let before = match (existing, creating) {
@@ -134,6 +146,7 @@ pub async fn save(
         after: Some(snapshot(&row)),
     };
     state.store.save_event_type(&row, &audit).await?;
+    // Re-read rather than install `catalog`: another admin may have saved meanwhile.
     state
         .catalog
         .refresh(state.store.as_ref(), &state.config)
@@ -157,7 +170,7 @@ pub async fn set_enabled(
         )
     })?;
     let entry = entry_of(row).map_err(|err| field_error(&err))?;
-    save(state, entry, enabled, false, actor).await
+    save_among(state, rows, entry, enabled, false, actor).await
 }
 
 /// `GET /admin/event-types`.

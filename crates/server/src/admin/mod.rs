@@ -13,7 +13,6 @@ mod login;
 mod system;
 
 use axum::{
-    body::Body,
     extract::Request,
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -22,6 +21,8 @@ use axum::{
 };
 use serde_json::{json, Value};
 
+pub use crate::http::body::Form;
+pub use crate::web::pages::see_other;
 use crate::{http::error::ApiError, state::AppState, web::pages::html};
 
 pub use auth::AdminSession;
@@ -90,15 +91,6 @@ pub fn admin_html(state: &AppState, status: StatusCode, body: String) -> Respons
     response
 }
 
-/// A redirect after a successful form post, with a flash message in the query.
-pub fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
-
 /// An error page for a signed-in user.
 pub fn error(state: &AppState, session: &AdminSession, err: ApiError) -> Response {
     let mut response = page(
@@ -135,58 +127,5 @@ impl axum::extract::FromRequest<AppState> for AdminForm {
             .check_csrf(form.get("csrf"))
             .map_err(|err| error(state, &session, err))?;
         Ok(AdminForm { session, form })
-    }
-}
-
-/// A posted urlencoded form: every `name=value` pair in order (names may repeat).
-#[derive(Debug, Default)]
-pub struct Form(pub Vec<(String, String)>);
-
-impl Form {
-    /// Reads a form body (at most 64 KiB).
-    pub async fn read(request: Request<Body>) -> Result<Form, ApiError> {
-        let bytes = axum::body::to_bytes(request.into_body(), crate::http::body::MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "the form is too large",
-                )
-            })?;
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .map(Form)
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_form",
-                    "the form could not be read",
-                )
-            })
-    }
-
-    /// The first value of `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The trimmed first value of `name`, `None` when missing or blank.
-    pub fn text(&self, name: &str) -> Option<String> {
-        self.get(name)
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-            .map(str::to_string)
-    }
-
-    /// Every value of `name`.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-            .collect()
     }
 }

@@ -1,5 +1,5 @@
-//! Reading a JSON request body: content type (415), size (413), syntax (400), all with the
-//! standard error shape.
+//! Reading request bodies: a JSON object (content type 415, size 413, syntax 400) or an
+//! urlencoded form, all with the standard error shape.
 
 use axum::{
     body::Body,
@@ -75,5 +75,73 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 format!("the request body is not valid JSON: {err}"),
             )),
         }
+    }
+}
+
+/// A posted urlencoded form: every `name=value` pair in order (names may repeat).
+#[derive(Debug, Default)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    /// Reads a form body (at most [`MAX_BODY_BYTES`]).
+    pub async fn read(request: Request) -> Result<Form, ApiError> {
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the form is too large",
+                )
+            })?;
+        Form::parse(&bytes)
+    }
+
+    /// Parses urlencoded bytes.
+    pub fn parse(bytes: &[u8]) -> Result<Form, ApiError> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+            .map(Form)
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_form",
+                    "the form could not be read",
+                )
+            })
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The trimmed first value of `name`, `None` when missing or blank.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The fields as a JSON object, the first value of each name winning (what the JSON
+    /// validation of bookings and contact messages reads).
+    pub fn first_values(self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        for (name, value) in self.0 {
+            fields.entry(name).or_insert(Value::String(value));
+        }
+        fields
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
     }
 }

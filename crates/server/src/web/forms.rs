@@ -7,16 +7,16 @@ use std::net::SocketAddr;
 use axum::{
     extract::Request,
     http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use jiff::{tz::TimeZone, Timestamp};
 use serde_json::{json, Map, Value};
 
 use super::pages::{
-    error_page, html, query_escape, render_book, render_contact, BookView, ContactView,
+    error_page, html, query_escape, render_book, render_contact, see_other, BookView, ContactView,
 };
 use crate::{
-    http::{body::MAX_BODY_BYTES, booking::place_booking, contact::store_contact, error::ApiError},
+    http::{body::Form, booking::place_booking, contact::store_contact, error::ApiError},
     state::AppState,
     validate::FieldErrors,
 };
@@ -36,27 +36,7 @@ pub fn is_form(headers: &HeaderMap) -> bool {
 
 /// Reads a form body into its fields (first value of each name wins).
 async fn read_form(request: Request) -> Result<Map<String, Value>, ApiError> {
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the form is too large",
-            )
-        })?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_form",
-            "the form could not be read",
-        )
-    })?;
-    let mut fields = Map::new();
-    for (name, value) in pairs {
-        fields.entry(name).or_insert(Value::String(value));
-    }
-    Ok(fields)
+    Ok(Form::read(request).await?.first_values())
 }
 
 fn text<'a>(fields: &'a Map<String, Value>, name: &str) -> &'a str {
@@ -236,11 +216,7 @@ pub async fn booking_form(
             if !query.is_empty() {
                 location = format!("{location}?{}", query.join("&"));
             }
-            let mut response = StatusCode::SEE_OTHER.into_response();
-            if let Ok(value) = HeaderValue::from_str(&location) {
-                response.headers_mut().insert(header::LOCATION, value);
-            }
-            response
+            see_other(&location)
         }
         Err(error) => match error.code {
             "validation_failed" => rerender(
@@ -333,14 +309,7 @@ pub async fn contact_form(
         );
     };
     match store_contact(&state, &object).await {
-        Ok(_) => {
-            let mut response = StatusCode::SEE_OTHER.into_response();
-            response.headers_mut().insert(
-                header::LOCATION,
-                HeaderValue::from_static("/contact?sent=1"),
-            );
-            response
-        }
+        Ok(_) => see_other("/contact?sent=1"),
         Err(error) if error.code == "validation_failed" => rerender(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Please fix the highlighted fields.",

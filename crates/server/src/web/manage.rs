@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{rejection::QueryRejection, Path, Query, Request, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -14,13 +14,17 @@ use openslot_store::{Booking, BookingStatus};
 use serde_json::{json, Map, Value};
 
 use super::{
-    pages::{html, query_escape},
+    pages::{html, query_escape, see_other},
     picker::Picker,
 };
 use crate::{
     actions::{self, availability_without, can_change, not_active, Actor},
-    display::{answer_rows, long_time},
-    http::{body::MAX_BODY_BYTES, booking::booking_body, error::ApiError},
+    display::{answer_rows, booking_zones, long_time},
+    http::{
+        body::{Form, MAX_BODY_BYTES},
+        booking::booking_body,
+        error::ApiError,
+    },
     links,
     signing::TokenError,
     state::AppState,
@@ -134,18 +138,7 @@ async fn read_body(request: Request) -> Result<(Map<String, Value>, bool), ApiEr
         };
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_form",
-                "the form could not be read",
-            )
-        })?;
-        let mut fields = Map::new();
-        for (name, value) in pairs {
-            fields.entry(name).or_insert(Value::String(value));
-        }
-        return Ok((fields, false));
+        return Ok((Form::parse(&bytes)?.first_values(), false));
     }
     Err(ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -206,15 +199,8 @@ fn render_manage(
     let now = state.clock.now();
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
-    let host_tz = event
-        .map(|e| e.timezone_name.clone())
-        .unwrap_or_else(|| "UTC".into());
-    let visitor_tz = query
-        .tz
-        .clone()
-        .or_else(|| booking.timezone.clone())
-        .filter(|name| TimeZone::get(name).is_ok())
-        .unwrap_or_else(|| host_tz.clone());
+    let (visitor_tz, host_tz) =
+        booking_zones(event, query.tz.as_deref(), booking.timezone.as_deref());
     let zone = TimeZone::get(&visitor_tz).unwrap_or(TimeZone::UTC);
     let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
     let changeable = booking.status.is_active() && can_change(event, booking, now);
@@ -301,14 +287,6 @@ async fn show(
     }
 }
 
-fn see_other(location: String) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-}
-
 async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -328,7 +306,7 @@ async fn cancel(
     .await;
     match (result, format) {
         (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
-        (Ok(_), Format::Html) => see_other(format!("/manage/{token}?done=cancelled")),
+        (Ok(_), Format::Html) => see_other(&format!("/manage/{token}?done=cancelled")),
         (Err(err), Format::Html) if err.code == "change_window_closed" => {
             match resolve(&state, &token, links::MANAGE).await {
                 Ok(booking) => html(
@@ -376,7 +354,7 @@ async fn reschedule(
         (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
         (Ok(booking), Format::Html) => {
             let tz = visitor_tz.or(booking.timezone).unwrap_or_default();
-            see_other(format!(
+            see_other(&format!(
                 "/manage/{token}?done=rescheduled&tz={}",
                 query_escape(&tz)
             ))

@@ -28,6 +28,15 @@ pub fn html(status: StatusCode, body: String) -> Response {
     response
 }
 
+/// `303 See Other` to `location` (after a successful form post).
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
 /// A friendly error page.
 pub fn error_page(state: &AppState, status: StatusCode, heading: &str, message: &str) -> Response {
     let body = state.web.render(
@@ -240,15 +249,8 @@ pub async fn confirmation(
     };
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
-    let host_tz = event
-        .map(|event| event.timezone_name.clone())
-        .unwrap_or_else(|| "UTC".to_string());
-    let visitor_tz = query
-        .tz
-        .clone()
-        .or_else(|| booking.timezone.clone())
-        .filter(|name| TimeZone::get(name).is_ok())
-        .unwrap_or_else(|| host_tz.clone());
+    let (visitor_tz, host_tz) =
+        crate::display::booking_zones(event, query.tz.as_deref(), booking.timezone.as_deref());
     let (heading, message, kind) = match booking.status {
         BookingStatus::Requested => (
             "Request received",
