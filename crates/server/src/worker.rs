@@ -144,6 +144,17 @@ impl Worker {
     }
 
     async fn process(&self, job: Job) -> Result<(), StoreError> {
+        // A batch is worked through one job at a time; a job whose lease ran out meanwhile
+        // may have been claimed by another worker, which then sends it instead.
+        let now = self.clock.now().as_second();
+        if !self
+            .store
+            .renew_job(&job.id, &self.id, now, self.lease_seconds)
+            .await?
+        {
+            tracing::info!(job_id = %job.id, "lease lost to another worker; skipped");
+            return Ok(());
+        }
         let message = job.payload["message"].as_str().unwrap_or("").to_string();
         let booking_id = job.payload["booking_id"].as_str().unwrap_or("").to_string();
         let outcome = self.deliver(&job).await;

@@ -93,6 +93,18 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<Job>, StoreError>;
 
+    /// Extends this worker's lease on a running job to `now + lease_seconds`, just before
+    /// working on it. `false` when the job is no longer this worker's (its lease ran out
+    /// while earlier jobs of the batch were being worked on and another worker claimed it,
+    /// or it was finished): the caller must then leave it alone.
+    async fn renew_job(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<bool, StoreError>;
+
     /// Marks a job this worker holds as done.
     async fn finish_job(&self, id: &str, worker: &str, now: i64) -> Result<(), StoreError>;
 

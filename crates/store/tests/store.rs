@@ -812,3 +812,33 @@ async fn stats_count_bookings_and_jobs() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_worker_that_lost_its_lease_cannot_renew_it() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let mut new = booking("r1", "30min", T, 30, 0);
+        new.jobs = vec![job("slow", 100, "r1"), job("next", 100, "r1")];
+        store.create_booking(new, None).await.unwrap();
+        // w1 claims both for 10 s and is still busy with the first when the lease runs out.
+        assert_eq!(store.claim_jobs("w1", 100, 10, 10).await.unwrap().len(), 2);
+        assert!(store.renew_job("slow", "w1", 105, 10).await.unwrap());
+        let taken = store.claim_jobs("w2", 111, 10, 10).await.unwrap();
+        assert_eq!(
+            taken.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+            ["next"],
+            "the renewed job stays w1's; the other expired and went to w2"
+        );
+        assert!(
+            !store.renew_job("next", "w1", 112, 10).await.unwrap(),
+            "w1 lost it"
+        );
+        assert!(store.renew_job("next", "w2", 112, 10).await.unwrap());
+        store.finish_job("next", "w2", 113).await.unwrap();
+        assert!(
+            !store.renew_job("next", "w2", 114, 10).await.unwrap(),
+            "done"
+        );
+    })
+    .await;
+}

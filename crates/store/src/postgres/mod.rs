@@ -726,6 +726,26 @@ impl Store for PgStore {
         Ok(jobs)
     }
 
+    async fn renew_job(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<bool, StoreError> {
+        let renewed = sqlx::query(
+            "UPDATE jobs SET lease_until = $1, updated_at = $2
+             WHERE id = $3 AND locked_by = $4 AND state = 'running'",
+        )
+        .bind(now + lease_seconds)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(renewed.rows_affected() == 1)
+    }
+
     async fn finish_job(&self, id: &str, worker: &str, now: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL, updated_at = $1

@@ -565,6 +565,26 @@ impl Store for SqliteStore {
         Ok(jobs)
     }
 
+    async fn renew_job(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<bool, StoreError> {
+        let renewed = sqlx::query(
+            "UPDATE jobs SET lease_until = ?, updated_at = ?
+             WHERE id = ? AND locked_by = ? AND state = 'running'",
+        )
+        .bind(now + lease_seconds)
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.writer)
+        .await?;
+        Ok(renewed.rows_affected() == 1)
+    }
+
     async fn finish_job(&self, id: &str, worker: &str, now: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE jobs SET state = 'done', locked_by = NULL, lease_until = NULL, updated_at = ?
