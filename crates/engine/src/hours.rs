@@ -55,7 +55,12 @@ impl HourRange {
 
 fn parse_time(text: &str) -> Option<u16> {
     let (hours, minutes) = text.trim().split_once(':')?;
+    // ASCII digits only: `parse` alone also takes a sign ("+9:00").
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
     if hours.is_empty() || hours.len() > 2 || minutes.len() != 2 {
+        return None;
+    }
+    if !digits(hours) || !digits(minutes) {
         return None;
     }
     let hours: u16 = hours.parse().ok()?;
@@ -123,6 +128,10 @@ mod tests {
             "24:00-24:00",
             "24:30-25:00",
             "aa:bb-cc:dd",
+            // found by fuzzing (fuzz/corpus/hours): signs were read as part of a number
+            "+2:00-12:00",
+            "09:+5-10:00",
+            "09:00-+9:00",
         ] {
             assert!(
                 bad.parse::<HourRange>().is_err(),

@@ -26,4 +26,6 @@ pub use busy::{BusyTimes, DayCounts, Interval};
 pub use hours::{HourRange, HourRangeError};
 pub use rules::EventRules;
 pub use schedule::{Schedule, ScheduleError};
-pub use slots::{check_start, slots, window_end, Rejection, Slot};
+pub use slots::{
+    check_lookup, check_start, slots, slots_lookup, window_end, Lookup, Rejection, Slot,
+};

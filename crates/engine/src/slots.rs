@@ -198,6 +198,55 @@ fn for_each_in_range(
     }
 }
 
+/// The stretch of time an answer depends on. Busy spans that do not overlap `busy` and
+/// bookings that do not start within `starts` cannot change what [`slots`] or
+/// [`check_start`] return, so a caller holding many bookings need only pass those that do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    /// `[start, end)` in Unix seconds: the busy spans overlapping it matter.
+    pub busy: (i64, i64),
+    /// `[start, end)` in Unix seconds: bookings starting in it count towards daily caps.
+    pub starts: (i64, i64),
+}
+
+/// How far a local date (plus any transition folded into it) can reach from an instant on
+/// it: generously more than the longest day any zone has had.
+const DATE_REACH_SECONDS: i64 = 3 * DAY_SECONDS;
+
+/// What `slots(schedule, rules, busy, counts, from, to, now)` reads of `busy` and `counts`.
+pub fn slots_lookup(rules: &EventRules, from: Timestamp, to: Timestamp, now: Timestamp) -> Lookup {
+    let low = ceil_second(from).max(earliest_second(rules, now));
+    let high = ceil_second(to).min(latest_second(rules, now) + 1); // exclusive
+    if low >= high || rules.duration_minutes == 0 {
+        return Lookup {
+            busy: (low, low),
+            starts: (low, low),
+        };
+    }
+    Lookup {
+        // A candidate start `s` in [low, high) checks [s - before, s + duration + after).
+        busy: (
+            low - rules.buffer_before_seconds(),
+            high + rules.duration_seconds() + rules.buffer_after_seconds(),
+        ),
+        // Caps are counted per local date of the dates from `low` to `high`.
+        starts: (low - DATE_REACH_SECONDS, high + DATE_REACH_SECONDS),
+    }
+}
+
+/// What `check_start(schedule, rules, busy, counts, start, now)` reads of `busy` and
+/// `counts`.
+pub fn check_lookup(rules: &EventRules, start: Timestamp) -> Lookup {
+    let start_second = start.as_second();
+    Lookup {
+        busy: rules.blocked_range(start_second),
+        starts: (
+            start_second - DATE_REACH_SECONDS,
+            start_second + DATE_REACH_SECONDS,
+        ),
+    }
+}
+
 /// All bookable slots starting in `[from, to)`, sorted and unique.
 ///
 /// A slot is offered when it lies on the grid of the host's hours, starts no earlier than

@@ -7,8 +7,8 @@ use jiff::{
     SignedDuration, Timestamp,
 };
 use openslot_engine::{
-    check_start, slots, window_end, BusyTimes, DayCounts, EventRules, HourRange, Interval,
-    Rejection, Schedule, Slot,
+    check_lookup, check_start, slots, slots_lookup, window_end, BusyTimes, DayCounts, EventRules,
+    HourRange, Interval, Lookup, Rejection, Schedule, Slot,
 };
 use proptest::prelude::*;
 
@@ -600,6 +600,49 @@ proptest! {
                 prop_assert_eq!(got.is_ok(), listed, "check_start({}) = {:?}", probe, got);
             }
             prop_assert_eq!(got, world.expected_check(probe), "check_start({})", probe);
+        }
+    }
+}
+
+impl World {
+    /// Busy time and counts holding only what `lookup` names, as a caller that keeps many
+    /// bookings passes them.
+    fn within(&self, lookup: &Lookup) -> (BusyTimes, DayCounts) {
+        let busy = BusyTimes::new(self.busy_raw.iter().copied().filter(|interval| {
+            // Compared in the whole seconds the engine widens intervals to.
+            BusyTimes::new([*interval])
+                .spans()
+                .first()
+                .is_some_and(|&(start, end)| start < lookup.busy.1 && end > lookup.busy.0)
+        }));
+        let counts = DayCounts::from_starts(
+            self.timezone(),
+            self.bookings
+                .iter()
+                .copied()
+                .filter(|start| (lookup.starts.0..lookup.starts.1).contains(&start.as_second())),
+        );
+        (busy, counts)
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn answers_depend_only_on_their_lookup(case in case()) {
+        let world = World::new(&case);
+        let lookup = slots_lookup(&world.rules, world.from, world.to, world.now);
+        let (busy, counts) = world.within(&lookup);
+        let windowed = slots(
+            &world.schedule, &world.rules, &busy, &counts, world.from, world.to, world.now,
+        );
+        prop_assert_eq!(windowed, world.slots());
+        for &probe in &world.probes {
+            let (busy, counts) = world.within(&check_lookup(&world.rules, probe));
+            let windowed =
+                check_start(&world.schedule, &world.rules, &busy, &counts, probe, world.now);
+            prop_assert_eq!(windowed, world.check(probe), "probe {}", probe);
         }
     }
 }

@@ -53,7 +53,7 @@ fn escape_text(text: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\t' => out.push('\t'),
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -61,17 +61,33 @@ fn escape_text(text: &str) -> String {
     out
 }
 
-/// A parameter value, quoted when it holds characters RFC 5545 does not allow bare.
-fn param_value(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .collect();
-    if clean.contains([':', ';', ',']) {
-        format!("\"{clean}\"")
-    } else {
-        clean
+/// A parameter value (a name in `CN`), quoted when it holds characters RFC 5545 does not
+/// allow bare. `"`, newline and `^` are written as RFC 6868 escapes (`^'`, `^n`, `^^`), so
+/// a name keeps its quotes and a literal `^n` is not read as a line break; other control
+/// characters are dropped. `None` when nothing is left.
+fn param_value(text: &str) -> Option<String> {
+    let mut clean = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '^' => clean.push_str("^^"),
+            '"' => clean.push_str("^'"),
+            '\n' => clean.push_str("^n"),
+            c if c.is_control() => {}
+            c => clean.push(c),
+        }
     }
+    if clean.is_empty() {
+        None
+    } else if clean.contains([':', ';', ',']) {
+        Some(format!("\"{clean}\""))
+    } else {
+        Some(clean)
+    }
+}
+
+/// `;CN=NAME`, or nothing for a name with nothing printable.
+fn common_name(name: &str) -> String {
+    param_value(name).map_or_else(String::new, |name| format!(";CN={name}"))
 }
 
 fn utc(timestamp: Timestamp) -> String {
@@ -119,11 +135,12 @@ impl Invite {
             lines.push(format!("LOCATION:{}", escape_text(location)));
         }
         if let Some(url) = &self.url {
-            lines.push(format!("URL:{}", url));
+            let url: String = url.chars().filter(|c| !c.is_control()).collect();
+            lines.push(format!("URL:{url}"));
         }
         lines.push(format!(
-            "ORGANIZER;CN={}:mailto:{}",
-            param_value(&self.organizer.name),
+            "ORGANIZER{}:mailto:{}",
+            common_name(&self.organizer.name),
             self.organizer.email
         ));
         let partstat = match self.method {
@@ -131,8 +148,8 @@ impl Invite {
             InviteMethod::Cancel => "DECLINED",
         };
         lines.push(format!(
-            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE:mailto:{}",
-            param_value(&self.attendee.name),
+            "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE:mailto:{}",
+            common_name(&self.attendee.name),
             self.attendee.email
         ));
         lines.push(format!("STATUS:{status}"));
@@ -188,6 +205,26 @@ mod tests {
         }
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
         assert!(!ics.replace("\r\n", "").contains('\n'));
+    }
+
+    /// Found by fuzzing (fuzz/corpus/ical): quotes vanished from names, tabs from text,
+    /// and a literal `^n` in a name reads as a line break to RFC 6868 readers.
+    #[test]
+    fn names_keep_quotes_and_carets_and_text_keeps_tabs() {
+        let mut invite = invite(InviteMethod::Request);
+        invite.attendee.name = "Smith, John \"JJ\" ^n".into();
+        invite.organizer.name = "\u{7}".into();
+        invite.description = "a\tb\r\nc".into();
+        let ics = invite.to_ics().replace("\r\n ", "");
+        assert!(
+            ics.contains("ATTENDEE;CN=\"Smith, John ^'JJ^' ^^n\";ROLE="),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("ORGANIZER:mailto:bookings@example.com\r\n"),
+            "{ics}"
+        );
+        assert!(ics.contains("DESCRIPTION:a\tb\\nc\r\n"), "{ics}");
     }
 
     #[test]

@@ -11,7 +11,16 @@ use openslot_store::{
 };
 use serde_json::{json, Value};
 
-use crate::{catalog::EventType, http::error::ApiError, state::AppState, validate::FieldErrors};
+use crate::{
+    busy_cache::Without,
+    catalog::EventType,
+    http::{
+        availability::{busy_in_window, busy_within},
+        error::ApiError,
+    },
+    state::AppState,
+    validate::FieldErrors,
+};
 
 /// Who made a change (recorded in the audit log and the logs).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +45,17 @@ impl Actor {
             Actor::System => "system".into(),
             Actor::Admin(email) => format!("admin:{email}"),
             Actor::Token(name) => format!("token:{name}"),
+        }
+    }
+
+    /// The kind of actor, for logs (no address or token name).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Actor::Invitee => "invitee",
+            Actor::HostLink => "host-link",
+            Actor::System => "system",
+            Actor::Admin(_) => "admin",
+            Actor::Token(_) => "token",
         }
     }
 
@@ -111,7 +131,7 @@ async fn changed(state: &AppState, actor: &Actor, action: &str, before: &Booking
     tracing::info!(
         booking_id = %after.id,
         status = after.status.as_str(),
-        by = %actor.label(),
+        by = actor.kind(),
         action,
         "booking changed"
     );
@@ -158,7 +178,7 @@ pub async fn cancel(
     {
         Some(ChangeOutcome::Changed(after)) => {
             changed(state, actor, "booking.cancel", &booking, &after).await;
-            state.refresh_busy().await;
+            state.busy.apply(&after);
             Ok(after)
         }
         Some(ChangeOutcome::Unchanged(current)) => Ok(current),
@@ -166,33 +186,22 @@ pub async fn cancel(
     }
 }
 
-/// Busy time and day counts for moving `booking` (its own time does not block the move).
+/// Busy time and day counts for moving `booking` anywhere in its event type's window (its
+/// own time does not block the move).
 pub fn availability_without(
     state: &AppState,
     event: &EventType,
     booking: &Booking,
 ) -> (openslot_engine::BusyTimes, DayCounts) {
-    let snapshot = state.busy.snapshot();
-    let busy = snapshot.busy_without((booking.blocked_start, booking.blocked_end));
-    let counts = if event.rules.max_per_day.is_some() {
-        let mut skipped = false;
-        let starts = snapshot
-            .starts_of(&event.slug)
-            .iter()
-            .copied()
-            .filter(|start| {
-                if !skipped && *start == booking.start {
-                    skipped = true;
-                    false
-                } else {
-                    true
-                }
-            });
-        DayCounts::from_starts(event.schedule.timezone(), starts)
-    } else {
-        DayCounts::default()
-    };
-    (busy, counts)
+    busy_in_window(state, event, state.clock.now(), Some(held_by(booking)))
+}
+
+/// The hold of `booking`, to leave out when moving it.
+fn held_by(booking: &Booking) -> Without {
+    Without {
+        span: (booking.blocked_start, booking.blocked_end),
+        start: booking.start,
+    }
 }
 
 /// Parses the `start` of a reschedule request.
@@ -236,7 +245,8 @@ pub async fn reschedule(
     if start == booking.start {
         return Ok(booking);
     }
-    let (busy, counts) = availability_without(state, event, &booking);
+    let lookup = openslot_engine::check_lookup(&event.rules, start);
+    let (busy, counts) = busy_within(state, event, &lookup, Some(held_by(&booking)));
     let slot = check_start(&event.schedule, &event.rules, &busy, &counts, start, now).map_err(
         |rejection| match rejection {
             Rejection::Busy => ApiError::from(StoreError::Overlap),
@@ -267,7 +277,7 @@ pub async fn reschedule(
     {
         Ok(Some(ChangeOutcome::Changed(after))) => {
             changed(state, actor, "booking.reschedule", &booking, &after).await;
-            state.refresh_busy().await;
+            state.busy.apply(&after);
             Ok(after)
         }
         Ok(Some(ChangeOutcome::Unchanged(current))) => Err(not_active(&current)),
@@ -331,9 +341,7 @@ pub async fn answer(
                 "booking.decline"
             };
             changed(state, actor, action, &booking, &after).await;
-            if !approve {
-                state.refresh_busy().await;
-            }
+            state.busy.apply(&after);
             Ok((after, true))
         }
         Some(ChangeOutcome::Unchanged(current)) if current.status == target => Ok((current, false)),

@@ -17,7 +17,7 @@ async fn store(config: &Config) -> Result<std::sync::Arc<dyn openslot_store::Sto
 pub async fn add_user(config: &Config, email: &str, password: &str) -> Result<bool, String> {
     let email = email.trim().to_lowercase();
     if !auth::valid_email(&email) {
-        return Err(format!("{email:?} is not an e-mail address"));
+        return Err("that is not an e-mail address".into());
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
@@ -31,10 +31,18 @@ pub async fn add_user(config: &Config, email: &str, password: &str) -> Result<bo
     let store = store(config).await?;
     let now = jiff::Timestamp::now().as_second();
     let id = uuid::Uuid::now_v7().to_string();
-    store
+    let created = store
         .upsert_admin_user(&id, &email, &hash, now)
         .await
-        .map_err(|err| err.to_string())
+        .map_err(|err| err.to_string())?;
+    if !created {
+        // A new password ends every session signed in with the old one.
+        store
+            .revoke_sessions(&email, None, now)
+            .await
+            .map_err(|err| err.to_string())?;
+    }
+    Ok(created)
 }
 
 /// Creates an API token and returns its secret.

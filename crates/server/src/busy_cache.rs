@@ -1,101 +1,429 @@
 //! The host's busy time held in memory, so computing availability reads no database.
-//! Updated after each booking this process commits and reloaded periodically (and after a
+//! Updated after each change this process commits and reloaded periodically (and after a
 //! conflict) to see writes from elsewhere. The database stays the judge of conflicts; this
 //! cache only decides what is offered.
+//!
+//! Held ranges and starts are kept in ordered maps, so a booking is an `O(log n)` insert
+//! and a request copies out only the stretch of time its answer depends on
+//! ([`openslot_engine::Lookup`]): its cost does not grow with the bookings stored.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     sync::{Arc, RwLock},
 };
 
 use jiff::Timestamp;
-use openslot_engine::BusyTimes;
+use openslot_engine::{BusyTimes, Lookup};
 use openslot_store::ActiveBooking;
 
-/// An immutable view of busy time, shared by concurrent requests.
-#[derive(Debug, Default)]
-pub struct BusySnapshot {
-    /// Held ranges (buffers included) of active bookings, merged for the engine.
-    pub busy: BusyTimes,
-    /// Held ranges as stored, sorted by start.
-    spans: Vec<(i64, i64)>,
-    /// Starts of active bookings per event type (for daily caps).
-    starts_by_event: HashMap<String, Vec<Timestamp>>,
+/// What one active booking holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Held {
+    /// Held range, buffers included (Unix seconds).
+    span: (i64, i64),
+    /// Start of the meeting (Unix seconds).
+    start: i64,
+    event: Arc<str>,
 }
 
-impl BusySnapshot {
-    fn build(mut spans: Vec<(i64, i64)>, starts_by_event: HashMap<String, Vec<Timestamp>>) -> Self {
-        spans.sort_unstable();
-        BusySnapshot {
-            busy: BusyTimes::from_seconds(spans.iter().copied()),
-            spans,
-            starts_by_event,
+/// A multiset of ordered keys.
+type Counted<K> = BTreeMap<K, u32>;
+
+fn count_in<K: Ord>(map: &mut Counted<K>, key: K) {
+    *map.entry(key).or_insert(0) += 1;
+}
+
+fn count_out<K: Ord>(map: &mut Counted<K>, key: &K) {
+    if let Some(count) = map.get_mut(key) {
+        *count -= 1;
+        if *count == 0 {
+            map.remove(key);
+        }
+    }
+}
+
+/// A copy of the host's busy time being built (by [`BusyCache::install`]'s caller).
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Active bookings by id.
+    held: HashMap<Box<str>, Held>,
+    /// Held ranges as `(start, end)`, ordered by start.
+    spans: Counted<(i64, i64)>,
+    /// The longest held range ever added: a range overlapping `t` starts after
+    /// `t - longest`. (Never shrinks before the next full reload; a bound is all it is.)
+    longest: i64,
+    /// Meeting starts per event type.
+    starts: HashMap<Arc<str>, Counted<i64>>,
+}
+
+impl Index {
+    fn build(bookings: &[ActiveBooking]) -> Index {
+        let mut index = Index::default();
+        for booking in bookings {
+            index.insert(booking);
+        }
+        index
+    }
+
+    fn event_name(&self, slug: &str) -> Arc<str> {
+        self.starts
+            .get_key_value(slug)
+            .map(|(name, _)| name.clone())
+            .unwrap_or_else(|| Arc::from(slug))
+    }
+
+    /// Adds (or updates) one active booking.
+    pub fn insert(&mut self, booking: &ActiveBooking) {
+        let held = Held {
+            span: (booking.blocked_start, booking.blocked_end),
+            start: booking.start.as_second(),
+            event: self.event_name(&booking.event_slug),
+        };
+        if self.held.get(booking.id.as_str()) == Some(&held) {
+            return;
+        }
+        self.remove(&booking.id);
+        count_in(&mut self.spans, held.span);
+        self.longest = self.longest.max(held.span.1 - held.span.0);
+        count_in(
+            self.starts.entry(held.event.clone()).or_default(),
+            held.start,
+        );
+        self.held.insert(booking.id.as_str().into(), held);
+    }
+
+    fn remove(&mut self, id: &str) {
+        let Some(held) = self.held.remove(id) else {
+            return;
+        };
+        count_out(&mut self.spans, &held.span);
+        if let Some(starts) = self.starts.get_mut(&held.event) {
+            count_out(starts, &held.start);
         }
     }
 
-    /// Busy time without one held range (a booking that is moving may overlap its old time).
-    pub fn busy_without(&self, span: (i64, i64)) -> BusyTimes {
-        let mut skipped = false;
-        BusyTimes::from_seconds(self.spans.iter().copied().filter(|existing| {
-            if !skipped && *existing == span {
-                skipped = true;
-                false
-            } else {
-                true
-            }
-        }))
-    }
-
-    /// Starts of active bookings of one event type.
-    pub fn starts_of(&self, event_slug: &str) -> &[Timestamp] {
-        self.starts_by_event
-            .get(event_slug)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    /// Held ranges overlapping `[from, to)`, in start order, each as often as it is held.
+    fn spans_overlapping(&self, (from, to): (i64, i64)) -> impl Iterator<Item = (i64, i64)> + '_ {
+        let first = (from.saturating_sub(self.longest), i64::MIN);
+        let range = if first.0 < to {
+            self.spans.range(first..(to, i64::MIN))
+        } else {
+            self.spans.range(first..first)
+        };
+        range
+            .filter(move |(span, _)| span.1 > from && span.0 < to)
+            .flat_map(|(span, count)| std::iter::repeat_n(*span, *count as usize))
     }
 }
 
-/// Shared, swappable busy snapshot.
+/// What a request needs to know: busy time, and the starts of one event type's bookings
+/// (for daily caps), within a [`Lookup`].
+#[derive(Debug, Default)]
+pub struct BusyView {
+    pub busy: BusyTimes,
+    pub starts: Vec<Timestamp>,
+}
+
+/// One booking's hold to leave out of a view (a booking that is moving may overlap its old
+/// time and does not count against its own day).
+#[derive(Clone, Copy, Debug)]
+pub struct Without {
+    pub span: (i64, i64),
+    pub start: Timestamp,
+}
+
+/// Shared busy time of the host.
 #[derive(Debug, Default)]
 pub struct BusyCache {
-    current: RwLock<Arc<BusySnapshot>>,
+    index: RwLock<Index>,
+    /// Held while reloading, so reloads apply in order.
+    pub sync: tokio::sync::Mutex<Sync>,
+    /// Full reloads begun (each takes the next number, under `sync`).
+    pub reloads_started: std::sync::atomic::AtomicU64,
+}
+
+/// Where the last reload left off.
+#[derive(Debug, Default)]
+pub struct Sync {
+    /// Changes stamped at or after this (Unix seconds) are to be read again.
+    pub since: Option<i64>,
+    /// Incremental reloads since the last full one.
+    pub incremental: u32,
+    /// The number of the last full reload that finished.
+    pub reloaded: u64,
 }
 
 impl BusyCache {
-    /// The current snapshot (cheap: one reference count).
-    pub fn snapshot(&self) -> Arc<BusySnapshot> {
-        self.current.read().expect("busy cache lock").clone()
+    /// Busy time within `lookup.busy`, and, when `event` is given, the starts of that event
+    /// type's bookings within `lookup.starts`; without one hold, if given.
+    pub fn view(&self, lookup: &Lookup, event: Option<&str>, without: Option<Without>) -> BusyView {
+        let index = self.index.read().expect("busy cache lock");
+        let mut skip_span = without.map(|without| without.span);
+        let spans: Vec<(i64, i64)> = index
+            .spans_overlapping(lookup.busy)
+            .filter(|span| {
+                if skip_span == Some(*span) {
+                    skip_span = None;
+                    false
+                } else {
+                    true
+                }
+            })
+            .collect();
+        let mut skip_start = without.map(|without| without.start.as_second());
+        let starts = event
+            .and_then(|event| index.starts.get(event))
+            .map(|starts| {
+                let (from, to) = lookup.starts;
+                if from >= to {
+                    return Vec::new();
+                }
+                starts
+                    .range(from..to)
+                    .flat_map(|(start, count)| std::iter::repeat_n(*start, *count as usize))
+                    .filter(|start| {
+                        if skip_start == Some(*start) {
+                            skip_start = None;
+                            false
+                        } else {
+                            true
+                        }
+                    })
+                    .filter_map(|start| Timestamp::from_second(start).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        drop(index);
+        BusyView {
+            busy: BusyTimes::from_seconds(spans),
+            starts,
+        }
     }
 
     /// Replaces everything with the active bookings just read from the store.
     pub fn replace(&self, bookings: &[ActiveBooking]) {
-        let mut starts: HashMap<String, Vec<Timestamp>> = HashMap::new();
-        let spans = bookings
-            .iter()
-            .map(|booking| {
-                starts
-                    .entry(booking.event_slug.clone())
-                    .or_default()
-                    .push(booking.start);
-                (booking.blocked_start, booking.blocked_end)
-            })
-            .collect();
-        *self.current.write().expect("busy cache lock") =
-            Arc::new(BusySnapshot::build(spans, starts));
+        self.install(Index::build(bookings));
     }
 
-    /// Adds one booking just committed.
+    /// Replaces everything with a copy built from the store.
+    pub fn install(&self, fresh: Index) {
+        let old = std::mem::replace(&mut *self.index.write().expect("busy cache lock"), fresh);
+        drop(old); // outside the lock
+    }
+
+    /// Applies bookings as they are now (active ones held, others dropped).
+    pub fn apply_changes(&self, changes: &[(ActiveBooking, bool)]) {
+        let mut index = self.index.write().expect("busy cache lock");
+        for (booking, active) in changes {
+            if *active {
+                index.insert(booking);
+            } else {
+                index.remove(&booking.id);
+            }
+        }
+    }
+
+    /// Adds (or updates) one active booking just committed.
     pub fn add(&self, booking: &ActiveBooking) {
-        let mut guard = self.current.write().expect("busy cache lock");
-        let mut spans = guard.spans.clone();
-        let span = (booking.blocked_start, booking.blocked_end);
-        let position = spans.partition_point(|existing| *existing < span);
-        spans.insert(position, span);
-        let mut starts = guard.starts_by_event.clone();
-        starts
-            .entry(booking.event_slug.clone())
-            .or_default()
-            .push(booking.start);
-        *guard = Arc::new(BusySnapshot::build(spans, starts));
+        self.index.write().expect("busy cache lock").insert(booking);
+    }
+
+    /// Drops a booking that no longer holds its time.
+    pub fn remove(&self, id: &str) {
+        self.index.write().expect("busy cache lock").remove(id);
+    }
+
+    /// Records a booking as it is now: held while active, dropped otherwise.
+    pub fn apply(&self, booking: &openslot_store::Booking) {
+        if booking.status.is_active() {
+            self.add(&ActiveBooking {
+                id: booking.id.clone(),
+                event_slug: booking.event_slug.clone(),
+                start: booking.start,
+                blocked_start: booking.blocked_start,
+                blocked_end: booking.blocked_end,
+            });
+        } else {
+            self.remove(&booking.id);
+        }
+    }
+
+    /// Number of active bookings held.
+    pub fn len(&self) -> usize {
+        self.index.read().expect("busy cache lock").held.len()
+    }
+
+    /// Whether no booking is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn booking(
+        id: u8,
+        event: u8,
+        start: i64,
+        before: i64,
+        length: i64,
+        after: i64,
+    ) -> ActiveBooking {
+        ActiveBooking {
+            id: format!("b{id}"),
+            event_slug: format!("e{event}"),
+            start: Timestamp::from_second(start).unwrap(),
+            blocked_start: start - before,
+            blocked_end: start + length + after,
+        }
+    }
+
+    /// The cache as it was: every span and start, rebuilt in full, one hold skipped.
+    fn simple(
+        bookings: &BTreeMap<String, ActiveBooking>,
+        event: &str,
+        without: Option<Without>,
+    ) -> (BusyTimes, Vec<i64>) {
+        let mut spans: Vec<(i64, i64)> = bookings
+            .values()
+            .map(|booking| (booking.blocked_start, booking.blocked_end))
+            .collect();
+        let mut starts: Vec<i64> = bookings
+            .values()
+            .filter(|booking| booking.event_slug == event)
+            .map(|booking| booking.start.as_second())
+            .collect();
+        if let Some(without) = without {
+            if let Some(at) = spans.iter().position(|span| *span == without.span) {
+                spans.remove(at);
+            }
+            if let Some(at) = starts.iter().position(|s| *s == without.start.as_second()) {
+                starts.remove(at);
+            }
+        }
+        starts.sort_unstable();
+        (BusyTimes::from_seconds(spans), starts)
+    }
+
+    /// Merged busy time cut to `[from, to)`: two values are equal exactly when every
+    /// interval inside `[from, to)` overlaps both or neither.
+    fn clipped(busy: &BusyTimes, (from, to): (i64, i64)) -> Vec<(i64, i64)> {
+        busy.spans()
+            .iter()
+            .filter(|span| span.1 > from && span.0 < to)
+            .map(|span| (span.0.max(from), span.1.min(to)))
+            .collect()
+    }
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Add(u8, u8, i64, i64, i64, i64),
+        Remove(u8),
+        Reload,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            8 => (0u8..40, 0u8..3, 0i64..20_000, 0i64..600, 1i64..3_000, 0i64..600)
+                .prop_map(|(id, event, start, before, length, after)| {
+                    Step::Add(id, event, start, before, length, after)
+                }),
+            3 => (0u8..40).prop_map(Step::Remove),
+            1 => Just(Step::Reload),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn views_match_a_full_rebuild(
+            steps in prop::collection::vec(step(), 0..80),
+            queries in prop::collection::vec(
+                (-1_000i64..22_000, 0i64..6_000, -1_000i64..22_000, 0i64..9_000, 0u8..3,
+                    prop::option::of(0u8..40)),
+                1..12,
+            ),
+        ) {
+            let cache = BusyCache::default();
+            let mut model: BTreeMap<String, ActiveBooking> = BTreeMap::new();
+            for step in steps {
+                match step {
+                    Step::Add(id, event, start, before, length, after) => {
+                        let new = booking(id, event, start, before, length, after);
+                        cache.add(&new);
+                        model.insert(new.id.clone(), new);
+                    }
+                    Step::Remove(id) => {
+                        cache.remove(&format!("b{id}"));
+                        model.remove(&format!("b{id}"));
+                    }
+                    Step::Reload => {
+                        cache.replace(&model.values().cloned().collect::<Vec<_>>());
+                    }
+                }
+            }
+            prop_assert_eq!(cache.len(), model.len());
+            for (busy_from, busy_length, starts_from, starts_length, event, moving) in queries {
+                let lookup = Lookup {
+                    busy: (busy_from, busy_from + busy_length),
+                    starts: (starts_from, starts_from + starts_length),
+                };
+                let event = format!("e{event}");
+                // A booking being moved, if that id is held.
+                let without = moving
+                    .and_then(|id| model.get(&format!("b{id}")))
+                    .map(|booking| Without {
+                        span: (booking.blocked_start, booking.blocked_end),
+                        start: booking.start,
+                    });
+                let view = cache.view(&lookup, Some(&event), without);
+                let (busy, starts) = simple(&model, &event, without);
+                prop_assert_eq!(clipped(&view.busy, lookup.busy), clipped(&busy, lookup.busy));
+                let in_window: Vec<i64> = starts
+                    .into_iter()
+                    .filter(|start| (lookup.starts.0..lookup.starts.1).contains(start))
+                    .collect();
+                let got: Vec<i64> = view.starts.iter().map(|start| start.as_second()).collect();
+                prop_assert_eq!(got, in_window);
+                // Outside the lookup the view holds nothing.
+                let inside = view
+                    .busy
+                    .spans()
+                    .iter()
+                    .all(|span| span.1 > lookup.busy.0 && span.0 < lookup.busy.1);
+                prop_assert!(inside, "{:?} reaches outside {:?}", view.busy, lookup);
+            }
+        }
+    }
+
+    #[test]
+    fn a_moved_booking_leaves_its_old_time() {
+        let cache = BusyCache::default();
+        cache.add(&booking(1, 0, 1_000, 0, 600, 0));
+        cache.add(&booking(2, 0, 5_000, 60, 600, 60));
+        let everything = Lookup {
+            busy: (0, 10_000),
+            starts: (0, 10_000),
+        };
+        assert_eq!(
+            cache.view(&everything, Some("e0"), None).busy.spans(),
+            [(1_000, 1_600), (4_940, 5_660)]
+        );
+        cache.add(&booking(1, 0, 2_000, 0, 600, 0));
+        let view = cache.view(&everything, Some("e0"), None);
+        assert_eq!(view.busy.spans(), [(2_000, 2_600), (4_940, 5_660)]);
+        assert_eq!(view.starts.len(), 2);
+        cache.remove("b2");
+        cache.remove("b9");
+        let view = cache.view(&everything, Some("e0"), None);
+        assert_eq!(view.busy.spans(), [(2_000, 2_600)]);
+        assert!(cache.view(&everything, Some("e1"), None).starts.is_empty());
     }
 }

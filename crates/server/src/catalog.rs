@@ -219,7 +219,7 @@ impl Checker<'_> {
     }
 
     fn timezone(&self, key: &str, name: &str) -> Result<TimeZone, ConfigError> {
-        TimeZone::get(name).map_err(|_| {
+        crate::tzdb::zone(name).map_err(|_| {
             self.error(
                 key,
                 format!("{name:?} is not an IANA time zone such as \"Europe/London\""),

@@ -45,10 +45,10 @@ pub struct AdminConfig {
     /// How long a sign-in lasts.
     #[serde(default = "default_session_hours")]
     pub session_hours: u32,
-    /// Failed sign-ins in a row that lock an account.
+    /// Failed sign-ins per (account name, client address) before that pair must wait.
     #[serde(default = "default_max_failed_logins")]
     pub max_failed_logins: u32,
-    /// How long a locked account stays locked.
+    /// The first wait of such a pair; it doubles with each further failure (up to a day).
     #[serde(default = "default_lockout_minutes")]
     pub lockout_minutes: u32,
     /// Sign-in attempts per client IP per minute.
@@ -139,9 +139,13 @@ pub struct MailConfig {
     /// First retry delay; doubled on every further attempt (capped at an hour).
     #[serde(default = "default_retry_base")]
     pub retry_base_seconds: u64,
-    /// SMTP connection and command timeout.
+    /// Hard deadline of one SMTP delivery attempt, all of it: connect, greeting, TLS,
+    /// AUTH, every command and the data. At the deadline the attempt fails (retried).
     #[serde(default = "default_smtp_timeout")]
     pub timeout_seconds: u64,
+    /// Most deliveries in flight at once (and SMTP connections kept for reuse).
+    #[serde(default = "default_mail_concurrency")]
+    pub concurrency: usize,
     /// How long a worker holds a claimed job before another instance may take it over.
     #[serde(default = "default_lease")]
     pub lease_seconds: u64,
@@ -164,6 +168,7 @@ impl Default for MailConfig {
             max_attempts: default_max_attempts(),
             retry_base_seconds: default_retry_base(),
             timeout_seconds: default_smtp_timeout(),
+            concurrency: default_mail_concurrency(),
             lease_seconds: default_lease(),
         }
     }
@@ -191,6 +196,10 @@ fn default_retry_base() -> u64 {
 
 fn default_smtp_timeout() -> u64 {
     30
+}
+
+fn default_mail_concurrency() -> usize {
+    4
 }
 
 /// Parses a duration such as `24h`, `90m`, `2d`, `1h30m` into seconds.
@@ -312,6 +321,22 @@ pub struct ServerConfig {
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[serde(default = "default_shutdown_grace")]
     pub shutdown_grace_seconds: u64,
+    /// Seconds a client gets to send a request's headers (from its first byte).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_seconds: u64,
+    /// Seconds a client gets to send a whole request body (from the end of its headers).
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_seconds: u64,
+    /// Seconds a keep-alive connection may sit without a request before it is closed.
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_seconds: u64,
+    /// Open client connections per listener; further connections wait to be accepted.
+    #[serde(default = "default_server_max_connections")]
+    pub max_connections: u32,
+    /// The time-zone database: `"newest"` (system or bundled, whichever is newer),
+    /// `"system"` (`TZDIR` or /usr/share/zoneinfo) or `"bundled"`.
+    #[serde(default = "default_tzdb")]
+    pub tzdb: String,
 }
 
 impl Default for ServerConfig {
@@ -322,6 +347,11 @@ impl Default for ServerConfig {
             allowed_origins: Vec::new(),
             trusted_proxies: Vec::new(),
             shutdown_grace_seconds: default_shutdown_grace(),
+            header_timeout_seconds: default_header_timeout(),
+            body_timeout_seconds: default_body_timeout(),
+            idle_timeout_seconds: default_idle_timeout(),
+            max_connections: default_server_max_connections(),
+            tzdb: default_tzdb(),
         }
     }
 }
@@ -332,6 +362,26 @@ fn default_listen() -> String {
 
 fn default_shutdown_grace() -> u64 {
     30
+}
+
+fn default_header_timeout() -> u64 {
+    10
+}
+
+fn default_body_timeout() -> u64 {
+    30
+}
+
+fn default_idle_timeout() -> u64 {
+    60
+}
+
+fn default_server_max_connections() -> u32 {
+    10_000
+}
+
+fn default_tzdb() -> String {
+    "newest".into()
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -355,6 +405,13 @@ pub struct DatabaseConfig {
     /// PostgreSQL: statements running longer than this are cancelled.
     #[serde(default = "default_statement_timeout")]
     pub statement_timeout_ms: u64,
+    /// PostgreSQL: longest wait for a pooled connection, opening a new one included.
+    #[serde(default = "default_acquire_timeout")]
+    pub acquire_timeout_ms: u64,
+    /// PostgreSQL: client-side deadline on each database call; past it the request gets
+    /// 503 `store_unavailable` and the connection is closed (a vanished database host).
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout_ms: u64,
 }
 
 fn default_max_connections() -> u32 {
@@ -363,6 +420,14 @@ fn default_max_connections() -> u32 {
 
 fn default_statement_timeout() -> u64 {
     5000
+}
+
+fn default_acquire_timeout() -> u64 {
+    5000
+}
+
+fn default_call_timeout() -> u64 {
+    10_000
 }
 
 impl Default for DatabaseConfig {
@@ -374,6 +439,8 @@ impl Default for DatabaseConfig {
             busy_refresh_seconds: default_busy_refresh(),
             max_connections: default_max_connections(),
             statement_timeout_ms: default_statement_timeout(),
+            acquire_timeout_ms: default_acquire_timeout(),
+            call_timeout_ms: default_call_timeout(),
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn booking_zones(
     let host = event.map_or_else(|| "UTC".to_string(), |event| event.timezone_name.clone());
     let visitor = asked
         .or(invitee)
-        .filter(|name| TimeZone::get(name).is_ok())
+        .filter(|name| crate::tzdb::zone(name).is_ok())
         .map_or_else(|| host.clone(), str::to_string);
     (visitor, host)
 }

@@ -11,6 +11,9 @@ use crate::signing::{Signer, TokenError};
 pub const MANAGE: &str = "manage";
 /// Scope of the host's links (approve, decline).
 pub const HOST: &str = "host";
+/// Scope of the confirmation page's link (`/booking/{id}?t=TOKEN`): shows the booking's
+/// personal details and the manage link. The bare id shows nothing personal.
+pub const VIEW: &str = "view";
 
 /// How long after the booking's start the manage link keeps working (so a moved booking's
 /// link stays valid and the page can still show what happened).
@@ -22,6 +25,24 @@ pub fn manage_token(signer: &Signer, booking: &Booking) -> String {
         MANAGE,
         &booking.id,
         booking.start.as_second() + MANAGE_GRACE_SECONDS,
+    )
+}
+
+/// The token that opens the confirmation page of `booking` (as long as its manage link).
+pub fn view_token(signer: &Signer, booking: &Booking) -> String {
+    signer.sign(
+        VIEW,
+        &booking.id,
+        booking.start.as_second() + MANAGE_GRACE_SECONDS,
+    )
+}
+
+/// `{public_url}/booking/{id}?t={token}`: the confirmation page with its details.
+pub fn confirmation_url(public_url: &str, signer: &Signer, booking: &Booking) -> String {
+    format!(
+        "{public_url}/booking/{}?t={}",
+        booking.id,
+        view_token(signer, booking)
     )
 }
 

@@ -1,5 +1,5 @@
 //! JSON logs on standard output, written by a background thread so requests never wait on
-//! the terminal or a pipe.
+//! the terminal or a pipe. Every line passes [`crate::privacy::ScrubWriter`].
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::{fmt, EnvFilter};
@@ -18,7 +18,7 @@ pub fn init() -> WorkerGuard {
         .with_span_list(false)
         .with_target(false)
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(move || crate::privacy::ScrubWriter(writer.clone()))
         .init();
     guard
 }

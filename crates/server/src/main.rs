@@ -51,6 +51,7 @@ enum AdminCommand {
 }
 
 fn main() -> ExitCode {
+    openslot::privacy::install_panic_hook();
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { file } => check_config(file),
@@ -83,14 +84,14 @@ fn main() -> ExitCode {
                     let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
                     let created =
                         openslot::admin_cli::add_user(&loaded.config, &email, &password).await?;
+                    // The address is not repeated: this output may end up in a log.
                     println!(
-                        "{} admin user {}",
+                        "{}",
                         if created {
-                            "created"
+                            "created the admin user"
                         } else {
-                            "updated the password of"
-                        },
-                        email.trim().to_lowercase()
+                            "updated the admin user's password and signed out its sessions"
+                        }
                     );
                     Ok(())
                 })

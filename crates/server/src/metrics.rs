@@ -1,264 +1,321 @@
-//! Prometheus metrics in the text exposition format, kept in process (no exporter crate):
-//! request counts and latency by route, availability queries and slots offered, booking
-//! attempts by outcome, contact messages and mail outcomes; bookings by status and jobs by
+//! Prometheus metrics through the `prometheus-client` crate: request counts and latency by
+//! route, availability queries and slots offered, booking attempts by outcome, contact
+//! messages and mail outcomes, the time-zone database in use; bookings by status and jobs by
 //! state come from the database at scrape time.
+//!
+//! Every label value comes from a fixed set — known HTTP methods or `other`, a matched route
+//! template or `unmatched`, configured event slugs or `unknown` — so no request can add a
+//! series.
 
-use std::{
-    collections::BTreeMap,
-    fmt::Write,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Mutex,
-    },
-};
-
+use axum::http::Method;
 use openslot_store::Stats;
+use prometheus_client::{
+    encoding::{text, EncodeLabelSet},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
 
 /// Upper bounds of the latency histogram, in seconds.
 const BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
-#[derive(Debug, Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+/// The route label of a request that matched no route.
+pub const UNMATCHED: &str = "unmatched";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: &'static str,
+    status: u16,
 }
 
-impl Histogram {
-    fn observe(&mut self, seconds: f64) {
-        for (index, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                self.counts[index] += 1;
-            }
-        }
-        self.sum += seconds;
-        self.count += 1;
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EventLabels {
+    event: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AttemptLabels {
+    event: String,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TzdbLabels {
+    source: String,
+    version: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    kind: String,
+    state: String,
+}
+
+type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(BUCKETS)
+}
+
+/// The method label: the standard methods by name, anything else `other`.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
     }
 }
 
-/// Every counter the service keeps.
-#[derive(Debug, Default)]
+/// Every counter the service keeps, registered once.
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
-    availability: Mutex<BTreeMap<String, (u64, u64)>>,
-    attempts: Mutex<BTreeMap<(String, &'static str), u64>>,
-    page_views: Mutex<BTreeMap<String, u64>>,
-    mail: Mutex<BTreeMap<&'static str, u64>>,
-    contact_messages: AtomicU64,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: HistogramFamily<RouteLabels>,
+    availability: Family<EventLabels, Counter>,
+    slots: Family<EventLabels, Counter>,
+    attempts: Family<AttemptLabels, Counter>,
+    page_views: Family<EventLabels, Counter>,
+    mail: Family<OutcomeLabels, Counter>,
+    contact_messages: Counter,
+    tzdb: Family<TzdbLabels, Gauge>,
 }
 
-/// Escapes a label value.
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Metrics")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "openslot_http_requests",
+            "HTTP requests by route, method and status",
+            requests.clone(),
+        );
+        let latency: HistogramFamily<RouteLabels> =
+            Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        registry.register(
+            "openslot_http_request_duration_seconds",
+            "HTTP request latency by route",
+            latency.clone(),
+        );
+        let availability = Family::<EventLabels, Counter>::default();
+        registry.register(
+            "openslot_availability_queries",
+            "Availability queries by event type",
+            availability.clone(),
+        );
+        let slots = Family::<EventLabels, Counter>::default();
+        registry.register(
+            "openslot_slots_offered",
+            "Slots listed in availability answers by event type",
+            slots.clone(),
+        );
+        let page_views = Family::<EventLabels, Counter>::default();
+        registry.register(
+            "openslot_booking_page_views",
+            "Booking page views by event type",
+            page_views.clone(),
+        );
+        let attempts = Family::<AttemptLabels, Counter>::default();
+        registry.register(
+            "openslot_booking_attempts",
+            "Booking attempts by event type and outcome",
+            attempts.clone(),
+        );
+        let contact_messages = Counter::default();
+        registry.register(
+            "openslot_contact_messages",
+            "Contact-form messages received",
+            contact_messages.clone(),
+        );
+        let mail = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "openslot_mail",
+            "Mail job outcomes (sent, retry, dead, skipped)",
+            mail.clone(),
+        );
+        let tzdb = Family::<TzdbLabels, Gauge>::default();
+        registry.register(
+            "openslot_tzdb_info",
+            "The time-zone database in use (source: system or bundled) and its version",
+            tzdb.clone(),
+        );
+        let active = crate::tzdb::active();
+        tzdb.get_or_create(&TzdbLabels {
+            source: active.source.to_string(),
+            version: active.version.clone(),
+        })
+        .set(1);
+        Metrics {
+            registry,
+            requests,
+            latency,
+            availability,
+            slots,
+            attempts,
+            page_views,
+            mail,
+            contact_messages,
+            tzdb,
+        }
+    }
 }
 
 impl Metrics {
-    pub fn record_request(&self, route: &str, method: &str, status: u16, seconds: f64) {
-        *self
-            .requests
-            .lock()
-            .expect("metrics lock")
-            .entry((route.to_string(), method.to_string(), status))
-            .or_default() += 1;
+    /// `route` must be a matched route template or [`UNMATCHED`].
+    pub fn record_request(&self, route: &str, method: &Method, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                route: route.to_string(),
+                method: method_label(method),
+                status,
+            })
+            .inc();
         self.latency
-            .lock()
-            .expect("metrics lock")
-            .entry(route.to_string())
-            .or_default()
+            .get_or_create(&RouteLabels {
+                route: route.to_string(),
+            })
             .observe(seconds);
     }
 
+    /// `event`: a configured event slug.
     pub fn record_availability(&self, event: &str, slots: usize) {
-        let mut map = self.availability.lock().expect("metrics lock");
-        let entry = map.entry(event.to_string()).or_default();
-        entry.0 += 1;
-        entry.1 += slots as u64;
+        let labels = EventLabels {
+            event: event.to_string(),
+        };
+        self.availability.get_or_create(&labels).inc();
+        self.slots.get_or_create(&labels).inc_by(slots as u64);
     }
 
-    /// `outcome`: created, replayed, slot_taken, slot_unavailable, invalid, rate_limited.
+    /// `event`: a configured slug or `unknown`; `outcome`: created, replayed, slot_taken,
+    /// slot_unavailable, invalid, rate_limited.
     pub fn record_attempt(&self, event: &str, outcome: &'static str) {
-        *self
-            .attempts
-            .lock()
-            .expect("metrics lock")
-            .entry((event.to_string(), outcome))
-            .or_default() += 1;
+        self.attempts
+            .get_or_create(&AttemptLabels {
+                event: event.to_string(),
+                outcome,
+            })
+            .inc();
     }
 
+    /// `event`: a configured event slug.
     pub fn record_page_view(&self, event: &str) {
-        *self
-            .page_views
-            .lock()
-            .expect("metrics lock")
-            .entry(event.to_string())
-            .or_default() += 1;
+        self.page_views
+            .get_or_create(&EventLabels {
+                event: event.to_string(),
+            })
+            .inc();
     }
 
     /// `outcome`: sent, retry, dead, skipped.
     pub fn record_mail(&self, outcome: &'static str) {
-        *self
-            .mail
-            .lock()
-            .expect("metrics lock")
-            .entry(outcome)
-            .or_default() += 1;
+        self.mail.get_or_create(&OutcomeLabels { outcome }).inc();
     }
 
     pub fn record_contact(&self) {
-        self.contact_messages.fetch_add(1, Ordering::Relaxed);
+        self.contact_messages.inc();
     }
 
-    /// The exposition text, with database numbers from `stats` taken at `now`.
+    /// Replaces the time-zone database series (one series at a time).
+    pub fn set_tzdb(&self, source: &str, version: &str) {
+        self.tzdb.clear();
+        self.tzdb
+            .get_or_create(&TzdbLabels {
+                source: source.to_string(),
+                version: version.to_string(),
+            })
+            .set(1);
+    }
+
+    /// The exposition text (OpenMetrics, which Prometheus also reads as text format 0.0.4),
+    /// with database numbers from `stats` taken at `now`.
     pub fn render(&self, stats: &Stats, now: i64) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP openslot_http_requests_total HTTP requests by route, method and status."
-        );
-        let _ = writeln!(out, "# TYPE openslot_http_requests_total counter");
-        for ((route, method, status), count) in self.requests.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "openslot_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {count}",
-                label(route),
-                label(method)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP openslot_http_request_duration_seconds HTTP request latency by route."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE openslot_http_request_duration_seconds histogram"
-        );
-        for (route, histogram) in self.latency.lock().expect("metrics lock").iter() {
-            let route = label(route);
-            for (index, bound) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "openslot_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
-                    histogram.counts[index]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "openslot_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                histogram.count
-            );
-            let _ = writeln!(
-                out,
-                "openslot_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                histogram.sum
-            );
-            let _ = writeln!(
-                out,
-                "openslot_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                histogram.count
-            );
-        }
-        let availability = self.availability.lock().expect("metrics lock").clone();
-        let _ = writeln!(
-            out,
-            "# HELP openslot_availability_queries_total Availability queries by event type."
-        );
-        let _ = writeln!(out, "# TYPE openslot_availability_queries_total counter");
-        for (event, (queries, _)) in &availability {
-            let _ = writeln!(
-                out,
-                "openslot_availability_queries_total{{event=\"{}\"}} {queries}",
-                label(event)
-            );
-        }
-        let _ = writeln!(out, "# HELP openslot_slots_offered_total Slots listed in availability answers by event type.");
-        let _ = writeln!(out, "# TYPE openslot_slots_offered_total counter");
-        for (event, (_, slots)) in &availability {
-            let _ = writeln!(
-                out,
-                "openslot_slots_offered_total{{event=\"{}\"}} {slots}",
-                label(event)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP openslot_booking_page_views_total Booking page views by event type."
-        );
-        let _ = writeln!(out, "# TYPE openslot_booking_page_views_total counter");
-        for (event, count) in self.page_views.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "openslot_booking_page_views_total{{event=\"{}\"}} {count}",
-                label(event)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP openslot_booking_attempts_total Booking attempts by event type and outcome."
-        );
-        let _ = writeln!(out, "# TYPE openslot_booking_attempts_total counter");
-        for ((event, outcome), count) in self.attempts.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "openslot_booking_attempts_total{{event=\"{}\",outcome=\"{outcome}\"}} {count}",
-                label(event)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP openslot_contact_messages_total Contact-form messages received."
-        );
-        let _ = writeln!(out, "# TYPE openslot_contact_messages_total counter");
-        let _ = writeln!(
-            out,
-            "openslot_contact_messages_total {}",
-            self.contact_messages.load(Ordering::Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP openslot_mail_total Mail job outcomes (sent, retry, dead, skipped)."
-        );
-        let _ = writeln!(out, "# TYPE openslot_mail_total counter");
-        for (outcome, count) in self.mail.lock().expect("metrics lock").iter() {
-            let _ = writeln!(out, "openslot_mail_total{{outcome=\"{outcome}\"}} {count}");
-        }
-        let _ = writeln!(
-            out,
-            "# HELP openslot_bookings Bookings by status (from the database)."
-        );
-        let _ = writeln!(out, "# TYPE openslot_bookings gauge");
+        let mut scraped = Registry::default();
+        let bookings = Family::<StatusLabels, Gauge>::default();
         for (status, count) in &stats.bookings {
-            let _ = writeln!(
-                out,
-                "openslot_bookings{{status=\"{}\"}} {count}",
-                label(status)
-            );
+            bookings
+                .get_or_create(&StatusLabels {
+                    status: status.clone(),
+                })
+                .set(*count);
         }
-        let _ = writeln!(
-            out,
-            "# HELP openslot_jobs Background jobs by kind and state (from the database)."
+        scraped.register(
+            "openslot_bookings",
+            "Bookings by status (from the database)",
+            bookings,
         );
-        let _ = writeln!(out, "# TYPE openslot_jobs gauge");
+        let jobs = Family::<JobLabels, Gauge>::default();
         for (kind, state, count) in &stats.jobs {
-            let _ = writeln!(
-                out,
-                "openslot_jobs{{kind=\"{}\",state=\"{}\"}} {count}",
-                label(kind),
-                label(state)
-            );
+            jobs.get_or_create(&JobLabels {
+                kind: kind.clone(),
+                state: state.clone(),
+            })
+            .set(*count);
         }
-        let lag = stats.oldest_due.map_or(0, |oldest| (now - oldest).max(0));
-        let _ = writeln!(
-            out,
-            "# HELP openslot_job_queue_lag_seconds Age of the oldest due, unfinished job."
+        scraped.register(
+            "openslot_jobs",
+            "Background jobs by kind and state (from the database)",
+            jobs,
         );
-        let _ = writeln!(out, "# TYPE openslot_job_queue_lag_seconds gauge");
-        let _ = writeln!(out, "openslot_job_queue_lag_seconds {lag}");
+        let lag = Gauge::<i64>::default();
+        lag.set(stats.oldest_due.map_or(0, |oldest| (now - oldest).max(0)));
+        scraped.register(
+            "openslot_job_queue_lag_seconds",
+            "Age of the oldest due, unfinished job",
+            lag,
+        );
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = text::encode_registry(&mut out, &self.registry);
+        let _ = text::encode_registry(&mut out, &scraped);
+        let _ = text::encode_eof(&mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        let metrics = Metrics::default();
+        for index in 0..500 {
+            let method = Method::from_bytes(format!("INVENTED{index}").as_bytes()).unwrap();
+            metrics.record_request(UNMATCHED, &method, 404, 0.001);
+        }
+        let text = metrics.render(&Stats::default(), 0);
+        assert!(!text.contains("INVENTED"), "{text}");
+        assert!(text.contains(
+            "openslot_http_requests_total{route=\"unmatched\",method=\"other\",status=\"404\"} 500"
+        ));
     }
 }

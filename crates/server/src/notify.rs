@@ -6,7 +6,7 @@ use std::{path::Path, time::SystemTime};
 
 use jiff::{tz::TimeZone, Timestamp};
 use minijinja::{AutoEscape, Environment};
-use openslot_mail::{Invite, InviteMethod, Outgoing, Person};
+use openslot_mail::{Invite, InviteMethod, Mailbox, Outgoing, Person};
 use openslot_store::{Booking, BookingStatus, ContactMessage, Job, NewJob};
 use serde_json::{json, Value};
 
@@ -90,10 +90,10 @@ fn builtin(name: &str) -> &'static str {
 #[derive(Debug)]
 pub struct Notifier {
     env: Environment<'static>,
-    from: String,
+    from: Mailbox,
     from_address: String,
-    reply_to: Option<String>,
-    ops_inbox: Vec<String>,
+    reply_to: Option<Mailbox>,
+    ops_inbox: Vec<Mailbox>,
     /// Reminder offsets before the start, in seconds, largest first.
     reminders: Vec<(i64, String)>,
     max_attempts: u32,
@@ -107,13 +107,6 @@ pub struct Notifier {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct RenderError(pub String);
-
-fn address_of(mailbox: &str) -> String {
-    match (mailbox.rfind('<'), mailbox.rfind('>')) {
-        (Some(open), Some(close)) if open < close => mailbox[open + 1..close].trim().to_string(),
-        _ => mailbox.trim().to_string(),
-    }
-}
 
 fn human_offset(seconds: i64) -> String {
     match seconds {
@@ -152,21 +145,15 @@ impl Notifier {
         }
         reminders.sort_by_key(|reminder| std::cmp::Reverse(reminder.0));
         reminders.dedup_by_key(|reminder| reminder.0);
-        let is_address = |text: &str| openslot_mail::is_mailbox(text);
-        if !is_address(&mail.from) {
-            return Err(error(
-                "mail.from",
-                format!("{:?} is not an address", mail.from),
-            ));
-        }
-        if let Some(reply_to) = &mail.reply_to {
-            if !is_address(reply_to) {
-                return Err(error(
-                    "mail.reply_to",
-                    format!("{reply_to:?} is not an address"),
-                ));
-            }
-        }
+        let from = openslot_mail::parse_mailbox(&mail.from)
+            .map_err(|_| error("mail.from", format!("{:?} is not an address", mail.from)))?;
+        let reply_to =
+            match &mail.reply_to {
+                Some(reply_to) => Some(openslot_mail::parse_mailbox(reply_to).map_err(|_| {
+                    error("mail.reply_to", format!("{reply_to:?} is not an address"))
+                })?),
+                None => None,
+            };
         let ops_inbox = match &mail.ops_inbox {
             Some(addresses) => addresses.to_vec(),
             None if mail.smtp_url.is_some() => {
@@ -177,14 +164,18 @@ impl Notifier {
             }
             None => vec!["ops@localhost".to_string()],
         };
-        for (index, address) in ops_inbox.iter().enumerate() {
-            if !is_address(address) {
-                return Err(error(
-                    &format!("mail.ops_inbox[{index}]"),
-                    format!("{address:?} is not an address"),
-                ));
-            }
-        }
+        let ops_inbox = ops_inbox
+            .iter()
+            .enumerate()
+            .map(|(index, address)| {
+                openslot_mail::parse_mailbox(address).map_err(|_| {
+                    error(
+                        &format!("mail.ops_inbox[{index}]"),
+                        format!("{address:?} is not an address"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         if mail.max_attempts == 0 || mail.max_attempts > 100 {
             return Err(error("mail.max_attempts", "must be 1 to 100".into()));
         }
@@ -222,9 +213,9 @@ impl Notifier {
             .to_string();
         Ok(Notifier {
             env,
-            from_address: address_of(&mail.from),
-            from: mail.from.clone(),
-            reply_to: mail.reply_to.clone(),
+            from_address: from.email.to_string(),
+            from,
+            reply_to,
             ops_inbox,
             reminders,
             max_attempts: mail.max_attempts,
@@ -424,8 +415,8 @@ impl Notifier {
     fn outgoing(
         &self,
         job: &Job,
-        to: Vec<String>,
-        reply_to: Option<String>,
+        to: Vec<Mailbox>,
+        reply_to: Option<Mailbox>,
         (subject, text, html): (String, String, String),
         invite: Option<Invite>,
         now: Timestamp,
@@ -480,8 +471,8 @@ impl Notifier {
         } else {
             host_tz.clone()
         };
-        let zone = TimeZone::get(&recipient_tz).unwrap_or(TimeZone::UTC);
-        let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+        let zone = crate::tzdb::zone(&recipient_tz).unwrap_or(TimeZone::UTC);
+        let host_zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
         let long = long_time;
         let answers = answer_rows(event, &booking.answers);
         let offset = job.payload["offset"].as_i64().unwrap_or(0);
@@ -528,7 +519,7 @@ impl Notifier {
             "notes": booking.notes,
             "answers": answers,
             "booking_id": booking.id,
-            "booking_url": format!("{}/booking/{}", self.public_url, booking.id),
+            "booking_url": links::confirmation_url(&self.public_url, signer, booking),
             "manage_url": links::manage_url(&self.public_url, signer, booking),
             "approve_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "approve")),
             "decline_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "decline")),
@@ -552,11 +543,10 @@ impl Notifier {
             other => other,
         };
         let parts = self.render_three(template, &context)?;
-        let invitee = format!(
-            "{} <{}>",
-            booking.name.replace(['<', '>', '"'], ""),
-            booking.email
-        );
+        // The invitee's mailbox is built from the name and address as given (the name is
+        // encoded, never parsed). An address the mail library cannot use fails only the
+        // invitee's own messages: the ops message still goes, without a Reply-To.
+        let invitee = openslot_mail::mailbox(&booking.name, &booking.email);
         let invite = |method: InviteMethod| Invite {
             method,
             uid: format!("booking-{}@{}", booking.id, self.mail_host),
@@ -572,7 +562,7 @@ impl Notifier {
                 links::manage_url(&self.public_url, signer, booking)
             ),
             location: None,
-            url: Some(format!("{}/booking/{}", self.public_url, booking.id)),
+            url: Some(links::confirmation_url(&self.public_url, signer, booking)),
             organizer: Person {
                 name: self.org.clone(),
                 email: self.from_address.clone(),
@@ -582,21 +572,24 @@ impl Notifier {
                 email: booking.email.clone(),
             },
         };
-        let to_invitee = |parts, invite| {
-            self.outgoing(
+        let to_invitee = |parts, invite| -> Result<Outgoing, RenderError> {
+            let invitee = invitee
+                .clone()
+                .map_err(|err| RenderError(format!("invitee: {err}")))?;
+            Ok(self.outgoing(
                 job,
-                vec![invitee.clone()],
+                vec![invitee],
                 self.reply_to.clone(),
                 parts,
                 invite,
                 now,
-            )
+            ))
         };
         let outgoing = match message {
             "ops_booking" | "ops_cancelled" | "ops_rescheduled" | "ops_expired" => self.outgoing(
                 job,
                 self.ops_inbox.clone(),
-                Some(invitee.clone()),
+                invitee.clone().ok(),
                 parts,
                 None,
                 now,
@@ -604,14 +597,14 @@ impl Notifier {
             "invitee_request_received"
             | "invitee_reminder"
             | "invitee_declined"
-            | "invitee_expired" => to_invitee(parts, None),
-            "invitee_confirmed" => to_invitee(parts, Some(invite(InviteMethod::Request))),
+            | "invitee_expired" => to_invitee(parts, None)?,
+            "invitee_confirmed" => to_invitee(parts, Some(invite(InviteMethod::Request)))?,
             "invitee_rescheduled" => {
                 let update = (booking.status == BookingStatus::Confirmed)
                     .then(|| invite(InviteMethod::Request));
-                to_invitee(parts, update)
+                to_invitee(parts, update)?
             }
-            "invitee_cancelled" => to_invitee(parts, Some(invite(InviteMethod::Cancel))),
+            "invitee_cancelled" => to_invitee(parts, Some(invite(InviteMethod::Cancel)))?,
             other => return Err(RenderError(format!("unknown booking message {other:?}"))),
         };
         Ok(Some(outgoing))
@@ -640,18 +633,7 @@ impl Notifier {
             "subject": "",
         });
         let parts = self.render_three("ops_contact", &context)?;
-        let reply_to = format!(
-            "{} <{}>",
-            contact.name.replace(['<', '>', '"'], ""),
-            contact.email
-        );
-        Ok(self.outgoing(
-            job,
-            self.ops_inbox.clone(),
-            Some(reply_to),
-            parts,
-            None,
-            now,
-        ))
+        let reply_to = openslot_mail::mailbox(&contact.name, &contact.email).ok();
+        Ok(self.outgoing(job, self.ops_inbox.clone(), reply_to, parts, None, now))
     }
 }

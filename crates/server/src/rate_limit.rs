@@ -1,63 +1,103 @@
-//! Per-client-IP limits on public write endpoints, and finding the client's IP behind
+//! Per-client-IP limits on public write endpoints and sign-in (keyed GCRA limiters from the
+//! `governor` crate, stale keys pruned every minute), and finding the client's IP behind
 //! trusted proxies.
 
 use std::{
-    collections::HashMap,
     net::IpAddr,
+    num::NonZeroU32,
     sync::Mutex,
     time::{Duration, Instant},
 };
 
-/// A token bucket per client: `per_minute` requests, refilled evenly over a minute.
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+use governor::{
+    clock::{Clock, DefaultClock},
+    middleware::NoOpMiddleware,
+    state::keyed::DefaultKeyedStateStore,
+    Quota,
+};
+
+/// How often keys whose allowance has refilled are forgotten, so memory follows the
+/// clients of the last minute or two, not every client ever seen.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+type Keyed<C> = governor::RateLimiter<
+    IpAddr,
+    DefaultKeyedStateStore<IpAddr>,
+    C,
+    NoOpMiddleware<<C as Clock>::Instant>,
+>;
+
+/// Per client: `per_minute` requests at once, refilled evenly over a minute (GCRA, the
+/// `governor` crate; equivalent to a token bucket of that size).
+pub struct RateLimiter<C: Clock = DefaultClock> {
+    inner: Option<Keyed<C>>,
+    /// When stale keys were last dropped (wall-clock, independent of `C`).
+    pruned: Mutex<Instant>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("on", &self.inner.is_some())
+            .finish()
+    }
 }
 
 impl RateLimiter {
     /// `per_minute == 0` allows everything.
     pub fn new(per_minute: u32) -> Self {
+        RateLimiter::with_clock(per_minute, DefaultClock::default())
+    }
+}
+
+impl<C: Clock> RateLimiter<C> {
+    /// A limiter reading time from `clock` (a fake one in tests).
+    pub fn with_clock(per_minute: u32, clock: C) -> Self {
+        let inner = NonZeroU32::new(per_minute).map(|per_minute| {
+            governor::RateLimiter::new(
+                Quota::per_minute(per_minute),
+                DefaultKeyedStateStore::default(),
+                clock,
+            )
+        });
         RateLimiter {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
+            inner,
+            pruned: Mutex::new(Instant::now()),
         }
     }
 
-    /// Takes one request for `client` at `now`: `Ok` or `Err(wait)` until the next is allowed.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
+    /// Takes one request for `client`: `Ok` or `Err(wait)` until the next is allowed.
+    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        let Some(inner) = &self.inner else {
             return Ok(());
+        };
+        if let Ok(mut pruned) = self.pruned.try_lock() {
+            if pruned.elapsed() >= PRUNE_EVERY {
+                *pruned = Instant::now();
+                drop(pruned);
+                self.prune();
+            }
         }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        let mut buckets = self.buckets.lock().expect("rate limiter lock");
-        if buckets.len() > 100_000 {
-            // Forget clients whose buckets have refilled completely.
-            buckets.retain(|_, bucket| {
-                now.duration_since(bucket.updated).as_secs_f64() * per_second + bucket.tokens
-                    < capacity
-            });
+        inner
+            .check_key(&client)
+            .map_err(|not_until| not_until.wait_time_from(inner.clock().now()))
+    }
+
+    /// Forgets clients whose allowance has refilled completely (they behave as new ones).
+    pub fn prune(&self) {
+        if let Some(inner) = &self.inner {
+            inner.retain_recent();
+            inner.shrink_to_fit();
         }
-        let bucket = buckets.entry(client).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
-        }
+    }
+
+    /// How many clients are remembered.
+    pub fn len(&self) -> usize {
+        self.inner.as_ref().map_or(0, |inner| inner.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -137,21 +177,46 @@ mod tests {
 
     #[test]
     fn bucket_allows_the_rate_then_refuses() {
-        let limiter = RateLimiter::new(3);
+        let clock = governor::clock::FakeRelativeClock::default();
+        let limiter = RateLimiter::with_clock(3, clock.clone());
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let other: IpAddr = "192.0.2.2".parse().unwrap();
-        let start = Instant::now();
         for _ in 0..3 {
-            assert!(limiter.check(ip, start).is_ok());
+            assert!(limiter.check(ip).is_ok());
         }
-        let wait = limiter.check(ip, start).unwrap_err();
+        let wait = limiter.check(ip).unwrap_err();
         assert!(
             wait > Duration::from_secs(19) && wait <= Duration::from_secs(20),
             "{wait:?}"
         );
-        assert!(limiter.check(other, start).is_ok());
-        assert!(limiter.check(ip, start + Duration::from_secs(20)).is_ok());
-        assert!(RateLimiter::new(0).check(ip, start).is_ok());
+        assert!(limiter.check(other).is_ok());
+        clock.advance(Duration::from_secs(20));
+        assert!(limiter.check(ip).is_ok());
+        assert!(limiter.check(ip).is_err(), "one request refilled");
+        assert!(RateLimiter::new(0).check(ip).is_ok());
+    }
+
+    #[test]
+    fn clients_whose_allowance_refilled_are_forgotten() {
+        let clock = governor::clock::FakeRelativeClock::default();
+        let limiter = RateLimiter::with_clock(2, clock.clone());
+        for last in 0..200u8 {
+            let ip = IpAddr::from([198, 51, 100, last]);
+            assert!(limiter.check(ip).is_ok());
+        }
+        let busy: IpAddr = "192.0.2.9".parse().unwrap();
+        clock.advance(Duration::from_secs(59));
+        assert!(limiter.check(busy).is_ok());
+        assert_eq!(limiter.len(), 201);
+        clock.advance(Duration::from_secs(2));
+        limiter.prune();
+        assert_eq!(
+            limiter.len(),
+            1,
+            "only the client seen within the last minute"
+        );
+        assert!(limiter.check(busy).is_ok());
+        assert!(limiter.check(busy).is_err(), "its state was kept");
     }
 
     #[test]

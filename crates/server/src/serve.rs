@@ -1,6 +1,6 @@
 //! Opening the store, building the state and running the server until SIGTERM or Ctrl-C.
 
-use std::{future::IntoFuture, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use openslot_store::{PgOptions, PgStore, SqliteOptions, SqliteStore, Store, StoreError};
 use tokio::net::TcpListener;
@@ -74,6 +74,33 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
             ));
         }
     }
+    for (key, seconds) in [
+        (
+            "server.header_timeout_seconds",
+            config.server.header_timeout_seconds,
+        ),
+        (
+            "server.body_timeout_seconds",
+            config.server.body_timeout_seconds,
+        ),
+        (
+            "server.idle_timeout_seconds",
+            config.server.idle_timeout_seconds,
+        ),
+    ] {
+        if seconds == 0 || seconds > 86_400 {
+            return Err(error(key, "must be 1 to 86400".into()));
+        }
+    }
+    if config.server.max_connections == 0 || config.server.max_connections > 1_000_000 {
+        return Err(error(
+            "server.max_connections",
+            "must be 1 to 1000000".into(),
+        ));
+    }
+    let tzdb = crate::tzdb::choose(&config.server.tzdb, &crate::tzdb::system_dir())
+        .map_err(|message| error("server.tzdb", message))?;
+    crate::tzdb::install(tzdb);
     let url = &config.database.url;
     if !(url.starts_with("sqlite:")
         || url.starts_with("postgres://")
@@ -172,6 +199,17 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
     if config.database.readers == 0 || config.database.readers > 64 {
         return Err(error("database.readers", "must be 1 to 64".into()));
     }
+    for (key, value) in [
+        (
+            "database.acquire_timeout_ms",
+            config.database.acquire_timeout_ms,
+        ),
+        ("database.call_timeout_ms", config.database.call_timeout_ms),
+    ] {
+        if !(100..=600_000).contains(&value) {
+            return Err(error(key, "must be 100 to 600000 (milliseconds)".into()));
+        }
+    }
     if config.database.busy_refresh_seconds == 0 {
         return Err(error(
             "database.busy_refresh_seconds",
@@ -179,9 +217,16 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
         ));
     }
     if let Some(url) = &config.mail.smtp_url {
-        if let Err(err) = Mailer::smtp(url, Duration::from_secs(config.mail.timeout_seconds)) {
+        // Parsed only: building the transport needs a runtime, and check-config has none.
+        if let Err(err) = openslot_mail::check_smtp_url(url) {
             return Err(error("mail.smtp_url", err.message));
         }
+    }
+    if config.mail.timeout_seconds == 0 {
+        return Err(error("mail.timeout_seconds", "must be at least 1".into()));
+    }
+    if config.mail.concurrency == 0 || config.mail.concurrency > 256 {
+        return Err(error("mail.concurrency", "must be 1 to 256".into()));
     }
     let catalog = Catalog::from_config(config, source)?;
     let notifier = Notifier::new(config, source)?;
@@ -191,16 +236,26 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
 /// The configured mail transport: SMTP, or the outbox folder.
 pub fn mailer(config: &Config) -> Result<Mailer, ConfigError> {
     match &config.mail.smtp_url {
-        Some(url) => {
-            Mailer::smtp(url, Duration::from_secs(config.mail.timeout_seconds)).map_err(|err| {
-                ConfigError {
+        Some(url) => Mailer::smtp(
+            url,
+            Duration::from_secs(config.mail.timeout_seconds),
+            config.mail.concurrency,
+        )
+        .map_err(|err| ConfigError {
+            source: "<config>".into(),
+            key: "mail.smtp_url".into(),
+            message: err.message,
+        }),
+        None => {
+            openslot_mail::outbox::prepare(std::path::Path::new(&config.mail.outbox_dir)).map_err(
+                |err| ConfigError {
                     source: "<config>".into(),
-                    key: "mail.smtp_url".into(),
-                    message: err.message,
-                }
-            })
+                    key: "mail.outbox_dir".into(),
+                    message: format!("cannot prepare {:?}: {err}", config.mail.outbox_dir),
+                },
+            )?;
+            Ok(Mailer::outbox(&config.mail.outbox_dir))
         }
-        None => Ok(Mailer::outbox(&config.mail.outbox_dir)),
     }
 }
 
@@ -229,6 +284,8 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StoreError> {
         let mut options = PgOptions::new(url.clone());
         options.max_connections = config.database.max_connections;
         options.statement_timeout_ms = config.database.statement_timeout_ms;
+        options.acquire_timeout = Duration::from_millis(config.database.acquire_timeout_ms);
+        options.call_timeout = Duration::from_millis(config.database.call_timeout_ms);
         return Ok(Arc::new(PgStore::open(&options).await?));
     }
     let mut options = SqliteOptions::new(config.database.url.clone());
@@ -274,6 +331,10 @@ pub async fn build_state(
         metrics: Arc::new(crate::metrics::Metrics::default()),
         funnel: Arc::new(crate::funnel::Funnel::default()),
         login_limiter: Arc::new(RateLimiter::new(config.admin.login_per_minute)),
+        login_throttle: Arc::new(crate::admin::throttle::LoginThrottle::new(
+            config.admin.max_failed_logins,
+            config.admin.lockout_minutes,
+        )),
         limiter: Arc::new(RateLimiter::new(config.limits.booking_per_minute)),
         trusted_proxies: Arc::from(trusted),
         web: Arc::new(Web::new(&config)),
@@ -286,6 +347,9 @@ pub async fn build_state(
         host_id: Arc::from("default"),
     };
     state.reload_busy().await?;
+    // The stand-in hash for unknown accounts is made now, not on the first sign-in (which
+    // would then take twice as long as a known account's).
+    tokio::task::spawn_blocking(|| crate::admin::auth::verify_dummy(""));
     Ok(state)
 }
 
@@ -305,7 +369,17 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
     let refresh = Duration::from_secs(config.database.busy_refresh_seconds);
     let retry_base = config.mail.retry_base_seconds as i64;
+    // The worker renews a job's lease while delivering it, so a lease shorter than a
+    // delivery attempt is fine.
     let lease = config.mail.lease_seconds.max(1) as i64;
+    // Parallel deliveries keep a stuck SMTP relay from holding the queue; outbox writes
+    // cannot stall, and running them in parallel would only take database connections
+    // from requests.
+    let concurrency = if config.mail.smtp_url.is_some() {
+        config.mail.concurrency
+    } else {
+        1
+    };
     let outbox = config
         .mail
         .smtp_url
@@ -330,6 +404,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         signer: state.signer.clone(),
         busy_changed: state.busy_changed.clone(),
         metrics: state.metrics.clone(),
+        concurrency,
     };
     let worker = tokio::spawn(worker.run(worker_stopped));
     let listener = TcpListener::bind(addr)
@@ -342,6 +417,15 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         addr: addr.to_string(),
         source,
     })?;
+    let tzdb = crate::tzdb::active();
+    tracing::info!(
+        source = tzdb.source,
+        version = %tzdb.version,
+        system_version = tzdb.system_version.as_deref().unwrap_or("none"),
+        bundled_version = tzdb.bundled_version,
+        choice = %state.config.server.tzdb,
+        "time-zone database"
+    );
     tracing::info!(addr = %local, public_url = %state.config.public_url(), "listening");
 
     if let Some(listen) = &state.config.metrics.listen {
@@ -359,8 +443,12 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
                 })?;
         tracing::info!(addr = %metrics_listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "metrics listening");
         let metrics_app = http::metrics_router(state.clone());
+        let limits = http::listener::Limits::from_config(&state.config.server);
         tokio::spawn(async move {
-            if let Err(err) = axum::serve(metrics_listener, metrics_app).await {
+            let forever = std::future::pending();
+            if let Err(err) =
+                http::listener::serve(metrics_listener, metrics_app, limits, forever).await
+            {
                 tracing::error!(error = %err, "metrics listener failed");
             }
         });
@@ -381,16 +469,13 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         });
     }
     let (stop_sender, stop_receiver) = tokio::sync::watch::channel(false);
+    let limits = http::listener::Limits::from_config(&state.config.server);
     let app = http::router(state);
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let server = http::listener::serve(listener, app, limits, async move {
         let mut receiver = stop_receiver;
         let _ = receiver.wait_for(|stop| *stop).await;
     });
-    let mut server = std::pin::pin!(server.into_future());
+    let mut server = std::pin::pin!(server);
     tokio::select! {
         result = &mut server => {
             let _ = worker_stop.send(true);
@@ -401,16 +486,21 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     }
     tracing::info!("shutting down: no new connections, finishing in-flight requests");
     let _ = stop_sender.send(true);
-    match tokio::time::timeout(grace, server).await {
+    // The worker stops claiming at once and finishes what it holds, alongside the
+    // requests; both within the one grace period.
+    let _ = worker_stop.send(true);
+    let deadline = tokio::time::Instant::now() + grace;
+    match tokio::time::timeout_at(deadline, server).await {
         Ok(result) => result.map_err(|source| StartError::Listen {
             addr: local.to_string(),
             source,
         })?,
         Err(_) => tracing::warn!("in-flight requests did not finish within the grace period"),
     }
-    let _ = worker_stop.send(true);
-    if tokio::time::timeout(grace, worker).await.is_err() {
-        tracing::warn!("the mail worker did not stop in time; its job will be retried");
+    if tokio::time::timeout_at(deadline, worker).await.is_err() {
+        tracing::warn!(
+            "the mail worker did not finish its deliveries in time; they are retried after their lease"
+        );
     }
     if let Err(err) = funnel.flush(funnel_store.as_ref()).await {
         tracing::warn!(error = %err, "funnel counters lost at shutdown");
@@ -434,5 +524,28 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by fuzzing (fuzz/corpus/config): validating a configuration that sets
+    /// `smtp_url` outside a Tokio runtime, as `check-config` does, panicked ("there is no
+    /// reactor running").
+    #[test]
+    fn checks_the_smtp_url_without_a_runtime() {
+        let parse = |text: &str| Config::parse(text, "test.toml").unwrap();
+        let config = parse(
+            "[mail]\nsmtp_url = \"smtp://user:pass@localhost:2525\"\nops_inbox = \"ops@example.com\"\n",
+        );
+        let error = validate(&config, "test.toml")
+            .err()
+            .map(|err| err.to_string());
+        assert_eq!(error, None);
+        let config = parse("[mail]\nsmtp_url = \"ftp://localhost\"\n");
+        let error = validate(&config, "test.toml").err().expect("refused");
+        assert_eq!(error.key, "mail.smtp_url");
     }
 }

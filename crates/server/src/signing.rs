@@ -35,8 +35,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Reads the lowercase hex that [`hex`] writes, and nothing else: `from_str_radix` alone
+/// would also take `A-F` and a leading `+`, giving one signature several spellings.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
+    if !text.len().is_multiple_of(2)
+        || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return None;
     }
     (0..text.len())
@@ -129,5 +133,32 @@ mod tests {
         let rotated = Signer::new("key-2", &["key-1".to_string()]);
         assert_eq!(rotated.verify(&token, "csrf", 99).unwrap(), "booking");
         assert_eq!(generate_secret().len(), 64);
+    }
+
+    /// Found by fuzzing (fuzz/corpus/token): a signature also verified in upper case or
+    /// with `+` in place of a `0`, so one token had several spellings that all verified.
+    #[test]
+    fn a_signature_has_one_spelling() {
+        let signer = Signer::new("key-1", &[]);
+        let token = signer.sign("csrf", "booking", 100);
+        let (payload, signature) = token.rsplit_once('.').unwrap();
+        assert!(signature.bytes().any(|b| b.is_ascii_lowercase()));
+        let upper = format!("{payload}.{}", signature.to_uppercase());
+        assert_eq!(signer.verify(&upper, "csrf", 99), Err(TokenError::Invalid));
+        // A `0` in a high nibble read as `+`: "0f" and "+f" were both 15.
+        let (token, at) = (100..400)
+            .map(|expires| signer.sign("csrf", "booking", expires))
+            .find_map(|token| {
+                let start = token.rfind('.').unwrap() + 1;
+                let at = (start..token.len())
+                    .step_by(2)
+                    .find(|&at| token.as_bytes()[at] == b'0')?;
+                Some((token, at))
+            })
+            .expect("some signature has a 0 in a high nibble");
+        let mut plus = token.clone();
+        plus.replace_range(at..at + 1, "+");
+        assert!(signer.verify(&token, "csrf", 99).is_ok());
+        assert_eq!(signer.verify(&plus, "csrf", 99), Err(TokenError::Invalid));
     }
 }

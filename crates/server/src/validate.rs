@@ -94,7 +94,7 @@ impl<'a> Fields<'a> {
     /// An optional IANA time zone name.
     pub fn timezone(&mut self, field: &str) -> Option<String> {
         let value = self.optional_text(field, 64, false)?;
-        if jiff::tz::TimeZone::get(&value).is_ok() {
+        if crate::tzdb::zone(&value).is_ok() {
             Some(value)
         } else {
             self.fail(field, "must be an IANA time zone such as Europe/London");

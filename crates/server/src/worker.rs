@@ -1,12 +1,20 @@
 //! The background worker: claims due jobs under a lease, sends them, and retries failures
 //! with exponential backoff until the job's attempts run out, when it is marked dead and
 //! logged. The request path only writes jobs; it never waits on SMTP.
+//!
+//! Up to `concurrency` jobs run at once, each in its own task, and the worker claims only
+//! as many jobs as it has free slots, so a claimed job starts at once (its lease is not
+//! spent waiting) and a delivery stuck until its deadline holds one slot, not the queue.
+//! On stop the worker claims nothing more and waits for the jobs it holds.
 
 use std::{sync::Arc, time::Duration};
 
 use openslot_mail::{compose, Mailer};
 use openslot_store::{BookingChange, BookingStatus, ChangeOutcome, Job, Store, StoreError};
-use tokio::sync::{watch, Notify};
+use tokio::{
+    sync::{watch, Notify},
+    task::JoinSet,
+};
 
 use crate::{
     clock::Clock,
@@ -21,6 +29,7 @@ const MAX_BACKOFF_SECONDS: i64 = 3600;
 const MAX_IDLE: Duration = Duration::from_secs(2);
 
 /// Sends queued mail.
+#[derive(Clone)]
 pub struct Worker {
     pub store: Arc<dyn Store>,
     pub mailer: Mailer,
@@ -38,6 +47,8 @@ pub struct Worker {
     /// Signalled when the worker frees a booking's time (so cached busy time is reloaded).
     pub busy_changed: Arc<Notify>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Most jobs in flight at once (`[mail] concurrency`).
+    pub concurrency: usize,
 }
 
 enum Failure {
@@ -143,21 +154,48 @@ impl Worker {
         Ok(Outcome::Sent)
     }
 
-    async fn process(&self, job: Job) -> Result<(), StoreError> {
-        // A batch is worked through one job at a time; a job whose lease ran out meanwhile
-        // may have been claimed by another worker, which then sends it instead.
+    /// Delivers a job, renewing its lease every half lease while the delivery lasts, so a
+    /// short lease (quick takeover after a crash) never lapses under a slow delivery.
+    async fn deliver_renewing(&self, job: &Job) -> Result<Outcome, Failure> {
+        let delivery = self.deliver(job);
+        tokio::pin!(delivery);
+        let period = Duration::from_millis((self.lease_seconds.max(1) as u64) * 500);
+        loop {
+            tokio::select! {
+                outcome = &mut delivery => return outcome,
+                _ = tokio::time::sleep(period) => {
+                    let now = self.clock.now().as_second();
+                    match self.store.renew_job(&job.id, &self.id, now, self.lease_seconds).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(job_id = %job.id, "lease lost during a delivery"),
+                        Err(err) => tracing::warn!(job_id = %job.id, error = %err, "lease not renewed"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs one job claimed at `claimed_at` (Unix seconds).
+    async fn process(&self, job: Job, claimed_at: i64) -> Result<(), StoreError> {
+        // Claimed jobs start at once, but the claim and the start are separate steps: a
+        // job whose lease ran out meanwhile may have been claimed by another worker, which
+        // then sends it instead. While at least half the lease the claim set is left (the
+        // usual case: a job starts as soon as it is claimed), no other worker can hold it
+        // and the renewal, a commit of its own, is skipped.
         let now = self.clock.now().as_second();
-        if !self
-            .store
-            .renew_job(&job.id, &self.id, now, self.lease_seconds)
-            .await?
+        let fresh = now.saturating_sub(claimed_at) < self.lease_seconds / 2;
+        if !fresh
+            && !self
+                .store
+                .renew_job(&job.id, &self.id, now, self.lease_seconds)
+                .await?
         {
             tracing::info!(job_id = %job.id, "lease lost to another worker; skipped");
             return Ok(());
         }
         let message = job.payload["message"].as_str().unwrap_or("").to_string();
         let booking_id = job.payload["booking_id"].as_str().unwrap_or("").to_string();
-        let outcome = self.deliver(&job).await;
+        let outcome = self.deliver_renewing(&job).await;
         let now = self.clock.now().as_second();
         match outcome {
             Ok(Outcome::Sent) => {
@@ -179,58 +217,143 @@ impl Worker {
                     .retry_job(&job.id, &self.id, now + delay, &error, now)
                     .await?;
                 tracing::warn!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
-                    retry_in_seconds = delay, %error, "job failed; will retry");
+                    retry_in_seconds = delay, error = %crate::privacy::scrub(&error), "job failed; will retry");
             }
             Err(Failure::Transient(error)) | Err(Failure::Permanent(error)) => {
                 self.store.bury_job(&job.id, &self.id, &error, now).await?;
                 self.metrics.record_mail("dead");
                 tracing::error!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
-                    %error, "job dead");
+                    error = %crate::privacy::scrub(&error), "job dead");
             }
         }
         Ok(())
     }
 
-    /// Runs every job due now; returns how many were handled.
+    /// Claims due jobs for the free slots and starts each in its own task; returns how
+    /// many were claimed.
+    async fn fill(
+        self: &Arc<Self>,
+        tasks: &mut JoinSet<Result<(), StoreError>>,
+    ) -> Result<usize, StoreError> {
+        let free = self.concurrency.max(1).saturating_sub(tasks.len());
+        if free == 0 {
+            return Ok(0);
+        }
+        let now = self.clock.now().as_second();
+        let jobs = self
+            .store
+            .claim_jobs(&self.id, now, self.lease_seconds, free as u32)
+            .await?;
+        let claimed = jobs.len();
+        for job in jobs {
+            let worker = self.clone();
+            tasks.spawn(async move { worker.process(job, now).await });
+        }
+        Ok(claimed)
+    }
+
+    /// Runs every job due now (up to `concurrency` at once) and waits for them; returns
+    /// how many were handled.
     pub async fn run_due(&self) -> Result<usize, StoreError> {
+        let worker = Arc::new(self.clone());
+        let mut tasks = JoinSet::new();
         let mut handled = 0;
+        let mut failure = None;
         loop {
-            let now = self.clock.now().as_second();
-            let jobs = self
-                .store
-                .claim_jobs(&self.id, now, self.lease_seconds, 16)
-                .await?;
-            if jobs.is_empty() {
-                return Ok(handled);
+            if failure.is_none() {
+                match worker.fill(&mut tasks).await {
+                    Ok(claimed) => handled += claimed,
+                    Err(err) => failure = Some(err),
+                }
             }
-            for job in jobs {
-                self.process(job).await?;
-                handled += 1;
+            let Some(finished) = tasks.join_next().await else {
+                break;
+            };
+            if let Err(err) = flatten(finished) {
+                failure.get_or_insert(err);
             }
+        }
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(handled),
         }
     }
 
-    /// Runs until `stop` turns true, waking for new jobs, due retries and reminders.
+    /// Runs until `stop` turns true, waking for new jobs, due retries and reminders and
+    /// whenever a slot frees up. Once stopped it claims nothing more and returns when the
+    /// jobs it holds are finished.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let worker = Arc::new(self);
+        let mut tasks: JoinSet<Result<(), StoreError>> = JoinSet::new();
         loop {
             if *stop.borrow() {
-                return;
+                break;
             }
-            if let Err(err) = self.run_due().await {
+            let claimed = match worker.fill(&mut tasks).await {
+                Ok(claimed) => claimed,
+                Err(err) => {
+                    tracing::warn!(error = %err, "job queue unavailable");
+                    0
+                }
+            };
+            let full = tasks.len() >= worker.concurrency.max(1);
+            let wait = if full {
+                // Only a finished job (or stop) matters now: no need to look at the queue.
+                MAX_IDLE
+            } else if claimed > 0 {
+                // The claim filled what was due; look again at once for more.
+                Duration::ZERO
+            } else {
+                let now = worker.clock.now().as_second();
+                match worker.store.next_job_at().await {
+                    Ok(Some(next)) if next > now => Duration::from_secs((next - now) as u64),
+                    Ok(Some(_)) => Duration::from_millis(50),
+                    _ => MAX_IDLE,
+                }
+                .min(MAX_IDLE)
+            };
+            if wait.is_zero() {
+                continue;
+            }
+            tokio::select! {
+                Some(finished) = tasks.join_next(), if !tasks.is_empty() => {
+                    if let Err(err) = flatten(finished) {
+                        tracing::warn!(error = %err, "job queue unavailable");
+                    }
+                }
+                _ = worker.wake.notified(), if !full => {}
+                _ = tokio::time::sleep(wait), if !full => {}
+                changed = stop.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        if !tasks.is_empty() {
+            tracing::info!(
+                in_flight = tasks.len(),
+                "worker stopping: claiming no more jobs, finishing those held"
+            );
+        }
+        while let Some(finished) = tasks.join_next().await {
+            if let Err(err) = flatten(finished) {
                 tracing::warn!(error = %err, "job queue unavailable");
             }
-            let now = self.clock.now().as_second();
-            let wait = match self.store.next_job_at().await {
-                Ok(Some(next)) if next > now => Duration::from_secs((next - now) as u64),
-                Ok(Some(_)) => Duration::from_millis(50),
-                _ => MAX_IDLE,
-            }
-            .min(MAX_IDLE);
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => {}
-            }
+        }
+        tracing::info!("worker stopped");
+    }
+}
+
+/// A finished job task's result, a panic counted as a store-independent failure.
+fn flatten(
+    finished: Result<Result<(), StoreError>, tokio::task::JoinError>,
+) -> Result<(), StoreError> {
+    match finished {
+        Ok(result) => result,
+        Err(err) => {
+            tracing::error!(error = %err, "job task failed");
+            Ok(())
         }
     }
 }

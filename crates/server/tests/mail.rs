@@ -504,6 +504,7 @@ async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
         )),
         busy_changed: Arc::new(tokio::sync::Notify::new()),
         metrics: Arc::new(openslot::metrics::Metrics::default()),
+        concurrency: 4,
     };
     Driven {
         store,
@@ -809,4 +810,35 @@ async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(peer.count(), 10);
+}
+
+#[tokio::test]
+async fn an_unusable_invitee_address_fails_only_the_invitees_own_message() {
+    // The address never passed the mail library (stored before validation matched it, say):
+    // the ops message still goes out, without Reply-To; only the invitee's message dies.
+    let peer = SmtpPeer::start().await;
+    let now: Timestamp = "2027-03-01T09:00:00Z".parse().unwrap();
+    let run = driven(&peer, now, 3).await;
+    let start: Timestamp = "2027-03-20T14:00:00Z".parse().unwrap();
+    let mut booking = confirmed_booking("u1", start, now, &run.checked_notifier);
+    booking.name = "Smith, John".into();
+    booking.email = "not an address".into();
+    run.store.create_booking(booking, None).await.unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 2, "ops + confirmation");
+    let messages = peer.wait_for_count(1, WAIT).await;
+    assert_eq!(
+        recipients(&messages[0]),
+        ["ops@example.com", "owner@example.com"]
+    );
+    let ops = parse(&messages[0]);
+    assert!(ops.subject().unwrap().contains("Smith, John"));
+    assert!(ops.reply_to().is_none());
+    let jobs = run.store.jobs(10).await.unwrap();
+    let dead: Vec<_> = jobs
+        .iter()
+        .filter(|job| job.state == JobState::Dead)
+        .collect();
+    assert_eq!(dead.len(), 1, "{jobs:?}");
+    assert_eq!(dead[0].payload["message"], "invitee_confirmed");
+    assert_eq!(peer.count(), 1);
 }

@@ -105,8 +105,15 @@ async fn metrics_need_the_token_and_move_with_bookings() {
         "{after}"
     );
     assert!(value(&after, "openslot_slots_offered_total{event=\"30min\"}") > 0.0);
-    assert!(after
-        .contains("openslot_http_request_duration_seconds_bucket{route=\"/booking\",le=\"+Inf\"}"));
+    // Label order within a series carries no meaning (prometheus-client puts `le` first).
+    assert!(
+        after.lines().any(|line| {
+            line.starts_with("openslot_http_request_duration_seconds_bucket{")
+                && line.contains("route=\"/booking\"")
+                && line.contains("le=\"+Inf\"")
+        }),
+        "{after}"
+    );
     assert!(
         after.contains("# TYPE openslot_jobs gauge")
             && after.contains("openslot_job_queue_lag_seconds")

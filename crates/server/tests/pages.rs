@@ -268,10 +268,23 @@ async fn form_post_books_and_redirects_to_the_confirmation() {
         "visitor time (New York)"
     );
     assert!(confirmation.body.contains("10:00"), "host time (London)");
-    assert!(
-        !confirmation.body.contains("ada@example.com"),
-        "no personal data on the page"
-    );
+    // The redirect carries the signed view token: the person who booked sees their
+    // details and the manage link; the bare id shows nothing personal.
+    assert!(location.contains("?t=view."), "{location}");
+    assert!(confirmation.body.contains("ada@example.com"));
+    assert!(confirmation.body.contains("id=\"manage-link\""));
+    let bare = get(&server, location.split('?').next().unwrap()).await;
+    assert_eq!(bare.status, 200);
+    assert_page_quality(&bare);
+    for private in [
+        "ada@example.com",
+        "Ada Lovelace",
+        "manage-link",
+        "/manage/",
+        "Analytical",
+    ] {
+        assert!(!bare.body.contains(private), "{private} on the bare page");
+    }
     // The answers were stored: the JSON API sees the slot as taken.
     let (status, body) = common::post_json(
         &server,

@@ -28,6 +28,10 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database could not be reached in time (PostgreSQL: a call passed its
+    /// client-side deadline, or no connection could be opened).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl StoreError {
@@ -43,5 +47,15 @@ impl StoreError {
                 .is_some_and(|code| code == "57014" || code == "55P03"),
             _ => false,
         }
+    }
+
+    /// Whether the database could not be reached (worth retrying once it is back): a call
+    /// passed its deadline, or the connection failed (refused, reset, timed out).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unavailable(_)
+                | StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+        )
     }
 }

@@ -65,12 +65,52 @@ pub trait Store: Send + Sync + 'static {
     /// One booking by id.
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError>;
 
-    /// Active bookings of a host whose blocked range ends after `after_second`.
+    /// Active bookings of a host whose blocked range ends after `after_second`, handed over
+    /// one at a time, so a caller that keeps its own compact copy never holds every row at
+    /// once.
+    async fn for_each_active_booking(
+        &self,
+        host_id: &str,
+        after_second: i64,
+        each: &mut (dyn FnMut(ActiveBooking) + Send),
+    ) -> Result<(), StoreError>;
+
+    /// [`Store::for_each_active_booking`] collected into a list.
     async fn active_bookings(
         &self,
         host_id: &str,
         after_second: i64,
-    ) -> Result<Vec<ActiveBooking>, StoreError>;
+    ) -> Result<Vec<ActiveBooking>, StoreError> {
+        let mut bookings = Vec::new();
+        self.for_each_active_booking(host_id, after_second, &mut |booking| bookings.push(booking))
+            .await?;
+        Ok(bookings)
+    }
+
+    /// Bookings of a host last changed (created, moved, ended) at or after `since_second`
+    /// by their `updated_at`, each with whether it is active now: what a copy of busy time
+    /// kept up to date needs to re-read. Handed over one at a time, so a busy burst of
+    /// changes is never held as one list.
+    async fn for_each_booking_changed_since(
+        &self,
+        host_id: &str,
+        since_second: i64,
+        each: &mut (dyn FnMut(ActiveBooking, bool) + Send),
+    ) -> Result<(), StoreError>;
+
+    /// [`Store::for_each_booking_changed_since`] collected into a list.
+    async fn bookings_changed_since(
+        &self,
+        host_id: &str,
+        since_second: i64,
+    ) -> Result<Vec<(ActiveBooking, bool)>, StoreError> {
+        let mut changes = Vec::new();
+        self.for_each_booking_changed_since(host_id, since_second, &mut |booking, active| {
+            changes.push((booking, active))
+        })
+        .await?;
+        Ok(changes)
+    }
 
     /// The setting `name`, storing `candidate` first if it has none. Concurrent callers
     /// (other instances) all get the one value that was stored first.
@@ -178,6 +218,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Revokes a credential by id; whether it was valid until now.
     async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError>;
+
+    /// Revokes every valid session of the admin user `email` except the one with id
+    /// `keep` (after a password change); how many were revoked. API tokens are kept.
+    async fn revoke_sessions(
+        &self,
+        email: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> Result<u64, StoreError>;
 
     /// Deletes credentials that expired or were revoked before `before`; how many.
     async fn prune_credentials(&self, before: i64) -> Result<u64, StoreError>;

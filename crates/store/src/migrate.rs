@@ -46,6 +46,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "search_text",
         sql: include_str!("../migrations/sqlite/0007_search_text.sql"),
     },
+    Migration {
+        version: 8,
+        name: "job_claims",
+        sql: include_str!("../migrations/sqlite/0008_job_claims.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while

@@ -191,6 +191,43 @@ async fn admin_users_are_upserted_and_locked_out_after_repeated_failures() {
 }
 
 #[tokio::test]
+async fn a_users_other_sessions_are_revoked_and_tokens_kept() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let current = credential("s1", CredentialKind::Session, 100, Some(1000));
+        let other = credential("s2", CredentialKind::Session, 110, Some(1000));
+        let mut someone_else = credential("s3", CredentialKind::Session, 120, Some(1000));
+        someone_else.user_email = "other@example.com".into();
+        let token = credential("t1", CredentialKind::ApiToken, 130, None);
+        for c in [&current, &other, &someone_else, &token] {
+            store.create_credential(c).await.unwrap();
+        }
+        assert_eq!(
+            store
+                .revoke_sessions("admin@example.com", Some("s1"), 200)
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(store.credential("hash-s1", 201).await.unwrap().is_some());
+        assert_eq!(store.credential("hash-s2", 201).await.unwrap(), None);
+        assert!(store.credential("hash-s3", 201).await.unwrap().is_some());
+        assert!(store.credential("hash-t1", 201).await.unwrap().is_some());
+        // Without one to keep (the command line): every session of the user.
+        assert_eq!(
+            store
+                .revoke_sessions("admin@example.com", None, 300)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.credential("hash-s1", 301).await.unwrap(), None);
+        assert!(store.credential("hash-t1", 301).await.unwrap().is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn credentials_are_valid_until_they_expire_or_are_revoked() {
     each_backend(|db| async move {
         let store = db.open().await;
@@ -866,7 +903,7 @@ async fn the_operations_migration_is_applied_once() {
         let store = db.open().await;
         let versions = db.scalar("SELECT count(*) FROM schema_migrations").await;
         let expected = match db.backend {
-            Backend::Sqlite => 7,
+            Backend::Sqlite => 8,
             Backend::Postgres => 4,
         };
         assert_eq!(versions, expected);
@@ -919,8 +956,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/sqlite/0004_jobs.sql"),
                     include_str!("../migrations/sqlite/0005_booking_changes.sql"),
                 ],
-                7,
-                2,
+                8,
+                3,
             ),
             Backend::Postgres => (
                 &[

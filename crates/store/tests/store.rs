@@ -766,6 +766,79 @@ async fn postgres_statement_timeout_is_applied_and_reported_as_busy() {
     .await;
 }
 
+/// A call stuck past `call_timeout` (here on a lock; across a network, on a dead link)
+/// fails as unavailable on time, repeatedly, with more stuck calls than pool connections,
+/// and the store works again as soon as the cause is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_calls_past_their_deadline_fail_as_unavailable_and_the_pool_recovers() {
+    use openslot_store::{BookingChange, PgOptions, PgStore, Store};
+    use std::time::{Duration, Instant};
+    postgres_only(|db| async move {
+        db.open()
+            .await
+            .create_booking(booking("a", "30min", T, 30, 0), None)
+            .await
+            .unwrap();
+        let mut options = PgOptions::new(db.url());
+        // Without a server-side limit only the client-side deadline can end the wait.
+        options.statement_timeout_ms = 0;
+        options.call_timeout = Duration::from_millis(300);
+        options.max_connections = 2;
+        let store = PgStore::open(&options).await.unwrap();
+        let mut other = <sqlx::PgConnection as sqlx::Connection>::connect(db.url())
+            .await
+            .unwrap();
+        sqlx::Executor::execute(
+            &mut other,
+            "BEGIN; SELECT 1 FROM bookings WHERE id = 'a' FOR UPDATE",
+        )
+        .await
+        .unwrap();
+        let confirm = || {
+            store.change_booking(
+                "a",
+                BookingChange::Confirm,
+                vec![],
+                Timestamp::from_second(T).unwrap(),
+            )
+        };
+        for _ in 0..4 {
+            let started = Instant::now();
+            let outcome = tokio::time::timeout(Duration::from_secs(10), confirm())
+                .await
+                .expect("the call hung past its deadline");
+            let err = outcome.unwrap_err();
+            assert!(err.is_unavailable(), "{err}");
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+        sqlx::Executor::execute(&mut other, "ROLLBACK")
+            .await
+            .unwrap();
+        // The abandoned transactions changed nothing; the pool serves again.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let booking = loop {
+            match store.booking("a").await {
+                Ok(booking) => break booking.unwrap(),
+                Err(err) => assert!(Instant::now() < deadline, "store did not recover: {err}"),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_eq!(booking.status, BookingStatus::Requested);
+        confirm().await.unwrap();
+        for _ in 0..5 {
+            assert_eq!(
+                store.booking("a").await.unwrap().unwrap().status,
+                BookingStatus::Confirmed
+            );
+        }
+    })
+    .await;
+}
+
 /// Runs the futures concurrently (as tasks) and collects their outputs in order.
 async fn futures_join<I, F>(futures: I) -> Vec<F::Output>
 where
@@ -839,6 +912,132 @@ async fn a_worker_that_lost_its_lease_cannot_renew_it() {
             !store.renew_job("next", "w2", 114, 10).await.unwrap(),
             "done"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn claims_take_due_jobs_in_order_among_many_future_ones() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        // 40 bookings of 100 future reminders each, written as the service writes them.
+        for index in 0..40i64 {
+            let mut new = booking(&format!("f{index}"), "30min", T + index * 3600, 30, 0);
+            new.jobs = (0..100)
+                .map(|n| job(&format!("f{index}-{n}"), 10_000 + index * 100 + n, "x"))
+                .collect();
+            store.create_booking(new, None).await.unwrap();
+        }
+        // Due work: queued jobs written out of order, and two that will be running.
+        let mut due = booking("due", "30min", T - 7200, 30, 0);
+        due.jobs = [
+            ("q5", 500),
+            ("q1", 100),
+            ("q3", 300),
+            ("q2", 200),
+            ("q4", 400),
+        ]
+        .into_iter()
+        .map(|(id, run_at)| job(id, run_at, "due"))
+        .collect();
+        store.create_booking(due, None).await.unwrap();
+        assert_eq!(store.next_job_at().await.unwrap(), Some(100));
+        // w1 takes q1 and q2 with a 150 s lease (until 350), then q3 with a long one.
+        let first = store.claim_jobs("w1", 200, 150, 2).await.unwrap();
+        let ids = |jobs: &[openslot_store::Job]| -> Vec<String> {
+            jobs.iter().map(|job| job.id.clone()).collect()
+        };
+        assert_eq!(ids(&first), ["q1", "q2"]);
+        assert_eq!(
+            ids(&store.claim_jobs("w1", 300, 5_000, 1).await.unwrap()),
+            ["q3"]
+        );
+        // Nothing queued is due before 400; the earliest lease ends at 350.
+        assert_eq!(store.next_job_at().await.unwrap(), Some(350));
+        assert!(store
+            .claim_jobs("w2", 340, 50, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        // At 450: q1 and q2's leases ran out (q3's did not) and q4 is due; by run_at, with
+        // the limit spanning both kinds, and never a future job.
+        let taken = store.claim_jobs("w2", 450, 50, 2).await.unwrap();
+        assert_eq!(ids(&taken), ["q1", "q2"]);
+        assert!(taken.iter().all(|job| job.attempts == 2));
+        let taken = store.claim_jobs("w2", 450, 50, 10).await.unwrap();
+        assert_eq!(ids(&taken), ["q4"]);
+        store.finish_job("q1", "w2", 451).await.unwrap();
+        store.finish_job("q2", "w2", 451).await.unwrap();
+        store.finish_job("q4", "w2", 451).await.unwrap();
+        assert_eq!(store.next_job_at().await.unwrap(), Some(500));
+        assert_eq!(store.stats(450).await.unwrap().oldest_due, Some(300));
+        assert_eq!(
+            ids(&store.claim_jobs("w2", 600, 50, 10).await.unwrap()),
+            ["q5"]
+        );
+        store.finish_job("q5", "w2", 601).await.unwrap();
+        store.finish_job("q3", "w1", 601).await.unwrap();
+        // Only future jobs are left: the earliest is next, and they come due in order.
+        assert_eq!(store.next_job_at().await.unwrap(), Some(10_000));
+        assert!(store
+            .claim_jobs("w2", 9_999, 50, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.stats(9_999).await.unwrap().oldest_due, None);
+        let batch = store.claim_jobs("w2", 10_150, 60, 500).await.unwrap();
+        let expected: Vec<String> = (0..100)
+            .map(|n| format!("f0-{n}"))
+            .chain((0..=50).map(|n| format!("f1-{n}")))
+            .collect();
+        assert_eq!(ids(&batch), expected);
+        assert_eq!(store.next_job_at().await.unwrap(), Some(10_151));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changed_bookings_stream_with_whether_they_are_active() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let mut first = booking("a", "30min", T, 30, 0);
+        first.created_at = Timestamp::from_second(5_000).unwrap();
+        store.create_booking(first, None).await.unwrap();
+        let mut cancelled = booking("f", "30min", T, 30, 0);
+        cancelled.status = BookingStatus::Cancelled;
+        cancelled.created_at = Timestamp::from_second(6_000).unwrap();
+        store.create_booking(cancelled, None).await.unwrap();
+        let mut elsewhere = booking("e", "30min", T, 30, 0);
+        elsewhere.host_id = "other".into();
+        store.create_booking(elsewhere, None).await.unwrap();
+        let mut old = booking("o", "30min", T + 7_200, 30, 0);
+        old.created_at = Timestamp::from_second(1_000).unwrap();
+        store.create_booking(old, None).await.unwrap();
+
+        let mut seen = Vec::new();
+        store
+            .for_each_booking_changed_since("default", 5_000, &mut |booking, active| {
+                seen.push((booking.id, booking.blocked_start, active))
+            })
+            .await
+            .unwrap();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [("a".to_string(), T, true), ("f".to_string(), T, false)]
+        );
+        let listed = store
+            .bookings_changed_since("default", 6_000)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].0.id.as_str(), listed[0].1), ("f", false));
+        let mut none = 0;
+        store
+            .for_each_booking_changed_since("default", 6_001, &mut |_, _| none += 1)
+            .await
+            .unwrap();
+        assert_eq!(none, 0);
     })
     .await;
 }

@@ -1,6 +1,7 @@
 //! Who may operate the service: admin users with argon2id password hashes, browser
 //! sessions in an HttpOnly SameSite=Strict cookie (Secure behind https) with a CSRF token
-//! per session for every form, per-IP sign-in rate limits and per-account lockout, and
+//! per session for every form, per-IP sign-in rate limits and waits per account and address
+//! (see [`super::throttle`]), and
 //! bearer tokens for `/api/v1`. Only SHA-256 hashes of session and API secrets are stored.
 
 use argon2::{

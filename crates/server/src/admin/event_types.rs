@@ -151,7 +151,7 @@ async fn save_among(
         .catalog
         .refresh(state.store.as_ref(), &state.config)
         .await?;
-    tracing::info!(event_type = %row.slug, by = %actor.label(), action = %audit.action, "event type saved");
+    tracing::info!(event_type = %row.slug, by = actor.kind(), action = %audit.action, "event type saved");
     Ok(row)
 }
 

@@ -107,22 +107,45 @@ pub async fn submit(
     let forwarded = headers
         .get("x-forwarded-for")
         .and_then(|value| value.to_str().ok());
-    let client = crate::rate_limit::client_ip(peer.ip(), forwarded, &state.trusted_proxies);
-    if let Err(wait) = state.login_limiter.check(client, std::time::Instant::now()) {
-        let mut response = fail(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Too many sign-in attempts. Try again in {} seconds.",
+    let client = crate::admin::throttle::client_key(crate::rate_limit::client_ip(
+        peer.ip(),
+        forwarded,
+        &state.trusted_proxies,
+    ));
+    let too_many = |wait: std::time::Duration, message: String| {
+        let seconds = wait.as_secs().max(1);
+        let mut response = fail(StatusCode::TOO_MANY_REQUESTS, &message);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response
+    };
+    let password = form.get("password").unwrap_or_default().to_string();
+    // Every answer below is the same whether or not the account exists, and each costs
+    // one password check (the stand-in hash for unknown accounts and waiting pairs).
+    if let Err(wait) = state.login_limiter.check(client) {
+        return too_many(
+            wait,
+            format!(
+                "Too many sign-in attempts from your address. Try again in {} seconds.",
                 wait.as_secs().max(1)
             ),
         );
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(wait.as_secs().max(1)),
-        );
-        return response;
     }
-    let password = form.get("password").unwrap_or_default().to_string();
+    let throttled = |wait: std::time::Duration| {
+        too_many(
+            wait,
+            format!(
+                "Too many failed sign-ins for this e-mail address from your address. Try again in {} minutes.",
+                wait.as_secs().div_ceil(60).max(1)
+            ),
+        )
+    };
+    let started = std::time::Instant::now();
+    if let Err(wait) = state.login_throttle.check(&email, client, started) {
+        let _ = tokio::task::spawn_blocking(move || auth::verify_dummy(&password)).await;
+        return throttled(wait);
+    }
     let user = match state.store.admin_user(&email).await {
         Ok(user) => user,
         Err(err) => {
@@ -133,58 +156,40 @@ pub async fn submit(
             );
         }
     };
-    let Some(user) = user else {
-        auth::verify_dummy(&password);
-        tracing::info!("admin sign-in failed: unknown user");
-        return fail(
-            StatusCode::UNAUTHORIZED,
-            "That e-mail address and password do not match.",
-        );
-    };
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        let minutes = ((until - now) + 59) / 60;
-        return fail(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("This account is locked after too many failed sign-ins. Try again in {minutes} minutes."),
-        );
-    }
-    let hash = user.password_hash.clone();
-    let checked = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
-        .await
-        .unwrap_or(false);
+    // A lockout stored by an older version (`locked_until`) is ignored: waits are per
+    // account and address now (see `throttle`).
+    let hash = user.as_ref().map(|user| user.password_hash.clone());
+    let checked = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => auth::verify_password(&hash, &password),
+        None => {
+            auth::verify_dummy(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
     if !checked {
-        let admin = &state.config.admin;
-        let lock_seconds = i64::from(admin.lockout_minutes) * 60;
-        let after = state
-            .store
-            .note_login_failure(&email, now, admin.max_failed_logins.max(1), lock_seconds)
-            .await;
-        let locked =
-            matches!(&after, Ok(Some(user)) if user.locked_until.is_some_and(|until| until > now));
-        if locked {
-            tracing::warn!(user = %email, "admin account locked after failed sign-ins");
+        tracing::info!(client_hash = %crate::state::hash_ip(client), "admin sign-in failed");
+        if let Some(wait) = state.login_throttle.failed(&email, client, started) {
+            tracing::warn!(client_hash = %crate::state::hash_ip(client),
+                wait_seconds = wait.as_secs(), "admin sign-ins from one address slowed down");
             crate::actions::audit(
                 &state,
-                &Actor::Admin(email.clone()),
-                "admin.lockout",
+                &Actor::System,
+                "admin.sign_in_throttled",
                 format!("admin_user:{email}"),
                 None,
-                None,
+                Some(json!({"client": crate::state::hash_ip(client), "wait_seconds": wait.as_secs()})),
             )
             .await;
-            return fail(
-                StatusCode::TOO_MANY_REQUESTS,
-                &format!(
-                    "Too many failed sign-ins: this account is locked for {} minutes.",
-                    admin.lockout_minutes
-                ),
-            );
+            return throttled(wait);
         }
         return fail(
             StatusCode::UNAUTHORIZED,
             "That e-mail address and password do not match.",
         );
     }
+    state.login_throttle.succeeded(&email, client);
     if let Err(err) = state.store.note_login_success(&email).await {
         tracing::warn!(error = %err, "could not clear failed sign-ins");
     }
@@ -330,6 +335,14 @@ pub async fn change_password(
     if let Err(err) = state
         .store
         .upsert_admin_user(&user.id, &user.email, &hashed, now)
+        .await
+    {
+        return super::error(&state, &session, err.into());
+    }
+    // Whoever else knew the old password is signed out everywhere; this browser stays in.
+    if let Err(err) = state
+        .store
+        .revoke_sessions(&session.email, Some(&session.credential_id), now)
         .await
     {
         return super::error(&state, &session, err.into());

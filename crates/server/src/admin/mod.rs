@@ -11,6 +11,7 @@ mod event_form;
 mod event_types;
 mod login;
 mod system;
+pub mod throttle;
 
 use axum::{
     extract::Request,

@@ -8,11 +8,12 @@ use axum::{
     Json, Router,
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp};
-use openslot_engine::{slots, window_end, DayCounts};
+use openslot_engine::{slots, slots_lookup, window_end, BusyTimes, DayCounts, Lookup};
 use serde::Serialize;
 
 use super::error::ApiError;
 use crate::{
+    busy_cache::Without,
     catalog::{Catalog, EventType},
     state::AppState,
     validate::FieldErrors,
@@ -90,6 +91,36 @@ pub fn day_counts(event: &EventType, starts: &[Timestamp]) -> DayCounts {
     }
 }
 
+/// Busy time and daily counts of `event` within `lookup` (what the engine's answer depends
+/// on), leaving out one booking's hold if given.
+pub fn busy_within(
+    state: &AppState,
+    event: &EventType,
+    lookup: &Lookup,
+    without: Option<Without>,
+) -> (BusyTimes, DayCounts) {
+    let capped = event.rules.max_per_day.is_some();
+    let view = state
+        .busy
+        .view(lookup, capped.then_some(event.slug.as_str()), without);
+    (view.busy, day_counts(event, &view.starts))
+}
+
+/// [`busy_within`] for every slot `event` could offer at `now` (its whole window), or at a
+/// `now` read up to a day earlier by the caller.
+pub fn busy_in_window(
+    state: &AppState,
+    event: &EventType,
+    now: Timestamp,
+    without: Option<Without>,
+) -> (BusyTimes, DayCounts) {
+    const EARLIER: i64 = 86_400;
+    let mut lookup = slots_lookup(&event.rules, Timestamp::MIN, Timestamp::MAX, now);
+    lookup.busy.0 -= EARLIER;
+    lookup.starts.0 -= EARLIER;
+    busy_within(state, event, &lookup, without)
+}
+
 async fn availability(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -105,7 +136,7 @@ async fn availability(
     let catalog = state.catalog.load();
     let event = find_event(&catalog, param("event"))?;
     let zone_name = param("tz").filter(|tz| !tz.is_empty()).unwrap_or("UTC");
-    let zone = TimeZone::get(zone_name).map_err(|_| {
+    let zone = crate::tzdb::zone(zone_name).map_err(|_| {
         bad(
             "invalid_timezone",
             "tz",
@@ -135,12 +166,12 @@ async fn availability(
         Ok(next) => start_of(next, &zone)?,
         Err(_) => Timestamp::MAX,
     };
-    let snapshot = state.busy.snapshot();
-    let counts = day_counts(event, snapshot.starts_of(&event.slug));
+    let lookup = slots_lookup(&event.rules, range_start, range_end, now);
+    let (busy, counts) = busy_within(&state, event, &lookup, None);
     let offered = slots(
         &event.schedule,
         &event.rules,
-        &snapshot.busy,
+        &busy,
         &counts,
         range_start,
         range_end,

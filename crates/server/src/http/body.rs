@@ -13,6 +13,19 @@ use super::error::ApiError;
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The answer to a body that could not be read: 408 when it came too slowly (the
+/// connection's body timeout), else `too_large`.
+pub fn unreadable(error: &axum::Error, too_large: ApiError) -> ApiError {
+    if super::listener::is_body_timeout(error) {
+        return ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "the request body was not received in time",
+        );
+    }
+    too_large
+}
+
 /// A JSON object body.
 pub struct JsonObject(pub Map<String, Value>);
 
@@ -32,24 +45,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .unwrap_or("");
-        if !is_json(content_type) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the request body as application/json",
-            ));
-        }
-        let too_large = || {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!(
-                    "the request body must be at most {} KiB",
-                    MAX_BODY_BYTES / 1024
-                ),
-            )
-        };
+            .unwrap_or("")
+            .to_string();
+        check_json_type(&content_type)?;
         let declared = request
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -61,8 +59,43 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
         let body: Body = request.into_body();
         let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
-            .map_err(|_| too_large())?;
-        match serde_json::from_slice::<Value>(&bytes) {
+            .map_err(|err| unreadable(&err, too_large()))?;
+        JsonObject::parse(&content_type, &bytes)
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!(
+            "the request body must be at most {} KiB",
+            MAX_BODY_BYTES / 1024
+        ),
+    )
+}
+
+fn check_json_type(content_type: &str) -> Result<(), ApiError> {
+    if is_json(content_type) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the request body as application/json",
+        ))
+    }
+}
+
+impl JsonObject {
+    /// Reads a whole body already in memory, given its `Content-Type`: what
+    /// [`FromRequest`] does once the bytes have arrived (also the fuzzing entry point).
+    pub fn parse(content_type: &str, bytes: &[u8]) -> Result<JsonObject, ApiError> {
+        check_json_type(content_type)?;
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(object)) => Ok(JsonObject(object)),
             Ok(_) => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -87,11 +120,14 @@ impl Form {
     pub async fn read(request: Request) -> Result<Form, ApiError> {
         let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "the form is too large",
+            .map_err(|err| {
+                unreadable(
+                    &err,
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "the form is too large",
+                    ),
                 )
             })?;
         Form::parse(&bytes)

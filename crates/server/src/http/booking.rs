@@ -10,15 +10,15 @@ use axum::{
     Json, Router,
 };
 use jiff::Timestamp;
-use openslot_engine::{check_start, Rejection};
+use openslot_engine::{check_lookup, check_start, Rejection};
 use openslot_store::{
-    ActiveBooking, Booking, BookingStatus, CreateOutcome, IdempotencyClaim, NewBooking, StoreError,
+    Booking, BookingStatus, CreateOutcome, IdempotencyClaim, NewBooking, StoreError,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{
-    availability::{day_counts, find_event},
+    availability::{busy_within, find_event},
     body::JsonObject,
     error::ApiError,
 };
@@ -39,16 +39,20 @@ pub fn idempotency_key_header(headers: &HeaderMap) -> Result<Option<String>, Api
 }
 
 /// A booking request that passed field validation.
-struct BookingRequest {
-    start: Timestamp,
-    name: String,
-    email: String,
-    timezone: Option<String>,
-    notes: Option<String>,
-    answers: serde_json::Map<String, Value>,
+#[derive(Debug)]
+pub struct BookingRequest {
+    pub start: Timestamp,
+    pub name: String,
+    pub email: String,
+    pub timezone: Option<String>,
+    pub notes: Option<String>,
+    pub answers: serde_json::Map<String, Value>,
 }
 
-fn parse_request(
+/// Validates the fields of a booking request (JSON API or form) for `event`, collecting
+/// every field problem into one 422; whether the time is free is checked later. Public
+/// for the fuzz targets.
+pub fn parse_request(
     event: &EventType,
     object: &serde_json::Map<String, Value>,
 ) -> Result<BookingRequest, ApiError> {
@@ -138,10 +142,12 @@ fn unavailable(rejection: Rejection) -> ApiError {
     }
 }
 
-/// The JSON shape of a booking in API answers, with the invitee's manage link.
+/// The JSON shape of a booking in API answers, with the invitee's manage link and the
+/// confirmation page's signed link.
 pub fn booking_body(state: &AppState, booking: &Booking) -> Value {
     json!({
         "manage_url": state.manage_url(booking),
+        "confirmation_url": state.confirmation_url(booking),
         "id": booking.id,
         "status": booking.status.as_str(),
         "event": booking.event_slug,
@@ -248,18 +254,17 @@ pub async fn place_booking(
         }
     }
     let now = state.clock.now();
-    let snapshot = state.busy.snapshot();
-    let counts = day_counts(event, snapshot.starts_of(&event.slug));
+    let lookup = check_lookup(&event.rules, request.start);
+    let (busy, counts) = busy_within(state, event, &lookup, None);
     let slot = check_start(
         &event.schedule,
         &event.rules,
-        &snapshot.busy,
+        &busy,
         &counts,
         request.start,
         now,
     )
     .map_err(unavailable)?;
-    drop(snapshot);
 
     let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
     let day_cap = event.day_cap(slot.start);
@@ -295,13 +300,7 @@ pub async fn place_booking(
     match state.store.create_booking(new, claim.clone()).await {
         Ok(CreateOutcome::Created(booking)) => {
             state.jobs_wake.notify_one();
-            state.busy.add(&ActiveBooking {
-                id: booking.id.clone(),
-                event_slug: booking.event_slug.clone(),
-                start: booking.start,
-                blocked_start: booking.blocked_start,
-                blocked_end: booking.blocked_end,
-            });
+            state.busy.apply(&booking);
             tracing::info!(
                 booking_id = %booking.id,
                 event = %booking.event_slug,

@@ -88,6 +88,14 @@ impl From<StoreError> for ApiError {
                 "idempotency_key_reused",
                 "this Idempotency-Key was already used for a different request",
             ),
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "the database cannot be reached right now; please retry in a moment",
+                )
+            }
             other if other.is_timeout() => {
                 tracing::warn!("database pool timed out");
                 ApiError::new(

@@ -27,14 +27,26 @@ fn same_secret(given: &str, expected: &str) -> bool {
     mac.verify_slice(&expected_tag).is_ok()
 }
 
-async fn render(state: &AppState) -> Response {
+/// OpenMetrics for scrapers that ask for it (Prometheus does); the same text, which the
+/// classic parser also reads, as `text/plain` otherwise.
+fn content_type(headers: &HeaderMap) -> HeaderValue {
+    let openmetrics = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains("application/openmetrics-text"));
+    HeaderValue::from_static(if openmetrics {
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    } else {
+        "text/plain; version=0.0.4; charset=utf-8"
+    })
+}
+
+async fn render(state: &AppState, headers: &HeaderMap) -> Response {
     let now = state.clock.now().as_second();
     match state.store.stats(now).await {
         Ok(stats) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-            )],
+            [(header::CONTENT_TYPE, content_type(headers))],
             state.metrics.render(&stats, now),
         )
             .into_response(),
@@ -63,7 +75,7 @@ async fn public_metrics(State(state): State<AppState>, headers: HeaderMap) -> Re
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return response;
     }
-    render(&state).await
+    render(&state, &headers).await
 }
 
 /// The separate listener is private by placement; a configured token still applies.
@@ -71,5 +83,5 @@ pub async fn private_metrics(State(state): State<AppState>, headers: HeaderMap) 
     if state.config.metrics.token.is_some() {
         return public_metrics(State(state), headers).await;
     }
-    render(&state).await
+    render(&state, &headers).await
 }

@@ -7,6 +7,7 @@ pub mod booking;
 pub mod contact;
 pub mod error;
 mod health;
+pub mod listener;
 mod metrics;
 
 use std::{
@@ -31,6 +32,12 @@ pub fn router(state: AppState) -> Router {
     let cors = cors_layer(&state.config.server.allowed_origins);
     let csp = state.web.csp.clone();
     let metrics = state.metrics.clone();
+    let https = state
+        .config
+        .server
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
     Router::new()
         .merge(metrics::router())
         .merge(crate::admin::router())
@@ -43,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        .layer(middleware::from_fn(reject_undecodable_path))
         .layer(cors)
         .layer(middleware::from_fn_with_state(
             csp,
@@ -51,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
+        .layer(middleware::from_fn_with_state(https, cache_and_transport))
         .layer(middleware::from_fn_with_state(metrics, request_log))
 }
 
@@ -89,6 +98,56 @@ async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "this path does not accept that method",
     )
+}
+
+/// A path whose percent-decoding is not UTF-8 gets the usual JSON error (not the plain-text
+/// rejection of axum's `Path` extractor).
+async fn reject_undecodable_path(request: Request, next: Next) -> Response {
+    if percent_encoding::percent_decode_str(request.uri().path())
+        .decode_utf8()
+        .is_err()
+    {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            "the path is not valid UTF-8 once percent-decoded",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether answers under `path` carry personal data (names, e-mail addresses, manage
+/// links): the booking API and confirmation page, manage pages and JSON, the admin API.
+fn carries_personal_data(path: &str) -> bool {
+    ["/booking", "/manage", "/api/v1", "/admin"]
+        .iter()
+        .any(|prefix| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+}
+
+/// `Cache-Control: no-store` where answers carry personal data, and HSTS on every answer
+/// when the public URL is https.
+async fn cache_and_transport(
+    axum::extract::State(https): axum::extract::State<bool>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let personal = carries_personal_data(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if personal {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Carries the matched route template out to the request log.
@@ -143,17 +202,11 @@ async fn request_log(
         .extensions()
         .get::<MatchedPath>()
         .map(|path| path.as_str().to_string());
-    let route = route.unwrap_or_else(|| {
-        if response.status() == StatusCode::NOT_FOUND {
-            "unmatched".to_string()
-        } else {
-            "-".to_string()
-        }
-    });
+    let route = route.unwrap_or_else(|| crate::metrics::UNMATCHED.to_string());
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     let latency_us = elapsed.as_micros() as u64;
-    metrics.record_request(&route, method.as_str(), status, elapsed.as_secs_f64());
+    metrics.record_request(&route, &method, status, elapsed.as_secs_f64());
     if status >= 500 {
         tracing::error!(request_id = %id, %method, %route, status, latency_us, "request");
     } else {

@@ -9,7 +9,7 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::Response,
 };
-use jiff::{tz::TimeZone, Timestamp};
+use jiff::Timestamp;
 use serde_json::{json, Map, Value};
 
 use super::pages::{
@@ -107,6 +107,24 @@ fn booking_values(fields: &Map<String, Value>) -> Value {
     })
 }
 
+/// The booking request a form's fields describe, in the shape of a `POST /booking` JSON
+/// body (`answer_ID` fields become the `answers` object), so both share one validation.
+pub fn booking_object(fields: &Map<String, Value>) -> Map<String, Value> {
+    let mut object = Map::new();
+    for name in ["event", "start", "name", "email", "timezone", "notes"] {
+        if let Some(value) = fields.get(name) {
+            object.insert(name.to_string(), value.clone());
+        }
+    }
+    if let Value::Object(values) = booking_values(fields) {
+        object.insert(
+            "answers".into(),
+            values.get("answers").cloned().unwrap_or(Value::Null),
+        );
+    }
+    object
+}
+
 /// `POST /booking` with a form body.
 pub async fn booking_form(
     state: AppState,
@@ -153,7 +171,7 @@ pub async fn booking_form(
     let date_of_start = |zone: &Option<String>| {
         let zone = zone
             .as_deref()
-            .and_then(|name| TimeZone::get(name).ok())
+            .and_then(|name| crate::tzdb::zone(name).ok())
             .unwrap_or_else(|| event.schedule.timezone().clone());
         start_text
             .parse::<Timestamp>()
@@ -186,24 +204,17 @@ pub async fn booking_form(
             true,
         );
     }
-    let mut object = Map::new();
-    for name in ["event", "start", "name", "email", "timezone", "notes"] {
-        if let Some(value) = fields.get(name) {
-            object.insert(name.to_string(), value.clone());
-        }
-    }
-    if let Value::Object(values) = booking_values(&fields) {
-        object.insert(
-            "answers".into(),
-            values.get("answers").cloned().unwrap_or(Value::Null),
-        );
-    }
+    let object = booking_object(&fields);
     let result = place_booking(&state, &object, None).await;
     crate::http::booking::record_attempt(&state, &object, &result);
     match result {
         Ok((booking, _)) => {
-            let mut location = format!("/booking/{}", booking.id);
-            let mut query = Vec::new();
+            let location = format!("/booking/{}", booking.id);
+            // The signed view token: only the person who booked sees the details.
+            let mut query = vec![format!(
+                "t={}",
+                query_escape(&crate::links::view_token(&state.signer, &booking))
+            )];
             if let Some(tz) = &tz_name {
                 query.push(format!("tz={}", query_escape(tz)));
             }
@@ -213,10 +224,7 @@ pub async fn booking_form(
                     query.push(format!("origin={}", query_escape(origin)));
                 }
             }
-            if !query.is_empty() {
-                location = format!("{location}?{}", query.join("&"));
-            }
-            see_other(&location)
+            see_other(&format!("{location}?{}", query.join("&")))
         }
         Err(error) => match error.code {
             "validation_failed" => rerender(

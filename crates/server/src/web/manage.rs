@@ -117,11 +117,14 @@ async fn read_body(request: Request) -> Result<(Map<String, Value>, bool), ApiEr
     let is_json = content_type.starts_with("application/json");
     let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the request body is too large",
+        .map_err(|err| {
+            crate::http::body::unreadable(
+                &err,
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the request body is too large",
+                ),
             )
         })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -201,8 +204,8 @@ fn render_manage(
     let event = catalog.get(&booking.event_slug);
     let (visitor_tz, host_tz) =
         booking_zones(event, query.tz.as_deref(), booking.timezone.as_deref());
-    let zone = TimeZone::get(&visitor_tz).unwrap_or(TimeZone::UTC);
-    let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+    let zone = crate::tzdb::zone(&visitor_tz).unwrap_or(TimeZone::UTC);
+    let host_zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
     let changeable = booking.status.is_active() && can_change(event, booking, now);
     let mut days = Vec::new();
     let mut times = Vec::new();
@@ -406,7 +409,7 @@ fn render_host(
     let host_tz = event
         .map(|e| e.timezone_name.clone())
         .unwrap_or_else(|| "UTC".into());
-    let zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
+    let zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
     let answers = answer_rows(event, &booking.answers);
     let (status_kind, status_message) = status.unwrap_or(("", String::new()));
     state.web.render(

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::{picker::Picker, timezones};
 use crate::{
-    catalog::EventType, display::long_time, http::availability::day_counts, state::AppState,
+    catalog::EventType, display::long_time, http::availability::busy_in_window, state::AppState,
     validate::FieldErrors,
 };
 
@@ -86,6 +86,8 @@ pub struct PageQuery {
     pub origin: Option<String>,
     pub event: Option<String>,
     pub sent: Option<String>,
+    /// The confirmation page's signed view token.
+    pub t: Option<String>,
 }
 
 impl PageQuery {
@@ -125,14 +127,12 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
     let host_tz = &event.timezone_name;
     let tz_name = view
         .tz_name
-        .filter(|name| TimeZone::get(name).is_ok())
+        .filter(|name| crate::tzdb::zone(name).is_ok())
         .unwrap_or_else(|| host_tz.clone());
-    let zone = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
+    let zone = crate::tzdb::zone(&tz_name).unwrap_or(TimeZone::UTC);
     let now = state.clock.now();
-    let snapshot = state.busy.snapshot();
-    let counts = day_counts(event, snapshot.starts_of(&event.slug));
-    let picker = Picker::new(event, &snapshot.busy, &counts, &zone, now, view.date, None);
-    drop(snapshot);
+    let (busy, counts) = busy_in_window(state, event, now, None);
+    let picker = Picker::new(event, &busy, &counts, &zone, now, view.date, None);
     let embed_query = if view.embed {
         let origin = view.origin.as_deref().unwrap_or("");
         format!("&embed=1&origin={}", query_escape(origin))
@@ -247,6 +247,26 @@ pub async fn confirmation(
             );
         }
     };
+    let embed = query.embedded();
+    // A booking id travels in logs, the ops e-mail and the audit log: by itself it shows
+    // nothing about the booking. The signed token from the redirect (or the API's
+    // `confirmation_url`) shows everything, as it did before.
+    let granted = query.t.as_deref().is_some_and(|token| {
+        crate::links::verify(&state.signer, token, crate::links::VIEW, state.clock.now())
+            .is_ok_and(|subject| subject == booking.id)
+    });
+    if !granted {
+        let body = state.web.render(
+            "confirmation.html",
+            json!({
+                "neutral": true,
+                "heading": "Your booking",
+                "message": "For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.",
+                "embed": embed,
+            }),
+        );
+        return html(StatusCode::OK, body);
+    }
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
     let (visitor_tz, host_tz) =
@@ -274,10 +294,11 @@ pub async fn confirmation(
             "warning",
         ),
     };
-    let visitor_zone = TimeZone::get(&visitor_tz).unwrap_or(TimeZone::UTC);
-    let host_zone = TimeZone::get(&host_tz).unwrap_or(TimeZone::UTC);
-    let embed = query.embedded();
+    let visitor_zone = crate::tzdb::zone(&visitor_tz).unwrap_or(TimeZone::UTC);
+    let host_zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
+    let answers = crate::display::answer_rows(event, &booking.answers);
     let page = json!({
+        "neutral": false,
         "heading": heading,
         "message": message,
         "status_kind": kind,
@@ -296,6 +317,10 @@ pub async fn confirmation(
         "embed": embed,
         "parent_origin": parent_origin(&state, embed, query.origin.as_deref()),
         "manage_url": booking.status.is_active().then(|| state.manage_url(&booking)),
+        "name": booking.name,
+        "email": booking.email,
+        "notes": booking.notes,
+        "answers": answers,
     });
     html(StatusCode::OK, state.web.render("confirmation.html", page))
 }

@@ -10,7 +10,15 @@
 //! peer.set_down(true); // new connections and next commands get 421
 //! peer.set_reject_next(2); // the next two end-of-DATA get 451, message dropped
 //! peer.stop(); // port freed at once; `SmtpPeer::start_on(port)` brings it back
+//! peer.freeze_next(Freeze::AfterGreeting, 1); // the next connection stops answering
+//! peer.freeze_open(); // open (e.g. pooled) connections stop answering at their next command
+//! peer.thaw(); // frozen connections are closed, their transactions dropped
 //! ```
+//!
+//! Hand-written rather than a crate: the fault tests need byte-level control (withhold one
+//! reply, notice the client closing a frozen connection or writing on it), and the embeddable
+//! servers on crates.io cannot do that (mailin-embedded 0.8: blocking handlers on a fixed
+//! thread pool, no way to withhold a reply without parking a pool thread, no shutdown).
 //!
 //! Also here: small MIME helpers for assertions ([`header`], [`decode_words`], [`body`],
 //! [`text_part`]).
@@ -102,6 +110,18 @@ struct Shared {
     reject_next: AtomicUsize,
     advertise_auth: AtomicBool,
     connections: AtomicUsize,
+    /// Where the next connections freeze, and how many of them.
+    freeze_next: Mutex<Option<(Freeze, usize)>>,
+    /// Connections numbered below this freeze at their next command.
+    freeze_below: AtomicUsize,
+    /// Connections that reached a freeze point.
+    frozen: AtomicUsize,
+    /// Frozen connections still open.
+    frozen_open: AtomicUsize,
+    /// Bytes a client wrote on a connection after it froze while waiting for a reply.
+    written_after_freeze: AtomicUsize,
+    /// Set by `thaw`.
+    thawed: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
     /// Taken (and so closed) by `stop`; the accept loop polls it under the lock.
     listener: Mutex<Option<TcpListener>>,
     /// Accept loop and connection tasks, aborted by `stop`.
@@ -110,6 +130,22 @@ struct Shared {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Where a frozen connection stops answering; it then answers nothing until
+/// [`SmtpPeer::thaw`], and notes whether the client closes it or writes on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freeze {
+    /// Accepts TCP, never sends the greeting.
+    NoGreeting,
+    /// Greets, then never answers EHLO.
+    AfterGreeting,
+    /// Never answers the `DATA` command.
+    AfterDataCommand,
+    /// Reads the whole message, never answers the final `.` (the message is not kept).
+    AfterDataEnd,
+    /// Never answers the next command (set through [`SmtpPeer::freeze_open`]).
+    NextCommand,
 }
 
 /// An SMTP server on 127.0.0.1 serving each connection in its own tokio task.
@@ -144,6 +180,7 @@ impl SmtpPeer {
             .port();
         let shared = Arc::new(Shared::default());
         *lock(&shared.listener) = Some(listener);
+        *lock(&shared.thawed) = Some(tokio::sync::watch::channel(false).0);
         let task = tokio::spawn(accept_loop(shared.clone()));
         lock(&shared.tasks).push(task.abort_handle());
         SmtpPeer { port, shared }
@@ -243,6 +280,54 @@ impl SmtpPeer {
             .store(advertise, Ordering::SeqCst);
     }
 
+    /// The next `connections` new connections freeze at `point`.
+    pub fn freeze_next(&self, point: Freeze, connections: usize) {
+        self.unthaw();
+        *lock(&self.shared.freeze_next) = Some((point, connections));
+    }
+
+    /// Connections open now (a client's pooled ones, say) freeze at their next command,
+    /// as if a NAT had silently forgotten them; new connections are served normally.
+    pub fn freeze_open(&self) {
+        self.unthaw();
+        self.shared.freeze_below.store(
+            self.shared.connections.load(Ordering::SeqCst),
+            Ordering::SeqCst,
+        );
+    }
+
+    /// Recovery: frozen connections are closed without a reply (a transaction in progress
+    /// is dropped), and nothing freezes any more.
+    pub fn thaw(&self) {
+        *lock(&self.shared.freeze_next) = None;
+        self.shared.freeze_below.store(0, Ordering::SeqCst);
+        if let Some(sender) = lock(&self.shared.thawed).as_ref() {
+            let _ = sender.send(true);
+        }
+    }
+
+    fn unthaw(&self) {
+        if let Some(sender) = lock(&self.shared.thawed).as_ref() {
+            sender.send_replace(false);
+        }
+    }
+
+    /// Connections that reached a freeze point so far.
+    pub fn frozen(&self) -> usize {
+        self.shared.frozen.load(Ordering::SeqCst)
+    }
+
+    /// Frozen connections the client has not closed yet (and not thawed).
+    pub fn frozen_open(&self) -> usize {
+        self.shared.frozen_open.load(Ordering::SeqCst)
+    }
+
+    /// Bytes clients wrote on connections frozen while awaiting a reply: a client that
+    /// gave up on a connection must never use it again, so this stays 0.
+    pub fn written_after_freeze(&self) -> usize {
+        self.shared.written_after_freeze.load(Ordering::SeqCst)
+    }
+
     /// Closes the listener at once (the port is free when this returns: connecting gets
     /// "connection refused") and aborts the accept loop and every open connection.
     /// Messages stay readable. Idempotent.
@@ -277,8 +362,18 @@ async fn accept_loop(shared: Arc<Shared>) {
         match accepted {
             None => return,
             Some(Ok((stream, _))) => {
-                shared.connections.fetch_add(1, Ordering::SeqCst);
-                let task = tokio::spawn(serve(stream, shared.clone()));
+                let number = shared.connections.fetch_add(1, Ordering::SeqCst);
+                let freeze = {
+                    let mut next = lock(&shared.freeze_next);
+                    match next.as_mut() {
+                        Some((point, remaining)) if *remaining > 0 => {
+                            *remaining -= 1;
+                            Some(*point)
+                        }
+                        _ => None,
+                    }
+                };
+                let task = tokio::spawn(serve(stream, shared.clone(), number, freeze));
                 let mut tasks = lock(&shared.tasks);
                 tasks.retain(|t| !t.is_finished());
                 tasks.push(task.abort_handle());
@@ -301,9 +396,12 @@ struct Conn {
     shared: Arc<Shared>,
     mail_from: Option<String>,
     rcpt_to: Vec<String>,
+    /// Accept order, from 0.
+    number: usize,
+    freeze: Option<Freeze>,
 }
 
-async fn serve(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve(stream: TcpStream, shared: Arc<Shared>, number: usize, freeze: Option<Freeze>) {
     let _ = stream.set_nodelay(true);
     let (rd, wr) = stream.into_split();
     let mut conn = Conn {
@@ -312,6 +410,8 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
         shared,
         mail_from: None,
         rcpt_to: Vec::new(),
+        number,
+        freeze,
     };
     let _ = conn.run().await;
 }
@@ -357,14 +457,59 @@ impl Conn {
         self.rcpt_to.clear();
     }
 
+    fn freezes_at(&self, point: Freeze) -> bool {
+        self.freeze == Some(point)
+            || (point == Freeze::NextCommand
+                && self.number < self.shared.freeze_below.load(Ordering::SeqCst))
+    }
+
+    /// Answers nothing more: waits for `thaw` (then closes) or for the client to close,
+    /// counting any bytes the client still writes.
+    async fn frozen(&mut self) -> io::Result<Next> {
+        self.shared.frozen.fetch_add(1, Ordering::SeqCst);
+        self.shared.frozen_open.fetch_add(1, Ordering::SeqCst);
+        let mut thawed = match lock(&self.shared.thawed).as_ref() {
+            Some(sender) => sender.subscribe(),
+            None => tokio::sync::watch::channel(true).1,
+        };
+        let mut sink = [0u8; 4096];
+        loop {
+            tokio::select! {
+                _ = thawed.wait_for(|thawed| *thawed) => break,
+                read = self.rd.read(&mut sink) => match read {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        self.shared.written_after_freeze.fetch_add(n, Ordering::SeqCst);
+                    }
+                },
+            }
+        }
+        self.shared.frozen_open.fetch_sub(1, Ordering::SeqCst);
+        self.reset();
+        Ok(Next::Close)
+    }
+
     async fn run(&mut self) -> io::Result<()> {
         if self.is_down() {
             return self.service_unavailable().await;
         }
+        if self.freezes_at(Freeze::NoGreeting) {
+            self.frozen().await?;
+            return Ok(());
+        }
         self.reply("220 localhost ESMTP openslot test peer").await?;
+        let mut greeted = false;
         while let Some(line) = self.read_line().await? {
             if self.is_down() {
                 return self.service_unavailable().await;
+            }
+            let first = !greeted;
+            greeted = true;
+            if (first && self.freezes_at(Freeze::AfterGreeting))
+                || self.freezes_at(Freeze::NextCommand)
+            {
+                self.frozen().await?;
+                return Ok(());
             }
             let (verb, arg) = match line.split_once(' ') {
                 Some((verb, arg)) => (verb.to_ascii_uppercase(), arg.trim()),
@@ -419,6 +564,8 @@ impl Conn {
                     self.reply("503 5.5.1 Need MAIL first").await?;
                 } else if self.rcpt_to.is_empty() {
                     self.reply("554 5.5.1 No valid recipients").await?;
+                } else if self.freezes_at(Freeze::AfterDataCommand) {
+                    return self.frozen().await;
                 } else {
                     return self.data().await;
                 }
@@ -445,6 +592,9 @@ impl Conn {
         let Some((data, too_big)) = read_data(&mut self.rd).await? else {
             return Ok(Next::Close); // EOF in the middle of DATA: nothing stored.
         };
+        if self.freezes_at(Freeze::AfterDataEnd) {
+            return self.frozen().await;
+        }
         let mail_from = self.mail_from.take().unwrap_or_default();
         let rcpt_to = std::mem::take(&mut self.rcpt_to);
         if self.is_down() {

@@ -4,7 +4,7 @@
 
 use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
 
-use super::{booking_from_row, job_from_row, PgStore, BOOKING_COLUMNS, JOB_COLUMNS};
+use super::{booking_from_row, job_from_row, PgQueries, BOOKING_COLUMNS, JOB_COLUMNS};
 use crate::{
     query::{bucket_select, merged_deltas, push_booking_filters, Search, BUCKET_GROUP},
     AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
@@ -125,7 +125,7 @@ async fn insert_audit(
     Ok(())
 }
 
-impl PgStore {
+impl PgQueries {
     pub(crate) async fn upsert_admin_user_impl(
         &self,
         id: &str,
@@ -264,6 +264,24 @@ impl PgStore {
         .execute(&self.pool)
         .await?;
         Ok(revoked.rows_affected() == 1)
+    }
+
+    pub(crate) async fn revoke_sessions_impl(
+        &self,
+        email: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let revoked = sqlx::query(&format!(
+            "UPDATE credentials SET revoked_at = $2 WHERE {CREDENTIAL_VALID}
+             AND kind = 'session' AND user_email = $1 AND id <> $3"
+        ))
+        .bind(email)
+        .bind(now)
+        .bind(keep.unwrap_or(""))
+        .execute(&self.pool)
+        .await?;
+        Ok(revoked.rows_affected())
     }
 
     pub(crate) async fn prune_credentials_impl(&self, before: i64) -> Result<u64, StoreError> {

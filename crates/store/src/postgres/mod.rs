@@ -6,6 +6,7 @@
 //! rare deadlock (two inserts waiting on each other's exclusion check) is retried.
 
 mod admin;
+mod deadline;
 mod migrate;
 
 use std::{future::Future, str::FromStr, time::Duration};
@@ -16,6 +17,8 @@ use sqlx::{
     postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow},
     Row,
 };
+
+pub use deadline::PgStore;
 
 use crate::{
     ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery, BookingStatus,
@@ -36,8 +39,15 @@ pub struct PgOptions {
     /// (default 5000; 0 disables the limit). Set per connection at startup.
     pub statement_timeout_ms: u64,
     /// Longest a caller waits for a free connection before [`StoreError::is_timeout`]
-    /// (default 5 s).
+    /// (default 5 s). Opening a new connection counts against it.
     pub acquire_timeout: Duration,
+    /// Client-side deadline on every store call (waiting for a connection included),
+    /// default 10 s. Past it the call fails with [`StoreError::Unavailable`] and its
+    /// connection is closed instead of reused: the one limit that holds when the database
+    /// host vanishes without a reset, where `statement_timeout` (enforced by the server)
+    /// cannot help. The server also ends any transaction left idle this long
+    /// (`idle_in_transaction_session_timeout`), so the locks of a vanished call are freed.
+    pub call_timeout: Duration,
 }
 
 impl PgOptions {
@@ -47,13 +57,14 @@ impl PgOptions {
             max_connections: 10,
             statement_timeout_ms: 5000,
             acquire_timeout: Duration::from_secs(5),
+            call_timeout: Duration::from_secs(10),
         }
     }
 }
 
-/// The PostgreSQL implementation of [`Store`].
+/// The PostgreSQL queries behind [`PgStore`], which adds the client-side deadline.
 #[derive(Clone, Debug)]
-pub struct PgStore {
+pub(crate) struct PgQueries {
     pool: PgPool,
 }
 
@@ -347,21 +358,32 @@ async fn replay_in(
     booking_in(connection, &booking_id).await
 }
 
-impl PgStore {
-    /// Connects (checking the server answers) with the given pool settings. Does not
-    /// migrate.
-    pub async fn open(options: &PgOptions) -> Result<Self, StoreError> {
+impl PgQueries {
+    /// Connects (checking the server answers) with the given pool settings; `pool` may add
+    /// hooks. Does not migrate.
+    async fn open(options: &PgOptions, pool: PgPoolOptions) -> Result<Self, StoreError> {
         // The URL may hold a password, so it is not repeated in the error.
         let connect = PgConnectOptions::from_str(&options.url)
             .map_err(|err| StoreError::Config(format!("PostgreSQL URL: {err}")))?
             .application_name("openslot")
-            .options([("statement_timeout", options.statement_timeout_ms)]);
-        let pool = PgPoolOptions::new()
+            .options([
+                ("statement_timeout", options.statement_timeout_ms),
+                (
+                    "idle_in_transaction_session_timeout",
+                    options.call_timeout.as_millis().max(1) as u64,
+                ),
+            ]);
+        let pool = pool
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await?;
-        Ok(PgStore { pool })
+        Ok(PgQueries { pool })
+    }
+
+    /// Connections open now (idle or in use).
+    fn pool_size(&self) -> u32 {
+        self.pool.size()
     }
 
     /// One attempt at [`Store::create_booking`], in one transaction.
@@ -547,7 +569,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl Store for PgStore {
+impl Store for PgQueries {
     async fn migrate(&self) -> Result<usize, StoreError> {
         migrate::run(&self.pool).await
     }
@@ -605,31 +627,61 @@ impl Store for PgStore {
         booking_in(&mut connection, id).await
     }
 
-    async fn active_bookings(
+    async fn for_each_active_booking(
         &self,
         host_id: &str,
         after_second: i64,
-    ) -> Result<Vec<ActiveBooking>, StoreError> {
-        let rows = sqlx::query(
+        each: &mut (dyn FnMut(ActiveBooking) + Send),
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
             "SELECT id, event_slug, start_at, blocked_start, blocked_end FROM bookings
              WHERE host_id = $1 AND status IN ('requested', 'confirmed') AND blocked_end > $2
              ORDER BY blocked_start",
         )
         .bind(host_id)
         .bind(after_second)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ActiveBooking {
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            each(ActiveBooking {
+                id: row.try_get("id")?,
+                event_slug: row.try_get("event_slug")?,
+                start: timestamp(row.try_get("start_at")?)?,
+                blocked_start: row.try_get("blocked_start")?,
+                blocked_end: row.try_get("blocked_end")?,
+            });
+        }
+        Ok(())
+    }
+
+    async fn for_each_booking_changed_since(
+        &self,
+        host_id: &str,
+        since_second: i64,
+        each: &mut (dyn FnMut(ActiveBooking, bool) + Send),
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT id, event_slug, start_at, blocked_start, blocked_end,
+                status IN ('requested', 'confirmed') AS active
+             FROM bookings WHERE host_id = $1 AND updated_at >= $2",
+        )
+        .bind(host_id)
+        .bind(since_second)
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            each(
+                ActiveBooking {
                     id: row.try_get("id")?,
                     event_slug: row.try_get("event_slug")?,
                     start: timestamp(row.try_get("start_at")?)?,
                     blocked_start: row.try_get("blocked_start")?,
                     blocked_end: row.try_get("blocked_end")?,
-                })
-            })
-            .collect()
+                },
+                row.try_get("active")?,
+            );
+        }
+        Ok(())
     }
 
     async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
@@ -703,16 +755,32 @@ impl Store for PgStore {
         // SKIP LOCKED: claimers on other connections pass over the rows this one is taking
         // instead of waiting for it, and a row claimed meanwhile no longer matches when it is
         // locked (READ COMMITTED re-checks the condition), so each job goes to one worker.
+        //
+        // Two index range scans that stop at `now`, so future jobs cost nothing (locking
+        // clauses are not allowed on UNION inputs, hence two CTEs). EXPLAIN (PostgreSQL 15):
+        //   Index Scan using jobs_due (state = 'queued' AND run_at <= $3) -> LockRows -> Limit
+        //   Index Scan using jobs_due (state = 'running'), filter lease_until (few rows)
+        //   Nested Loop -> Index Scan using jobs_pkey   -- the UPDATE itself
+        // One OR-ed condition became a BitmapOr of every due row, sorted before the LIMIT:
+        // fine with no backlog, but the cost then grows with the backlog.
         let rows = sqlx::query(&format!(
-            "UPDATE jobs SET state = 'running', locked_by = $1, lease_until = $2,
+            "WITH queued AS (
+                SELECT id, run_at FROM jobs
+                WHERE state = 'queued' AND run_at <= $3
+                ORDER BY run_at LIMIT $4
+                FOR UPDATE SKIP LOCKED
+             ), expired AS (
+                SELECT id, run_at FROM jobs
+                WHERE state = 'running' AND lease_until <= $3
+                ORDER BY run_at LIMIT $4
+                FOR UPDATE SKIP LOCKED
+             ), picked AS (
+                SELECT id FROM (SELECT * FROM queued UNION ALL SELECT * FROM expired) due
+                ORDER BY run_at LIMIT $4
+             )
+             UPDATE jobs SET state = 'running', locked_by = $1, lease_until = $2,
                 attempts = attempts + 1, updated_at = $3
-             WHERE id IN (
-                SELECT id FROM jobs
-                WHERE (state = 'queued' AND run_at <= $3)
-                   OR (state = 'running' AND lease_until <= $3)
-                ORDER BY run_at
-                LIMIT $4
-                FOR UPDATE SKIP LOCKED)
+             WHERE id IN (SELECT id FROM picked)
              RETURNING {JOB_COLUMNS}"
         ))
         .bind(worker)
@@ -804,9 +872,12 @@ impl Store for PgStore {
     }
 
     async fn next_job_at(&self) -> Result<Option<i64>, StoreError> {
+        // Each minimum is the first entry of a partial index (Limit -> Index Only Scan using
+        // jobs_due / jobs_lease), whatever the number of future jobs.
         let next: Option<i64> = sqlx::query_scalar(
-            "SELECT min(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END)
-             FROM jobs WHERE state IN ('queued', 'running')",
+            "SELECT LEAST(
+                (SELECT min(run_at) FROM jobs WHERE state = 'queued'),
+                (SELECT min(lease_until) FROM jobs WHERE state = 'running'))",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -894,6 +965,15 @@ impl Store for PgStore {
 
     async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError> {
         self.revoke_credential_impl(id, now).await
+    }
+
+    async fn revoke_sessions(
+        &self,
+        email: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        self.revoke_sessions_impl(email, keep, now).await
     }
 
     async fn credentials(

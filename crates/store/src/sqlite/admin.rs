@@ -263,6 +263,25 @@ impl SqliteStore {
         Ok(revoked.rows_affected() == 1)
     }
 
+    pub(crate) async fn revoke_sessions_impl(
+        &self,
+        email: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let revoked = sqlx::query(&format!(
+            "UPDATE credentials SET revoked_at = ? WHERE {CREDENTIAL_VALID}
+             AND kind = 'session' AND user_email = ? AND id <> ?"
+        ))
+        .bind(now)
+        .bind(now)
+        .bind(email)
+        .bind(keep.unwrap_or(""))
+        .execute(&self.writer)
+        .await?;
+        Ok(revoked.rows_affected())
+    }
+
     pub(crate) async fn prune_credentials_impl(&self, before: i64) -> Result<u64, StoreError> {
         let pruned = sqlx::query("DELETE FROM credentials WHERE expires_at < ? OR revoked_at < ?")
             .bind(before)

@@ -206,6 +206,12 @@ impl SqliteStore {
             .foreign_keys(true)
             .pragma("temp_store", "memory");
         let in_memory = options.url.contains(":memory:") || options.url.contains("mode=memory");
+        if !in_memory {
+            // Bookings hold names and addresses: the file is the owner's alone. SQLite
+            // gives the -wal and -shm files the database file's mode.
+            owner_only(connect.get_filename(), true)?;
+        }
+        let database_path = connect.get_filename().to_path_buf();
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -225,6 +231,15 @@ impl SqliteStore {
                 .connect_with(connect.read_only(true))
                 .await?
         };
+        if !in_memory {
+            // Tightens files an older version (or another umask) left readable.
+            let database = database_path.as_path();
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let mut name = database.as_os_str().to_owned();
+                name.push(suffix);
+                owner_only(std::path::Path::new(&name), false)?;
+            }
+        }
         let (bookings, queue) = mpsc::channel(1024);
         tokio::spawn(group_commit::run(writer.clone(), queue));
         Ok(SqliteStore {
@@ -288,6 +303,45 @@ impl SqliteStore {
         tracing::info!(bookings = missing.len(), "search text filled in");
         Ok(())
     }
+}
+
+/// Makes `path` readable and writable by the owner only (0600), creating it empty when
+/// `create` is set and it is missing (an empty file is an empty SQLite database).
+fn owner_only(path: &std::path::Path, create: bool) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let describe =
+            |err: std::io::Error| StoreError::Config(format!("{}: {err}", path.display()));
+        if create && !path.exists() {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(_) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(err) => return Err(describe(err)),
+            }
+        }
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.permissions().mode() & 0o777 != 0o600 => {
+                if let Err(err) =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                {
+                    tracing::warn!(path = %path.display(), error = %err,
+                        "cannot make the database file readable by its owner only");
+                }
+            }
+            Ok(_) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound && !create => {}
+            Err(err) => return Err(describe(err)),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, create);
+    Ok(())
 }
 
 #[async_trait]
@@ -452,31 +506,61 @@ impl Store for SqliteStore {
         Self::booking_in(&mut connection, id).await
     }
 
-    async fn active_bookings(
+    async fn for_each_active_booking(
         &self,
         host_id: &str,
         after_second: i64,
-    ) -> Result<Vec<ActiveBooking>, StoreError> {
-        let rows = sqlx::query(
+        each: &mut (dyn FnMut(ActiveBooking) + Send),
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
             "SELECT id, event_slug, start_at, blocked_start, blocked_end FROM bookings
              WHERE host_id = ? AND status IN ('requested', 'confirmed') AND blocked_end > ?
              ORDER BY blocked_start",
         )
         .bind(host_id)
         .bind(after_second)
-        .fetch_all(&self.readers)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ActiveBooking {
+        .fetch(&self.readers);
+        while let Some(row) = rows.try_next().await? {
+            each(ActiveBooking {
+                id: row.try_get("id")?,
+                event_slug: row.try_get("event_slug")?,
+                start: timestamp(row.try_get("start_at")?)?,
+                blocked_start: row.try_get("blocked_start")?,
+                blocked_end: row.try_get("blocked_end")?,
+            });
+        }
+        Ok(())
+    }
+
+    async fn for_each_booking_changed_since(
+        &self,
+        host_id: &str,
+        since_second: i64,
+        each: &mut (dyn FnMut(ActiveBooking, bool) + Send),
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT id, event_slug, start_at, blocked_start, blocked_end,
+                status IN ('requested', 'confirmed') AS active
+             FROM bookings WHERE host_id = ? AND updated_at >= ?",
+        )
+        .bind(host_id)
+        .bind(since_second)
+        .fetch(&self.readers);
+        while let Some(row) = rows.try_next().await? {
+            each(
+                ActiveBooking {
                     id: row.try_get("id")?,
                     event_slug: row.try_get("event_slug")?,
                     start: timestamp(row.try_get("start_at")?)?,
                     blocked_start: row.try_get("blocked_start")?,
                     blocked_end: row.try_get("blocked_end")?,
-                })
-            })
-            .collect()
+                },
+                row.try_get("active")?,
+            );
+        }
+        Ok(())
     }
 
     async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
@@ -542,13 +626,28 @@ impl Store for SqliteStore {
         lease_seconds: i64,
         limit: u32,
     ) -> Result<Vec<Job>, StoreError> {
+        // Two range scans that stop at `now`, so future jobs cost nothing: queued jobs by
+        // run_at (`jobs_queued`) and running jobs whose lease ran out (`jobs_leased`); the
+        // earliest `limit` of both by run_at are claimed. EXPLAIN QUERY PLAN:
+        //   SEARCH jobs USING INDEX jobs_queued (run_at<?)        -- stops after `limit` rows
+        //   SEARCH jobs USING INDEX jobs_leased (lease_until<?)   -- then a small sort
+        //   SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 (id=?)   -- the UPDATE itself
+        // One OR-ed condition would walk every queued row (old `jobs_due`), or with these
+        // indexes sort the whole due backlog (MULTI-INDEX OR) before taking `limit`.
         let rows = sqlx::query(&format!(
             "UPDATE jobs SET state = 'running', locked_by = ?, lease_until = ?,
                 attempts = attempts + 1, updated_at = ?
              WHERE id IN (
-                SELECT id FROM jobs
-                WHERE (state = 'queued' AND run_at <= ?)
-                   OR (state = 'running' AND lease_until <= ?)
+                SELECT id FROM (
+                    SELECT id, run_at FROM (
+                        SELECT id, run_at FROM jobs
+                        WHERE state = 'queued' AND run_at <= ?
+                        ORDER BY run_at LIMIT ?)
+                    UNION ALL
+                    SELECT id, run_at FROM (
+                        SELECT id, run_at FROM jobs
+                        WHERE state = 'running' AND lease_until <= ?
+                        ORDER BY run_at LIMIT ?))
                 ORDER BY run_at LIMIT ?)
              RETURNING {JOB_COLUMNS}"
         ))
@@ -556,7 +655,9 @@ impl Store for SqliteStore {
         .bind(now + lease_seconds)
         .bind(now)
         .bind(now)
+        .bind(i64::from(limit))
         .bind(now)
+        .bind(i64::from(limit))
         .bind(i64::from(limit))
         .fetch_all(&self.writer)
         .await?;
@@ -643,9 +744,13 @@ impl Store for SqliteStore {
     }
 
     async fn next_job_at(&self) -> Result<Option<i64>, StoreError> {
+        // Each minimum is the first entry of a partial index (`jobs_queued`, `jobs_leased`):
+        //   SEARCH jobs USING COVERING INDEX jobs_queued, ... jobs_leased (min optimisation)
         let next: Option<i64> = sqlx::query_scalar(
-            "SELECT min(CASE WHEN state = 'queued' THEN run_at ELSE lease_until END)
-             FROM jobs WHERE state IN ('queued', 'running')",
+            "SELECT min(next) FROM (
+                SELECT min(run_at) AS next FROM jobs WHERE state = 'queued'
+                UNION ALL
+                SELECT min(lease_until) FROM jobs WHERE state = 'running')",
         )
         .fetch_one(&self.readers)
         .await?;
@@ -665,8 +770,12 @@ impl Store for SqliteStore {
         .fetch_all(&self.readers)
         .await?;
         let oldest_due: Option<i64> = sqlx::query_scalar(
-            "SELECT min(run_at) FROM jobs WHERE state IN ('queued', 'running') AND run_at <= ?",
+            "SELECT min(due) FROM (
+                SELECT min(run_at) AS due FROM jobs WHERE state = 'queued' AND run_at <= ?
+                UNION ALL
+                SELECT min(run_at) FROM jobs WHERE state = 'running' AND run_at <= ?)",
         )
+        .bind(now)
         .bind(now)
         .fetch_one(&self.readers)
         .await?;
@@ -731,6 +840,15 @@ impl Store for SqliteStore {
 
     async fn revoke_credential(&self, id: &str, now: i64) -> Result<bool, StoreError> {
         self.revoke_credential_impl(id, now).await
+    }
+
+    async fn revoke_sessions(
+        &self,
+        email: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        self.revoke_sessions_impl(email, keep, now).await
     }
 
     async fn credentials(
