@@ -27,6 +27,7 @@ const SECTIONS: &[&str] = &[
     "mail",
     "metrics",
     "admin",
+    "routing_forms",
 ];
 
 fuzz_target!(|data: &[u8]| {

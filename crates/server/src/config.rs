@@ -36,6 +36,9 @@ pub struct Config {
     pub metrics: MetricsConfig,
     #[serde(default)]
     pub admin: AdminConfig,
+    /// Questions before booking that send the visitor to the right page.
+    #[serde(default)]
+    pub routing_forms: Vec<crate::routing::RoutingFormConfig>,
 }
 
 /// The operator side (`/admin`, `/api/v1`).

@@ -13,6 +13,8 @@ use openslot_store::{CounterDelta, Store, StoreError};
 pub const PAGE_VIEW: &str = "page_view";
 pub const AVAILABILITY: &str = "availability";
 pub const ATTEMPT: &str = "attempt";
+/// A routing form submission, counted under `FORM/ROUTE` (`routing::counter_key`).
+pub const ROUTED: &str = "routed";
 
 /// Counts not yet written.
 #[derive(Default)]

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod notify;
 pub mod privacy;
 pub mod rate_limit;
+pub mod routing;
 pub mod serve;
 pub mod signing;
 pub mod state;

@@ -161,13 +161,24 @@ fn check_config(file: PathBuf) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let catalog = match serve::validate(&loaded.config, &loaded.source) {
-        Ok(checked) => checked.catalog,
+    let checked = match serve::validate(&loaded.config, &loaded.source) {
+        Ok(checked) => checked,
         Err(err) => {
             eprintln!("openslot: {err}");
             return ExitCode::FAILURE;
         }
     };
-    print!("{}", openslot::catalog::describe(&loaded.config, &catalog));
+    // Without the database, routes are checked against the event types this file would
+    // seed; `serve` checks them against the stored ones.
+    let catalog = &checked.catalog;
+    if let Err(err) = checked
+        .routing
+        .check_events(|slug| catalog.get(slug).is_some())
+    {
+        eprintln!("openslot: {err}");
+        return ExitCode::FAILURE;
+    }
+    print!("{}", openslot::catalog::describe(&loaded.config, catalog));
+    print!("{}", openslot::routing::describe(&checked.routing));
     ExitCode::SUCCESS
 }

@@ -13,6 +13,7 @@ use crate::{
     http,
     notify::Notifier,
     rate_limit::{Network, RateLimiter},
+    routing::RoutingForms,
     signing::{generate_secret, Signer},
     state::AppState,
     web::{assets::is_hex_colour, Web},
@@ -41,6 +42,7 @@ pub enum StartError {
 pub struct Checked {
     pub catalog: Catalog,
     pub notifier: Notifier,
+    pub routing: RoutingForms,
 }
 
 /// Checks everything in the configuration that can be checked without opening anything.
@@ -230,7 +232,12 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
     }
     let catalog = Catalog::from_config(config, source)?;
     let notifier = Notifier::new(config, source)?;
-    Ok(Checked { catalog, notifier })
+    let routing = RoutingForms::build(&config.routing_forms, source)?;
+    Ok(Checked {
+        catalog,
+        notifier,
+        routing,
+    })
 }
 
 /// The configured mail transport: SMTP, or the outbox folder.
@@ -297,7 +304,11 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StoreError> {
 /// Builds the application state from a validated configuration and an opened store.
 pub async fn build_state(
     config: Config,
-    Checked { catalog, notifier }: Checked,
+    Checked {
+        catalog,
+        notifier,
+        routing,
+    }: Checked,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, StartError> {
@@ -309,6 +320,11 @@ pub async fn build_state(
     )
     .await
     .map_err(StartError::Catalog)?;
+    // Against the event types the service runs with (the database's once seeded), so a
+    // route may name one created in /admin; disabled ones still count (routed to /contact).
+    let loaded = catalog.load();
+    routing.check_events(|slug| loaded.get(slug).is_some())?;
+    drop(loaded);
     let secret = match &config.security.secret {
         Some(secret) => secret.clone(),
         None => {
@@ -341,6 +357,7 @@ pub async fn build_state(
         signer: Arc::new(signer),
         config: Arc::new(config),
         catalog: Arc::new(catalog),
+        routing: Arc::new(routing),
         store,
         busy: Arc::new(BusyCache::default()),
         clock,

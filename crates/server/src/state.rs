@@ -26,6 +26,8 @@ use crate::{
 pub struct AppState {
     pub config: Arc<Config>,
     pub catalog: Arc<CatalogHandle>,
+    /// Routing forms (from the configuration file only).
+    pub routing: Arc<crate::routing::RoutingForms>,
     pub store: Arc<dyn Store>,
     pub busy: Arc<BusyCache>,
     pub clock: Arc<dyn Clock>,

@@ -350,6 +350,9 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         }
     }
     for counter in &counters {
+        if counter.metric == crate::funnel::ROUTED {
+            continue;
+        }
         if slug_filter
             .as_deref()
             .is_some_and(|slug| slug != counter.event_slug)
@@ -468,6 +471,13 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         "upcoming": as_json(&upcoming),
         "pending": as_json(&pending),
         "failed_jobs": system::failed_jobs(state).await?,
+        "routing": crate::routing::submission_counts(
+            &state.routing,
+            counters
+                .iter()
+                .filter(|counter| counter.metric == crate::funnel::ROUTED)
+                .map(|counter| (counter.event_slug.as_str(), counter.count)),
+        ),
         "charts": {"per_day_svg": per_day_svg(&days), "heatmap_svg": heatmap_svg(&cells)},
     }))
 }

@@ -45,7 +45,7 @@ fn text<'a>(fields: &'a Map<String, Value>, name: &str) -> &'a str {
 
 /// A post is accepted from our own pages only: when the browser names the origin, it must
 /// be this service's (public URL or the Host it was reached at) or an allowed origin.
-fn same_site(state: &AppState, headers: &HeaderMap) -> bool {
+pub(crate) fn same_site(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers
         .get(header::ORIGIN)
         .and_then(|value| value.to_str().ok())
@@ -68,7 +68,7 @@ fn same_site(state: &AppState, headers: &HeaderMap) -> bool {
             .any(|allowed| allowed.trim_end_matches('/') == origin)
 }
 
-fn token_ok(state: &AppState, fields: &Map<String, Value>, form: &str) -> bool {
+pub(crate) fn token_ok(state: &AppState, fields: &Map<String, Value>, form: &str) -> bool {
     state
         .signer
         .verify(text(fields, "csrf"), "form", state.clock.now().as_second())
@@ -192,6 +192,7 @@ pub async fn booking_form(
             embed,
             origin: origin.clone(),
             checked: keep_choice.then(|| start_text.clone()),
+            carry: Vec::new(),
         };
         html(status, render_book(&state, event, view))
     };

@@ -6,6 +6,7 @@ pub mod forms;
 pub mod manage;
 pub mod pages;
 mod picker;
+pub mod routing;
 pub(crate) mod timezones;
 
 use axum::{
@@ -47,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../../templates/error.html")),
     ("manage.html", include_str!("../../templates/manage.html")),
     ("host.html", include_str!("../../templates/host.html")),
+    ("route.html", include_str!("../../templates/route.html")),
     (
         "admin_base.html",
         include_str!("../../templates/admin_base.html"),
@@ -187,6 +189,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{name}", get(assets::serve_asset))
         .route("/embed.js", get(assets::serve_embed))
         .merge(manage::router())
+        .merge(routing::router())
 }
 
 /// Security headers on every response: the CSP (frames only from allowed origins),

@@ -2,7 +2,7 @@
 //! used to re-render it with errors after a form post).
 
 use axum::{
-    extract::{rejection::QueryRejection, Path, Query, State},
+    extract::{rejection::QueryRejection, Path, Query, RawQuery, State},
     http::{header, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
 };
@@ -109,6 +109,9 @@ pub struct BookView {
     pub embed: bool,
     pub origin: Option<String>,
     pub checked: Option<String>,
+    /// Query parameters the page keeps on its own links (answers and host a routing form
+    /// sent); the answers among them also fill the form.
+    pub carry: Vec<(String, String)>,
 }
 
 fn event_json(event: &EventType) -> Value {
@@ -133,15 +136,18 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
     let now = state.clock.now();
     let (busy, counts) = busy_in_window(state, event, now, None);
     let picker = Picker::new(event, &busy, &counts, &zone, now, view.date, None);
-    let embed_query = if view.embed {
+    let mut link_query = if view.embed {
         let origin = view.origin.as_deref().unwrap_or("");
         format!("&embed=1&origin={}", query_escape(origin))
     } else {
         String::new()
     };
+    for (name, value) in &view.carry {
+        link_query.push_str(&format!("&{name}={}", query_escape(value)));
+    }
     let days = picker.days(|day| {
         format!(
-            "/book/{}?date={day}&tz={}{embed_query}",
+            "/book/{}?date={day}&tz={}{link_query}",
             event.slug,
             query_escape(&tz_name)
         )
@@ -177,6 +183,7 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "embed": view.embed,
         "parent_origin": parent_origin(state, view.embed, view.origin.as_deref()),
         "window_days": event.rules.lookahead_days,
+        "carry": view.carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
     });
     state.web.render("book.html", page)
 }
@@ -184,11 +191,19 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
 /// `GET /`: the host's page with its event types.
 pub async fn home(State(state): State<AppState>) -> Response {
     let events: Vec<Value> = state.catalog.load().offered().map(event_json).collect();
+    let routing_forms: Vec<Value> = state
+        .routing
+        .iter()
+        .map(
+            |form| json!({"slug": form.slug, "title": form.title, "description": form.description}),
+        )
+        .collect();
     html(
         StatusCode::OK,
-        state
-            .web
-            .render("home.html", json!({"events": events, "embed": false})),
+        state.web.render(
+            "home.html",
+            json!({"events": events, "routing_forms": routing_forms, "embed": false}),
+        ),
     )
 }
 
@@ -197,6 +212,7 @@ pub async fn book(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
+    RawQuery(raw_query): RawQuery,
 ) -> Response {
     let query = query.map(|Query(query)| query).unwrap_or_default();
     let catalog = state.catalog.load();
@@ -210,11 +226,19 @@ pub async fn book(
     };
     state.metrics.record_page_view(&event.slug);
     state.count_funnel(crate::funnel::PAGE_VIEW, event);
+    let carry = super::routing::carried_from_query(event, raw_query.as_deref());
+    let answers: serde_json::Map<String, Value> = carry
+        .iter()
+        .filter(|(name, _)| name != "host")
+        .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+        .collect();
     let view = BookView {
         tz_name: query.tz.clone(),
         date: query.date.as_deref().and_then(|date| date.parse().ok()),
         embed: query.embedded(),
         origin: query.origin.clone(),
+        values: json!({"answers": answers}),
+        carry,
         ..BookView::default()
     };
     html(StatusCode::OK, render_book(&state, event, view))

@@ -1,0 +1,263 @@
+//! `GET /route/{slug}` shows a routing form; `POST /route/{slug}` routes its answers: a form
+//! post gets 303 to the target (booking pages prefilled), a JSON post gets the decision.
+//! Also what the booking page reads of routed answers from its query.
+
+use axum::{
+    extract::{FromRequest, Path, Request, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde_json::{json, Map, Value};
+
+use super::{
+    forms::{is_form, same_site, token_ok},
+    pages::{error_page, html, see_other, FORM_TOKEN_SECONDS},
+};
+use crate::{
+    catalog::{EventType, QuestionKind},
+    http::{
+        body::{Form, JsonObject},
+        error::ApiError,
+    },
+    routing::{counter_key, target_location, valid_host_id, Route, RoutingForm},
+    state::AppState,
+    validate::FieldErrors,
+};
+
+/// The CSRF token scope of routing forms.
+const TOKEN_SCOPE: &str = "routing";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/route/{slug}", get(show).post(submit))
+}
+
+fn not_found_page(state: &AppState) -> Response {
+    error_page(
+        state,
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no such form. Pick a meeting from the list instead.",
+    )
+}
+
+/// What the form shows besides its questions.
+#[derive(Default)]
+struct View {
+    values: Map<String, Value>,
+    errors: FieldErrors,
+    status: Option<(&'static str, String)>,
+}
+
+fn render(state: &AppState, form: &RoutingForm, view: View) -> String {
+    let (status_kind, status_message) = view.status.unwrap_or(("", String::new()));
+    let now = state.clock.now().as_second();
+    state.web.render(
+        "route.html",
+        json!({
+            "form": {
+                "slug": form.slug,
+                "title": form.title,
+                "description": form.description,
+                "questions": form.questions,
+            },
+            "values": view.values,
+            "errors": view.errors,
+            "status_kind": status_kind,
+            "status_message": status_message,
+            "csrf": state.signer.sign("form", TOKEN_SCOPE, now + FORM_TOKEN_SECONDS),
+            "embed": false,
+        }),
+    )
+}
+
+/// `GET /route/{slug}`.
+async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let Some(form) = state.routing.get(&slug) else {
+        return not_found_page(&state);
+    };
+    html(StatusCode::OK, render(&state, form, View::default()))
+}
+
+/// Counts the submission and says where it goes.
+fn decide<'a>(
+    state: &AppState,
+    form: &'a RoutingForm,
+    object: &Map<String, Value>,
+) -> Result<(&'a Route, String), FieldErrors> {
+    let (answers, route) = form.answer(object)?;
+    state.funnel.count(
+        crate::funnel::ROUTED,
+        &counter_key(&form.slug, route.index),
+        state.clock.now(),
+        &state.host_zone(),
+    );
+    let location = target_location(&route.target, &answers, &state.catalog.load());
+    Ok((route, location))
+}
+
+/// `POST /route/{slug}`: a form post or a JSON body `{"answers": {ID: text}}`.
+async fn submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let form_post = is_form(&headers);
+    let Some(form) = state.routing.get(&slug) else {
+        if form_post {
+            return not_found_page(&state);
+        }
+        return ApiError::not_found("routing_form_not_found", "there is no routing form here")
+            .into_response();
+    };
+    if form_post {
+        return submit_form(&state, form, &headers, request).await;
+    }
+    let object = match JsonObject::from_request(request, &state).await {
+        Ok(JsonObject(object)) => object,
+        Err(err) => return err.into_response(),
+    };
+    match decide(&state, form, &object) {
+        Ok((route, location)) => {
+            let url = if location.starts_with('/') {
+                format!("{}{location}", state.config.public_url())
+            } else {
+                location
+            };
+            Json(json!({"route": route.index, "to": route.target.as_config(), "url": url}))
+                .into_response()
+        }
+        Err(errors) => ApiError::validation(errors).into_response(),
+    }
+}
+
+async fn submit_form(
+    state: &AppState,
+    form: &RoutingForm,
+    headers: &HeaderMap,
+    request: Request,
+) -> Response {
+    let fields = match Form::read(request).await {
+        Ok(fields) => fields.first_values(),
+        Err(error) => {
+            return error_page(
+                state,
+                error.status,
+                "Could not read the form",
+                &error.message,
+            )
+        }
+    };
+    let mut answers = Map::new();
+    for (name, value) in &fields {
+        if let Some(id) = name.strip_prefix("answer_") {
+            answers.insert(id.to_string(), value.clone());
+        }
+    }
+    let rerender = |status: StatusCode, message: &str, errors: FieldErrors| {
+        let view = View {
+            values: answers.clone(),
+            errors,
+            status: Some(("error", message.to_string())),
+        };
+        html(status, render(state, form, view))
+    };
+    if !same_site(state, headers) || !token_ok(state, &fields, TOKEN_SCOPE) {
+        return rerender(
+            StatusCode::FORBIDDEN,
+            "This form had expired or did not come from this site. Please check your answers and send it again.",
+            FieldErrors::new(),
+        );
+    }
+    let mut object = Map::new();
+    object.insert("answers".into(), Value::Object(answers.clone()));
+    match decide(state, form, &object) {
+        Ok((_, location)) => see_other(&location),
+        Err(errors) => rerender(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please fix the highlighted fields.",
+            errors,
+        ),
+    }
+}
+
+/// Query parameters of a booking page that a routing form (or any link) may set: answers
+/// to `event`'s questions, by question id, and the host asked for. Only plausible values
+/// are kept; the booking form validates them again when it is sent.
+pub fn carried_from_query(event: &EventType, raw_query: Option<&str>) -> Vec<(String, String)> {
+    let Some(raw) = raw_query else {
+        return Vec::new();
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+    let first = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
+    };
+    let mut carried = Vec::new();
+    if let Some(host) = first("host").filter(|host| valid_host_id(host)) {
+        carried.push(("host".to_string(), host.to_string()));
+    }
+    for question in &event.questions {
+        let Some(value) = first(&question.id) else {
+            continue;
+        };
+        let fits = match question.kind {
+            QuestionKind::Select => question.options.iter().any(|option| option == value),
+            QuestionKind::Textarea => value.chars().count() <= 5000,
+            _ => value.chars().count() <= 500 && !value.contains(['\n', '\r']),
+        };
+        if fits {
+            carried.push((question.id.clone(), value.to_string()));
+        }
+    }
+    carried
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{catalog::Catalog, config::Config};
+
+    #[test]
+    fn booking_pages_take_question_answers_and_the_host_from_the_query() {
+        let config = Config::parse(
+            r#"
+[[event_types]]
+slug = "intro"
+title = "Intro"
+duration_minutes = 30
+[[event_types.questions]]
+id = "size"
+label = "Size"
+kind = "select"
+options = ["1-10", "500+"]
+[[event_types.questions]]
+id = "company"
+label = "Company"
+"#,
+            "test.toml",
+        )
+        .unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        let event = catalog.get("intro").unwrap();
+        let carried = |query: &str| carried_from_query(event, Some(query));
+        assert_eq!(
+            carried("company=A%26B&size=500%2B&host=ada&date=2030-01-01&topic=x"),
+            [
+                ("host".to_string(), "ada".to_string()),
+                ("size".to_string(), "500+".to_string()),
+                ("company".to_string(), "A&B".to_string()),
+            ]
+        );
+        // Not an option, not a host id, too long, a line break in one-line text: dropped.
+        let long = "x".repeat(501);
+        assert!(carried(&format!("size=huge&host=Ada%20L&company={long}")).is_empty());
+        assert!(carried("company=a%0Ab").is_empty());
+        assert!(carried_from_query(event, None).is_empty());
+    }
+}
