@@ -648,7 +648,11 @@ async fn routes_are_checked_against_the_stored_event_types() {
         env: Vec::new(),
         use_config_database: false,
     });
-    assert!(first.stop().success());
+    let (status, _) = route_json(&first, "talk-to-us", json!({"size": "1-10"})).await;
+    assert_eq!(status, 200);
+    // Not asserting a clean exit: a SIGTERM that lands right after the "listening" line,
+    // before the signal handler is installed, ends the process by the default action.
+    first.stop();
     let intro_only = config().replace(
         "[[event_types]]\nslug = \"enterprise-demo\"",
         "[[unused]]\nslug = \"enterprise-demo\"",
@@ -672,4 +676,80 @@ async fn routes_are_checked_against_the_stored_event_types() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["to"], "event:enterprise-demo");
+}
+
+#[tokio::test]
+async fn routed_in_a_real_browser_the_answers_reach_the_booking() {
+    use common::webdriver::{Browser, BrowserOptions};
+    let wait = std::time::Duration::from_secs(15);
+    let Some(browser) = Browser::start(BrowserOptions {
+        javascript: true,
+        width: 1200,
+        height: 900,
+    }) else {
+        return;
+    };
+    let server = TestServer::start(&config());
+    browser.goto(&server.url("/route/talk-to-us")).await;
+    browser.wait_for("#routing-form", wait).await;
+    // Options are chosen by value: typing into a select picks by prefix, which is ambiguous
+    // between "51-500" and "500+".
+    browser
+        .execute(
+            "document.getElementById('answer_size').value = '500+'; document.getElementById('answer_topic').value = 'sales';",
+            vec![],
+        )
+        .await;
+    browser
+        .find("#answer_company")
+        .await
+        .send_keys("Big Co")
+        .await;
+    browser
+        .find("#routing-form button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for("#booking", wait).await;
+    assert!(
+        browser
+            .url()
+            .await
+            .ends_with("/book/enterprise-demo?size=500%2B&company=Big%20Co"),
+        "{}",
+        browser.url().await
+    );
+    let filled = browser
+        .execute(
+            "return [document.getElementById('answer_size').value, document.getElementById('answer_company').value]",
+            vec![],
+        )
+        .await;
+    assert_eq!(filled, json!(["500+", "Big Co"]));
+
+    // Book with JavaScript (the page posts JSON from the form's fields).
+    browser.wait_for("#days button.day", wait).await;
+    browser.find("#days button.day").await.click().await;
+    browser.wait_for("#times .time label", wait).await;
+    browser.find("#times .time label").await.click().await;
+    browser.find("#name").await.send_keys("Grace Hopper").await;
+    browser
+        .find("#email")
+        .await
+        .send_keys("grace@example.com")
+        .await;
+    browser.find("#submit").await.click().await;
+    browser.wait_for("#confirmation h2", wait).await;
+    let text = browser.find("#confirmation").await.text().await;
+    assert!(text.contains("Confirmed"), "{text}");
+
+    let api = Api::new(&server, &create_token(&server, "browser"));
+    let (status, list) = api.get("/api/v1/bookings").await;
+    assert_eq!(status, 200, "{list}");
+    let bookings = list["bookings"].as_array().unwrap();
+    assert_eq!(bookings.len(), 1, "{list}");
+    assert_eq!(
+        bookings[0]["answers"],
+        json!({"size": "500+", "company": "Big Co"})
+    );
 }
