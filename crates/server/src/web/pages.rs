@@ -226,19 +226,14 @@ pub async fn book(
     };
     state.metrics.record_page_view(&event.slug);
     state.count_funnel(crate::funnel::PAGE_VIEW, event);
-    let carry = super::routing::carried_from_query(event, raw_query.as_deref());
-    let answers: serde_json::Map<String, Value> = carry
-        .iter()
-        .filter(|(name, _)| name != "host")
-        .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-        .collect();
+    let carried = super::routing::Carried::from_query(event, raw_query.as_deref());
     let view = BookView {
         tz_name: query.tz.clone(),
         date: query.date.as_deref().and_then(|date| date.parse().ok()),
         embed: query.embedded(),
         origin: query.origin.clone(),
-        values: json!({"answers": answers}),
-        carry,
+        values: carried.values(),
+        carry: carried.pairs(),
         ..BookView::default()
     };
     html(StatusCode::OK, render_book(&state, event, view))

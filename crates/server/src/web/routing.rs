@@ -183,39 +183,67 @@ async fn submit_form(
     }
 }
 
-/// Query parameters of a booking page that a routing form (or any link) may set: answers
-/// to `event`'s questions, by question id, and the host asked for. Only plausible values
-/// are kept; the booking form validates them again when it is sent.
-pub fn carried_from_query(event: &EventType, raw_query: Option<&str>) -> Vec<(String, String)> {
-    let Some(raw) = raw_query else {
-        return Vec::new();
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-    let first = |name: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
-            .filter(|value| !value.is_empty())
-    };
-    let mut carried = Vec::new();
-    if let Some(host) = first("host").filter(|host| valid_host_id(host)) {
-        carried.push(("host".to_string(), host.to_string()));
-    }
-    for question in &event.questions {
-        let Some(value) = first(&question.id) else {
-            continue;
+/// What a booking page's query carries from a routing form (or any link): the host asked
+/// for and answers to the event type's questions, by question id.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Carried {
+    pub host: Option<String>,
+    pub answers: Vec<(String, String)>,
+}
+
+impl Carried {
+    /// Reads `raw_query` for `event`. Only plausible values are kept; the booking form
+    /// validates them again when it is sent. `host` is the host choice, never an answer.
+    pub fn from_query(event: &EventType, raw_query: Option<&str>) -> Carried {
+        let Some(raw) = raw_query else {
+            return Carried::default();
         };
-        let fits = match question.kind {
-            QuestionKind::Select => question.options.iter().any(|option| option == value),
-            QuestionKind::Textarea => value.chars().count() <= 5000,
-            _ => value.chars().count() <= 500 && !value.contains(['\n', '\r']),
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        let first = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim())
+                .filter(|value| !value.is_empty())
         };
-        if fits {
-            carried.push((question.id.clone(), value.to_string()));
+        let host = first("host")
+            .filter(|host| valid_host_id(host))
+            .map(String::from);
+        let mut answers = Vec::new();
+        for question in event.questions.iter().filter(|q| q.id != "host") {
+            let Some(value) = first(&question.id) else {
+                continue;
+            };
+            let fits = match question.kind {
+                QuestionKind::Select => question.options.iter().any(|option| option == value),
+                QuestionKind::Textarea => value.chars().count() <= 5000,
+                _ => value.chars().count() <= 500 && !value.contains(['\n', '\r']),
+            };
+            if fits {
+                answers.push((question.id.clone(), value.to_string()));
+            }
         }
+        Carried { host, answers }
     }
-    carried
+
+    /// The parameters to keep on the page's own links and GET forms.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let host = self
+            .host
+            .iter()
+            .map(|host| ("host".to_string(), host.clone()));
+        host.chain(self.answers.iter().cloned()).collect()
+    }
+
+    /// The answers as the booking form's values (`{"answers": {ID: text}}`).
+    pub fn values(&self) -> Value {
+        let answers: Map<String, Value> = self
+            .answers
+            .iter()
+            .map(|(id, value)| (id.clone(), Value::String(value.clone())))
+            .collect();
+        json!({ "answers": answers })
+    }
 }
 
 #[cfg(test)]
@@ -245,19 +273,33 @@ label = "Company"
         .unwrap();
         let catalog = Catalog::from_config(&config, "test.toml").unwrap();
         let event = catalog.get("intro").unwrap();
-        let carried = |query: &str| carried_from_query(event, Some(query));
+        let carried = |query: &str| Carried::from_query(event, Some(query));
+        let found = carried("company=A%26B&size=500%2B&host=ada&date=2030-01-01&topic=x");
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(found.host.as_deref(), Some("ada"));
         assert_eq!(
-            carried("company=A%26B&size=500%2B&host=ada&date=2030-01-01&topic=x"),
+            found.answers,
+            [pair("size", "500+"), pair("company", "A&B")]
+        );
+        assert_eq!(
+            found.pairs(),
             [
-                ("host".to_string(), "ada".to_string()),
-                ("size".to_string(), "500+".to_string()),
-                ("company".to_string(), "A&B".to_string()),
+                pair("host", "ada"),
+                pair("size", "500+"),
+                pair("company", "A&B")
             ]
+        );
+        assert_eq!(
+            found.values(),
+            json!({"answers": {"size": "500+", "company": "A&B"}})
         );
         // Not an option, not a host id, too long, a line break in one-line text: dropped.
         let long = "x".repeat(501);
-        assert!(carried(&format!("size=huge&host=Ada%20L&company={long}")).is_empty());
-        assert!(carried("company=a%0Ab").is_empty());
-        assert!(carried_from_query(event, None).is_empty());
+        assert_eq!(
+            carried(&format!("size=huge&host=Ada%20L&company={long}")),
+            Carried::default()
+        );
+        assert_eq!(carried("company=a%0Ab"), Carried::default());
+        assert_eq!(Carried::from_query(event, None), Carried::default());
     }
 }
