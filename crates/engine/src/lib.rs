@@ -21,6 +21,7 @@ mod hours;
 mod rules;
 mod schedule;
 mod slots;
+mod team;
 
 pub use busy::{BusyTimes, DayCounts, Interval};
 pub use hours::{HourRange, HourRangeError};
@@ -28,4 +29,7 @@ pub use rules::EventRules;
 pub use schedule::{Schedule, ScheduleError};
 pub use slots::{
     check_lookup, check_start, slots, slots_lookup, window_end, Lookup, Rejection, Slot,
+};
+pub use team::{
+    rank_round_robin, team_check_start, team_slots, Candidate, HostAvailability, TeamMode, TeamSlot,
 };

@@ -59,7 +59,7 @@ fn latest_second(rules: &EventRules, now: Timestamp) -> i64 {
     floor_second(window_end(rules, now))
 }
 
-fn second_to_timestamp(second: i64) -> Timestamp {
+pub(crate) fn second_to_timestamp(second: i64) -> Timestamp {
     Timestamp::from_second(second.clamp(
         Timestamp::MIN.as_second() + DAY_SECONDS,
         Timestamp::MAX.as_second() - DAY_SECONDS,
@@ -67,7 +67,7 @@ fn second_to_timestamp(second: i64) -> Timestamp {
     .expect("clamped into range")
 }
 
-fn date_of(timezone: &TimeZone, second: i64) -> Date {
+pub(crate) fn date_of(timezone: &TimeZone, second: i64) -> Date {
     timezone.to_datetime(second_to_timestamp(second)).date()
 }
 
@@ -87,7 +87,7 @@ fn resolve_start(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
 
 /// Instant at which an hour range closes: a closing time inside a gap closes at the
 /// transition; one inside a fold closes at its earlier instant.
-fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
+pub(crate) fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
     let ambiguous = timezone.to_ambiguous_timestamp(civil);
     match ambiguous.offset() {
         AmbiguousOffset::Unambiguous { offset } => offset
@@ -109,7 +109,7 @@ fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
     }
 }
 
-fn civil_at(date: Date, minute: u32) -> Option<DateTime> {
+pub(crate) fn civil_at(date: Date, minute: u32) -> Option<DateTime> {
     date.to_datetime(jiff::civil::Time::midnight())
         .checked_add(SignedDuration::from_mins(i64::from(minute)))
         .ok()
