@@ -1,5 +1,7 @@
 //! The openslot scheduling engine: pure functions from working hours, event rules,
-//! busy time and `now` to bookable slots. No I/O, no async, no clock.
+//! busy time and `now` to bookable slots, for one host or a team (see [`team_slots`] for how
+//! hosts' own hours, time off and caps combine), and the round-robin ranking of hosts.
+//! No I/O, no async, no clock.
 //!
 //! ```
 //! use openslot_engine::{slots, BusyTimes, DayCounts, EventRules, HourRange, Schedule};

@@ -274,6 +274,34 @@ impl<'a> HostWindow<'a> {
 /// [`TeamMode::All`] only when every host is. No hosts, no slots. With one host whose
 /// schedule is [`Schedule::always_open`] (no time off, no cap) this lists exactly what
 /// [`crate::slots`] lists for that host's busy time.
+///
+/// ```
+/// use jiff::{civil::Weekday, tz::TimeZone, Timestamp};
+/// use openslot_engine::{team_slots, DayCounts, EventRules, HostAvailability, Schedule, TeamMode};
+///
+/// let weekdays = |zone: &str| {
+///     let mut schedule = Schedule::new(TimeZone::get(zone).unwrap());
+///     schedule.set_weekday(Weekday::Monday, vec!["09:00-17:00".parse().unwrap()]).unwrap();
+///     schedule
+/// };
+/// // Ada works in London (GMT in January), Grace in New York (EST).
+/// let hosts = [
+///     HostAvailability::new(weekdays("Europe/London")),
+///     HostAvailability::new(weekdays("America/New_York")),
+/// ];
+/// let event = Schedule::always_open(TimeZone::UTC); // the event type sets no hours
+/// let rules = EventRules { duration_minutes: 60, step_minutes: 60, ..EventRules::default() };
+/// let now: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
+/// let from: Timestamp = "2027-01-04T00:00:00Z".parse().unwrap();
+/// let to: Timestamp = "2027-01-05T00:00:00Z".parse().unwrap();
+/// let both = team_slots(&event, &rules, &DayCounts::default(), &hosts, TeamMode::All, from, to, now);
+/// let starts: Vec<String> = both.iter().map(|slot| slot.start.to_string()).collect();
+/// assert_eq!(starts, ["2027-01-04T14:00:00Z", "2027-01-04T15:00:00Z", "2027-01-04T16:00:00Z"]);
+/// let either = team_slots(&event, &rules, &DayCounts::default(), &hosts, TeamMode::Any, from, to, now);
+/// assert_eq!(either.len(), 13); // 09:00Z to 21:00Z
+/// assert_eq!(either[0].free_hosts, [0]);
+/// assert_eq!(either[5].free_hosts, [0, 1]);
+/// ```
 #[allow(clippy::too_many_arguments)]
 pub fn team_slots(
     event_schedule: &Schedule,

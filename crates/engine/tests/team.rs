@@ -10,9 +10,9 @@ use jiff::{
     SignedDuration, Timestamp,
 };
 use openslot_engine::{
-    check_start, rank_round_robin, slots, team_check_start, team_slots, BusyTimes, Candidate,
-    DayCounts, EventRules, HostAvailability, HourRange, Interval, Rejection, Schedule, Slot,
-    TeamMode, TeamSlot,
+    check_lookup, check_start, rank_round_robin, slots, slots_lookup, team_check_start, team_slots,
+    BusyTimes, Candidate, DayCounts, EventRules, HostAvailability, HourRange, Interval, Lookup,
+    Rejection, Schedule, Slot, TeamMode, TeamSlot,
 };
 use proptest::prelude::*;
 
@@ -580,6 +580,48 @@ proptest! {
                 );
             }
         }
+        // Host busy time and counts outside the single-host lookups change nothing.
+        let within = |lookup: Lookup| -> Vec<HostAvailability> {
+            world
+                .hosts
+                .iter()
+                .map(|model| HostAvailability {
+                    busy: BusyTimes::from_seconds(
+                        model.busy_raw.iter().copied().filter(|&(start, end)| {
+                            start < lookup.busy.1 && end > lookup.busy.0
+                        }),
+                    ),
+                    day_counts: DayCounts::from_starts(
+                        model.host.schedule.timezone(),
+                        model.bookings.iter().copied().filter(|start| {
+                            (lookup.starts.0..lookup.starts.1).contains(&start.as_second())
+                        }),
+                    ),
+                    ..model.host.clone()
+                })
+                .collect()
+        };
+        for mode in [TeamMode::Any, TeamMode::All] {
+            let hosts = within(slots_lookup(&world.rules, world.from, world.to, world.now));
+            prop_assert_eq!(
+                team_slots(
+                    &world.event, &world.rules, &world.event_counts, &hosts, mode,
+                    world.from, world.to, world.now,
+                ),
+                world.team_slots(mode)
+            );
+            for &probe in &world.probes {
+                let hosts = within(check_lookup(&world.rules, probe));
+                prop_assert_eq!(
+                    team_check_start(
+                        &world.event, &world.rules, &world.event_counts, &hosts, mode,
+                        probe, world.now,
+                    ),
+                    world.team_check(mode, probe)
+                );
+            }
+        }
+
         // Any is the union of the hosts' own slots, All their intersection.
         let any = world.team_slots(TeamMode::Any);
         let all = world.team_slots(TeamMode::All);
