@@ -88,35 +88,62 @@ fn busy_intervals(count: usize, seed: u64) -> Vec<Interval> {
     intervals
 }
 
-fn hosts() -> Vec<HostAvailability> {
+/// One host's configuration and busy time, owned; the engine borrows it.
+struct Host {
+    schedule: Schedule,
+    time_off: Vec<(jiff::civil::Date, jiff::civil::Date)>,
+    busy: BusyTimes,
+    max_per_day: Option<u32>,
+    day_counts: DayCounts,
+}
+
+fn hosts() -> Vec<Host> {
     let today = TimeZone::UTC.to_datetime(now()).date();
     (0..HOSTS)
         .map(|index| {
             let zone = ZONES[index % ZONES.len()];
-            let mut host = HostAvailability::new(weekday_schedule(zone, "09:00-17:00"));
-            host.busy = BusyTimes::new(busy_intervals(BUSY_PER_HOST, index as u64 + 1));
+            let schedule = weekday_schedule(zone, "09:00-17:00");
+            let mut time_off = Vec::new();
             if index % 3 == 0 {
                 let first = today
                     .checked_add(jiff::Span::new().days(7 + index as i64 % 20))
                     .unwrap();
                 let last = first.checked_add(jiff::Span::new().days(4)).unwrap();
-                host.time_off.push((first, last));
+                time_off.push((first, last));
             }
-            if index % 2 == 0 {
-                host.max_per_day = Some(6);
+            let (max_per_day, day_counts) = if index % 2 == 0 {
                 let first = now().as_second() + (2 + index as i64 % 30) * DAY;
-                host.day_counts = DayCounts::from_starts(
-                    host.schedule.timezone(),
+                let counts = DayCounts::from_starts(
+                    schedule.timezone(),
                     (0..6).map(|i| Timestamp::from_second(first + i * 1800).unwrap()),
                 );
+                (Some(6), counts)
+            } else {
+                (None, DayCounts::default())
+            };
+            Host {
+                busy: BusyTimes::new(busy_intervals(BUSY_PER_HOST, index as u64 + 1)),
+                schedule,
+                time_off,
+                max_per_day,
+                day_counts,
             }
-            host
         })
         .collect()
 }
 
 fn bench_team(c: &mut Criterion) {
-    let hosts = hosts();
+    let owned = hosts();
+    let hosts: Vec<HostAvailability<'_>> = owned
+        .iter()
+        .map(|host| HostAvailability {
+            schedule: &host.schedule,
+            time_off: &host.time_off,
+            busy: &host.busy,
+            max_per_day: host.max_per_day,
+            day_counts: &host.day_counts,
+        })
+        .collect();
     let rules = rules();
     let now = now();
     let to = window_end(&rules, now);

@@ -48,37 +48,28 @@ use crate::{
 
 const DAY_SECONDS: i64 = 86_400;
 
-/// One host's side of availability for an event type.
-#[derive(Clone, Debug)]
-pub struct HostAvailability {
+/// One host's side of availability for an event type, borrowed: the hours and time off
+/// live as long as the host's configuration, the busy time and counts are read per request.
+#[derive(Clone, Copy, Debug)]
+pub struct HostAvailability<'a> {
     /// Working hours and overrides, in the host's own zone ([`Schedule::always_open`] for a
     /// host without hours of their own).
-    pub schedule: Schedule,
+    pub schedule: &'a Schedule,
     /// Whole days off, `(first, last)` inclusive, as local dates in the host's zone. A range
     /// whose last date is before its first is empty.
-    pub time_off: Vec<(Date, Date)>,
+    pub time_off: &'a [(Date, Date)],
     /// The host's busy time: their bookings of every event type (with those bookings'
     /// buffers) and, later, calendar events.
-    pub busy: BusyTimes,
+    pub busy: &'a BusyTimes,
     /// At most this many of the host's active bookings, across event types, start on one
     /// local date of the host.
     pub max_per_day: Option<u32>,
-    /// The host's active bookings, across event types, counted per date in the host's zone.
-    pub day_counts: DayCounts,
+    /// The host's active bookings, across event types, counted per date in the host's zone
+    /// (only read when `max_per_day` is set).
+    pub day_counts: &'a DayCounts,
 }
 
-impl HostAvailability {
-    /// A host with `schedule`, no time off, no busy time and no daily cap.
-    pub fn new(schedule: Schedule) -> Self {
-        HostAvailability {
-            schedule,
-            time_off: Vec::new(),
-            busy: BusyTimes::default(),
-            max_per_day: None,
-            day_counts: DayCounts::default(),
-        }
-    }
-
+impl HostAvailability<'_> {
     /// Whether `date` (in the host's zone) falls in one of the time-off ranges.
     pub fn is_off(&self, date: Date) -> bool {
         self.time_off
@@ -124,7 +115,7 @@ fn reach(timezone: &TimeZone, date: Date, minute: u16) -> Option<i64> {
 
 /// Real-time stretches, sorted, merged and joined where they touch, in which the host's
 /// hours are open and the date is not time off, covering at least `[low, high)`.
-fn open_spans(host: &HostAvailability, low: i64, high: i64) -> Vec<(i64, i64)> {
+fn open_spans(host: &HostAvailability<'_>, low: i64, high: i64) -> Vec<(i64, i64)> {
     let timezone = host.schedule.timezone();
     // Two dates of margin: an instant's local date can reach back past the previous one
     // when a fall-back transition returns to it.
@@ -214,7 +205,7 @@ struct HostWindow<'a> {
 }
 
 impl<'a> HostWindow<'a> {
-    fn new(host: &'a HostAvailability, rules: &EventRules, low: i64, high: i64) -> Self {
+    fn new(host: &HostAvailability<'a>, rules: &EventRules, low: i64, high: i64) -> Self {
         let full_days = host.max_per_day.map(|cap| {
             let mut days: Vec<i64> = host
                 .day_counts
@@ -272,12 +263,14 @@ impl<'a> HostWindow<'a> {
 ///
 /// With [`TeamMode::Any`] a slot is listed when at least one host is free; with
 /// [`TeamMode::All`] only when every host is. No hosts, no slots. With one host whose
-/// schedule is [`Schedule::always_open`] (no time off, no cap) this lists exactly what
-/// [`crate::slots`] lists for that host's busy time.
+/// schedule is [`Schedule::always_open`] or the event type's own (no time off, no cap) this
+/// lists exactly what [`crate::slots`] lists for that host's busy time.
 ///
 /// ```
 /// use jiff::{civil::Weekday, tz::TimeZone, Timestamp};
-/// use openslot_engine::{team_slots, DayCounts, EventRules, HostAvailability, Schedule, TeamMode};
+/// use openslot_engine::{
+///     team_slots, BusyTimes, DayCounts, EventRules, HostAvailability, Schedule, TeamMode,
+/// };
 ///
 /// let weekdays = |zone: &str| {
 ///     let mut schedule = Schedule::new(TimeZone::get(zone).unwrap());
@@ -285,10 +278,16 @@ impl<'a> HostWindow<'a> {
 ///     schedule
 /// };
 /// // Ada works in London (GMT in January), Grace in New York (EST).
-/// let hosts = [
-///     HostAvailability::new(weekdays("Europe/London")),
-///     HostAvailability::new(weekdays("America/New_York")),
-/// ];
+/// let (ada, grace) = (weekdays("Europe/London"), weekdays("America/New_York"));
+/// let (not_busy, no_counts) = (BusyTimes::default(), DayCounts::default());
+/// let host = |schedule| HostAvailability {
+///     schedule,
+///     time_off: &[],
+///     busy: &not_busy,
+///     max_per_day: None,
+///     day_counts: &no_counts,
+/// };
+/// let hosts = [host(&ada), host(&grace)];
 /// let event = Schedule::always_open(TimeZone::UTC); // the event type sets no hours
 /// let rules = EventRules { duration_minutes: 60, step_minutes: 60, ..EventRules::default() };
 /// let now: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
@@ -307,7 +306,7 @@ pub fn team_slots(
     event_schedule: &Schedule,
     rules: &EventRules,
     event_counts: &DayCounts,
-    hosts: &[HostAvailability],
+    hosts: &[HostAvailability<'_>],
     mode: TeamMode,
     from: Timestamp,
     to: Timestamp,
@@ -384,7 +383,7 @@ pub fn team_check_start(
     event_schedule: &Schedule,
     rules: &EventRules,
     event_counts: &DayCounts,
-    hosts: &[HostAvailability],
+    hosts: &[HostAvailability<'_>],
     mode: TeamMode,
     start: Timestamp,
     now: Timestamp,

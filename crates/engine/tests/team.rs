@@ -67,6 +67,42 @@ fn add_days(day: Date, days: i64) -> Date {
     day.checked_add(jiff::Span::new().days(days)).unwrap()
 }
 
+/// A host's data, owned; [`Host::view`] lends it to the engine.
+#[derive(Clone, Debug)]
+struct Host {
+    schedule: Schedule,
+    time_off: Vec<(Date, Date)>,
+    busy: BusyTimes,
+    max_per_day: Option<u32>,
+    day_counts: DayCounts,
+}
+
+impl Host {
+    fn new(schedule: Schedule) -> Self {
+        Host {
+            schedule,
+            time_off: Vec::new(),
+            busy: BusyTimes::default(),
+            max_per_day: None,
+            day_counts: DayCounts::default(),
+        }
+    }
+
+    fn view(&self) -> HostAvailability<'_> {
+        HostAvailability {
+            schedule: &self.schedule,
+            time_off: &self.time_off,
+            busy: &self.busy,
+            max_per_day: self.max_per_day,
+            day_counts: &self.day_counts,
+        }
+    }
+}
+
+fn views(hosts: &[Host]) -> Vec<HostAvailability<'_>> {
+    hosts.iter().map(Host::view).collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // Random inputs
 // ---------------------------------------------------------------------------------------
@@ -253,7 +289,7 @@ fn build_schedule(case: &ScheduleCase, now: Timestamp) -> Schedule {
 
 /// A host's inputs plus the raw data the model reads.
 struct ModelHost {
-    host: HostAvailability,
+    host: Host,
     busy_raw: Vec<(i64, i64)>,
     bookings: Vec<Timestamp>,
     /// first instant the wall clock reaches (date, minute), memoised
@@ -309,7 +345,7 @@ impl World {
                     .iter()
                     .map(|minutes| at(now_second + minutes * MINUTE))
                     .collect();
-                let host = HostAvailability {
+                let host = Host {
                     schedule,
                     time_off: host_case
                         .time_off
@@ -347,8 +383,8 @@ impl World {
         }
     }
 
-    fn inputs(&self) -> Vec<HostAvailability> {
-        self.hosts.iter().map(|model| model.host.clone()).collect()
+    fn inputs(&self) -> Vec<HostAvailability<'_>> {
+        self.hosts.iter().map(|model| model.host.view()).collect()
     }
 
     fn team_slots(&self, mode: TeamMode) -> Vec<TeamSlot> {
@@ -394,7 +430,7 @@ impl World {
                 let day = add_days(local, days);
                 let day_start = model.reach(day, 0);
                 let day_end = model.reach(add_days(day, 1), 0);
-                if model.host.is_off(day) {
+                if model.host.view().is_off(day) {
                     off |= day_start <= minute && minute < day_end;
                     continue;
                 }
@@ -581,11 +617,11 @@ proptest! {
             }
         }
         // Host busy time and counts outside the single-host lookups change nothing.
-        let within = |lookup: Lookup| -> Vec<HostAvailability> {
+        let within = |lookup: Lookup| -> Vec<Host> {
             world
                 .hosts
                 .iter()
-                .map(|model| HostAvailability {
+                .map(|model| Host {
                     busy: BusyTimes::from_seconds(
                         model.busy_raw.iter().copied().filter(|&(start, end)| {
                             start < lookup.busy.1 && end > lookup.busy.0
@@ -602,7 +638,8 @@ proptest! {
                 .collect()
         };
         for mode in [TeamMode::Any, TeamMode::All] {
-            let hosts = within(slots_lookup(&world.rules, world.from, world.to, world.now));
+            let owned = within(slots_lookup(&world.rules, world.from, world.to, world.now));
+            let hosts = views(&owned);
             prop_assert_eq!(
                 team_slots(
                     &world.event, &world.rules, &world.event_counts, &hosts, mode,
@@ -611,7 +648,8 @@ proptest! {
                 world.team_slots(mode)
             );
             for &probe in &world.probes {
-                let hosts = within(check_lookup(&world.rules, probe));
+                let owned = within(check_lookup(&world.rules, probe));
+                let hosts = views(&owned);
                 prop_assert_eq!(
                     team_check_start(
                         &world.event, &world.rules, &world.event_counts, &hosts, mode,
@@ -688,9 +726,9 @@ proptest! {
         } else {
             Schedule::always_open(zone(host_zone))
         };
-        let mut host = HostAvailability::new(host_schedule);
+        let mut host = Host::new(host_schedule);
         host.busy = busy.clone();
-        let hosts = [host];
+        let hosts = [host.view()];
         let from = at(now_second + from_offset);
         let to = at(now_second + from_offset + span);
         let single = slots(&schedule, &rules, &busy, &counts, from, to, now);
@@ -750,7 +788,7 @@ fn weekdays(zone_name: &str, hours: &[(u16, u16)]) -> Schedule {
 /// Team slots of an event type open all day (UTC) as (start, free hosts) in UTC.
 fn team(
     rules: &EventRules,
-    hosts: &[HostAvailability],
+    hosts: &[Host],
     mode: TeamMode,
     from: &str,
     to: &str,
@@ -759,7 +797,7 @@ fn team(
         &Schedule::always_open(TimeZone::UTC),
         rules,
         &DayCounts::default(),
-        hosts,
+        &views(hosts),
         mode,
         ts(from),
         ts(to),
@@ -781,7 +819,7 @@ fn listed(starts: &[(&str, &[usize])]) -> Vec<(String, Vec<usize>)> {
 fn new_york_host_hours_across_the_spring_gap() {
     // 01:00-04:00 on 2027-03-14 opens at 01:00 EST (06:00Z) and closes at 04:00 EDT
     // (08:00Z): two hours of real time.
-    let host = HostAvailability::new(on_date("America/New_York", date(2027, 3, 14), &[(60, 240)]));
+    let host = Host::new(on_date("America/New_York", date(2027, 3, 14), &[(60, 240)]));
     let got = team(
         &hourly(30, 30),
         &[host],
@@ -807,8 +845,8 @@ fn new_york_host_hours_in_the_fall_fold() {
     // the first reading of each, 05:00Z-05:30Z; the repeated 01:00-01:30 EST is not open.
     let day = date(2027, 11, 7);
     let hosts = [
-        HostAvailability::new(on_date("America/New_York", day, &[(0, 120)])),
-        HostAvailability::new(on_date("America/New_York", day, &[(60, 90)])),
+        Host::new(on_date("America/New_York", day, &[(0, 120)])),
+        Host::new(on_date("America/New_York", day, &[(60, 90)])),
     ];
     let from = "2027-11-07T00:00:00Z";
     let to = "2027-11-08T00:00:00Z";
@@ -834,8 +872,8 @@ fn london_and_new_york_hosts_between_and_after_the_two_changes() {
     // Both work Mon-Fri 09:00-17:00 in their own zone. New York moves to EDT on 14 March
     // 2027, London to BST on 28 March.
     let hosts = [
-        HostAvailability::new(weekdays("Europe/London", &[(540, 1020)])),
-        HostAvailability::new(weekdays("America/New_York", &[(540, 1020)])),
+        Host::new(weekdays("Europe/London", &[(540, 1020)])),
+        Host::new(weekdays("America/New_York", &[(540, 1020)])),
     ];
     let rules = hourly(60, 60);
     let starts = |mode, day: &str| -> Vec<(String, Vec<usize>)> {
@@ -887,7 +925,7 @@ fn sydney_time_off_on_the_day_clocks_go_back() {
     // 2027-04-04 in Sydney runs from 00:00 AEDT (03T13:00Z) to 00:00 AEST on the 5th
     // (04T14:00Z): 25 hours, all off. A meeting ending at its first instant is fine; one
     // touching it is not.
-    let mut host = HostAvailability::new(Schedule::always_open(zone("Australia/Sydney")));
+    let mut host = Host::new(Schedule::always_open(zone("Australia/Sydney")));
     host.time_off.push((date(2027, 4, 4), date(2027, 4, 4)));
     let hosts = [host];
     let got = team(
@@ -917,7 +955,7 @@ fn sydney_time_off_on_the_day_clocks_go_back() {
             &Schedule::always_open(TimeZone::UTC),
             &hourly(60, 30),
             &DayCounts::default(),
-            &hosts,
+            &views(&hosts),
             TeamMode::Any,
             ts(start),
             long_ago(),
@@ -931,10 +969,10 @@ fn sydney_time_off_on_the_day_clocks_go_back() {
 #[test]
 fn tokyo_daily_cap_counts_the_tokyo_date() {
     // One booking on Tokyo's 2027-05-11 (10T15:00Z to 11T15:00Z) fills a cap of one.
-    let mut tokyo = HostAvailability::new(Schedule::always_open(zone("Asia/Tokyo")));
+    let mut tokyo = Host::new(Schedule::always_open(zone("Asia/Tokyo")));
     tokyo.max_per_day = Some(1);
     tokyo.day_counts = DayCounts::from_starts(&zone("Asia/Tokyo"), [ts("2027-05-10T20:00:00Z")]);
-    let london = HostAvailability::new(Schedule::always_open(zone("Europe/London")));
+    let london = Host::new(Schedule::always_open(zone("Europe/London")));
     let hosts = [tokyo, london];
     let got = team(
         &hourly(60, 60),
@@ -955,7 +993,7 @@ fn tokyo_daily_cap_counts_the_tokyo_date() {
             &Schedule::always_open(TimeZone::UTC),
             &hourly(60, 60),
             &DayCounts::default(),
-            &hosts,
+            &views(&hosts),
             mode,
             ts(start),
             long_ago(),
@@ -978,12 +1016,12 @@ fn tokyo_daily_cap_counts_the_tokyo_date() {
 #[test]
 fn rejection_names_the_closest_host_for_any_and_the_most_basic_for_all() {
     let day = date(2027, 6, 1);
-    let mut busy = HostAvailability::new(on_date("Europe/Berlin", day, &[(540, 1020)]));
+    let mut busy = Host::new(on_date("Europe/Berlin", day, &[(540, 1020)]));
     busy.busy = BusyTimes::new([Interval {
         start: ts("2027-06-01T08:00:00Z"),
         end: ts("2027-06-01T09:00:00Z"),
     }]);
-    let closed = HostAvailability::new(on_date("America/Chicago", day, &[(540, 1020)]));
+    let closed = Host::new(on_date("America/Chicago", day, &[(540, 1020)]));
     let hosts = [busy, closed];
     let event = Schedule::always_open(TimeZone::UTC);
     let check = |mode| {
@@ -991,7 +1029,7 @@ fn rejection_names_the_closest_host_for_any_and_the_most_basic_for_all() {
             &event,
             &hourly(30, 30),
             &DayCounts::default(),
-            &hosts,
+            &views(&hosts),
             mode,
             ts("2027-06-01T08:00:00Z"),
             long_ago(),
@@ -1005,7 +1043,7 @@ fn rejection_names_the_closest_host_for_any_and_the_most_basic_for_all() {
             &event,
             &hourly(30, 30),
             &DayCounts::default(),
-            &hosts,
+            &views(&hosts),
             TeamMode::Any,
             ts("2027-06-01T08:10:00Z"),
             long_ago(),
@@ -1017,7 +1055,7 @@ fn rejection_names_the_closest_host_for_any_and_the_most_basic_for_all() {
             &event,
             &hourly(30, 30),
             &DayCounts::default(),
-            &hosts,
+            &views(&hosts),
             TeamMode::Any,
             ts("2027-06-01T08:00:00Z"),
             ts("2027-06-01T09:00:00Z"),
@@ -1045,14 +1083,14 @@ fn event_hours_and_host_hours_intersect_in_their_own_zones() {
     // Los Angeles on Monday 5 July (PDT, 6 July 00:00-02:00Z): two hours in common.
     let event = on_date("Asia/Tokyo", date(2027, 7, 6), &[(540, 720)]);
     let hosts = [
-        HostAvailability::new(weekdays("Europe/London", &[(480, 600)])),
-        HostAvailability::new(weekdays("America/Los_Angeles", &[(1020, 1140)])),
+        Host::new(weekdays("Europe/London", &[(480, 600)])),
+        Host::new(weekdays("America/Los_Angeles", &[(1020, 1140)])),
     ];
     let got: Vec<(String, Vec<usize>)> = team_slots(
         &event,
         &hourly(60, 30),
         &DayCounts::default(),
-        &hosts,
+        &views(&hosts),
         TeamMode::Any,
         ts("2027-07-05T00:00:00Z"),
         ts("2027-07-07T00:00:00Z"),
