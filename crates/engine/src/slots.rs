@@ -87,7 +87,7 @@ fn resolve_start(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
 
 /// Instant at which an hour range closes: a closing time inside a gap closes at the
 /// transition; one inside a fold closes at its earlier instant.
-pub(crate) fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
+fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, bool)> {
     let ambiguous = timezone.to_ambiguous_timestamp(civil);
     match ambiguous.offset() {
         AmbiguousOffset::Unambiguous { offset } => offset
@@ -109,7 +109,7 @@ pub(crate) fn resolve_end(timezone: &TimeZone, civil: DateTime) -> Option<(i64, 
     }
 }
 
-pub(crate) fn civil_at(date: Date, minute: u32) -> Option<DateTime> {
+fn civil_at(date: Date, minute: u32) -> Option<DateTime> {
     date.to_datetime(jiff::civil::Time::midnight())
         .checked_add(SignedDuration::from_mins(i64::from(minute)))
         .ok()

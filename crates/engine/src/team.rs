@@ -42,7 +42,7 @@ use jiff::{
 use crate::{
     busy::BusyCursor,
     check_start, slots,
-    slots::{civil_at, date_of, resolve_end, second_to_timestamp},
+    slots::{date_of, second_to_timestamp},
     BusyTimes, DayCounts, EventRules, Rejection, Schedule, Slot,
 };
 
@@ -106,16 +106,14 @@ impl TeamSlot {
     }
 }
 
-/// The first instant the wall clock of `timezone` reaches `minute` after the midnight that
-/// starts `date` (skipping past it across a gap; the earlier reading in a fold).
-fn reach(timezone: &TimeZone, date: Date, minute: u16) -> Option<i64> {
-    let civil = civil_at(date, u32::from(minute))?;
-    resolve_end(timezone, civil).map(|(second, _)| second)
-}
-
 /// Real-time stretches, sorted, merged and joined where they touch, in which the host's
 /// hours are open and the date is not time off, covering at least `[low, high)`.
-fn open_spans(host: &HostAvailability<'_>, low: i64, high: i64) -> Vec<(i64, i64)> {
+fn open_spans(
+    host: &HostAvailability<'_>,
+    offsets: &mut Offsets,
+    low: i64,
+    high: i64,
+) -> Vec<(i64, i64)> {
     let timezone = host.schedule.timezone();
     // Two dates of margin: an instant's local date can reach back past the previous one
     // when a fall-back transition returns to it.
@@ -125,22 +123,24 @@ fn open_spans(host: &HostAvailability<'_>, low: i64, high: i64) -> Vec<(i64, i64
     };
     let first = widen(date_of(timezone, low), -2);
     let last = widen(date_of(timezone, high), 2);
+    let Some(mut midnight) = epoch_day(first).map(|day| day * DAY_SECONDS) else {
+        return Vec::new();
+    };
     let mut spans = Vec::new();
     let mut date = first;
     loop {
         if !host.is_off(date) {
             for range in host.schedule.hours_on(date) {
-                let open = reach(timezone, date, range.start_minute());
-                let close = reach(timezone, date, range.end_minute());
-                if let (Some(open), Some(close)) = (open, close) {
-                    spans.push((open, close));
-                }
+                let open = offsets.reach(midnight + i64::from(range.start_minute()) * 60);
+                let close = offsets.reach(midnight + i64::from(range.end_minute()) * 60);
+                spans.push((open, close));
             }
         }
         match date.tomorrow() {
             Ok(next) if date < last => date = next,
             _ => break,
         }
+        midnight += DAY_SECONDS;
     }
     BusyTimes::from_seconds(spans).into_spans()
 }
@@ -153,19 +153,30 @@ fn epoch_day(date: Date) -> Option<i64> {
         .map(|timestamp| timestamp.as_second().div_euclid(DAY_SECONDS))
 }
 
-/// Local dates (as epoch days) of instants with non-decreasing seconds, from the zone's
-/// offsets: a cheap forward sweep instead of a time-zone lookup per instant.
-struct LocalClock {
-    /// `(from_second, offset_seconds)`, ascending; the first applies before the others.
-    offsets: Vec<(i64, i64)>,
-    index: usize,
+/// A zone's UTC offsets around a stretch of time, read once so that converting between
+/// instants and wall-clock times is integer arithmetic. Wall-clock times are "civil
+/// seconds": the Unix seconds the same date and time would have in UTC.
+struct Offsets {
+    /// `(from_second, offset_seconds)`, ascending; each applies until the next one's
+    /// `from_second`, the last one for ever.
+    segments: Vec<(i64, i64)>,
+    /// Forward cursors for [`Offsets::epoch_day`] and [`Offsets::reach`].
+    day_index: usize,
+    reach_index: usize,
 }
 
-impl LocalClock {
+/// How far around a stretch the offsets are read: beyond every date a question about the
+/// stretch touches (two dates of margin plus the longest offset).
+const OFFSETS_MARGIN_SECONDS: i64 = 4 * DAY_SECONDS;
+
+impl Offsets {
     fn new(timezone: &TimeZone, low: i64, high: i64) -> Self {
-        let start = second_to_timestamp(low);
-        let mut offsets = vec![(low, i64::from(timezone.to_offset(start).seconds()))];
-        offsets.extend(
+        let start = second_to_timestamp(low - OFFSETS_MARGIN_SECONDS);
+        let mut segments = vec![(
+            start.as_second(),
+            i64::from(timezone.to_offset(start).seconds()),
+        )];
+        segments.extend(
             timezone
                 .following(start)
                 .map(|transition| {
@@ -174,20 +185,44 @@ impl LocalClock {
                         i64::from(transition.offset().seconds()),
                     )
                 })
-                .take_while(|&(second, _)| second <= high),
+                .take_while(|&(second, _)| second <= high + OFFSETS_MARGIN_SECONDS),
         );
-        LocalClock { offsets, index: 0 }
+        Offsets {
+            segments,
+            day_index: 0,
+            reach_index: 0,
+        }
     }
 
+    /// The local date, as days since 1970-01-01, of `second`; seconds must not decrease
+    /// between calls.
     fn epoch_day(&mut self, second: i64) -> i64 {
         while self
-            .offsets
-            .get(self.index + 1)
+            .segments
+            .get(self.day_index + 1)
             .is_some_and(|&(from, _)| from <= second)
         {
-            self.index += 1;
+            self.day_index += 1;
         }
-        (second + self.offsets[self.index].1).div_euclid(DAY_SECONDS)
+        (second + self.segments[self.day_index].1).div_euclid(DAY_SECONDS)
+    }
+
+    /// The first instant whose wall clock reads `civil` or later: its only reading, the
+    /// earlier of two in a fold, the transition that skips past it in a gap (as
+    /// `resolve_end` in the slot generator). `civil` must not decrease between calls.
+    fn reach(&mut self, civil: i64) -> i64 {
+        // Within a segment the wall clock runs from `from + offset` up to the next segment's
+        // `from` plus this offset. The first segment whose wall clock gets past `civil`
+        // holds the answer; earlier ones stay below it. As `civil` grows, that segment can
+        // only move later.
+        while let Some(&(next_from, _)) = self.segments.get(self.reach_index + 1) {
+            if next_from + self.segments[self.reach_index].1 > civil {
+                break;
+            }
+            self.reach_index += 1;
+        }
+        let (from, offset) = self.segments[self.reach_index];
+        from.max(civil - offset)
     }
 }
 
@@ -196,9 +231,9 @@ struct HostWindow<'a> {
     open: Vec<(i64, i64)>,
     open_index: usize,
     busy: BusyCursor<'a>,
-    /// Epoch days (host's zone) whose count reached the cap, sorted; with the clock to
-    /// find a start's day. `None` without a cap.
-    full_days: Option<(Vec<i64>, LocalClock)>,
+    offsets: Offsets,
+    /// Epoch days (host's zone) whose count reached the cap, sorted. `None` without a cap.
+    full_days: Option<Vec<i64>>,
     every_day_full: bool,
     before: i64,
     after: i64,
@@ -214,13 +249,16 @@ impl<'a> HostWindow<'a> {
                 .filter_map(|(date, _)| epoch_day(date))
                 .collect();
             days.sort_unstable();
-            (days, LocalClock::new(host.schedule.timezone(), low, high))
+            days
         });
         let before = rules.buffer_before_seconds();
+        let mut offsets = Offsets::new(host.schedule.timezone(), low, high);
+        let open = open_spans(host, &mut offsets, low, high);
         HostWindow {
-            open: open_spans(host, low, high),
+            open,
             open_index: 0,
             busy: host.busy.cursor(low - before),
+            offsets,
             full_days,
             every_day_full: host.max_per_day == Some(0),
             before,
@@ -245,9 +283,14 @@ impl<'a> HostWindow<'a> {
         if !inside {
             return Err(Rejection::NotOffered);
         }
-        if let Some((days, clock)) = &mut self.full_days {
+        self.check_inside(start, end)
+    }
+
+    /// [`HostWindow::check`] for a slot known to lie inside the host's open time.
+    fn check_inside(&mut self, start: i64, end: i64) -> Result<(), Rejection> {
+        if let Some(days) = &self.full_days {
             // A cap of zero fills every day, counted or not.
-            if self.every_day_full || days.binary_search(&clock.epoch_day(start)).is_ok() {
+            if self.every_day_full || days.binary_search(&self.offsets.epoch_day(start)).is_ok() {
                 return Err(Rejection::DayFull);
             }
         }
@@ -329,26 +372,53 @@ pub fn team_slots(
     };
     let low = first.start.as_second();
     let high = last.end.as_second();
-    let mut windows: Vec<HostWindow<'_>> = hosts
+    let starts: Vec<i64> = candidates
         .iter()
-        .map(|host| HostWindow::new(host, rules, low, high))
+        .map(|slot| slot.start.as_second())
         .collect();
-    let mut out = Vec::new();
-    for candidate in &candidates {
-        let (start, end) = (candidate.start.as_second(), candidate.end.as_second());
-        let mut free_hosts = Vec::new();
-        for (index, window) in windows.iter_mut().enumerate() {
-            if window.check(start, end).is_ok() {
-                free_hosts.push(index);
-            } else if mode == TeamMode::All {
-                break;
+    let duration = rules.duration_seconds();
+    // One bit per (slot, host); hosts visit only the candidates inside their open time.
+    let words = hosts.len().div_ceil(64);
+    let mut free = vec![0u64; candidates.len() * words];
+    let is_free = |free: &[u64], slot: usize, host: usize| {
+        free[slot * words + host / 64] & (1 << (host % 64)) != 0
+    };
+    for (host_index, host) in hosts.iter().enumerate() {
+        let mut window = HostWindow::new(host, rules, low, high);
+        let mut any_free = false;
+        for span_index in 0..window.open.len() {
+            let (open, close) = window.open[span_index];
+            let mut slot = starts.partition_point(|&start| start < open);
+            // Every candidate lasts `duration`: once one ends past `close`, the rest do.
+            while slot < starts.len() && starts[slot] + duration <= close {
+                let start = starts[slot];
+                // Collective: a slot some earlier host cannot take is already lost.
+                let wanted = mode == TeamMode::Any
+                    || host_index == 0
+                    || is_free(&free, slot, host_index - 1);
+                if wanted && window.check_inside(start, start + duration).is_ok() {
+                    free[slot * words + host_index / 64] |= 1 << (host_index % 64);
+                    any_free = true;
+                }
+                slot += 1;
             }
         }
+        if mode == TeamMode::All && !any_free {
+            return Vec::new();
+        }
+    }
+    let mut out = Vec::new();
+    for (slot, candidate) in candidates.iter().enumerate() {
         let offered = match mode {
-            TeamMode::Any => !free_hosts.is_empty(),
-            TeamMode::All => free_hosts.len() == hosts.len(),
+            TeamMode::Any => free[slot * words..(slot + 1) * words]
+                .iter()
+                .any(|&word| word != 0),
+            TeamMode::All => is_free(&free, slot, hosts.len() - 1),
         };
         if offered {
+            let free_hosts = (0..hosts.len())
+                .filter(|&host| is_free(&free, slot, host))
+                .collect();
             out.push(TeamSlot {
                 start: candidate.start,
                 end: candidate.end,
