@@ -63,6 +63,11 @@ impl BusyTimes {
         &self.spans
     }
 
+    /// The merged spans, taken out.
+    pub(crate) fn into_spans(self) -> Vec<(i64, i64)> {
+        self.spans
+    }
+
     /// Whether `[start, end)` (Unix seconds) overlaps any busy span.
     pub fn overlaps(&self, start: i64, end: i64) -> bool {
         let index = self.spans.partition_point(|span| span.1 <= start);
@@ -121,6 +126,11 @@ impl DayCounts {
                 .or_insert(0) += 1;
         }
         DayCounts { counts }
+    }
+
+    /// Every date with its count, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Date, u32)> + '_ {
+        self.counts.iter().map(|(date, count)| (*date, *count))
     }
 
     /// Bookings counted on `date`.

@@ -1,5 +1,7 @@
 //! The openslot scheduling engine: pure functions from working hours, event rules,
-//! busy time and `now` to bookable slots. No I/O, no async, no clock.
+//! busy time and `now` to bookable slots, for one host or a team (see [`team_slots`] for how
+//! hosts' own hours, time off and caps combine), and the round-robin ranking of hosts.
+//! No I/O, no async, no clock.
 //!
 //! ```
 //! use openslot_engine::{slots, BusyTimes, DayCounts, EventRules, HourRange, Schedule};
@@ -21,6 +23,7 @@ mod hours;
 mod rules;
 mod schedule;
 mod slots;
+mod team;
 
 pub use busy::{BusyTimes, DayCounts, Interval};
 pub use hours::{HourRange, HourRangeError};
@@ -28,4 +31,7 @@ pub use rules::EventRules;
 pub use schedule::{Schedule, ScheduleError};
 pub use slots::{
     check_lookup, check_start, slots, slots_lookup, window_end, Lookup, Rejection, Slot,
+};
+pub use team::{
+    rank_round_robin, team_check_start, team_slots, Candidate, HostAvailability, TeamMode, TeamSlot,
 };

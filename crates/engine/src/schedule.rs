@@ -44,6 +44,17 @@ impl Schedule {
         }
     }
 
+    /// A schedule in `timezone` open all day, every day: a host with no hours of their own
+    /// adds no restriction to an event type's hours.
+    pub fn always_open(timezone: TimeZone) -> Self {
+        let all_day = vec![HourRange::new(0, 1440).expect("00:00-24:00 is a valid range")];
+        Schedule {
+            timezone,
+            weekly: std::array::from_fn(|_| all_day.clone()),
+            overrides: BTreeMap::new(),
+        }
+    }
+
     /// The zone the hours are wall-clock times in.
     pub fn timezone(&self) -> &TimeZone {
         &self.timezone

@@ -59,7 +59,7 @@ fn latest_second(rules: &EventRules, now: Timestamp) -> i64 {
     floor_second(window_end(rules, now))
 }
 
-fn second_to_timestamp(second: i64) -> Timestamp {
+pub(crate) fn second_to_timestamp(second: i64) -> Timestamp {
     Timestamp::from_second(second.clamp(
         Timestamp::MIN.as_second() + DAY_SECONDS,
         Timestamp::MAX.as_second() - DAY_SECONDS,
@@ -67,7 +67,7 @@ fn second_to_timestamp(second: i64) -> Timestamp {
     .expect("clamped into range")
 }
 
-fn date_of(timezone: &TimeZone, second: i64) -> Date {
+pub(crate) fn date_of(timezone: &TimeZone, second: i64) -> Date {
     timezone.to_datetime(second_to_timestamp(second)).date()
 }
 
