@@ -375,6 +375,9 @@ const FUNNEL_FLUSH: Duration = Duration::from_secs(5);
 
 /// Runs the service until a shutdown signal, then lets in-flight requests finish.
 pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
+    // Installed before anything is announced: a SIGTERM sent as soon as "listening" is
+    // logged must drain, not kill, the process.
+    let shutdown = shutdown_signal();
     let checked = validate(&config, source)?;
     let mailer = mailer(&config)?;
     let addr = config.listen_addr(source)?;
@@ -499,7 +502,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
             result.map_err(|source| StartError::Listen { addr: local.to_string(), source })?;
             return Ok(());
         }
-        () = shutdown_signal() => {}
+        () = shutdown => {}
     }
     tracing::info!("shutting down: no new connections, finishing in-flight requests");
     let _ = stop_sender.send(true);
@@ -526,21 +529,26 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Resolves on SIGINT or SIGTERM. The handlers are registered when this is called, not
+/// when the future is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("install SIGTERM handler");
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt()).expect("install SIGINT handler");
+        let mut terminate = signal(SignalKind::terminate()).expect("install SIGTERM handler");
+        async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

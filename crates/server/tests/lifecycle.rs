@@ -170,3 +170,20 @@ fn migrate_applies_and_is_repeatable() {
     }
     assert!(dir.path().join("m.db").exists());
 }
+
+#[tokio::test]
+async fn sigterm_right_after_listening_drains_and_exits_cleanly() {
+    // The signal handlers are installed before "listening" is logged: a SIGTERM sent the
+    // moment that line appears must drain, not kill by the default action (exit by signal).
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = TestServer::launch(Launch {
+            config: None,
+            dir: dir.path(),
+            env: Vec::new(),
+            use_config_database: false,
+        });
+        let status = server.stop();
+        assert_eq!(status.code(), Some(0), "exit status {status:?}");
+    }
+}

@@ -650,9 +650,7 @@ async fn routes_are_checked_against_the_stored_event_types() {
     });
     let (status, _) = route_json(&first, "talk-to-us", json!({"size": "1-10"})).await;
     assert_eq!(status, 200);
-    // Not asserting a clean exit: a SIGTERM that lands right after the "listening" line,
-    // before the signal handler is installed, ends the process by the default action.
-    first.stop();
+    assert!(first.stop().success());
     let intro_only = config().replace(
         "[[event_types]]\nslug = \"enterprise-demo\"",
         "[[unused]]\nslug = \"enterprise-demo\"",
