@@ -185,9 +185,22 @@ pub fn implicit_entry(config: &Config) -> HostEntryConfig {
         })
         // The address the notifier sends to when no ops inbox is configured.
         .unwrap_or_else(|| "ops@localhost".to_string());
+    // `[host] name` was never validated: an odd one must not stop an install that starts today.
+    let name: String = config
+        .host
+        .name
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     HostEntryConfig {
         id: DEFAULT_HOST_ID.to_string(),
-        name: config.host.name.clone(),
+        name: if name.is_empty() {
+            "openslot".to_string()
+        } else {
+            name
+        },
         email,
         // Inherited, so a bad default zone is reported as `defaults.timezone`.
         timezone: None,
@@ -290,6 +303,11 @@ impl HostDirectory {
     /// Whether this is the implicit host of an install without `[[hosts]]`.
     pub fn is_implicit(&self) -> bool {
         self.implicit
+    }
+
+    /// The hosts of `event`, in its order (each is known: the catalog checked it).
+    pub fn of<'a>(&'a self, event: &'a EventType) -> impl Iterator<Item = &'a Host> + 'a {
+        event.hosts.iter().filter_map(|id| self.get(id))
     }
 
     /// The hosts an event type that names none gets: every host, in order.
@@ -655,6 +673,11 @@ mod tests {
             assert_eq!(event.team_assignment(), None);
             assert_eq!(event.fairness_window_days, 30);
         }
+        let (_, catalog) = load("[host]\nname = \" \"\n").unwrap();
+        assert_eq!(
+            catalog.hosts().get(DEFAULT_HOST_ID).unwrap().name,
+            "openslot"
+        );
         let (_, catalog) = load("").unwrap();
         let host = catalog.hosts().get(DEFAULT_HOST_ID).unwrap();
         assert_eq!(host.email, "ops@localhost");
@@ -743,6 +766,13 @@ mod tests {
         assert_eq!(intro.weight("ada"), 2);
         assert_eq!(intro.weight("grace"), 1);
         assert_eq!(intro.fairness_window_days, 14);
+
+        let of: Vec<&str> = catalog
+            .hosts()
+            .of(intro)
+            .map(|host| host.name.as_str())
+            .collect();
+        assert_eq!(of, ["Grace Hopper", "Ada Lovelace"]);
 
         let catalog = self::catalog(&with_event(
             "hosts = [\"ada\", \"grace\"]\nassignment = \"collective\"",
