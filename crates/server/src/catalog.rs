@@ -1,7 +1,7 @@
 //! Event types resolved from configuration: every `[defaults]` key inherited, hours parsed
 //! into an engine [`Schedule`], rules into [`EventRules`], all validated with the key named.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::{
     civil::{Date, Weekday},
@@ -9,8 +9,9 @@ use jiff::{
 };
 use openslot_engine::{EventRules, HourRange, Schedule};
 
-use crate::config::{
-    Config, ConfigError, Defaults, EventTypeConfig, OverrideConfig, QuestionConfig,
+use crate::{
+    config::{Config, ConfigError, Defaults, EventTypeConfig, OverrideConfig, QuestionConfig},
+    hosts::{Assignment, HostDirectory},
 };
 
 /// Whether a new booking waits for the host or is confirmed at once.
@@ -97,6 +98,17 @@ pub struct EventType {
     pub request_expiry_hours: u32,
     /// Disabled types are not offered; their bookings keep working.
     pub enabled: bool,
+    /// Ids of the hosts this event type is with, in order (at least one, all known).
+    pub hosts: Vec<String>,
+    /// Whether `hosts` was inherited (every host) rather than listed: kept unset when
+    /// stored, so hosts added later join the event type.
+    pub hosts_inherited: bool,
+    /// How a booking is assigned when there are several hosts.
+    pub assignment: Assignment,
+    /// Round robin shares as configured (hosts not named weigh 1); see [`EventType::weight`].
+    pub weights: BTreeMap<String, u32>,
+    /// Round robin: bookings created in the last this many days count towards fairness.
+    pub fairness_window_days: u32,
 }
 
 impl EventType {
@@ -145,7 +157,21 @@ impl EventType {
                     options: question.options.clone(),
                 })
                 .collect(),
+            hosts: (!self.hosts_inherited).then(|| self.hosts.clone()),
+            assignment: Some(self.assignment.as_str().to_string()),
+            weights: self.weights.clone(),
+            fairness_window_days: Some(self.fairness_window_days),
         }
+    }
+
+    /// The assignment that applies: `None` with a single host (nothing to choose).
+    pub fn team_assignment(&self) -> Option<Assignment> {
+        (self.hosts.len() > 1).then_some(self.assignment)
+    }
+
+    /// A host's round robin share (1 unless configured).
+    pub fn weight(&self, host_id: &str) -> u32 {
+        self.weights.get(host_id).copied().unwrap_or(1)
     }
 
     /// The daily cap that applies to a booking starting at `start`: its day in the host's
@@ -163,19 +189,22 @@ impl EventType {
     }
 }
 
-/// All event types of the host; the first is the default.
+/// All event types, and the hosts they were validated against; the first type is the
+/// default.
 #[derive(Clone, Debug)]
 pub struct Catalog {
     types: Vec<EventType>,
     by_slug: HashMap<String, usize>,
+    hosts: HostDirectory,
 }
 
-struct Checker<'a> {
-    source: &'a str,
+/// Validation helpers shared by event types and hosts: every error names `source` and a key.
+pub(crate) struct Checker<'a> {
+    pub(crate) source: &'a str,
 }
 
 impl Checker<'_> {
-    fn error(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    pub(crate) fn error(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
         ConfigError {
             source: self.source.to_string(),
             key: key.into(),
@@ -183,7 +212,13 @@ impl Checker<'_> {
         }
     }
 
-    fn range(&self, key: &str, value: u32, low: u32, high: u32) -> Result<u32, ConfigError> {
+    pub(crate) fn range(
+        &self,
+        key: &str,
+        value: u32,
+        low: u32,
+        high: u32,
+    ) -> Result<u32, ConfigError> {
         if (low..=high).contains(&value) {
             Ok(value)
         } else {
@@ -191,7 +226,11 @@ impl Checker<'_> {
         }
     }
 
-    fn hours(&self, key: &str, values: &[String]) -> Result<Vec<HourRange>, ConfigError> {
+    pub(crate) fn hours(
+        &self,
+        key: &str,
+        values: &[String],
+    ) -> Result<Vec<HourRange>, ConfigError> {
         let mut ranges = Vec::with_capacity(values.len());
         for (index, value) in values.iter().enumerate() {
             let range = value
@@ -202,7 +241,11 @@ impl Checker<'_> {
         Ok(ranges)
     }
 
-    fn weekdays(&self, key: &str, values: &[String]) -> Result<Vec<Weekday>, ConfigError> {
+    pub(crate) fn weekdays(
+        &self,
+        key: &str,
+        values: &[String],
+    ) -> Result<Vec<Weekday>, ConfigError> {
         let mut days = Vec::new();
         for (index, value) in values.iter().enumerate() {
             let day = parse_weekday(value).ok_or_else(|| {
@@ -218,7 +261,7 @@ impl Checker<'_> {
         Ok(days)
     }
 
-    fn timezone(&self, key: &str, name: &str) -> Result<TimeZone, ConfigError> {
+    pub(crate) fn timezone(&self, key: &str, name: &str) -> Result<TimeZone, ConfigError> {
         crate::tzdb::zone(name).map_err(|_| {
             self.error(
                 key,
@@ -266,7 +309,7 @@ pub fn weekday_name(day: Weekday) -> &'static str {
     ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.to_monday_zero_offset() as usize]
 }
 
-fn valid_slug(slug: &str) -> bool {
+pub(crate) fn valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 64
         && slug
@@ -301,6 +344,10 @@ fn presets() -> Vec<EventTypeConfig> {
         request_expiry_hours: None,
         overrides: Vec::new(),
         questions: Vec::new(),
+        hosts: None,
+        assignment: None,
+        weights: BTreeMap::new(),
+        fairness_window_days: None,
     })
     .collect()
 }
@@ -314,18 +361,26 @@ impl Catalog {
             config.event_types.clone()
         };
         let enabled = vec![true; configured.len()];
-        Catalog::build(&config.defaults, &configured, &enabled, source)
+        let hosts = HostDirectory::from_config(config, source)?;
+        Catalog::build(&config.defaults, &hosts, &configured, &enabled, source)
     }
 
     /// Resolves and validates `entries` (all of them, enabled or not), inheriting unset keys
-    /// from `defaults`. Error keys are `event_types[INDEX].KEY`.
+    /// from `defaults`, their hosts from `hosts`. Error keys are `event_types[INDEX].KEY`.
     pub fn build(
         defaults: &Defaults,
+        hosts: &HostDirectory,
         configured: &[EventTypeConfig],
         enabled: &[bool],
         source: &str,
     ) -> Result<Catalog, ConfigError> {
         let check = Checker { source };
+        check.range(
+            "defaults.fairness_window_days",
+            defaults.fairness_window_days,
+            1,
+            3650,
+        )?;
         check.timezone("defaults.timezone", &defaults.timezone)?;
         check.hours("defaults.hours", &defaults.hours)?;
         check.weekdays("defaults.weekdays", &defaults.weekdays)?;
@@ -496,6 +551,7 @@ impl Catalog {
                     options,
                 });
             }
+            let team = crate::hosts::resolve_team(&check, defaults, hosts, index, entry)?;
             types.push(EventType {
                 slug: entry.slug.clone(),
                 title: entry.title.trim().to_string(),
@@ -533,9 +589,23 @@ impl Catalog {
                     8760,
                 )?,
                 enabled: enabled.get(index).copied().unwrap_or(true),
+                hosts: team.hosts,
+                hosts_inherited: team.inherited,
+                assignment: team.assignment,
+                weights: team.weights,
+                fairness_window_days: team.fairness_window_days,
             });
         }
-        Ok(Catalog { types, by_slug })
+        Ok(Catalog {
+            types,
+            by_slug,
+            hosts: hosts.clone(),
+        })
+    }
+
+    /// The hosts the event types were validated against.
+    pub fn hosts(&self) -> &HostDirectory {
+        &self.hosts
     }
 
     /// The event type named `slug`.
@@ -594,6 +664,7 @@ pub fn describe(config: &Config, catalog: &Catalog) -> String {
     let _ = writeln!(out, "  synchronous      {}", config.database.synchronous);
     let _ = writeln!(out, "host");
     let _ = writeln!(out, "  name             {}", config.host.name);
+    out.push_str(&crate::hosts::describe(catalog.hosts()));
     for (index, event) in catalog.iter().enumerate() {
         let rules = &event.rules;
         let default = if index == 0 { " (default)" } else { "" };
@@ -610,6 +681,7 @@ pub fn describe(config: &Config, catalog: &Catalog) -> String {
             rules.buffer_before_minutes, rules.buffer_after_minutes
         );
         let _ = writeln!(out, "  mode             {}", event.mode.as_str());
+        out.push_str(&crate::hosts::describe_team(event));
         let _ = writeln!(out, "  timezone         {}", event.timezone_name);
         let days: Vec<&str> = event
             .weekdays

@@ -2,6 +2,7 @@
 //! environment overrides, then validation. Errors name the file and the key.
 
 use std::{
+    collections::BTreeMap,
     fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
@@ -24,6 +25,9 @@ pub struct Config {
     pub defaults: Defaults,
     #[serde(default)]
     pub event_types: Vec<EventTypeConfig>,
+    /// The people bookings are made with; none: one implicit host (see [`crate::hosts`]).
+    #[serde(default)]
+    pub hosts: Vec<HostEntryConfig>,
     #[serde(default)]
     pub branding: BrandingConfig,
     #[serde(default)]
@@ -505,6 +509,13 @@ pub struct Defaults {
     /// Requests the host has not answered within this many hours expire (0: never).
     #[serde(default = "default_request_expiry")]
     pub request_expiry_hours: u32,
+    /// Round robin: bookings of the last this many days count towards each host's share.
+    #[serde(default = "default_fairness_window")]
+    pub fairness_window_days: u32,
+}
+
+fn default_fairness_window() -> u32 {
+    30
 }
 
 fn default_request_expiry() -> u32 {
@@ -522,6 +533,7 @@ impl Default for Defaults {
             mode: default_mode(),
             change_cutoff_hours: 0,
             request_expiry_hours: default_request_expiry(),
+            fairness_window_days: default_fairness_window(),
         }
     }
 }
@@ -590,6 +602,48 @@ pub struct EventTypeConfig {
     pub overrides: Vec<OverrideConfig>,
     #[serde(default)]
     pub questions: Vec<QuestionConfig>,
+    /// Host ids; unset: every host (with one host, that one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<Vec<String>>,
+    /// `round_robin` (default) or `collective`; ignored with one host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<String>,
+    /// Round robin: each host's relative share (default 1).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub weights: BTreeMap<String, u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fairness_window_days: Option<u32>,
+}
+
+/// One `[[hosts]]` entry: a person bookings are made with. Unset keys inherit from
+/// `[defaults]`; the database stores the same shape (every key written out).
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostEntryConfig {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<String>>,
+    /// Bookings per day in the host's zone, across all event types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_day: Option<u32>,
+    #[serde(default)]
+    pub overrides: Vec<OverrideConfig>,
+    #[serde(default)]
+    pub time_off: Vec<TimeOffConfig>,
+}
+
+/// Whole days off, `from` to `to` inclusive, in the host's zone.
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeOffConfig {
+    pub from: String,
+    pub to: String,
 }
 
 /// A custom question on the booking form.

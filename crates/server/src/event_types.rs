@@ -88,7 +88,9 @@ pub fn catalog_from_rows(
 ) -> Result<Catalog, ConfigError> {
     let entries = rows.iter().map(entry_of).collect::<Result<Vec<_>, _>>()?;
     let enabled: Vec<bool> = rows.iter().map(|row| row.enabled).collect();
-    Catalog::build(&config.defaults, &entries, &enabled, "<database>")
+    // Hosts come from the configuration until they are stored in the database too.
+    let hosts = crate::hosts::HostDirectory::from_config(config, "<config>")?;
+    Catalog::build(&config.defaults, &hosts, &entries, &enabled, "<database>")
 }
 
 /// The row that stores `event`.

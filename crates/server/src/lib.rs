@@ -11,6 +11,7 @@ pub mod config;
 pub mod display;
 pub mod event_types;
 pub mod funnel;
+pub mod hosts;
 pub mod http;
 pub mod links;
 pub mod logging;

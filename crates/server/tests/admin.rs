@@ -635,6 +635,55 @@ async fn event_types_are_created_edited_and_disabled_live_and_audited() {
 }
 
 #[tokio::test]
+async fn editing_an_event_type_in_the_form_keeps_its_hosts() {
+    let config = CONFIG.replace(
+        "[[event_types]]\nslug = \"consult\"\ntitle = \"Consultation\"\nduration_minutes = 30\n",
+        "[[hosts]]\nid = \"ada\"\nname = \"Ada\"\nemail = \"ada@example.com\"\n\
+         [[hosts]]\nid = \"grace\"\nname = \"Grace\"\nemail = \"grace@example.com\"\n\
+         [[event_types]]\nslug = \"consult\"\ntitle = \"Consultation\"\nduration_minutes = 30\n\
+         hosts = [\"grace\", \"ada\"]\nweights = { grace = 3 }\nfairness_window_days = 9\n",
+    );
+    assert!(config.contains("[[hosts]]"));
+    let server = TestServer::start(&config);
+    let admin = signed_in(&server).await;
+    let token = create_token(&server, "t");
+    let api = Api::new(&server, &token);
+    let fields = [
+        ("title", "Consultation (edited)"),
+        ("duration_minutes", "30"),
+        ("timezone", "UTC"),
+        ("hours", "10:00-12:00"),
+        ("weekdays", "mon"),
+        ("mode", "request"),
+        ("enabled", "1"),
+    ];
+    let (status, _, body) = admin.post("/admin/event-types/consult", &fields).await;
+    assert_eq!(status, 303, "{body}");
+    let (status, body) = api.get("/api/v1/event-types/consult").await;
+    assert_eq!(status, 200, "{body}");
+    let definition = &body["definition"];
+    assert_eq!(definition["title"], "Consultation (edited)", "{body}");
+    assert_eq!(definition["hosts"], json!(["grace", "ada"]), "{body}");
+    assert_eq!(definition["assignment"], "round_robin", "{body}");
+    assert_eq!(definition["weights"], json!({"grace": 3}), "{body}");
+    assert_eq!(definition["fairness_window_days"], 9, "{body}");
+    // The stored definition of the other type leaves `hosts` unset: every host.
+    let (_, body) = api.get("/api/v1/event-types/quick").await;
+    assert!(body["definition"].get("hosts").is_none(), "{body}");
+
+    // Through the API, an unknown host is refused with the field named.
+    let (status, body) = api
+        .send(
+            Method::PUT,
+            "/api/v1/event-types/consult",
+            Some(&json!({"title": "C", "duration_minutes": 30, "hosts": ["ada", "bob"]})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["hosts"].is_string(), "{body}");
+}
+
+#[tokio::test]
 async fn edits_survive_a_restart_and_the_config_only_seeds() {
     let temp = tempfile::tempdir().unwrap();
     let launch = |config: &'static str| {

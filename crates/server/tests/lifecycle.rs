@@ -156,6 +156,106 @@ fn config_errors_name_the_file_and_key_and_exit_non_zero() {
 }
 
 #[test]
+fn check_config_describes_hosts_and_names_a_bad_host_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"
+[defaults]
+timezone = "Europe/Paris"
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.com"
+timezone = "Europe/London"
+max_per_day = 6
+[[hosts.time_off]]
+from = "2027-02-01"
+to = "2027-02-05"
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@example.com"
+[[event_types]]
+slug = "intro"
+title = "Intro call"
+duration_minutes = 30
+weights = { ada = 2, grace = 1 }
+[[event_types]]
+slug = "demo"
+title = "Demo"
+duration_minutes = 60
+hosts = ["grace", "ada"]
+assignment = "collective"
+[[event_types]]
+slug = "deep-dive"
+title = "Deep dive"
+duration_minutes = 90
+hosts = ["grace"]
+"#;
+    let path = dir.path().join("team.toml");
+    std::fs::write(&path, good).unwrap();
+    let output = Command::new(binary())
+        .arg("check-config")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "host ada\n  name             Ada Lovelace\n  email            ada@example.com\n",
+        "  timezone         Europe/London\n",
+        "  time off         2027-02-01 to 2027-02-05\n",
+        "host grace\n",
+        "event type intro (default)",
+        "  hosts            ada (weight 2), grace (weight 1) (all hosts)\n  assignment       round_robin (fairness over 30 days)\n",
+        "  hosts            grace, ada\n  assignment       collective (every host attends)\n",
+        "  hosts            grace\n",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+
+    for (name, broken, key) in [
+        (
+            "zone.toml",
+            good.replace("\"Europe/London\"", "\"Europe/Atlantis\""),
+            "hosts[0].timezone",
+        ),
+        (
+            "unknown.toml",
+            good.replace(
+                "hosts = [\"grace\", \"ada\"]",
+                "hosts = [\"grace\", \"bob\"]",
+            ),
+            "event_types[1].hosts[1]",
+        ),
+        (
+            "weights.toml",
+            good.replace(
+                "hosts = [\"grace\"]",
+                "hosts = [\"grace\"]\nweights = { ada = 1 }",
+            ),
+            "event_types[2].weights.ada",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, broken).unwrap();
+        let output = Command::new(binary())
+            .arg("check-config")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(name) && stderr.contains(&format!("`{key}`")),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn migrate_applies_and_is_repeatable() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("m.db").display());

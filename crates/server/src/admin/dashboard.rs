@@ -113,7 +113,9 @@ fn from_snapshot(state: &AppState, snapshot: Option<&Value>) -> Option<EventType
         return None;
     }
     let entry = serde_json::from_value(snapshot["definition"].clone()).ok()?;
-    let catalog = Catalog::build(&state.config.defaults, &[entry], &[true], "<audit>").ok()?;
+    let hosts = state.catalog.load().hosts().clone();
+    let catalog =
+        Catalog::build(&state.config.defaults, &hosts, &[entry], &[true], "<audit>").ok()?;
     let first = catalog.iter().next()?.clone();
     Some(first)
 }

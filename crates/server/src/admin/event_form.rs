@@ -144,6 +144,11 @@ pub fn entry_from_form(form: &Form, slug: String) -> Result<(EventTypeConfig, bo
         request_expiry_hours: number(form, "request_expiry_hours", &mut errors),
         overrides: overrides(form.get("overrides").unwrap_or_default(), &mut errors),
         questions: questions(form.get("questions").unwrap_or_default(), &mut errors),
+        // The form does not edit hosts yet; the update handler keeps the stored ones.
+        hosts: None,
+        assignment: None,
+        weights: Default::default(),
+        fairness_window_days: None,
     };
     if errors.is_empty() {
         Ok((entry, form.get("enabled").is_some()))

@@ -155,6 +155,27 @@ async fn save_among(
     Ok(row)
 }
 
+/// The form has no host fields: an edit keeps the stored hosts, assignment, weights and
+/// fairness window instead of resetting them to the defaults.
+async fn keep_stored_team(
+    state: &AppState,
+    entry: &mut EventTypeConfig,
+    creating: bool,
+) -> Result<(), ApiError> {
+    if creating {
+        return Ok(());
+    }
+    let rows = state.store.event_types().await?;
+    if let Some(row) = rows.iter().find(|row| row.slug == entry.slug) {
+        let stored = entry_of(row).map_err(|err| field_error(&err))?;
+        entry.hosts = stored.hosts;
+        entry.assignment = stored.assignment;
+        entry.weights = stored.weights;
+        entry.fairness_window_days = stored.fairness_window_days;
+    }
+    Ok(())
+}
+
 /// Enables or disables an event type.
 pub async fn set_enabled(
     state: &AppState,
@@ -233,6 +254,10 @@ pub async fn new_form(State(state): State<AppState>, session: AdminSession) -> R
         request_expiry_hours: Some(defaults.request_expiry_hours),
         overrides: Vec::new(),
         questions: Vec::new(),
+        hosts: None,
+        assignment: None,
+        weights: Default::default(),
+        fairness_window_days: None,
     };
     form_page(
         &state,
@@ -283,7 +308,10 @@ async fn submit(
     let creating = slug.is_none();
     let slug = slug.unwrap_or_else(|| form.text("slug").unwrap_or_default());
     let result = match event_form::entry_from_form(&form, slug.clone()) {
-        Ok((entry, enabled)) => save(&state, entry, enabled, creating, &session.actor()).await,
+        Ok((mut entry, enabled)) => match keep_stored_team(&state, &mut entry, creating).await {
+            Ok(()) => save(&state, entry, enabled, creating, &session.actor()).await,
+            Err(err) => Err(err),
+        },
         Err(errors) => Err(ApiError::validation(errors)),
     };
     match result {
