@@ -8,7 +8,7 @@ use axum::{
 use openslot_store::StoreError;
 use serde_json::json;
 
-use crate::validate::FieldErrors;
+use crate::{domain::BookingError, validate::FieldErrors};
 
 /// An error answer with a machine-readable code and a human message.
 #[derive(Debug)]
@@ -109,6 +109,37 @@ impl From<StoreError> for ApiError {
                 ApiError::internal()
             }
         }
+    }
+}
+
+/// Every booking operation's error as an answer: the one mapping of domain errors to HTTP.
+impl From<BookingError> for ApiError {
+    fn from(err: BookingError) -> Self {
+        let message = err.to_string();
+        let (status, code) = match err {
+            BookingError::Invalid(fields) => return ApiError::validation(fields),
+            BookingError::Store(err) => return ApiError::from(err),
+            BookingError::NoEventType | BookingError::UnknownEventType(_) => {
+                (StatusCode::NOT_FOUND, "event_not_found")
+            }
+            BookingError::EventTypeWithdrawn => (StatusCode::CONFLICT, "event_not_found"),
+            BookingError::SlotTaken => (StatusCode::CONFLICT, "slot_taken"),
+            BookingError::SlotUnavailable { .. } | BookingError::DayFull => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "slot_unavailable")
+            }
+            BookingError::HostUnavailable(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "host_unavailable")
+            }
+            BookingError::ChangeWindowClosed => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "change_window_closed")
+            }
+            BookingError::NotActive(_) => (StatusCode::CONFLICT, "booking_not_active"),
+            BookingError::NotFound => (StatusCode::NOT_FOUND, "booking_not_found"),
+            BookingError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+            }
+        };
+        ApiError::new(status, code, message)
     }
 }
 
