@@ -160,3 +160,85 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use openslot_engine::Rejection;
+    use openslot_store::BookingStatus;
+
+    use super::*;
+
+    /// The codes and statuses clients depend on, per domain error.
+    #[test]
+    fn booking_errors_keep_their_codes() {
+        let cases = [
+            (
+                BookingError::Invalid(FieldErrors::new()),
+                422,
+                "validation_failed",
+            ),
+            (BookingError::NoEventType, 404, "event_not_found"),
+            (
+                BookingError::UnknownEventType("x".into()),
+                404,
+                "event_not_found",
+            ),
+            (BookingError::EventTypeWithdrawn, 409, "event_not_found"),
+            (BookingError::SlotTaken, 409, "slot_taken"),
+            (
+                BookingError::SlotUnavailable {
+                    rejection: Rejection::TooSoon,
+                    moving: false,
+                },
+                422,
+                "slot_unavailable",
+            ),
+            (BookingError::DayFull, 422, "slot_unavailable"),
+            (
+                BookingError::HostUnavailable("ada".into()),
+                422,
+                "host_unavailable",
+            ),
+            (
+                BookingError::ChangeWindowClosed,
+                422,
+                "change_window_closed",
+            ),
+            (
+                BookingError::NotActive(BookingStatus::Cancelled),
+                409,
+                "booking_not_active",
+            ),
+            (BookingError::NotFound, 404, "booking_not_found"),
+            (
+                BookingError::IdempotencyKeyReused,
+                422,
+                "idempotency_key_reused",
+            ),
+            (BookingError::from(StoreError::Overlap), 409, "slot_taken"),
+            (
+                BookingError::Store(StoreError::Unavailable("down".into())),
+                503,
+                "store_unavailable",
+            ),
+        ];
+        for (error, status, code) in cases {
+            let shown = format!("{error:?}");
+            let answer = ApiError::from(error);
+            assert_eq!(
+                (answer.status.as_u16(), answer.code),
+                (status, code),
+                "{shown}"
+            );
+        }
+        let unavailable = ApiError::from(BookingError::unavailable(Rejection::InPast, true));
+        assert_eq!(
+            unavailable.message,
+            "that time is in the past; pick one of the offered times"
+        );
+        assert_eq!(
+            ApiError::from(BookingError::unavailable(Rejection::Busy, false)).code,
+            "slot_taken"
+        );
+    }
+}
