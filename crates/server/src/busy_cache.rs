@@ -9,12 +9,17 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, RwLock},
+    sync::{atomic::Ordering, Arc, RwLock},
 };
 
 use jiff::Timestamp;
 use openslot_engine::{BusyTimes, Lookup};
-use openslot_store::ActiveBooking;
+use openslot_store::{ActiveBooking, Booking, Store, StoreError};
+
+use crate::{
+    clock::Clock,
+    domain::{BusySource, HostId},
+};
 
 /// What one active booking holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,21 +121,7 @@ impl Index {
     }
 }
 
-/// What a request needs to know: busy time, and the starts of one event type's bookings
-/// (for daily caps), within a [`Lookup`].
-#[derive(Debug, Default)]
-pub struct BusyView {
-    pub busy: BusyTimes,
-    pub starts: Vec<Timestamp>,
-}
-
-/// One booking's hold to leave out of a view (a booking that is moving may overlap its old
-/// time and does not count against its own day).
-#[derive(Clone, Copy, Debug)]
-pub struct Without {
-    pub span: (i64, i64),
-    pub start: Timestamp,
-}
+pub use crate::domain::busy::{BusyView, Without};
 
 /// Shared busy time of the host.
 #[derive(Debug, Default)]
@@ -256,6 +247,152 @@ impl BusyCache {
     /// Whether no booking is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// How far back busy time looks: bookings that ended before this are irrelevant to
+/// availability.
+const BUSY_HORIZON_SECONDS: i64 = 2 * 86_400;
+
+/// How far before the previous reload an incremental one looks: a change carries the clock
+/// reading of the transaction that wrote it, which may commit (or run on another instance)
+/// a little later than that.
+const CHANGE_SLACK_SECONDS: i64 = 10;
+
+/// Changes read by an incremental reload are applied this many at a time.
+const CHANGE_BATCH: usize = 256;
+
+/// One reload in this many reads every active booking (at the default 5-second period,
+/// every 10 minutes); the others read only recent changes.
+const FULL_RELOAD_EVERY: u32 = 120;
+
+/// A host's bookings as its busy time: the [`BusySource`] of bookings, kept in a
+/// [`BusyCache`] and synchronised with the store.
+pub struct BookedTime {
+    pub cache: BusyCache,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    host: HostId,
+}
+
+impl BookedTime {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, host: HostId) -> Self {
+        BookedTime {
+            cache: BusyCache::default(),
+            store,
+            clock,
+            host,
+        }
+    }
+
+    /// Reloads the host's busy time from the store (every active booking).
+    pub async fn reload(&self) -> Result<(), StoreError> {
+        let busy = &self.cache;
+        let mut sync = busy.sync.lock().await;
+        let ticket = busy.reloads_started.fetch_add(1, Ordering::AcqRel) + 1;
+        let now = self.clock.now().as_second();
+        let after = now - BUSY_HORIZON_SECONDS;
+        // Streamed into the new copy: no list of every booking is held on the way.
+        let mut fresh = Index::default();
+        self.store
+            .for_each_active_booking(self.host.as_str(), after, &mut |booking| {
+                fresh.insert(&booking)
+            })
+            .await?;
+        busy.install(fresh);
+        sync.since = Some(now - CHANGE_SLACK_SECONDS);
+        sync.incremental = 0;
+        sync.reloaded = ticket;
+        drop(sync);
+        release_free_memory();
+        Ok(())
+    }
+
+    /// Catches up with bookings changed since the last reload (by other instances, the
+    /// worker, the command line), reading only those; every [`FULL_RELOAD_EVERY`] times (or
+    /// before any full reload) it reads everything instead, which also forgets bookings
+    /// long past.
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let busy = &self.cache;
+        let mut sync = busy.sync.lock().await;
+        let since = match sync.since {
+            Some(since) if sync.incremental < FULL_RELOAD_EVERY => since,
+            _ => {
+                drop(sync);
+                return self.reload().await;
+            }
+        };
+        let now = self.clock.now().as_second();
+        // Streamed and applied a few hundred at a time: a burst of bookings (most of them
+        // written by this process and already held) is never one list in memory.
+        let mut changes = Vec::with_capacity(CHANGE_BATCH);
+        self.store
+            .for_each_booking_changed_since(self.host.as_str(), since, &mut |booking, active| {
+                changes.push((booking, active));
+                if changes.len() == CHANGE_BATCH {
+                    busy.apply_changes(&changes);
+                    changes.clear();
+                }
+            })
+            .await?;
+        busy.apply_changes(&changes);
+        sync.since = Some(since.max(now - CHANGE_SLACK_SECONDS));
+        sync.incremental += 1;
+        drop(sync);
+        release_free_memory();
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl BusySource for BookedTime {
+    /// Only this source's host has bookings here; another host's view is empty.
+    fn view(
+        &self,
+        host: &HostId,
+        lookup: &Lookup,
+        event: Option<&str>,
+        without: Option<Without>,
+    ) -> BusyView {
+        if *host != self.host {
+            return BusyView::default();
+        }
+        self.cache.view(lookup, event, without)
+    }
+
+    fn record(&self, booking: &Booking) {
+        if booking.host_id == self.host.as_str() {
+            self.cache.apply(booking);
+        }
+    }
+
+    /// A full reload, logging (not failing) if the store is unavailable: the periodic
+    /// refresh catches up, and the database still decides conflicts.
+    ///
+    /// Conflicts that come together share one reload: a caller that finds a reload begun
+    /// after it asked, and finished, while it waited for its turn has nothing left to read.
+    async fn refresh(&self) {
+        let asked = self.cache.reloads_started.load(Ordering::Acquire);
+        let sync = self.cache.sync.lock().await;
+        if sync.reloaded > asked {
+            return;
+        }
+        drop(sync);
+        if let Err(err) = self.reload().await {
+            tracing::warn!(error = %err, "busy time reload failed");
+        }
+    }
+}
+
+/// Hands memory freed by reloads back to the system (after each, so every
+/// `busy_refresh_seconds`; it takes about a millisecond). glibc keeps freed memory in its
+/// per-thread arenas (the database reads run on their own threads): with 100,000 bookings
+/// ~20 MiB freed after start-up stayed resident for good. A no-op with other C libraries.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own heaps and takes their locks.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

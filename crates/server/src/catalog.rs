@@ -659,7 +659,7 @@ pub fn describe(config: &Config, catalog: &Catalog) -> String {
     let _ = writeln!(
         out,
         "  url              {}",
-        crate::serve::redacted_url(&config.database.url)
+        crate::privacy::redacted_url(&config.database.url)
     );
     let _ = writeln!(out, "  synchronous      {}", config.database.synchronous);
     let _ = writeln!(out, "host");

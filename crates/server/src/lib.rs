@@ -1,7 +1,27 @@
 //! The `openslot` service: configuration, the HTTP API and start-up wiring. The engine
 //! computes, the store persists; this crate only connects them to the outside.
+//!
+//! # Layers
+//!
+//! Imports point one way, edge → domain → engine and store:
+//!
+//! - **edge**: [`http`] (the JSON API, its [`http::state::AppState`] and the one mapping
+//!   of errors to answers, `http::error`), [`web`] (pages and forms), [`admin`] (admin
+//!   pages and `/api/v1`) and [`serve`] (start-up wiring). They parse requests, call the
+//!   domain, and render; they hold no booking rules.
+//! - **domain**: [`domain`] owns every booking operation (create, cancel, reschedule,
+//!   approve, decline, expire) with one error type, [`domain::BookingError`], and the
+//!   seams for busy time ([`domain::BusySource`]) and host choice
+//!   ([`domain::HostPicker`]). It builds on [`catalog`], [`event_types`], [`notify`]
+//!   (which mail a change causes, as [`domain::JobKind`]/[`domain::MailKind`] jobs),
+//!   [`busy_cache`] (bookings as busy time), [`worker`], [`clock`], [`config`] and the
+//!   small helpers ([`links`], [`signing`], [`validate`], [`display`], [`funnel`],
+//!   [`metrics`], [`privacy`], [`rate_limit`], [`tzdb`]).
+//!
+//! Nothing below the edge names axum, HTTP types (`StatusCode`, headers), `ApiError`,
+//! `AppState` or an edge module; `tests/layering.rs` checks the source so this cannot
+//! regress.
 
-pub mod actions;
 pub mod admin;
 pub mod admin_cli;
 pub mod busy_cache;
@@ -9,6 +29,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod display;
+pub mod domain;
 pub mod event_types;
 pub mod funnel;
 pub mod hosts;
@@ -22,7 +43,6 @@ pub mod rate_limit;
 pub mod routing;
 pub mod serve;
 pub mod signing;
-pub mod state;
 pub mod tzdb;
 pub mod validate;
 pub mod web;

@@ -14,14 +14,10 @@ use crate::{
     catalog::Catalog,
     config::{parse_duration, Config, ConfigError},
     display::{answer_rows, long_time},
+    domain::{JobKind, MailKind},
     links,
     signing::Signer,
 };
-
-/// Job kind of every email.
-pub const MAIL_JOB: &str = "mail";
-/// Job kind of the check that expires an unanswered request.
-pub const EXPIRY_JOB: &str = "booking_expiry";
 
 const TEMPLATE_NAMES: &[&str] = &[
     "layout.html",
@@ -230,15 +226,34 @@ impl Notifier {
         })
     }
 
-    fn job(&self, payload: Value, run_at: i64, booking_id: Option<&str>) -> NewJob {
+    /// A job of `kind`; the store keeps kinds by name.
+    fn job_of(
+        &self,
+        kind: JobKind,
+        payload: Value,
+        run_at: i64,
+        booking_id: Option<&str>,
+    ) -> NewJob {
         NewJob {
             id: uuid::Uuid::now_v7().to_string(),
-            kind: MAIL_JOB.to_string(),
+            kind: kind.as_str().to_string(),
             payload,
             run_at,
             max_attempts: self.max_attempts,
             booking_id: booking_id.map(str::to_string),
         }
+    }
+
+    /// A mail job sending `mail` (named in the payload's `message`) with `fields` added.
+    fn mail(
+        &self,
+        mail: MailKind,
+        mut fields: Value,
+        run_at: i64,
+        booking_id: Option<&str>,
+    ) -> NewJob {
+        fields["message"] = json!(mail.as_str());
+        self.job_of(JobKind::Mail, fields, run_at, booking_id)
     }
 
     /// Mail for a booking just made: the ops inbox, the invitee ("request received" or
@@ -265,17 +280,21 @@ impl Notifier {
     ) -> Vec<NewJob> {
         let mut jobs = self.new_booking_mail(booking_id, status, start, now);
         if let (BookingStatus::Requested, Some(at)) = (status, expires_at) {
-            let mut expiry = self.job(json!({"booking_id": booking_id}), at, Some(booking_id));
-            expiry.kind = EXPIRY_JOB.to_string();
-            jobs.push(expiry);
+            jobs.push(self.job_of(
+                JobKind::BookingExpiry,
+                json!({"booking_id": booking_id}),
+                at,
+                Some(booking_id),
+            ));
         }
         jobs
     }
 
     /// The host accepted a request: the invitee's confirmation with its invite, reminders.
     pub fn jobs_for_confirm(&self, booking: &Booking, now: Timestamp) -> Vec<NewJob> {
-        let mut jobs = vec![self.job(
-            json!({"message": "invitee_confirmed", "booking_id": booking.id}),
+        let mut jobs = vec![self.mail(
+            MailKind::InviteeConfirmed,
+            json!({"booking_id": booking.id}),
             now.as_second(),
             Some(&booking.id),
         )];
@@ -291,17 +310,18 @@ impl Notifier {
         status: BookingStatus,
         now: Timestamp,
     ) -> Vec<NewJob> {
-        let messages: &[&str] = match status {
-            BookingStatus::Cancelled => &["ops_cancelled", "invitee_cancelled"],
-            BookingStatus::Declined => &["invitee_declined"],
-            BookingStatus::Expired => &["ops_expired", "invitee_expired"],
+        let messages: &[MailKind] = match status {
+            BookingStatus::Cancelled => &[MailKind::OpsCancelled, MailKind::InviteeCancelled],
+            BookingStatus::Declined => &[MailKind::InviteeDeclined],
+            BookingStatus::Expired => &[MailKind::OpsExpired, MailKind::InviteeExpired],
             _ => &[],
         };
         messages
             .iter()
             .map(|message| {
-                self.job(
-                    json!({"message": message, "booking_id": booking_id}),
+                self.mail(
+                    *message,
+                    json!({"booking_id": booking_id}),
                     now.as_second(),
                     Some(booking_id),
                 )
@@ -311,12 +331,12 @@ impl Notifier {
 
     /// A booking moved: ops and invitee (an updated invite when confirmed), new reminders.
     pub fn jobs_for_move(&self, booking: &Booking, now: Timestamp) -> Vec<NewJob> {
-        let mut jobs: Vec<NewJob> = ["ops_rescheduled", "invitee_rescheduled"]
+        let mut jobs: Vec<NewJob> = [MailKind::OpsRescheduled, MailKind::InviteeRescheduled]
             .iter()
             .map(|message| {
-                self.job(
-                    json!({"message": message, "booking_id": booking.id,
-                           "start": booking.start.as_second()}),
+                self.mail(
+                    *message,
+                    json!({"booking_id": booking.id, "start": booking.start.as_second()}),
                     now.as_second(),
                     Some(&booking.id),
                 )
@@ -336,20 +356,23 @@ impl Notifier {
         now: Timestamp,
     ) -> Vec<NewJob> {
         let now = now.as_second();
-        let mut jobs = vec![self.job(
-            json!({"message": "ops_booking", "booking_id": booking_id}),
+        let mut jobs = vec![self.mail(
+            MailKind::OpsBooking,
+            json!({"booking_id": booking_id}),
             now,
             Some(booking_id),
         )];
         match status {
-            BookingStatus::Requested => jobs.push(self.job(
-                json!({"message": "invitee_request_received", "booking_id": booking_id}),
+            BookingStatus::Requested => jobs.push(self.mail(
+                MailKind::InviteeRequestReceived,
+                json!({"booking_id": booking_id}),
                 now,
                 Some(booking_id),
             )),
             BookingStatus::Confirmed => {
-                jobs.push(self.job(
-                    json!({"message": "invitee_confirmed", "booking_id": booking_id}),
+                jobs.push(self.mail(
+                    MailKind::InviteeConfirmed,
+                    json!({"booking_id": booking_id}),
                     now,
                     Some(booking_id),
                 ));
@@ -367,9 +390,10 @@ impl Notifier {
             .filter_map(|(offset, _)| {
                 let run_at = start.as_second() - offset;
                 (run_at > now).then(|| {
-                    self.job(
-                        json!({"message": "invitee_reminder", "booking_id": booking_id,
-                               "start": start.as_second(), "offset": offset}),
+                    self.mail(
+                        MailKind::InviteeReminder,
+                        json!({"booking_id": booking_id, "start": start.as_second(),
+                               "offset": offset}),
                         run_at,
                         Some(booking_id),
                     )
@@ -385,8 +409,9 @@ impl Notifier {
         event: Option<&str>,
         now: Timestamp,
     ) -> Vec<NewJob> {
-        vec![self.job(
-            json!({"message": "ops_contact", "contact_id": contact_id, "event": event}),
+        vec![self.mail(
+            MailKind::OpsContact,
+            json!({"contact_id": contact_id, "event": event}),
             now.as_second(),
             None,
         )]
@@ -445,14 +470,17 @@ impl Notifier {
         signer: &Signer,
         now: Timestamp,
     ) -> Result<Option<Outgoing>, RenderError> {
-        let message = job.payload["message"].as_str().unwrap_or("");
+        let name = job.payload["message"].as_str().unwrap_or("");
+        let Some(message) = MailKind::parse(name) else {
+            return Err(RenderError(format!("unknown booking message {name:?}")));
+        };
         let stale = match message {
-            "invitee_reminder" => {
+            MailKind::InviteeReminder => {
                 booking.status != BookingStatus::Confirmed
                     || job.payload["start"].as_i64() != Some(booking.start.as_second())
             }
-            "invitee_confirmed" => booking.status != BookingStatus::Confirmed,
-            "invitee_rescheduled" | "ops_rescheduled" => {
+            MailKind::InviteeConfirmed => booking.status != BookingStatus::Confirmed,
+            MailKind::InviteeRescheduled | MailKind::OpsRescheduled => {
                 !booking.status.is_active()
                     || job.payload["start"].as_i64() != Some(booking.start.as_second())
             }
@@ -465,7 +493,7 @@ impl Notifier {
         let host_tz = event
             .map(|e| e.timezone_name.clone())
             .unwrap_or_else(|| "UTC".into());
-        let for_invitee = message.starts_with("invitee_");
+        let for_invitee = message.for_invitee();
         let recipient_tz = if for_invitee {
             booking.timezone.clone().unwrap_or_else(|| host_tz.clone())
         } else {
@@ -480,19 +508,19 @@ impl Notifier {
             .map(|e| e.title.clone())
             .unwrap_or_else(|| booking.event_slug.clone());
         let (headline, intro) = match message {
-            "invitee_cancelled" => ("Cancelled", "your booking has been cancelled. The time is free again.".to_string()),
-            "invitee_rescheduled" => ("Rescheduled", "your booking has moved to the new time below.".to_string()),
-            "invitee_declined" => (
+            MailKind::InviteeCancelled => ("Cancelled", "your booking has been cancelled. The time is free again.".to_string()),
+            MailKind::InviteeRescheduled => ("Rescheduled", "your booking has moved to the new time below.".to_string()),
+            MailKind::InviteeDeclined => (
                 "Request not accepted",
                 format!("unfortunately {} cannot make this time. We are sorry — please pick another time that suits you.", self.org),
             ),
-            "invitee_expired" => (
+            MailKind::InviteeExpired => (
                 "Request expired",
                 "your request was not confirmed in time, so it has lapsed. Please pick another time.".to_string(),
             ),
-            "ops_cancelled" => ("Cancelled", format!("{} cancelled their booking.", booking.name)),
-            "ops_rescheduled" => ("Rescheduled", format!("{} moved their booking.", booking.name)),
-            "ops_expired" => (
+            MailKind::OpsCancelled => ("Cancelled", format!("{} cancelled their booking.", booking.name)),
+            MailKind::OpsRescheduled => ("Rescheduled", format!("{} moved their booking.", booking.name)),
+            MailKind::OpsExpired => (
                 "Request expired",
                 "This request was not answered in time and has expired; the time is free again.".to_string(),
             ),
@@ -523,9 +551,9 @@ impl Notifier {
             "manage_url": links::manage_url(&self.public_url, signer, booking),
             "approve_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "approve")),
             "decline_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "decline")),
-            "book_again_url": matches!(message, "invitee_declined" | "invitee_expired" | "invitee_cancelled")
+            "book_again_url": matches!(message, MailKind::InviteeDeclined | MailKind::InviteeExpired | MailKind::InviteeCancelled)
                 .then(|| format!("{}/book/{}", self.public_url, booking.event_slug)),
-            "previous_when": (message.ends_with("_rescheduled"))
+            "previous_when": matches!(message, MailKind::InviteeRescheduled | MailKind::OpsRescheduled)
                 .then(|| booking.previous_start.map(|previous| long(previous, &zone)))
                 .flatten(),
             "reason": booking.status_reason,
@@ -535,12 +563,14 @@ impl Notifier {
             "subject": "",
         });
         let template = match message {
-            "invitee_cancelled"
-            | "invitee_rescheduled"
-            | "invitee_declined"
-            | "invitee_expired" => "invitee_update",
-            "ops_cancelled" | "ops_rescheduled" | "ops_expired" => "ops_update",
-            other => other,
+            MailKind::InviteeCancelled
+            | MailKind::InviteeRescheduled
+            | MailKind::InviteeDeclined
+            | MailKind::InviteeExpired => "invitee_update",
+            MailKind::OpsCancelled | MailKind::OpsRescheduled | MailKind::OpsExpired => {
+                "ops_update"
+            }
+            other => other.as_str(),
         };
         let parts = self.render_three(template, &context)?;
         // The invitee's mailbox is built from the name and address as given (the name is
@@ -586,7 +616,10 @@ impl Notifier {
             ))
         };
         let outgoing = match message {
-            "ops_booking" | "ops_cancelled" | "ops_rescheduled" | "ops_expired" => self.outgoing(
+            MailKind::OpsBooking
+            | MailKind::OpsCancelled
+            | MailKind::OpsRescheduled
+            | MailKind::OpsExpired => self.outgoing(
                 job,
                 self.ops_inbox.clone(),
                 invitee.clone().ok(),
@@ -594,18 +627,20 @@ impl Notifier {
                 None,
                 now,
             ),
-            "invitee_request_received"
-            | "invitee_reminder"
-            | "invitee_declined"
-            | "invitee_expired" => to_invitee(parts, None)?,
-            "invitee_confirmed" => to_invitee(parts, Some(invite(InviteMethod::Request)))?,
-            "invitee_rescheduled" => {
+            MailKind::InviteeRequestReceived
+            | MailKind::InviteeReminder
+            | MailKind::InviteeDeclined
+            | MailKind::InviteeExpired => to_invitee(parts, None)?,
+            MailKind::InviteeConfirmed => to_invitee(parts, Some(invite(InviteMethod::Request)))?,
+            MailKind::InviteeRescheduled => {
                 let update = (booking.status == BookingStatus::Confirmed)
                     .then(|| invite(InviteMethod::Request));
                 to_invitee(parts, update)?
             }
-            "invitee_cancelled" => to_invitee(parts, Some(invite(InviteMethod::Cancel)))?,
-            other => return Err(RenderError(format!("unknown booking message {other:?}"))),
+            MailKind::InviteeCancelled => to_invitee(parts, Some(invite(InviteMethod::Cancel)))?,
+            MailKind::OpsContact => {
+                return Err(RenderError(format!("{name:?} is not a booking message")))
+            }
         };
         Ok(Some(outgoing))
     }

@@ -6,16 +6,17 @@ use openslot_store::{PgOptions, PgStore, SqliteOptions, SqliteStore, Store, Stor
 use tokio::net::TcpListener;
 
 use crate::{
-    busy_cache::BusyCache,
+    busy_cache::BookedTime,
     catalog::Catalog,
     clock::{Clock, SystemClock},
     config::{Config, ConfigError},
+    domain::{Domain, HostId, SingleHost},
     http,
+    http::state::AppState,
     notify::Notifier,
     rate_limit::{Network, RateLimiter},
     routing::RoutingForms,
     signing::{generate_secret, Signer},
-    state::AppState,
     web::{assets::is_hex_colour, Web},
     worker::Worker,
 };
@@ -112,7 +113,7 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
             "database.url",
             format!(
                 "{:?} is not supported: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DB",
-                redact(url)
+                crate::privacy::redacted_url(url)
             ),
         ));
     }
@@ -268,20 +269,7 @@ pub fn mailer(config: &Config) -> Result<Mailer, ConfigError> {
 
 /// A database URL with any password replaced, for messages and `check-config`.
 pub fn redacted_url(url: &str) -> String {
-    redact(url)
-}
-
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
+    crate::privacy::redacted_url(url)
 }
 
 /// Opens the configured store (not yet migrated).
@@ -340,9 +328,24 @@ pub async fn build_state(
         .iter()
         .filter_map(|proxy| Network::parse(proxy))
         .collect();
+    // One host until teams arrive: every booking is the default host's.
+    let host = HostId::new("default");
+    let notifier = Arc::new(notifier);
+    let jobs_wake = Arc::new(tokio::sync::Notify::new());
+    let catalog = Arc::new(catalog);
+    let busy = Arc::new(BookedTime::new(store.clone(), clock.clone(), host.clone()));
+    let domain = Domain {
+        store: store.clone(),
+        catalog: catalog.clone(),
+        busy: busy.clone(),
+        hosts: Arc::new(SingleHost { host: host.clone() }),
+        clock: clock.clone(),
+        notifier: notifier.clone(),
+        jobs_wake: jobs_wake.clone(),
+    };
     let state = AppState {
-        notifier: Arc::new(notifier),
-        jobs_wake: Arc::new(tokio::sync::Notify::new()),
+        notifier,
+        jobs_wake,
         busy_changed: Arc::new(tokio::sync::Notify::new()),
         metrics: Arc::new(crate::metrics::Metrics::default()),
         funnel: Arc::new(crate::funnel::Funnel::default()),
@@ -356,12 +359,13 @@ pub async fn build_state(
         web: Arc::new(Web::new(&config)),
         signer: Arc::new(signer),
         config: Arc::new(config),
-        catalog: Arc::new(catalog),
+        catalog,
         routing: Arc::new(routing),
         store,
-        busy: Arc::new(BusyCache::default()),
+        busy,
         clock,
-        host_id: Arc::from("default"),
+        host_id: Arc::from(host.as_str()),
+        domain,
     };
     state.reload_busy().await?;
     // The stand-in hash for unknown accounts is made now, not on the first sign-in (which

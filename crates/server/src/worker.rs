@@ -10,7 +10,7 @@
 use std::{sync::Arc, time::Duration};
 
 use openslot_mail::{compose, Mailer};
-use openslot_store::{BookingChange, BookingStatus, ChangeOutcome, Job, Store, StoreError};
+use openslot_store::{Job, Store, StoreError};
 use tokio::{
     sync::{watch, Notify},
     task::JoinSet,
@@ -18,8 +18,9 @@ use tokio::{
 
 use crate::{
     clock::Clock,
+    domain::{bookings, JobKind},
     event_types::CatalogHandle,
-    notify::{Notifier, EXPIRY_JOB, MAIL_JOB},
+    notify::Notifier,
     signing::Signer,
 };
 
@@ -73,47 +74,27 @@ impl Worker {
             return Err(Failure::Permanent("expiry job names no booking".into()));
         };
         let now = self.clock.now();
-        let change = BookingChange::End {
-            status: BookingStatus::Expired,
-            reason: None,
-        };
-        let jobs = self.notifier.jobs_for_end(id, BookingStatus::Expired, now);
-        match self.store.change_booking(id, change, jobs, now).await {
-            Ok(Some(ChangeOutcome::Changed(after))) => {
-                tracing::info!(booking_id = %id, status = "expired", "booking expired unanswered");
-                let mut before = after.clone();
-                before.status = BookingStatus::Requested;
-                before.status_reason = None;
-                let entry = openslot_store::AuditEntry {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    at: now.as_second(),
-                    actor: crate::actions::Actor::System.label(),
-                    action: "booking.expire".into(),
-                    target: format!("booking:{id}"),
-                    before: Some(crate::actions::snapshot(&before)),
-                    after: Some(crate::actions::snapshot(&after)),
-                };
-                if let Err(err) = self.store.append_audit(&entry).await {
-                    tracing::error!(error = %err, "audit entry not written");
-                }
+        match bookings::expire(self.store.as_ref(), &self.notifier, now, id).await {
+            Ok(Some(_)) => {
                 self.busy_changed.notify_one();
                 self.wake.notify_one();
                 Ok(Outcome::Sent)
             }
-            Ok(_) => Ok(Outcome::Skipped),
-            Err(err) => Err(Failure::Transient(format!("store: {err}"))),
+            Ok(None) => Ok(Outcome::Skipped),
+            Err(err) => Err(Failure::Transient(err.to_string())),
         }
     }
 
     async fn deliver(&self, job: &Job) -> Result<Outcome, Failure> {
-        if job.kind == EXPIRY_JOB {
-            return self.expire(job).await;
-        }
-        if job.kind != MAIL_JOB {
-            return Err(Failure::Permanent(format!(
-                "unknown job kind {:?}",
-                job.kind
-            )));
+        match JobKind::parse(&job.kind) {
+            Some(JobKind::BookingExpiry) => return self.expire(job).await,
+            Some(JobKind::Mail) => {}
+            None => {
+                return Err(Failure::Permanent(format!(
+                    "unknown job kind {:?}",
+                    job.kind
+                )))
+            }
         }
         let now = self.clock.now();
         let storage = |err: StoreError| Failure::Transient(format!("store: {err}"));
@@ -200,7 +181,7 @@ impl Worker {
         match outcome {
             Ok(Outcome::Sent) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
-                if job.kind == MAIL_JOB {
+                if JobKind::parse(&job.kind) == Some(JobKind::Mail) {
                     self.metrics.record_mail("sent");
                 }
                 tracing::info!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts, "job done");

@@ -20,8 +20,8 @@ use super::{
 };
 use crate::{
     config::EventTypeConfig,
+    http::state::AppState,
     http::{body::JsonObject, error::ApiError},
-    state::AppState,
     validate::FieldErrors,
 };
 
@@ -91,15 +91,16 @@ async fn export_bookings(
 ) -> ApiResult {
     let filter = query(filter)?;
     let text = bookings::csv_text(&state, &filter).await?;
-    crate::actions::audit(
-        &state,
-        &caller.actor,
-        "booking.export",
-        "bookings".into(),
-        None,
-        Some(json!(filter)),
-    )
-    .await;
+    state
+        .domain
+        .audit(
+            &caller.actor,
+            "booking.export",
+            "bookings".into(),
+            None,
+            Some(json!(filter)),
+        )
+        .await;
     Ok(bookings::csv_response(text))
 }
 

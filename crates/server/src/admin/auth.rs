@@ -18,7 +18,7 @@ use axum::{
 use openslot_store::{Credential, CredentialKind};
 use sha2::{Digest, Sha256};
 
-use crate::{actions::Actor, http::error::ApiError, state::AppState};
+use crate::{domain::Actor, http::error::ApiError, http::state::AppState};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "openslot_admin";

@@ -13,10 +13,10 @@ use serde_json::{json, Value};
 
 use super::{page, see_other, AdminForm, AdminSession};
 use crate::{
-    actions::{self, Actor},
     display::{answer_rows, long_time},
+    domain::Actor,
     http::error::ApiError,
-    state::AppState,
+    http::state::AppState,
     validate::FieldErrors,
 };
 
@@ -197,14 +197,12 @@ pub async fn apply(
         .await?
         .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))?;
     match action {
-        "approve" => Ok(actions::answer(state, booking, true, None, actor).await?.0),
-        "decline" => Ok(actions::answer(state, booking, false, message, actor)
-            .await?
-            .0),
-        "cancel" => actions::cancel(state, booking, message, actor).await,
+        "approve" => Ok(state.domain.approve(booking, actor).await?.booking),
+        "decline" => Ok(state.domain.decline(booking, message, actor).await?.booking),
+        "cancel" => Ok(state.domain.cancel(booking, message, actor).await?),
         "reschedule" => {
-            let start = actions::parse_start(start)?;
-            actions::reschedule(state, booking, start, actor).await
+            let start = crate::http::booking::parse_start(start)?;
+            Ok(state.domain.reschedule(booking, start, actor).await?)
         }
         _ => Err(ApiError::not_found(
             "unknown_action",
@@ -339,15 +337,16 @@ pub async fn csv(
     let filter = filter.map(|Query(filter)| filter).unwrap_or_default();
     match csv_text(&state, &filter).await {
         Ok(text) => {
-            actions::audit(
-                &state,
-                &session.actor(),
-                "booking.export",
-                "bookings".into(),
-                None,
-                Some(json!(filter)),
-            )
-            .await;
+            state
+                .domain
+                .audit(
+                    &session.actor(),
+                    "booking.export",
+                    "bookings".into(),
+                    None,
+                    Some(json!(filter)),
+                )
+                .await;
             csv_response(text)
         }
         Err(err) => super::error(&state, &session, err),
@@ -366,7 +365,7 @@ fn detail_page(
     let now = state.clock.now();
     let mut times: Vec<Value> = Vec::new();
     if let (Some(event), true) = (event, booking.status.is_active()) {
-        let (busy, counts) = actions::availability_without(state, event, booking);
+        let (busy, counts) = state.domain.availability_without(event, booking);
         let to = openslot_engine::window_end(&event.rules, now);
         let offered =
             openslot_engine::slots(&event.schedule, &event.rules, &busy, &counts, now, to, now);

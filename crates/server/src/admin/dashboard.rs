@@ -18,7 +18,7 @@ use super::{bookings::booking_json, page, system, AdminSession};
 use crate::{
     catalog::{Catalog, EventType},
     http::error::ApiError,
-    state::AppState,
+    http::state::AppState,
     validate::FieldErrors,
 };
 

@@ -12,11 +12,11 @@ use serde_json::{json, Value};
 
 use super::{event_form, page, see_other, AdminForm, AdminSession, Form};
 use crate::{
-    actions::Actor,
     config::{ConfigError, EventTypeConfig},
+    domain::Actor,
     event_types::{catalog_from_rows, entry_of, row_of},
     http::error::ApiError,
-    state::AppState,
+    http::state::AppState,
     validate::FieldErrors,
 };
 

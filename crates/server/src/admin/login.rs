@@ -10,7 +10,7 @@ use axum::{
 use serde_json::json;
 
 use super::{admin_html, auth, see_other, AdminForm, AdminSession, Form};
-use crate::{actions::Actor, state::AppState};
+use crate::{domain::Actor, http::state::AppState};
 
 /// Lifetime of the sign-in form's own CSRF token (there is no session yet).
 const LOGIN_FORM_SECONDS: i64 = 3600;
@@ -169,17 +169,15 @@ pub async fn submit(
     .await
     .unwrap_or(false);
     if !checked {
-        tracing::info!(client_hash = %crate::state::hash_ip(client), "admin sign-in failed");
+        tracing::info!(client_hash = %crate::http::state::hash_ip(client), "admin sign-in failed");
         if let Some(wait) = state.login_throttle.failed(&email, client, started) {
-            tracing::warn!(client_hash = %crate::state::hash_ip(client),
+            tracing::warn!(client_hash = %crate::http::state::hash_ip(client),
                 wait_seconds = wait.as_secs(), "admin sign-ins from one address slowed down");
-            crate::actions::audit(
-                &state,
-                &Actor::System,
+            state.domain.audit(&Actor::System,
                 "admin.sign_in_throttled",
                 format!("admin_user:{email}"),
                 None,
-                Some(json!({"client": crate::state::hash_ip(client), "wait_seconds": wait.as_secs()})),
+                Some(json!({"client": crate::http::state::hash_ip(client), "wait_seconds": wait.as_secs()})),
             )
             .await;
             return throttled(wait);
@@ -199,15 +197,16 @@ pub async fn submit(
     }
     match auth::start_session(&state, &email).await {
         Ok(cookie) => {
-            crate::actions::audit(
-                &state,
-                &Actor::Admin(email.clone()),
-                "admin.sign_in",
-                format!("admin_user:{email}"),
-                None,
-                None,
-            )
-            .await;
+            state
+                .domain
+                .audit(
+                    &Actor::Admin(email.clone()),
+                    "admin.sign_in",
+                    format!("admin_user:{email}"),
+                    None,
+                    None,
+                )
+                .await;
             let mut response = see_other(&next);
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -234,15 +233,16 @@ pub async fn logout(
     {
         return super::error(&state, &session, err.into());
     }
-    crate::actions::audit(
-        &state,
-        &session.actor(),
-        "admin.sign_out",
-        format!("admin_user:{}", session.email),
-        None,
-        None,
-    )
-    .await;
+    state
+        .domain
+        .audit(
+            &session.actor(),
+            "admin.sign_out",
+            format!("admin_user:{}", session.email),
+            None,
+            None,
+        )
+        .await;
     let mut response = see_other("/admin/login?out=1");
     if let Ok(value) = HeaderValue::from_str(&auth::session_cookie(&state, "", 0)) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -347,14 +347,15 @@ pub async fn change_password(
     {
         return super::error(&state, &session, err.into());
     }
-    crate::actions::audit(
-        &state,
-        &session.actor(),
-        "admin.password_change",
-        format!("admin_user:{}", session.email),
-        None,
-        None,
-    )
-    .await;
+    state
+        .domain
+        .audit(
+            &session.actor(),
+            "admin.password_change",
+            format!("admin_user:{}", session.email),
+            None,
+            None,
+        )
+        .await;
     see_other("/admin/account?done=1")
 }

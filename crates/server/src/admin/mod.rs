@@ -1,6 +1,6 @@
 //! The operator side: server-rendered pages under `/admin` (session + CSRF) and their JSON
 //! equivalents under `/api/v1` (bearer tokens). Both call the same functions in
-//! [`crate::actions`] and the modules here, so a change made either way is validated,
+//! [`crate::domain`] and the modules here, so a change made either way is validated,
 //! applied and audited alike.
 
 pub mod api;
@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 
 pub use crate::http::body::Form;
 pub use crate::web::pages::see_other;
-use crate::{http::error::ApiError, state::AppState, web::pages::html};
+use crate::{http::error::ApiError, http::state::AppState, web::pages::html};
 
 pub use auth::AdminSession;
 

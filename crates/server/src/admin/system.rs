@@ -9,12 +9,7 @@ use openslot_store::CredentialKind;
 use serde_json::{json, Value};
 
 use super::{auth, page, see_other, AdminForm, AdminSession};
-use crate::{
-    actions::{self, Actor},
-    display::long_time,
-    http::error::ApiError,
-    state::AppState,
-};
+use crate::{display::long_time, domain::Actor, http::error::ApiError, http::state::AppState};
 
 fn when(state: &AppState, second: i64) -> String {
     jiff::Timestamp::from_second(second)
@@ -33,15 +28,16 @@ pub async fn retry(state: &AppState, id: &str, actor: &Actor) -> Result<(), ApiE
         ));
     }
     state.jobs_wake.notify_one();
-    actions::audit(
-        state,
-        actor,
-        "job.retry",
-        format!("job:{id}"),
-        Some(json!({"state": "dead"})),
-        Some(json!({"state": "queued"})),
-    )
-    .await;
+    state
+        .domain
+        .audit(
+            actor,
+            "job.retry",
+            format!("job:{id}"),
+            Some(json!({"state": "dead"})),
+            Some(json!({"state": "queued"})),
+        )
+        .await;
     Ok(())
 }
 
@@ -168,15 +164,16 @@ pub async fn create_token(
     let created = auth::create_api_token(&state, &name, &session.email).await;
     match (created, tokens_context(&state).await) {
         (Ok((secret, credential)), Ok(mut context)) => {
-            actions::audit(
-                &state,
-                &session.actor(),
-                "api_token.create",
-                format!("api_token:{}", credential.id),
-                None,
-                Some(json!({"name": name})),
-            )
-            .await;
+            state
+                .domain
+                .audit(
+                    &session.actor(),
+                    "api_token.create",
+                    format!("api_token:{}", credential.id),
+                    None,
+                    Some(json!({"name": name})),
+                )
+                .await;
             context["secret"] = json!(secret);
             context["secret_name"] = json!(name);
             page(&state, &session, "admin_tokens.html", "tokens", context)
@@ -194,15 +191,16 @@ pub async fn revoke_token(
     let now = state.clock.now().as_second();
     match state.store.revoke_credential(&id, now).await {
         Ok(_) => {
-            actions::audit(
-                &state,
-                &session.actor(),
-                "api_token.revoke",
-                format!("api_token:{id}"),
-                None,
-                None,
-            )
-            .await;
+            state
+                .domain
+                .audit(
+                    &session.actor(),
+                    "api_token.revoke",
+                    format!("api_token:{id}"),
+                    None,
+                    None,
+                )
+                .await;
             see_other("/admin/tokens")
         }
         Err(err) => super::error(&state, &session, err.into()),

@@ -8,14 +8,13 @@ use axum::{
     Json, Router,
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp};
-use openslot_engine::{slots, slots_lookup, window_end, BusyTimes, DayCounts, Lookup};
+use openslot_engine::{slots, slots_lookup, window_end};
 use serde::Serialize;
 
 use super::error::ApiError;
 use crate::{
-    busy_cache::Without,
     catalog::{Catalog, EventType},
-    state::AppState,
+    http::state::AppState,
     validate::FieldErrors,
 };
 
@@ -69,56 +68,7 @@ fn start_of(date: Date, zone: &TimeZone) -> Result<Timestamp, ApiError> {
 
 /// Looks up an event type by slug, or the default one.
 pub fn find_event<'a>(catalog: &'a Catalog, slug: Option<&str>) -> Result<&'a EventType, ApiError> {
-    match slug {
-        None | Some("") => catalog.default_type().ok_or_else(|| {
-            ApiError::not_found("event_not_found", "no event type is offered at the moment")
-        }),
-        Some(slug) => catalog.bookable(slug).ok_or_else(|| {
-            ApiError::not_found(
-                "event_not_found",
-                format!("there is no event type {slug:?}"),
-            )
-        }),
-    }
-}
-
-/// Counts of active bookings per day for event types with a daily cap.
-pub fn day_counts(event: &EventType, starts: &[Timestamp]) -> DayCounts {
-    if event.rules.max_per_day.is_some() {
-        DayCounts::from_starts(event.schedule.timezone(), starts.iter().copied())
-    } else {
-        DayCounts::default()
-    }
-}
-
-/// Busy time and daily counts of `event` within `lookup` (what the engine's answer depends
-/// on), leaving out one booking's hold if given.
-pub fn busy_within(
-    state: &AppState,
-    event: &EventType,
-    lookup: &Lookup,
-    without: Option<Without>,
-) -> (BusyTimes, DayCounts) {
-    let capped = event.rules.max_per_day.is_some();
-    let view = state
-        .busy
-        .view(lookup, capped.then_some(event.slug.as_str()), without);
-    (view.busy, day_counts(event, &view.starts))
-}
-
-/// [`busy_within`] for every slot `event` could offer at `now` (its whole window), or at a
-/// `now` read up to a day earlier by the caller.
-pub fn busy_in_window(
-    state: &AppState,
-    event: &EventType,
-    now: Timestamp,
-    without: Option<Without>,
-) -> (BusyTimes, DayCounts) {
-    const EARLIER: i64 = 86_400;
-    let mut lookup = slots_lookup(&event.rules, Timestamp::MIN, Timestamp::MAX, now);
-    lookup.busy.0 -= EARLIER;
-    lookup.starts.0 -= EARLIER;
-    busy_within(state, event, &lookup, without)
+    Ok(crate::domain::bookings::find_event(catalog, slug)?)
 }
 
 async fn availability(
@@ -167,7 +117,7 @@ async fn availability(
         Err(_) => Timestamp::MAX,
     };
     let lookup = slots_lookup(&event.rules, range_start, range_end, now);
-    let (busy, counts) = busy_within(&state, event, &lookup, None);
+    let (busy, counts) = state.domain.busy_within(event, &lookup, None);
     let offered = slots(
         &event.schedule,
         &event.rules,

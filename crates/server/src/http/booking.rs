@@ -10,22 +10,15 @@ use axum::{
     Json, Router,
 };
 use jiff::Timestamp;
-use openslot_engine::{check_lookup, check_start, Rejection};
-use openslot_store::{
-    Booking, BookingStatus, CreateOutcome, IdempotencyClaim, NewBooking, StoreError,
-};
+use openslot_store::Booking;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use super::{
-    availability::{busy_within, find_event},
-    body::JsonObject,
-    error::ApiError,
-};
+use super::{body::JsonObject, error::ApiError};
 use crate::web::forms::is_form;
 use crate::{
-    catalog::{EventType, Mode},
-    state::AppState,
+    catalog::EventType,
+    domain::{bookings::find_event, BookingError, NewBookingRequest, Placed},
+    http::state::AppState,
     validate::Fields,
 };
 
@@ -56,6 +49,13 @@ pub fn parse_request(
     event: &EventType,
     object: &serde_json::Map<String, Value>,
 ) -> Result<BookingRequest, ApiError> {
+    parse_fields(event, object).map_err(ApiError::from)
+}
+
+fn parse_fields(
+    event: &EventType,
+    object: &serde_json::Map<String, Value>,
+) -> Result<BookingRequest, BookingError> {
     let mut fields = Fields::new(object);
     let start = match object.get("start") {
         Some(Value::String(text)) => match text.trim().parse::<Timestamp>() {
@@ -86,11 +86,8 @@ pub fn parse_request(
     } else {
         fields.reject("event", "must be a string");
     }
-    if !fields.errors.is_empty() {
-        return Err(ApiError::validation(fields.errors));
-    }
     match (start, name, email) {
-        (Some(start), Some(name), Some(email)) => Ok(BookingRequest {
+        (Some(start), Some(name), Some(email)) if fields.errors.is_empty() => Ok(BookingRequest {
             start,
             name,
             email,
@@ -98,7 +95,8 @@ pub fn parse_request(
             notes,
             answers,
         }),
-        _ => Err(ApiError::internal()),
+        // A missing value always comes with its field's error.
+        _ => Err(BookingError::Invalid(fields.errors)),
     }
 }
 
@@ -115,31 +113,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         ));
     }
     Ok(Some(key.to_string()))
-}
-
-fn fingerprint(event: &str, request: &BookingRequest) -> String {
-    let canonical = json!([
-        event,
-        request.start.as_second(),
-        request.name,
-        request.email.to_lowercase(),
-        request.timezone,
-        request.notes,
-        request.answers,
-    ]);
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn unavailable(rejection: Rejection) -> ApiError {
-    match rejection {
-        Rejection::Busy => StoreError::Overlap.into(),
-        other => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "slot_unavailable",
-            format!("{other}; pick one of the times GET /availability offers"),
-        ),
-    }
 }
 
 /// The JSON shape of a booking in API answers, with the invitee's manage link and the
@@ -194,8 +167,8 @@ async fn create_booking(
     let result = place_booking(&state, &object, key).await;
     record_attempt(&state, &object, &result);
     match result {
-        Ok((booking, replayed)) => Ok(created(&state, &booking, replayed)),
-        Err(err) => Err(err.into_response()),
+        Ok(placed) => Ok(created(&state, &placed.booking, placed.replayed)),
+        Err(err) => Err(ApiError::from(err).into_response()),
     }
 }
 
@@ -203,7 +176,7 @@ async fn create_booking(
 pub fn record_attempt(
     state: &AppState,
     object: &serde_json::Map<String, Value>,
-    result: &Result<(Booking, bool), ApiError>,
+    result: &Result<Placed, BookingError>,
 ) {
     let catalog = state.catalog.load();
     let event = match object.get("event").and_then(Value::as_str) {
@@ -214,14 +187,17 @@ pub fn record_attempt(
             .map_or("unknown", |event| event.slug.as_str()),
     };
     let outcome = match result {
-        Ok((_, false)) => "created",
-        Ok((_, true)) => "replayed",
-        Err(err) => match err.code {
-            "slot_taken" => "slot_taken",
-            "slot_unavailable" => "slot_unavailable",
-            "rate_limited" => "rate_limited",
-            _ => "invalid",
-        },
+        Ok(Placed {
+            replayed: false, ..
+        }) => "created",
+        Ok(Placed { replayed: true, .. }) => "replayed",
+        Err(BookingError::SlotTaken) => "slot_taken",
+        Err(
+            BookingError::SlotUnavailable { .. }
+            | BookingError::DayFull
+            | BookingError::HostUnavailable(_),
+        ) => "slot_unavailable",
+        Err(_) => "invalid",
     };
     state.metrics.record_attempt(event, outcome);
     if outcome != "replayed" {
@@ -231,95 +207,48 @@ pub fn record_attempt(
     }
 }
 
-/// Validates and stores a booking described by a JSON object (from the API or a form).
-/// Returns the booking and whether it is the replay of an earlier idempotent request.
+/// Validates a booking described by a JSON object (from the API or a form) and has the
+/// domain make it.
 pub async fn place_booking(
     state: &AppState,
     object: &serde_json::Map<String, Value>,
     key: Option<String>,
-) -> Result<(Booking, bool), ApiError> {
+) -> Result<Placed, BookingError> {
+    let slug = match object.get("event") {
+        Some(Value::String(slug)) => Some(slug.trim().to_string()),
+        _ => None,
+    };
     let catalog = state.catalog.load();
-    let event = match object.get("event") {
-        Some(Value::String(slug)) => find_event(&catalog, Some(slug.trim()))?,
-        _ => find_event(&catalog, None)?,
-    };
-    let request = parse_request(event, object)?;
-    let claim = key.map(|key| IdempotencyClaim {
-        fingerprint: fingerprint(&event.slug, &request),
-        key,
-    });
-    if let Some(claim) = &claim {
-        if let Some(original) = state.store.find_idempotent(claim).await? {
-            return Ok((original, true));
-        }
-    }
-    let now = state.clock.now();
-    let lookup = check_lookup(&event.rules, request.start);
-    let (busy, counts) = busy_within(state, event, &lookup, None);
-    let slot = check_start(
-        &event.schedule,
-        &event.rules,
-        &busy,
-        &counts,
-        request.start,
-        now,
-    )
-    .map_err(unavailable)?;
+    let event = find_event(&catalog, slug.as_deref())?;
+    let request = parse_fields(event, object)?;
+    state
+        .domain
+        .create(NewBookingRequest {
+            event: slug.clone(),
+            start: request.start,
+            name: request.name,
+            email: request.email,
+            timezone: request.timezone,
+            notes: request.notes,
+            answers: request.answers,
+            host: None,
+            idempotency: key,
+        })
+        .await
+}
 
-    let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
-    let day_cap = event.day_cap(slot.start);
-    let id = uuid::Uuid::now_v7().to_string();
-    let status = match event.mode {
-        Mode::Request => BookingStatus::Requested,
-        Mode::Instant => BookingStatus::Confirmed,
-    };
-    let expires_at = (event.request_expiry_hours > 0).then(|| {
-        (now.as_second() + i64::from(event.request_expiry_hours) * 3600).min(slot.start.as_second())
-    });
-    let jobs = state
-        .notifier
-        .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at);
-    let new = NewBooking {
-        id,
-        host_id: state.host_id.to_string(),
-        event_slug: event.slug.clone(),
-        status,
-        start: slot.start,
-        end: slot.end,
-        blocked_start,
-        blocked_end,
-        name: request.name,
-        email: request.email,
-        timezone: request.timezone,
-        notes: request.notes,
-        answers: Value::Object(request.answers),
-        created_at: now,
-        day_cap,
-        jobs,
-    };
-    match state.store.create_booking(new, claim.clone()).await {
-        Ok(CreateOutcome::Created(booking)) => {
-            state.jobs_wake.notify_one();
-            state.busy.apply(&booking);
-            tracing::info!(
-                booking_id = %booking.id,
-                event = %booking.event_slug,
-                status = booking.status.as_str(),
-                "booking created"
-            );
-            Ok((booking, false))
-        }
-        Ok(CreateOutcome::Replayed(booking)) => Ok((booking, true)),
-        Err(StoreError::Overlap) => {
-            // Our cached busy time was behind; a concurrent retry of the same key may have won.
-            if let Some(claim) = &claim {
-                if let Some(original) = state.store.find_idempotent(claim).await? {
-                    return Ok((original, true));
-                }
-            }
-            state.refresh_busy().await;
-            Err(StoreError::Overlap.into())
-        }
-        Err(err) => Err(err.into()),
+/// Parses the `start` of a reschedule request.
+pub fn parse_start(value: Option<&Value>) -> Result<Timestamp, ApiError> {
+    match value {
+        Some(Value::String(text)) => text.trim().parse::<Timestamp>().ok(),
+        _ => None,
     }
+    .ok_or_else(|| {
+        let mut errors = crate::validate::FieldErrors::new();
+        errors.insert(
+            "start".into(),
+            "pick a new time (an RFC 3339 date-time)".into(),
+        );
+        ApiError::validation(errors)
+    })
 }

@@ -13,7 +13,7 @@ use openslot_store::NewContact;
 use serde_json::{json, Value};
 
 use super::{body::JsonObject, error::ApiError};
-use crate::{state::AppState, validate::Fields, web::forms::is_form};
+use crate::{http::state::AppState, validate::Fields, web::forms::is_form};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/contact", post(create_contact))

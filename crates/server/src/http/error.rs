@@ -8,7 +8,7 @@ use axum::{
 use openslot_store::StoreError;
 use serde_json::json;
 
-use crate::validate::FieldErrors;
+use crate::{domain::BookingError, validate::FieldErrors};
 
 /// An error answer with a machine-readable code and a human message.
 #[derive(Debug)]
@@ -112,6 +112,37 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Every booking operation's error as an answer: the one mapping of domain errors to HTTP.
+impl From<BookingError> for ApiError {
+    fn from(err: BookingError) -> Self {
+        let message = err.to_string();
+        let (status, code) = match err {
+            BookingError::Invalid(fields) => return ApiError::validation(fields),
+            BookingError::Store(err) => return ApiError::from(err),
+            BookingError::NoEventType | BookingError::UnknownEventType(_) => {
+                (StatusCode::NOT_FOUND, "event_not_found")
+            }
+            BookingError::EventTypeWithdrawn => (StatusCode::CONFLICT, "event_not_found"),
+            BookingError::SlotTaken => (StatusCode::CONFLICT, "slot_taken"),
+            BookingError::SlotUnavailable { .. } | BookingError::DayFull => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "slot_unavailable")
+            }
+            BookingError::HostUnavailable(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "host_unavailable")
+            }
+            BookingError::ChangeWindowClosed => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "change_window_closed")
+            }
+            BookingError::NotActive(_) => (StatusCode::CONFLICT, "booking_not_active"),
+            BookingError::NotFound => (StatusCode::NOT_FOUND, "booking_not_found"),
+            BookingError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+            }
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = json!({"code": self.code, "message": self.message});
@@ -127,5 +158,87 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openslot_engine::Rejection;
+    use openslot_store::BookingStatus;
+
+    use super::*;
+
+    /// The codes and statuses clients depend on, per domain error.
+    #[test]
+    fn booking_errors_keep_their_codes() {
+        let cases = [
+            (
+                BookingError::Invalid(FieldErrors::new()),
+                422,
+                "validation_failed",
+            ),
+            (BookingError::NoEventType, 404, "event_not_found"),
+            (
+                BookingError::UnknownEventType("x".into()),
+                404,
+                "event_not_found",
+            ),
+            (BookingError::EventTypeWithdrawn, 409, "event_not_found"),
+            (BookingError::SlotTaken, 409, "slot_taken"),
+            (
+                BookingError::SlotUnavailable {
+                    rejection: Rejection::TooSoon,
+                    moving: false,
+                },
+                422,
+                "slot_unavailable",
+            ),
+            (BookingError::DayFull, 422, "slot_unavailable"),
+            (
+                BookingError::HostUnavailable("ada".into()),
+                422,
+                "host_unavailable",
+            ),
+            (
+                BookingError::ChangeWindowClosed,
+                422,
+                "change_window_closed",
+            ),
+            (
+                BookingError::NotActive(BookingStatus::Cancelled),
+                409,
+                "booking_not_active",
+            ),
+            (BookingError::NotFound, 404, "booking_not_found"),
+            (
+                BookingError::IdempotencyKeyReused,
+                422,
+                "idempotency_key_reused",
+            ),
+            (BookingError::from(StoreError::Overlap), 409, "slot_taken"),
+            (
+                BookingError::Store(StoreError::Unavailable("down".into())),
+                503,
+                "store_unavailable",
+            ),
+        ];
+        for (error, status, code) in cases {
+            let shown = format!("{error:?}");
+            let answer = ApiError::from(error);
+            assert_eq!(
+                (answer.status.as_u16(), answer.code),
+                (status, code),
+                "{shown}"
+            );
+        }
+        let unavailable = ApiError::from(BookingError::unavailable(Rejection::InPast, true));
+        assert_eq!(
+            unavailable.message,
+            "that time is in the past; pick one of the offered times"
+        );
+        assert_eq!(
+            ApiError::from(BookingError::unavailable(Rejection::Busy, false)).code,
+            "slot_taken"
+        );
     }
 }

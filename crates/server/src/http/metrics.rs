@@ -11,7 +11,7 @@ use axum::{
 use hmac::Mac;
 
 use super::error::ApiError;
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(public_metrics))

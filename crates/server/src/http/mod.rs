@@ -9,6 +9,7 @@ pub mod error;
 mod health;
 pub mod listener;
 mod metrics;
+pub mod state;
 
 use std::{
     sync::atomic::{AtomicU64, Ordering},
@@ -25,7 +26,7 @@ use axum::{
 use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer};
 
 use self::error::ApiError;
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
@@ -206,7 +207,7 @@ async fn request_log(
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     let latency_us = elapsed.as_micros() as u64;
-    metrics.record_request(&route, &method, status, elapsed.as_secs_f64());
+    metrics.record_request(&route, method.as_str(), status, elapsed.as_secs_f64());
     if status >= 500 {
         tracing::error!(request_id = %id, %method, %route, status, latency_us, "request");
     } else {

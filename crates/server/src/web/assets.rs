@@ -8,7 +8,7 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 /// One served file.
 #[derive(Debug, Clone)]

@@ -16,8 +16,9 @@ use super::pages::{
     error_page, html, query_escape, render_book, render_contact, see_other, BookView, ContactView,
 };
 use crate::{
+    domain::BookingError,
+    http::state::AppState,
     http::{body::Form, booking::place_booking, contact::store_contact, error::ApiError},
-    state::AppState,
     validate::FieldErrors,
 };
 
@@ -209,7 +210,8 @@ pub async fn booking_form(
     let result = place_booking(&state, &object, None).await;
     crate::http::booking::record_attempt(&state, &object, &result);
     match result {
-        Ok((booking, _)) => {
+        Ok(placed) => {
+            let booking = placed.booking;
             let location = format!("/booking/{}", booking.id);
             // The signed view token: only the person who booked sees the details.
             let mut query = vec![format!(
@@ -227,31 +229,38 @@ pub async fn booking_form(
             }
             see_other(&format!("{location}?{}", query.join("&")))
         }
-        Err(error) => match error.code {
-            "validation_failed" => rerender(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "error",
-                "Please fix the highlighted fields.".into(),
-                error.fields.unwrap_or_default(),
-                true,
-            ),
-            "slot_taken" => rerender(
-                StatusCode::CONFLICT,
-                "warning",
-                "Sorry — that time was just taken by someone else. Please pick another time; your details are kept.".into(),
-                FieldErrors::new(),
-                false,
-            ),
-            "slot_unavailable" => rerender(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "warning",
-                format!("That time can't be booked: {}", error.message),
-                FieldErrors::new(),
-                false,
-            ),
-            "event_not_found" => error_page(&state, StatusCode::NOT_FOUND, "Not found", &error.message),
-            _ => error_page(&state, error.status, "Please try again", &error.message),
-        },
+        Err(BookingError::Invalid(errors)) => rerender(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error",
+            "Please fix the highlighted fields.".into(),
+            errors,
+            true,
+        ),
+        Err(BookingError::SlotTaken) => rerender(
+            StatusCode::CONFLICT,
+            "warning",
+            "Sorry — that time was just taken by someone else. Please pick another time; your details are kept.".into(),
+            FieldErrors::new(),
+            false,
+        ),
+        Err(
+            error @ (BookingError::SlotUnavailable { .. }
+            | BookingError::DayFull
+            | BookingError::HostUnavailable(_)),
+        ) => rerender(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "warning",
+            format!("That time can't be booked: {error}"),
+            FieldErrors::new(),
+            false,
+        ),
+        Err(error @ (BookingError::NoEventType | BookingError::UnknownEventType(_))) => {
+            error_page(&state, StatusCode::NOT_FOUND, "Not found", &error.to_string())
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            error_page(&state, error.status, "Please try again", &error.message)
+        }
     }
 }
 
@@ -319,10 +328,13 @@ pub async fn contact_form(
     };
     match store_contact(&state, &object).await {
         Ok(_) => see_other("/contact?sent=1"),
-        Err(error) if error.code == "validation_failed" => rerender(
+        Err(ApiError {
+            fields: Some(errors),
+            ..
+        }) => rerender(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Please fix the highlighted fields.",
-            error.fields.unwrap_or_default(),
+            errors,
         ),
         Err(error) => error_page(&state, error.status, "Please try again", &error.message),
     }

@@ -18,16 +18,16 @@ use super::{
     picker::Picker,
 };
 use crate::{
-    actions::{self, availability_without, can_change, not_active, Actor},
     display::{answer_rows, booking_zones, long_time},
+    domain::{can_change, Actor, Answered, BookingError},
+    http::state::AppState,
     http::{
         body::{Form, MAX_BODY_BYTES},
-        booking::booking_body,
+        booking::{booking_body, parse_start},
         error::ApiError,
     },
     links,
     signing::TokenError,
-    state::AppState,
     validate::Fields,
 };
 
@@ -211,7 +211,7 @@ fn render_manage(
     let mut times = Vec::new();
     let mut selected_label = None;
     if let (true, Some(event)) = (changeable, event) {
-        let (busy, counts) = availability_without(state, event, booking);
+        let (busy, counts) = state.domain.availability_without(event, booking);
         let wanted = query.date.as_deref().and_then(|d| d.parse::<Date>().ok());
         let picker = Picker::new(
             event,
@@ -301,16 +301,20 @@ async fn cancel(
         Err(err) => return error(format_of(&headers, true), &state, err),
     };
     let format = format_of(&headers, is_json);
-    let result = async {
-        let booking = resolve(&state, &token, links::MANAGE).await?;
-        let reason = optional_text(&fields, "reason", 1000)?;
-        actions::cancel(&state, booking, reason, &Actor::Invitee).await
-    }
-    .await;
+    let booking = match resolve(&state, &token, links::MANAGE).await {
+        Ok(booking) => booking,
+        Err(err) => return error(format, &state, err),
+    };
+    let reason = match optional_text(&fields, "reason", 1000) {
+        Ok(reason) => reason,
+        Err(err) => return error(format, &state, err),
+    };
+    let result = state.domain.cancel(booking, reason, &Actor::Invitee).await;
     match (result, format) {
         (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
         (Ok(_), Format::Html) => see_other(&format!("/manage/{token}?done=cancelled")),
-        (Err(err), Format::Html) if err.code == "change_window_closed" => {
+        (Err(BookingError::ChangeWindowClosed), Format::Html) => {
+            let err = ApiError::from(BookingError::ChangeWindowClosed);
             match resolve(&state, &token, links::MANAGE).await {
                 Ok(booking) => html(
                     err.status,
@@ -325,7 +329,7 @@ async fn cancel(
                 Err(err) => error(format, &state, err),
             }
         }
-        (Err(err), format) => error(format, &state, err),
+        (Err(err), format) => error(format, &state, err.into()),
     }
 }
 
@@ -344,15 +348,24 @@ async fn reschedule(
         .get("timezone")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let result = async {
-        let booking = resolve(&state, &token, links::MANAGE).await?;
-        if !booking.status.is_active() {
-            return Err(not_active(&booking));
+    let booking = match resolve(&state, &token, links::MANAGE).await {
+        Ok(booking) => booking,
+        Err(err) => return error(format, &state, err),
+    };
+    // A problem with the new time (or the booking's state) re-renders the manage page
+    // with the booking unchanged; one with the link or the booking's existence does not.
+    let result = if !booking.status.is_active() {
+        Err(BookingError::NotActive(booking.status).into())
+    } else {
+        match parse_start(fields.get("start")) {
+            Ok(start) => state
+                .domain
+                .reschedule(booking, start, &Actor::Invitee)
+                .await
+                .map_err(Refused::from),
+            Err(err) => Err(Refused::Request(err)),
         }
-        let start = actions::parse_start(fields.get("start"))?;
-        actions::reschedule(&state, booking, start, &Actor::Invitee).await
-    }
-    .await;
+    };
     match (result, format) {
         (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
         (Ok(booking), Format::Html) => {
@@ -362,30 +375,56 @@ async fn reschedule(
                 query_escape(&tz)
             ))
         }
-        (Err(err), Format::Html)
-            if err.status != StatusCode::FORBIDDEN
-                && err.status != StatusCode::GONE
-                && err.status != StatusCode::NOT_FOUND =>
-        {
-            match resolve(&state, &token, links::MANAGE).await {
-                Ok(booking) => {
-                    let message = match err.code {
-                        "slot_taken" => "Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.".to_string(),
-                        _ => format!("{} Your booking has not changed.", capitalise(&err.message)),
-                    };
-                    let query = ManageQuery {
-                        tz: visitor_tz,
-                        ..ManageQuery::default()
-                    };
-                    html(
-                        err.status,
-                        render_manage(&state, &token, &booking, &query, Some(("error", message))),
-                    )
-                }
-                Err(err) => error(format, &state, err),
-            }
+        (Err(Refused::Domain(BookingError::NotFound)), format) => {
+            error(format, &state, BookingError::NotFound.into())
         }
-        (Err(err), format) => error(format, &state, err),
+        (Err(refused), Format::Html) => match resolve(&state, &token, links::MANAGE).await {
+            Ok(booking) => {
+                let (err, message) = match refused {
+                    Refused::Domain(BookingError::SlotTaken) => (
+                        ApiError::from(BookingError::SlotTaken),
+                        "Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.".to_string(),
+                    ),
+                    refused => {
+                        let err = refused.into_api();
+                        let message =
+                            format!("{} Your booking has not changed.", capitalise(&err.message));
+                        (err, message)
+                    }
+                };
+                let query = ManageQuery {
+                    tz: visitor_tz,
+                    ..ManageQuery::default()
+                };
+                html(
+                    err.status,
+                    render_manage(&state, &token, &booking, &query, Some(("error", message))),
+                )
+            }
+            Err(err) => error(format, &state, err),
+        },
+        (Err(refused), format) => error(format, &state, refused.into_api()),
+    }
+}
+
+/// Why a reschedule did not happen: the request could not be read, or the domain said no.
+enum Refused {
+    Request(ApiError),
+    Domain(BookingError),
+}
+
+impl From<BookingError> for Refused {
+    fn from(err: BookingError) -> Self {
+        Refused::Domain(err)
+    }
+}
+
+impl Refused {
+    fn into_api(self) -> ApiError {
+        match self {
+            Refused::Request(err) => err,
+            Refused::Domain(err) => err.into(),
+        }
     }
 }
 
@@ -481,19 +520,22 @@ async fn host_action(
     let result = async {
         let booking = resolve(&state, &token, links::HOST).await?;
         let message = optional_text(&fields, "message", 1000)?;
-        actions::answer(
-            &state,
-            booking,
-            action == "approve",
-            message,
-            &Actor::HostLink,
-        )
-        .await
+        let answered = if action == "approve" {
+            state.domain.approve(booking, &Actor::HostLink).await
+        } else {
+            state
+                .domain
+                .decline(booking, message, &Actor::HostLink)
+                .await
+        };
+        Ok::<Answered, ApiError>(answered?)
     }
     .await;
     match (result, format) {
-        (Ok((booking, _)), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
-        (Ok((booking, changed)), Format::Html) => {
+        (Ok(Answered { booking, .. }), Format::Json) => {
+            Json(json_booking(&state, &booking)).into_response()
+        }
+        (Ok(Answered { booking, changed }), Format::Html) => {
             let message = match (action, changed) {
                 ("approve", true) => {
                     "Approved. The invitee is getting a confirmation with a calendar invitation."

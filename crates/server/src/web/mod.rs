@@ -21,7 +21,7 @@ use minijinja::{AutoEscape, Environment};
 use serde_json::{json, Value};
 
 use self::assets::Assets;
-use crate::{config::Config, state::AppState};
+use crate::{config::Config, http::state::AppState};
 
 /// Templates, assets and the page security policy, built once at start-up.
 #[derive(Debug)]

@@ -11,10 +11,7 @@ use openslot_store::BookingStatus;
 use serde_json::{json, Value};
 
 use super::{picker::Picker, timezones};
-use crate::{
-    catalog::EventType, display::long_time, http::availability::busy_in_window, state::AppState,
-    validate::FieldErrors,
-};
+use crate::{catalog::EventType, display::long_time, http::state::AppState, validate::FieldErrors};
 
 /// How long a form token stays valid.
 pub const FORM_TOKEN_SECONDS: i64 = 4 * 3600;
@@ -134,7 +131,7 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         .unwrap_or_else(|| host_tz.clone());
     let zone = crate::tzdb::zone(&tz_name).unwrap_or(TimeZone::UTC);
     let now = state.clock.now();
-    let (busy, counts) = busy_in_window(state, event, now, None);
+    let (busy, counts) = state.domain.busy_in_window(event, now, None);
     let picker = Picker::new(event, &busy, &counts, &zone, now, view.date, None);
     let mut link_query = if view.embed {
         let origin = view.origin.as_deref().unwrap_or("");

@@ -17,12 +17,12 @@ use super::{
 };
 use crate::{
     catalog::{EventType, QuestionKind},
+    http::state::AppState,
     http::{
         body::{Form, JsonObject},
         error::ApiError,
     },
     routing::{counter_key, target_location, valid_host_id, Route, RoutingForm},
-    state::AppState,
     validate::FieldErrors,
 };
 
