@@ -11,7 +11,8 @@ use common::{days_ahead, post_json, Launch, TestServer};
 use jiff::{Timestamp, ToSpan};
 use mail_parser::{MessageParser, MimeHeaders};
 use openslot::{clock::ManualClock, config::Config, serve, worker::Worker};
-use openslot_store::{BookingStatus, JobState, NewBooking, SqliteOptions, SqliteStore, Store};
+use openslot_store::prelude::*;
+use openslot_store::{BookingStatus, JobState, NewBooking, SqliteOptions, SqliteStore};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(20);

@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use jiff::Timestamp;
-use openslot_store::{BookingStatus, NewBooking, SqliteOptions, SqliteStore, Store};
+use openslot_store::prelude::*;
+use openslot_store::{BookingStatus, NewBooking, SqliteOptions, SqliteStore};
 
 fn booking(index: i64) -> NewBooking {
     let start = 1_900_000_000 + index * 300;

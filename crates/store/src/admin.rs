@@ -120,7 +120,7 @@ pub struct BookingQuery {
     pub offset: u32,
 }
 
-/// Which instant of a booking [`crate::Store::booking_buckets`] groups by.
+/// Which instant of a booking [`crate::AdminStore::booking_buckets`] groups by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BucketBy {
     /// When it was made.

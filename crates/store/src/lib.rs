@@ -1,4 +1,4 @@
-//! Persistence for openslot behind one [`Store`] trait. SQLite is the embedded default;
+//! Persistence for openslot behind the [`Store`] traits. SQLite is the embedded default;
 //! PostgreSQL implements the same trait for several instances. The store decides only
 //! "is this interval free" (atomically, inside the database); every other rule lives in
 //! the engine.
@@ -25,16 +25,16 @@ pub use model::{
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 
-/// Everything the service persists. Implementations must make [`Store::create_booking`]
-/// atomic: of several overlapping active bookings of one host, at most one is stored.
+/// The store traits, for `use openslot_store::prelude::*`.
+pub mod prelude {
+    pub use crate::{AdminStore, BookingStore, JobStore, Store};
+}
+
+/// Bookings, idempotency keys, contact messages, host holds and fairness inputs.
+/// Implementations must make [`BookingStore::create_booking`] atomic: no two active holds
+/// of one host overlap, whatever the callers.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Applies pending migrations; returns how many were applied.
-    async fn migrate(&self) -> Result<usize, StoreError>;
-
-    /// Checks the database answers.
-    async fn ping(&self) -> Result<(), StoreError>;
-
+pub trait BookingStore: Send + Sync + 'static {
     /// Stores a booking if no active booking of its host overlaps its blocked range and its
     /// day cap allows it. With an idempotency claim, a key seen before returns the original
     /// booking (or [`StoreError::IdempotencyMismatch`] if the request differed).
@@ -75,7 +75,7 @@ pub trait Store: Send + Sync + 'static {
         each: &mut (dyn FnMut(ActiveBooking) + Send),
     ) -> Result<(), StoreError>;
 
-    /// [`Store::for_each_active_booking`] collected into a list.
+    /// [`BookingStore::for_each_active_booking`] collected into a list.
     async fn active_bookings(
         &self,
         host_id: &str,
@@ -98,7 +98,7 @@ pub trait Store: Send + Sync + 'static {
         each: &mut (dyn FnMut(ActiveBooking, bool) + Send),
     ) -> Result<(), StoreError>;
 
-    /// [`Store::for_each_booking_changed_since`] collected into a list.
+    /// [`BookingStore::for_each_booking_changed_since`] collected into a list.
     async fn bookings_changed_since(
         &self,
         host_id: &str,
@@ -112,16 +112,16 @@ pub trait Store: Send + Sync + 'static {
         Ok(changes)
     }
 
-    /// The setting `name`, storing `candidate` first if it has none. Concurrent callers
-    /// (other instances) all get the one value that was stored first.
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
-
     /// Stores a message from the contact form (and its jobs, in the same transaction).
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError>;
 
     /// One contact message by id.
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError>;
+}
 
+/// The durable job queue: side effects written with the change that causes them.
+#[async_trait]
+pub trait JobStore: Send + Sync + 'static {
     /// Claims up to `limit` jobs due at `now` (queued, or running with an expired lease)
     /// for `worker` until `now + lease_seconds`, counting an attempt on each. A job is
     /// claimed by one worker at a time.
@@ -173,11 +173,32 @@ pub trait Store: Send + Sync + 'static {
     /// All jobs, newest first, up to `limit` (for operators and tests).
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
 
+    /// Jobs that failed: dead ones, and queued ones that have been attempted (retrying),
+    /// newest first.
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Puts a dead job back in the queue to run at `now` with its attempts reset. Whether
+    /// the job was dead.
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError>;
+}
+
+/// Operating the service: schema, settings, admin users and credentials, event types,
+/// hosts, the audit log, counters, stats and booking queries.
+#[async_trait]
+pub trait AdminStore: Send + Sync + 'static {
+    /// Applies pending migrations; returns how many were applied.
+    async fn migrate(&self) -> Result<usize, StoreError>;
+
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The setting `name`, storing `candidate` first if it has none. Concurrent callers
+    /// (other instances) all get the one value that was stored first.
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+
     /// Numbers for operators: bookings per status, jobs per kind and state, and the oldest
     /// `run_at` of a job that is due at `now` but not yet done (queue lag).
     async fn stats(&self, now: i64) -> Result<Stats, StoreError>;
-
-    // ----- operations: admin users, credentials, event types, audit, queries -----
 
     /// Creates an admin user, or sets a new password for an existing one (clearing any
     /// lockout). `email` is lower-case. Returns whether the user is new.
@@ -284,15 +305,13 @@ pub trait Store: Send + Sync + 'static {
     /// Counter totals for days `from_day..=to_day` (`YYYY-MM-DD`).
     async fn counters(&self, from_day: &str, to_day: &str)
         -> Result<Vec<CounterDelta>, StoreError>;
-
-    /// Jobs that failed: dead ones, and queued ones that have been attempted (retrying),
-    /// newest first.
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
-
-    /// Puts a dead job back in the queue to run at `now` with its attempts reset. Whether
-    /// the job was dead.
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError>;
 }
+
+/// Everything the service persists: the three focused traits together. Callers bring
+/// the methods into scope with `use openslot_store::prelude::*`.
+pub trait Store: BookingStore + JobStore + AdminStore {}
+
+impl<T: BookingStore + JobStore + AdminStore + ?Sized> Store for T {}
 
 /// Counts for metrics and dashboards.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

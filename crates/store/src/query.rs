@@ -121,7 +121,7 @@ pub(crate) fn merged_deltas(deltas: &[CounterDelta]) -> Vec<CounterDelta> {
         .collect()
 }
 
-/// `SELECT` of [`crate::Store::booking_buckets`] up to its filters.
+/// `SELECT` of [`crate::AdminStore::booking_buckets`] up to its filters.
 pub(crate) fn bucket_select(by: crate::BucketBy) -> String {
     let column = match by {
         crate::BucketBy::Created => "created_at",

@@ -701,7 +701,7 @@ async fn postgres_instances_migrating_together_apply_each_migration_once() {
                 let store = openslot_store::PgStore::open(&openslot_store::PgOptions::new(url))
                     .await
                     .unwrap();
-                openslot_store::Store::migrate(&store).await.unwrap()
+                openslot_store::AdminStore::migrate(&store).await.unwrap()
             }
         }))
         .await;
@@ -725,7 +725,7 @@ async fn postgres_instances_migrating_together_apply_each_migration_once() {
 
 #[tokio::test]
 async fn postgres_statement_timeout_is_applied_and_reported_as_busy() {
-    use openslot_store::{BookingChange, PgOptions, PgStore, Store};
+    use openslot_store::{prelude::*, BookingChange, PgOptions, PgStore};
     postgres_only(|db| async move {
         db.open()
             .await
@@ -771,7 +771,7 @@ async fn postgres_statement_timeout_is_applied_and_reported_as_busy() {
 /// and the store works again as soon as the cause is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_calls_past_their_deadline_fail_as_unavailable_and_the_pool_recovers() {
-    use openslot_store::{BookingChange, PgOptions, PgStore, Store};
+    use openslot_store::{prelude::*, BookingChange, PgOptions, PgStore};
     use std::time::{Duration, Instant};
     postgres_only(|db| async move {
         db.open()

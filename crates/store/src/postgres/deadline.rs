@@ -23,9 +23,9 @@ use sqlx::{postgres::PgPoolOptions, Connection};
 
 use super::{PgOptions, PgQueries};
 use crate::{
-    ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery, ChangeOutcome,
-    ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind, IdempotencyClaim, Job,
-    NewBooking, NewContact, NewJob, Store, StoreError, StoredEventType,
+    prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
+    ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind,
+    IdempotencyClaim, Job, NewBooking, NewContact, NewJob, StoreError, StoredEventType,
 };
 
 /// How long a connection returned to the pool may take to answer a ping after a call was
@@ -145,16 +145,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl Store for PgStore {
-    async fn migrate(&self) -> Result<usize, StoreError> {
-        // Migrations may legitimately run long (backfills); no client deadline.
-        self.queries.migrate().await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        self.deadline(self.queries.ping()).await
-    }
-
+impl BookingStore for PgStore {
     async fn create_booking(
         &self,
         booking: NewBooking,
@@ -212,11 +203,6 @@ impl Store for PgStore {
         .await
     }
 
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        self.deadline(self.queries.setting_or_init(name, candidate))
-            .await
-    }
-
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
         self.deadline(self.queries.create_contact(message)).await
     }
@@ -224,7 +210,10 @@ impl Store for PgStore {
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError> {
         self.deadline(self.queries.contact(id)).await
     }
+}
 
+#[async_trait]
+impl JobStore for PgStore {
     async fn claim_jobs(
         &self,
         worker: &str,
@@ -279,12 +268,37 @@ impl Store for PgStore {
         self.deadline(self.queries.next_job_at()).await
     }
 
-    async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
-        self.deadline(self.queries.stats(now)).await
-    }
-
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
         self.deadline(self.queries.jobs(limit)).await
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.deadline(self.queries.failed_jobs(limit)).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.deadline(self.queries.retry_dead_job(id, now)).await
+    }
+}
+
+#[async_trait]
+impl AdminStore for PgStore {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        // Migrations may legitimately run long (backfills); no client deadline.
+        self.queries.migrate().await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.deadline(self.queries.ping()).await
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        self.deadline(self.queries.setting_or_init(name, candidate))
+            .await
+    }
+
+    async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
+        self.deadline(self.queries.stats(now)).await
     }
 
     async fn upsert_admin_user(
@@ -419,13 +433,5 @@ impl Store for PgStore {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.deadline(self.queries.counters(from_day, to_day)).await
-    }
-
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        self.deadline(self.queries.failed_jobs(limit)).await
-    }
-
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        self.deadline(self.queries.retry_dead_job(id, now)).await
     }
 }

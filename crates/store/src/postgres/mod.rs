@@ -21,10 +21,10 @@ use sqlx::{
 pub use deadline::PgStore;
 
 use crate::{
-    ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery, BookingStatus,
-    ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind, DayCap,
-    IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store, StoreError,
-    StoredEventType,
+    prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
+    BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential,
+    CredentialKind, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob,
+    StoreError, StoredEventType,
 };
 
 /// How to connect to PostgreSQL.
@@ -386,7 +386,7 @@ impl PgQueries {
         self.pool.size()
     }
 
-    /// One attempt at [`Store::create_booking`], in one transaction.
+    /// One attempt at [`BookingStore::create_booking`], in one transaction.
     async fn try_create(
         &self,
         booking: &NewBooking,
@@ -455,7 +455,7 @@ impl PgQueries {
         Ok(CreateOutcome::Created(stored))
     }
 
-    /// One attempt at [`Store::change_booking`], in one transaction.
+    /// One attempt at [`BookingStore::change_booking`], in one transaction.
     async fn try_change(
         &self,
         id: &str,
@@ -569,16 +569,7 @@ impl PgQueries {
 }
 
 #[async_trait]
-impl Store for PgQueries {
-    async fn migrate(&self) -> Result<usize, StoreError> {
-        migrate::run(&self.pool).await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
+impl BookingStore for PgQueries {
     async fn create_booking(
         &self,
         booking: NewBooking,
@@ -684,25 +675,6 @@ impl Store for PgQueries {
         Ok(())
     }
 
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        // A concurrent insert of the same name waits for the first and then does nothing;
-        // the following read (a new snapshot) sees the value that won.
-        sqlx::query(
-            "INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(candidate)
-        .bind(Timestamp::now().as_second())
-        .execute(&self.pool)
-        .await?;
-        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(value)
-    }
-
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -744,7 +716,10 @@ impl Store for PgQueries {
         })
         .transpose()
     }
+}
 
+#[async_trait]
+impl JobStore for PgQueries {
     async fn claim_jobs(
         &self,
         worker: &str,
@@ -884,6 +859,57 @@ impl Store for PgQueries {
         Ok(next)
     }
 
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        // Ids compare byte-wise, as in SQLite, whatever the database's collation.
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.failed_jobs_impl(limit).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.retry_dead_job_impl(id, now).await
+    }
+}
+
+#[async_trait]
+impl AdminStore for PgQueries {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        migrate::run(&self.pool).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        // A concurrent insert of the same name waits for the first and then does nothing;
+        // the following read (a new snapshot) sees the value that won.
+        sqlx::query(
+            "INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(candidate)
+        .bind(Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(value)
+    }
+
     async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
         let bookings: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")
@@ -907,18 +933,6 @@ impl Store for PgQueries {
             jobs,
             oldest_due,
         })
-    }
-
-    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        // Ids compare byte-wise, as in SQLite, whatever the database's collation.
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs
-             ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT $1"
-        ))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(job_from_row).collect()
     }
 
     async fn upsert_admin_user(
@@ -1042,13 +1056,5 @@ impl Store for PgQueries {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.counters_impl(from_day, to_day).await
-    }
-
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        self.failed_jobs_impl(limit).await
-    }
-
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        self.retry_dead_job_impl(id, now).await
     }
 }

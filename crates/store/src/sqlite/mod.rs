@@ -21,9 +21,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::group_commit::BookingJob;
 use crate::{
-    migrate, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
-    BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential,
-    CredentialKind, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
+    migrate, prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange,
+    BookingQuery, BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome,
+    Credential, CredentialKind, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob,
     StoreError, StoredEventType,
 };
 
@@ -345,29 +345,7 @@ fn owner_only(path: &std::path::Path, create: bool) -> Result<(), StoreError> {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
-    async fn migrate(&self) -> Result<usize, StoreError> {
-        sqlx::Executor::execute(
-            &self.writer,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-        )
-        .await?;
-        let mut applied = 0;
-        for migration in migrate::SQLITE {
-            if apply_migration(&self.writer, migration).await? {
-                applied += 1;
-            }
-        }
-        self.fill_search_text().await?;
-        Ok(applied)
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.readers).await?;
-        Ok(())
-    }
-
+impl BookingStore for SqliteStore {
     async fn create_booking(
         &self,
         booking: NewBooking,
@@ -563,20 +541,6 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)")
-            .bind(name)
-            .bind(candidate)
-            .bind(Timestamp::now().as_second())
-            .execute(&self.writer)
-            .await?;
-        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.writer)
-            .await?;
-        Ok(value)
-    }
-
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
         let mut tx = self.writer.begin().await?;
         sqlx::query(
@@ -618,7 +582,10 @@ impl Store for SqliteStore {
         })
         .transpose()
     }
+}
 
+#[async_trait]
+impl JobStore for SqliteStore {
     async fn claim_jobs(
         &self,
         worker: &str,
@@ -757,6 +724,63 @@ impl Store for SqliteStore {
         Ok(next)
     }
 
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.failed_jobs_impl(limit).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.retry_dead_job_impl(id, now).await
+    }
+}
+
+#[async_trait]
+impl AdminStore for SqliteStore {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        sqlx::Executor::execute(
+            &self.writer,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        )
+        .await?;
+        let mut applied = 0;
+        for migration in migrate::SQLITE {
+            if apply_migration(&self.writer, migration).await? {
+                applied += 1;
+            }
+        }
+        self.fill_search_text().await?;
+        Ok(applied)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        Ok(())
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(candidate)
+            .bind(Timestamp::now().as_second())
+            .execute(&self.writer)
+            .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.writer)
+            .await?;
+        Ok(value)
+    }
+
     async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
         let bookings: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")
@@ -784,16 +808,6 @@ impl Store for SqliteStore {
             jobs,
             oldest_due,
         })
-    }
-
-    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?"
-        ))
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await?;
-        rows.iter().map(job_from_row).collect()
     }
 
     async fn upsert_admin_user(
@@ -917,13 +931,5 @@ impl Store for SqliteStore {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.counters_impl(from_day, to_day).await
-    }
-
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        self.failed_jobs_impl(limit).await
-    }
-
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        self.retry_dead_job_impl(id, now).await
     }
 }
