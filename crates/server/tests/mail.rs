@@ -524,7 +524,7 @@ fn confirmed_booking(
 ) -> NewBooking {
     NewBooking {
         id: id.into(),
-        host_id: "default".into(),
+        assign: openslot_store::Assign::single("default"),
         event_slug: "consult".into(),
         status: BookingStatus::Confirmed,
         start,

@@ -15,12 +15,13 @@ use async_trait::async_trait;
 
 pub use admin::{
     AdminUser, AuditEntry, BookingBucket, BookingQuery, BucketBy, CounterDelta, Credential,
-    CredentialKind, StoredEventType, BUCKET_SECONDS,
+    CredentialKind, StoredEventType, StoredHost, BUCKET_SECONDS,
 };
 pub use error::StoreError;
 pub use model::{
-    ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
-    CreateOutcome, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob,
+    ActiveBooking, Assign, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
+    CreateOutcome, DayCap, HostBookingStat, HostHold, IdempotencyClaim, Job, JobState, NewBooking,
+    NewContact, NewJob,
 };
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
@@ -35,8 +36,10 @@ pub mod prelude {
 /// of one host overlap, whatever the callers.
 #[async_trait]
 pub trait BookingStore: Send + Sync + 'static {
-    /// Stores a booking if no active booking of its host overlaps its blocked range and its
-    /// day cap allows it. With an idempotency claim, a key seen before returns the original
+    /// Stores a booking holding the hosts [`NewBooking::assign`] picks, each only if no
+    /// active hold of that host overlaps the blocked range and its caps allow it: all in
+    /// one transaction, so a refused booking holds nothing. [`StoreError::Overlap`] when no
+    /// host could be held ([`StoreError::DayFull`] if only caps stopped it). With an idempotency claim, a key seen before returns the original
     /// booking (or [`StoreError::IdempotencyMismatch`] if the request differed).
     async fn create_booking(
         &self,
@@ -65,7 +68,7 @@ pub trait BookingStore: Send + Sync + 'static {
     /// One booking by id.
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError>;
 
-    /// Active bookings of a host whose blocked range ends after `after_second`, handed over
+    /// Active bookings holding a host whose blocked range ends after `after_second`, handed over
     /// one at a time, so a caller that keeps its own compact copy never holds every row at
     /// once.
     async fn for_each_active_booking(
@@ -87,7 +90,7 @@ pub trait BookingStore: Send + Sync + 'static {
         Ok(bookings)
     }
 
-    /// Bookings of a host last changed (created, moved, ended) at or after `since_second`
+    /// Bookings holding a host last changed (created, moved, ended) at or after `since_second`
     /// by their `updated_at`, each with whether it is active now: what a copy of busy time
     /// kept up to date needs to re-read. Handed over one at a time, so a busy burst of
     /// changes is never held as one list.
@@ -117,6 +120,24 @@ pub trait BookingStore: Send + Sync + 'static {
 
     /// One contact message by id.
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError>;
+
+    /// Active holds of every host whose blocked range ends after `after_second`, as
+    /// `(host_id, booking)`, ordered by host then start: what a busy cache of all hosts
+    /// loads at once. A collective booking comes once per host it holds.
+    async fn for_each_active_hold(
+        &self,
+        after_second: i64,
+        each: &mut (dyn FnMut(String, ActiveBooking) + Send),
+    ) -> Result<(), StoreError>;
+
+    /// Bookings of `event_slug` created at or after `since_second` (any status), counted
+    /// per assigned host, with the latest creation: the input of round-robin fairness.
+    /// Hosts without such bookings are absent. Ordered by host.
+    async fn host_booking_stats(
+        &self,
+        event_slug: &str,
+        since_second: i64,
+    ) -> Result<Vec<HostBookingStat>, StoreError>;
 }
 
 /// The durable job queue: side effects written with the change that causes them.
@@ -200,13 +221,14 @@ pub trait AdminStore: Send + Sync + 'static {
     /// `run_at` of a job that is due at `now` but not yet done (queue lag).
     async fn stats(&self, now: i64) -> Result<Stats, StoreError>;
 
-    /// Creates an admin user, or sets a new password for an existing one (clearing any
-    /// lockout). `email` is lower-case. Returns whether the user is new.
+    /// Creates an admin user, or sets a new password and role for an existing one
+    /// (clearing any lockout). `host_id`: a host user of that host; `None`: an admin. `email` is lower-case. Returns whether the user is new.
     async fn upsert_admin_user(
         &self,
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError>;
 
@@ -274,6 +296,17 @@ pub trait AdminStore: Send + Sync + 'static {
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
+    /// All stored hosts, by position then id.
+    async fn hosts(&self) -> Result<Vec<StoredHost>, StoreError>;
+
+    /// Stores `hosts` if no host is stored yet (atomically: of several instances starting
+    /// together, one seeds). Returns whether it seeded.
+    async fn seed_hosts(&self, hosts: &[StoredHost]) -> Result<bool, StoreError>;
+
+    /// Inserts or replaces the host with `host.id`, writing `audit` in the same
+    /// transaction.
+    async fn save_host(&self, host: &StoredHost, audit: &AuditEntry) -> Result<(), StoreError>;
+
     /// Appends to the audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
 
@@ -298,6 +331,13 @@ pub trait AdminStore: Send + Sync + 'static {
         query: &BookingQuery,
         by: BucketBy,
     ) -> Result<Vec<BookingBucket>, StoreError>;
+
+    /// Bookings matching `query` (ignoring its limit, offset and order) counted per host
+    /// they hold (a collective booking counts for each of its hosts), ordered by host.
+    async fn booking_counts_by_host(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
 
     /// Adds to daily counters (creating them at 0 first), in one transaction.
     async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError>;

@@ -6,13 +6,14 @@ mod common;
 use common::{each_backend, postgres_only, Backend};
 use jiff::Timestamp;
 use openslot_store::{
-    BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking, NewContact, StoreError,
+    Assign, BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking, NewContact,
+    StoreError,
 };
 
 fn booking(id: &str, event: &str, start: i64, minutes: i64, buffer: i64) -> NewBooking {
     NewBooking {
         id: id.into(),
-        host_id: "default".into(),
+        assign: Assign::single("default"),
         event_slug: event.into(),
         status: BookingStatus::Requested,
         start: Timestamp::from_second(start).unwrap(),
@@ -58,7 +59,7 @@ async fn overlapping_active_bookings_are_refused_by_the_database() {
         assert!(matches!(err, Err(StoreError::Overlap)), "{err:?}");
         // another host is independent
         let mut other = booking("e", "30min", T, 30, 0);
-        other.host_id = "other".into();
+        other.assign = Assign::single("other");
         store.create_booking(other, None).await.unwrap();
         // inactive bookings hold nothing
         let mut cancelled = booking("f", "30min", T, 30, 0);
@@ -1008,7 +1009,7 @@ async fn changed_bookings_stream_with_whether_they_are_active() {
         cancelled.created_at = Timestamp::from_second(6_000).unwrap();
         store.create_booking(cancelled, None).await.unwrap();
         let mut elsewhere = booking("e", "30min", T, 30, 0);
-        elsewhere.host_id = "other".into();
+        elsewhere.assign = Assign::single("other");
         store.create_booking(elsewhere, None).await.unwrap();
         let mut old = booking("o", "30min", T + 7_200, 30, 0);
         old.created_at = Timestamp::from_second(1_000).unwrap();

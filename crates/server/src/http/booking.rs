@@ -281,7 +281,7 @@ pub async fn place_booking(
         .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at);
     let new = NewBooking {
         id,
-        host_id: state.host_id.to_string(),
+        assign: openslot_store::Assign::single(state.host_id.to_string()),
         event_slug: event.slug.clone(),
         status,
         start: slot.start,

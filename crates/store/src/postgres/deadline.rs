@@ -177,6 +177,24 @@ impl BookingStore for PgStore {
         self.deadline(self.queries.booking(id)).await
     }
 
+    async fn for_each_active_hold(
+        &self,
+        after_second: i64,
+        each: &mut (dyn FnMut(String, ActiveBooking) + Send),
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.for_each_active_hold(after_second, each))
+            .await
+    }
+
+    async fn host_booking_stats(
+        &self,
+        event_slug: &str,
+        since_second: i64,
+    ) -> Result<Vec<crate::HostBookingStat>, StoreError> {
+        self.deadline(self.queries.host_booking_stats(event_slug, since_second))
+            .await
+    }
+
     async fn for_each_active_booking(
         &self,
         host_id: &str,
@@ -306,13 +324,38 @@ impl AdminStore for PgStore {
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
         self.deadline(
             self.queries
-                .upsert_admin_user(id, email, password_hash, now),
+                .upsert_admin_user(id, email, password_hash, host_id, now),
         )
         .await
+    }
+
+    async fn hosts(&self) -> Result<Vec<crate::StoredHost>, StoreError> {
+        self.deadline(self.queries.hosts()).await
+    }
+
+    async fn seed_hosts(&self, hosts: &[crate::StoredHost]) -> Result<bool, StoreError> {
+        self.deadline(self.queries.seed_hosts(hosts)).await
+    }
+
+    async fn save_host(
+        &self,
+        host: &crate::StoredHost,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_host(host, audit)).await
+    }
+
+    async fn booking_counts_by_host(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.deadline(self.queries.booking_counts_by_host(query))
+            .await
     }
 
     async fn admin_user(&self, email: &str) -> Result<Option<AdminUser>, StoreError> {
