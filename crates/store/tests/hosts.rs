@@ -124,7 +124,7 @@ async fn race_one_slot(stores: &[Arc<dyn Store>; 2], slot: i64, hosts: &[&str], 
     for outcome in outcomes {
         match outcome {
             Ok(CreateOutcome::Created(booking)) => {
-                assert_eq!(booking.hosts, [booking.host_id.clone()]);
+                assert_eq!(booking.hosts, std::slice::from_ref(&booking.host_id));
                 assigned.push(booking.host_id);
             }
             Err(StoreError::Overlap) => {}
