@@ -1,7 +1,9 @@
-//! Persistence for openslot behind the [`Store`] traits. SQLite is the embedded default;
-//! PostgreSQL implements the same trait for several instances. The store decides only
-//! "is this interval free" (atomically, inside the database); every other rule lives in
-//! the engine.
+//! Persistence for openslot behind the [`Store`] traits ([`BookingStore`], [`JobStore`],
+//! [`AdminStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
+//! PostgreSQL implements the same traits for several instances. The store decides only
+//! "is this interval free for this host" (atomically, inside the database: a booking holds
+//! one or more hosts through `booking_holds`, and active holds of a host never overlap);
+//! every other rule lives in the engine and the domain.
 
 mod admin;
 mod error;

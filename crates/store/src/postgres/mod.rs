@@ -1,7 +1,9 @@
 //! The PostgreSQL store, for several instances sharing one database. Conflicts are refused
-//! by the database itself: an exclusion constraint (`bookings_no_overlap`) keeps active
-//! bookings of a host apart, whichever instance writes them. Day caps and idempotency keys
-//! are serialised with transaction-level advisory locks, jobs are shared between workers of
+//! by the database itself: an exclusion constraint (`booking_holds_no_overlap`) keeps the
+//! active holds of a host apart, whichever instance writes them. A round-robin booking tries
+//! its hosts in order inside one transaction, each hold under a savepoint; a collective one
+//! holds all or fails whole. Slots, day caps and idempotency keys are serialised with
+//! transaction-level advisory locks (taken in one global order), jobs are shared between workers of
 //! all instances with `FOR UPDATE SKIP LOCKED`. Transactions run at READ COMMITTED; the
 //! rare deadlock (two inserts waiting on each other's exclusion check) is retried.
 
