@@ -269,6 +269,7 @@ pub async fn reschedule(
         blocked_start,
         blocked_end,
         day_cap,
+        host_caps: Vec::new(),
     };
     match state
         .store

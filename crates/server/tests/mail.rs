@@ -764,6 +764,7 @@ async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
         blocked_start: moved.start.as_second(),
         blocked_end: moved.end.as_second(),
         day_cap: None,
+        host_caps: Vec::new(),
     };
     assert!(matches!(
         run.store

@@ -314,7 +314,11 @@ pub enum BookingChange {
         end: Timestamp,
         blocked_start: i64,
         blocked_end: i64,
+        /// The event type's cap, checked for each host the booking holds.
         day_cap: Option<DayCap>,
+        /// The hosts' own caps across event types at the new time (hosts the booking does
+        /// not hold are ignored).
+        host_caps: Vec<HostHold>,
     },
 }
 

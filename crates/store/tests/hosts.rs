@@ -371,6 +371,39 @@ async fn host_day_caps_steer_round_robin_and_refuse_with_day_full() {
         event_capped.blocked_end = T + 9000;
         let full = store.create_booking(event_capped, None).await;
         assert!(matches!(full, Err(StoreError::DayFull)), "{full:?}");
+
+        // A move into a day where a host it holds is at its own cap is refused; the cap
+        // does not count the booking itself, and hosts it does not hold are ignored.
+        let move_with_caps = |start: i64, host_caps: Vec<HostHold>| BookingChange::Move {
+            start: ts(start),
+            end: ts(start + 1800),
+            blocked_start: start,
+            blocked_end: start + 1800,
+            day_cap: None,
+            host_caps,
+        };
+        let refused = store
+            .change_booking(
+                "e",
+                move_with_caps(T + 3 * 3600, vec![capped("ada", 1)]),
+                vec![],
+                ts(2_000),
+            )
+            .await;
+        assert!(matches!(refused, Err(StoreError::DayFull)), "{refused:?}");
+        let within_day = store
+            .change_booking(
+                "a",
+                move_with_caps(T + 4 * 3600, vec![capped("ada", 1), capped("grace", 0)]),
+                vec![],
+                ts(2_000),
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(within_day, Some(ChangeOutcome::Changed(_))),
+            "{within_day:?}"
+        );
     })
     .await;
 }
@@ -382,6 +415,7 @@ fn move_to(start: i64) -> BookingChange {
         blocked_start: start,
         blocked_end: start + 1800,
         day_cap: None,
+        host_caps: Vec::new(),
     }
 }
 

@@ -847,6 +847,7 @@ async fn confirmed_at_is_set_when_a_booking_becomes_confirmed_and_kept() {
             blocked_start: T + 7200,
             blocked_end: T + 9000,
             day_cap: None,
+            host_caps: Vec::new(),
         };
         let Some(ChangeOutcome::Changed(moved)) = store
             .change_booking("c2", moved, vec![], ts(2_500))

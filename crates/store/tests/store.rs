@@ -358,6 +358,7 @@ async fn changes_are_atomic_and_drop_reminders() {
             blocked_start: start,
             blocked_end: start + 1800,
             day_cap: None,
+            host_caps: Vec::new(),
         };
         // Onto the other booking: refused, nothing changes, no jobs added.
         let err = store

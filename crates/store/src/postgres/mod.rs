@@ -656,6 +656,7 @@ impl PgQueries {
                 blocked_start,
                 blocked_end,
                 day_cap,
+                host_caps,
             } => {
                 let hosts: Vec<&str> = current.hosts.iter().map(String::as_str).collect();
                 lock_days(
@@ -667,12 +668,27 @@ impl PgQueries {
                     ],
                 )
                 .await?;
+                let own_caps: Vec<(&str, DayCap)> = host_caps
+                    .iter()
+                    .filter(|host| current.hosts.contains(&host.host_id))
+                    .filter_map(|host| Some((host.host_id.as_str(), host.day_cap?)))
+                    .collect();
+                let mut keys: Vec<String> = own_caps
+                    .iter()
+                    .map(|(host, cap)| cap_key(host, None, cap.day_start))
+                    .collect();
                 if let Some(cap) = day_cap {
-                    let keys = hosts
-                        .iter()
-                        .map(|host| cap_key(host, Some(&current.event_slug), cap.day_start))
-                        .collect();
-                    lock_keys(&mut tx, keys).await?;
+                    keys.extend(
+                        hosts
+                            .iter()
+                            .map(|host| cap_key(host, Some(&current.event_slug), cap.day_start)),
+                    );
+                }
+                lock_keys(&mut tx, keys).await?;
+                for (host, cap) in &own_caps {
+                    check_cap(&mut tx, host, None, id, *cap).await?;
+                }
+                if let Some(cap) = day_cap {
                     for host in &hosts {
                         check_cap(&mut tx, host, Some(&current.event_slug), id, *cap).await?;
                     }

@@ -457,7 +457,16 @@ impl BookingStore for SqliteStore {
                 blocked_start,
                 blocked_end,
                 day_cap,
+                host_caps,
             } => {
+                for host in host_caps {
+                    let Some(cap) = host.day_cap else { continue };
+                    if current.hosts.contains(&host.host_id)
+                        && !cap_allows(&mut tx, &host.host_id, None, id, cap).await?
+                    {
+                        return Err(StoreError::DayFull);
+                    }
+                }
                 if let Some(cap) = day_cap {
                     for host in &current.hosts {
                         if !cap_allows(&mut tx, host, Some(&current.event_slug), id, *cap).await? {
