@@ -32,7 +32,7 @@ pub async fn add_user(config: &Config, email: &str, password: &str) -> Result<bo
     let now = jiff::Timestamp::now().as_second();
     let id = uuid::Uuid::now_v7().to_string();
     let created = store
-        .upsert_admin_user(&id, &email, &hash, now)
+        .upsert_admin_user(&id, &email, &hash, None, now)
         .await
         .map_err(|err| err.to_string())?;
     if !created {

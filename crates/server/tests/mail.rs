@@ -11,7 +11,8 @@ use common::{days_ahead, post_json, Launch, TestServer};
 use jiff::{Timestamp, ToSpan};
 use mail_parser::{MessageParser, MimeHeaders};
 use openslot::{clock::ManualClock, config::Config, serve, worker::Worker};
-use openslot_store::{BookingStatus, JobState, NewBooking, SqliteOptions, SqliteStore, Store};
+use openslot_store::prelude::*;
+use openslot_store::{BookingStatus, JobState, NewBooking, SqliteOptions, SqliteStore};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -523,7 +524,7 @@ fn confirmed_booking(
 ) -> NewBooking {
     NewBooking {
         id: id.into(),
-        host_id: "default".into(),
+        assign: openslot_store::Assign::single("default"),
         event_slug: "consult".into(),
         status: BookingStatus::Confirmed,
         start,
@@ -763,6 +764,7 @@ async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
         blocked_start: moved.start.as_second(),
         blocked_end: moved.end.as_second(),
         day_cap: None,
+        host_caps: Vec::new(),
     };
     assert!(matches!(
         run.store

@@ -4,13 +4,14 @@
 use std::time::Instant;
 
 use jiff::Timestamp;
-use openslot_store::{BookingStatus, NewBooking, SqliteOptions, SqliteStore, Store};
+use openslot_store::prelude::*;
+use openslot_store::{Assign, BookingStatus, NewBooking, SqliteOptions, SqliteStore};
 
 fn booking(index: i64) -> NewBooking {
     let start = 1_900_000_000 + index * 300;
     NewBooking {
         id: format!("b{index}"),
-        host_id: "default".into(),
+        assign: Assign::single("default"),
         event_slug: "load".into(),
         status: BookingStatus::Requested,
         start: Timestamp::from_second(start).unwrap(),

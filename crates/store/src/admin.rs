@@ -20,6 +20,19 @@ pub struct StoredEventType {
     pub updated_at: i64,
 }
 
+/// A host as stored: `definition` is the configuration-file entry as JSON (the server's
+/// host config, with every default resolved), like [`StoredEventType`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredHost {
+    pub id: String,
+    /// Order in lists (ascending; ties by id).
+    pub position: i64,
+    pub definition: serde_json::Value,
+    /// Disabled hosts get no new bookings but keep theirs.
+    pub enabled: bool,
+    pub updated_at: i64,
+}
+
 /// Someone who may sign in to `/admin`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdminUser {
@@ -33,6 +46,8 @@ pub struct AdminUser {
     /// Sign-in is refused until this instant (Unix seconds).
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// A host user sees and acts on only this host's bookings; `None`: an admin.
+    pub host_id: Option<String>,
 }
 
 /// What a credential lets its bearer do.
@@ -102,6 +117,8 @@ pub struct AuditEntry {
 pub struct BookingQuery {
     pub statuses: Vec<BookingStatus>,
     pub event_slug: Option<String>,
+    /// Bookings holding this host.
+    pub host_id: Option<String>,
     /// `start_at >= start_from` (Unix seconds).
     pub start_from: Option<i64>,
     /// `start_at < start_to`.
@@ -120,7 +137,7 @@ pub struct BookingQuery {
     pub offset: u32,
 }
 
-/// Which instant of a booking [`crate::Store::booking_buckets`] groups by.
+/// Which instant of a booking [`crate::AdminStore::booking_buckets`] groups by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BucketBy {
     /// When it was made.

@@ -1,7 +1,9 @@
-//! Persistence for openslot behind one [`Store`] trait. SQLite is the embedded default;
-//! PostgreSQL implements the same trait for several instances. The store decides only
-//! "is this interval free" (atomically, inside the database); every other rule lives in
-//! the engine.
+//! Persistence for openslot behind the [`Store`] traits ([`BookingStore`], [`JobStore`],
+//! [`AdminStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
+//! PostgreSQL implements the same traits for several instances. The store decides only
+//! "is this interval free for this host" (atomically, inside the database: a booking holds
+//! one or more hosts through `booking_holds`, and active holds of a host never overlap);
+//! every other rule lives in the engine and the domain.
 
 mod admin;
 mod error;
@@ -15,28 +17,31 @@ use async_trait::async_trait;
 
 pub use admin::{
     AdminUser, AuditEntry, BookingBucket, BookingQuery, BucketBy, CounterDelta, Credential,
-    CredentialKind, StoredEventType, BUCKET_SECONDS,
+    CredentialKind, StoredEventType, StoredHost, BUCKET_SECONDS,
 };
 pub use error::StoreError;
 pub use model::{
-    ActiveBooking, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
-    CreateOutcome, DayCap, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob,
+    ActiveBooking, Assign, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
+    CreateOutcome, DayCap, HostBookingStat, HostHold, IdempotencyClaim, Job, JobState, NewBooking,
+    NewContact, NewJob,
 };
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 
-/// Everything the service persists. Implementations must make [`Store::create_booking`]
-/// atomic: of several overlapping active bookings of one host, at most one is stored.
+/// The store traits, for `use openslot_store::prelude::*`.
+pub mod prelude {
+    pub use crate::{AdminStore, BookingStore, JobStore, Store};
+}
+
+/// Bookings, idempotency keys, contact messages, host holds and fairness inputs.
+/// Implementations must make [`BookingStore::create_booking`] atomic: no two active holds
+/// of one host overlap, whatever the callers.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Applies pending migrations; returns how many were applied.
-    async fn migrate(&self) -> Result<usize, StoreError>;
-
-    /// Checks the database answers.
-    async fn ping(&self) -> Result<(), StoreError>;
-
-    /// Stores a booking if no active booking of its host overlaps its blocked range and its
-    /// day cap allows it. With an idempotency claim, a key seen before returns the original
+pub trait BookingStore: Send + Sync + 'static {
+    /// Stores a booking holding the hosts [`NewBooking::assign`] picks, each only if no
+    /// active hold of that host overlaps the blocked range and its caps allow it: all in
+    /// one transaction, so a refused booking holds nothing. [`StoreError::Overlap`] when no
+    /// host could be held ([`StoreError::DayFull`] if only caps stopped it). With an idempotency claim, a key seen before returns the original
     /// booking (or [`StoreError::IdempotencyMismatch`] if the request differed).
     async fn create_booking(
         &self,
@@ -65,7 +70,7 @@ pub trait Store: Send + Sync + 'static {
     /// One booking by id.
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError>;
 
-    /// Active bookings of a host whose blocked range ends after `after_second`, handed over
+    /// Active bookings holding a host whose blocked range ends after `after_second`, handed over
     /// one at a time, so a caller that keeps its own compact copy never holds every row at
     /// once.
     async fn for_each_active_booking(
@@ -75,7 +80,7 @@ pub trait Store: Send + Sync + 'static {
         each: &mut (dyn FnMut(ActiveBooking) + Send),
     ) -> Result<(), StoreError>;
 
-    /// [`Store::for_each_active_booking`] collected into a list.
+    /// [`BookingStore::for_each_active_booking`] collected into a list.
     async fn active_bookings(
         &self,
         host_id: &str,
@@ -87,7 +92,7 @@ pub trait Store: Send + Sync + 'static {
         Ok(bookings)
     }
 
-    /// Bookings of a host last changed (created, moved, ended) at or after `since_second`
+    /// Bookings holding a host last changed (created, moved, ended) at or after `since_second`
     /// by their `updated_at`, each with whether it is active now: what a copy of busy time
     /// kept up to date needs to re-read. Handed over one at a time, so a busy burst of
     /// changes is never held as one list.
@@ -98,7 +103,7 @@ pub trait Store: Send + Sync + 'static {
         each: &mut (dyn FnMut(ActiveBooking, bool) + Send),
     ) -> Result<(), StoreError>;
 
-    /// [`Store::for_each_booking_changed_since`] collected into a list.
+    /// [`BookingStore::for_each_booking_changed_since`] collected into a list.
     async fn bookings_changed_since(
         &self,
         host_id: &str,
@@ -112,16 +117,34 @@ pub trait Store: Send + Sync + 'static {
         Ok(changes)
     }
 
-    /// The setting `name`, storing `candidate` first if it has none. Concurrent callers
-    /// (other instances) all get the one value that was stored first.
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
-
     /// Stores a message from the contact form (and its jobs, in the same transaction).
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError>;
 
     /// One contact message by id.
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError>;
 
+    /// Active holds of every host whose blocked range ends after `after_second`, as
+    /// `(host_id, booking)`, ordered by host then start: what a busy cache of all hosts
+    /// loads at once. A collective booking comes once per host it holds.
+    async fn for_each_active_hold(
+        &self,
+        after_second: i64,
+        each: &mut (dyn FnMut(String, ActiveBooking) + Send),
+    ) -> Result<(), StoreError>;
+
+    /// Bookings of `event_slug` created at or after `since_second` (any status), counted
+    /// per assigned host, with the latest creation: the input of round-robin fairness.
+    /// Hosts without such bookings are absent. Ordered by host.
+    async fn host_booking_stats(
+        &self,
+        event_slug: &str,
+        since_second: i64,
+    ) -> Result<Vec<HostBookingStat>, StoreError>;
+}
+
+/// The durable job queue: side effects written with the change that causes them.
+#[async_trait]
+pub trait JobStore: Send + Sync + 'static {
     /// Claims up to `limit` jobs due at `now` (queued, or running with an expired lease)
     /// for `worker` until `now + lease_seconds`, counting an attempt on each. A job is
     /// claimed by one worker at a time.
@@ -173,19 +196,41 @@ pub trait Store: Send + Sync + 'static {
     /// All jobs, newest first, up to `limit` (for operators and tests).
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
 
+    /// Jobs that failed: dead ones, and queued ones that have been attempted (retrying),
+    /// newest first.
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Puts a dead job back in the queue to run at `now` with its attempts reset. Whether
+    /// the job was dead.
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError>;
+}
+
+/// Operating the service: schema, settings, admin users and credentials, event types,
+/// hosts, the audit log, counters, stats and booking queries.
+#[async_trait]
+pub trait AdminStore: Send + Sync + 'static {
+    /// Applies pending migrations; returns how many were applied.
+    async fn migrate(&self) -> Result<usize, StoreError>;
+
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The setting `name`, storing `candidate` first if it has none. Concurrent callers
+    /// (other instances) all get the one value that was stored first.
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+
     /// Numbers for operators: bookings per status, jobs per kind and state, and the oldest
     /// `run_at` of a job that is due at `now` but not yet done (queue lag).
     async fn stats(&self, now: i64) -> Result<Stats, StoreError>;
 
-    // ----- operations: admin users, credentials, event types, audit, queries -----
-
-    /// Creates an admin user, or sets a new password for an existing one (clearing any
-    /// lockout). `email` is lower-case. Returns whether the user is new.
+    /// Creates an admin user, or sets a new password and role for an existing one
+    /// (clearing any lockout). `host_id`: a host user of that host; `None`: an admin. `email` is lower-case. Returns whether the user is new.
     async fn upsert_admin_user(
         &self,
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError>;
 
@@ -253,6 +298,17 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
+    /// All stored hosts, by position then id.
+    async fn hosts(&self) -> Result<Vec<StoredHost>, StoreError>;
+
+    /// Stores `hosts` if no host is stored yet (atomically: of several instances starting
+    /// together, one seeds). Returns whether it seeded.
+    async fn seed_hosts(&self, hosts: &[StoredHost]) -> Result<bool, StoreError>;
+
+    /// Inserts or replaces the host with `host.id`, writing `audit` in the same
+    /// transaction.
+    async fn save_host(&self, host: &StoredHost, audit: &AuditEntry) -> Result<(), StoreError>;
+
     /// Appends to the audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
 
@@ -278,21 +334,26 @@ pub trait Store: Send + Sync + 'static {
         by: BucketBy,
     ) -> Result<Vec<BookingBucket>, StoreError>;
 
+    /// Bookings matching `query` (ignoring its limit, offset and order) counted per host
+    /// they hold (a collective booking counts for each of its hosts), ordered by host.
+    async fn booking_counts_by_host(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
+
     /// Adds to daily counters (creating them at 0 first), in one transaction.
     async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<(), StoreError>;
 
     /// Counter totals for days `from_day..=to_day` (`YYYY-MM-DD`).
     async fn counters(&self, from_day: &str, to_day: &str)
         -> Result<Vec<CounterDelta>, StoreError>;
-
-    /// Jobs that failed: dead ones, and queued ones that have been attempted (retrying),
-    /// newest first.
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
-
-    /// Puts a dead job back in the queue to run at `now` with its attempts reset. Whether
-    /// the job was dead.
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError>;
 }
+
+/// Everything the service persists: the three focused traits together. Callers bring
+/// the methods into scope with `use openslot_store::prelude::*`.
+pub trait Store: BookingStore + JobStore + AdminStore {}
+
+impl<T: BookingStore + JobStore + AdminStore + ?Sized> Store for T {}
 
 /// Counts for metrics and dashboards.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

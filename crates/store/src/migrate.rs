@@ -51,6 +51,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "job_claims",
         sql: include_str!("../migrations/sqlite/0008_job_claims.sql"),
     },
+    Migration {
+        version: 9,
+        name: "hosts_and_holds",
+        sql: include_str!("../migrations/sqlite/0009_hosts_and_holds.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
@@ -77,5 +82,10 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "operations",
         sql: include_str!("../migrations/postgres/0004_operations.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "hosts_and_holds",
+        sql: include_str!("../migrations/postgres/0005_hosts_and_holds.sql"),
     },
 ];

@@ -44,22 +44,67 @@ impl BookingStatus {
     }
 }
 
-/// A cap on bookings of one event type within one day of the host's zone.
+/// A cap on active bookings starting within one day of a host's zone: of one event type
+/// ([`NewBooking::day_cap`], counted per host held) or of all event types
+/// ([`HostHold::day_cap`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DayCap {
     /// First instant of the day (Unix seconds).
     pub day_start: i64,
     /// First instant of the next day (Unix seconds).
     pub day_end: i64,
-    /// Most active bookings of the event type allowed to start in the day.
+    /// Most active bookings allowed to start in the day.
     pub max: u32,
+}
+
+/// A host a booking may hold, with the host's own cap across event types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostHold {
+    pub host_id: String,
+    pub day_cap: Option<DayCap>,
+}
+
+impl HostHold {
+    /// A host without a cap of its own.
+    pub fn uncapped(host_id: impl Into<String>) -> Self {
+        HostHold {
+            host_id: host_id.into(),
+            day_cap: None,
+        }
+    }
+}
+
+/// Which hosts a new booking holds. Decided inside the booking's transaction, so
+/// concurrent bookings never both take one host's time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Assign {
+    /// The first host, in this order, with no overlapping active hold and room under its
+    /// caps (round robin; a single host is `FirstFree` of one).
+    FirstFree(Vec<HostHold>),
+    /// Every host, or none (collective). The first is the assigned host.
+    All(Vec<HostHold>),
+}
+
+impl Assign {
+    /// One host, no cap of its own.
+    pub fn single(host_id: impl Into<String>) -> Self {
+        Assign::FirstFree(vec![HostHold::uncapped(host_id)])
+    }
+
+    /// The candidate hosts, in order.
+    pub fn hosts(&self) -> &[HostHold] {
+        match self {
+            Assign::FirstFree(hosts) | Assign::All(hosts) => hosts,
+        }
+    }
 }
 
 /// A booking to be stored.
 #[derive(Clone, Debug)]
 pub struct NewBooking {
     pub id: String,
-    pub host_id: String,
+    /// Which hosts it holds; the one assigned becomes [`Booking::host_id`].
+    pub assign: Assign,
     pub event_slug: String,
     pub status: BookingStatus,
     pub start: Timestamp,
@@ -74,6 +119,7 @@ pub struct NewBooking {
     pub notes: Option<String>,
     pub answers: serde_json::Value,
     pub created_at: Timestamp,
+    /// The event type's cap, checked for each host held.
     pub day_cap: Option<DayCap>,
     /// Side effects to queue in the same transaction, if the booking is stored.
     pub jobs: Vec<NewJob>,
@@ -83,7 +129,10 @@ pub struct NewBooking {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Booking {
     pub id: String,
+    /// The assigned host (collective: the first of [`Booking::hosts`]).
     pub host_id: String,
+    /// Every host the booking holds, the assigned one first.
+    pub hosts: Vec<String>,
     pub event_slug: String,
     pub status: BookingStatus,
     pub start: Timestamp,
@@ -116,6 +165,16 @@ pub struct ActiveBooking {
     pub start: Timestamp,
     pub blocked_start: i64,
     pub blocked_end: i64,
+}
+
+/// What fairness needs of one host's bookings of an event type (round robin).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostBookingStat {
+    pub host_id: String,
+    /// Bookings assigned to the host, in any status, created in the window.
+    pub bookings: i64,
+    /// When the latest of them was created (Unix seconds).
+    pub last_created_at: i64,
 }
 
 /// An idempotency key and a fingerprint of the request it came with.
@@ -255,7 +314,11 @@ pub enum BookingChange {
         end: Timestamp,
         blocked_start: i64,
         blocked_end: i64,
+        /// The event type's cap, checked for each host the booking holds.
         day_cap: Option<DayCap>,
+        /// The hosts' own caps across event types at the new time (hosts the booking does
+        /// not hold are ignored).
+        host_caps: Vec<HostHold>,
     },
 }
 

@@ -66,6 +66,13 @@ pub(crate) fn push_booking_filters<'args, DB>(
         next(builder);
         builder.push("event_slug = ").push_bind(slug.clone());
     }
+    if let Some(host_id) = &query.host_id {
+        next(builder);
+        builder
+            .push("id IN (SELECT booking_id FROM booking_holds WHERE host_id = ")
+            .push_bind(host_id.clone())
+            .push(")");
+    }
     let ranges = [
         ("start_at >= ", query.start_from),
         ("start_at < ", query.start_to),
@@ -121,7 +128,7 @@ pub(crate) fn merged_deltas(deltas: &[CounterDelta]) -> Vec<CounterDelta> {
         .collect()
 }
 
-/// `SELECT` of [`crate::Store::booking_buckets`] up to its filters.
+/// `SELECT` of [`crate::AdminStore::booking_buckets`] up to its filters.
 pub(crate) fn bucket_select(by: crate::BucketBy) -> String {
     let column = match by {
         crate::BucketBy::Created => "created_at",

@@ -8,7 +8,7 @@ mod common;
 use common::{each_backend, Backend};
 use jiff::Timestamp;
 use openslot_store::{
-    AuditEntry, BookingChange, BookingQuery, BookingStatus, ChangeOutcome, CounterDelta,
+    Assign, AuditEntry, BookingChange, BookingQuery, BookingStatus, ChangeOutcome, CounterDelta,
     CreateOutcome, Credential, CredentialKind, JobState, NewBooking, NewJob, StoredEventType,
 };
 use serde_json::json;
@@ -22,7 +22,7 @@ fn ts(second: i64) -> Timestamp {
 fn booking(id: &str, host: &str, event: &str, status: BookingStatus, start: i64) -> NewBooking {
     NewBooking {
         id: id.into(),
-        host_id: host.into(),
+        assign: Assign::single(host),
         event_slug: event.into(),
         status,
         start: ts(start),
@@ -101,7 +101,7 @@ async fn admin_users_are_upserted_and_locked_out_after_repeated_failures() {
         let store = db.open().await;
         let email = "root@example.com";
         assert!(store
-            .upsert_admin_user("u1", email, "hash-1", 100)
+            .upsert_admin_user("u1", email, "hash-1", None, 100)
             .await
             .unwrap());
         let user = store.admin_user(email).await.unwrap().unwrap();
@@ -149,7 +149,7 @@ async fn admin_users_are_upserted_and_locked_out_after_repeated_failures() {
 
         // A new password for an existing user keeps the user and clears the lockout.
         assert!(!store
-            .upsert_admin_user("u2", email, "hash-2", 300)
+            .upsert_admin_user("u2", email, "hash-2", None, 300)
             .await
             .unwrap());
         let reset = store.admin_user(email).await.unwrap().unwrap();
@@ -178,7 +178,7 @@ async fn admin_users_are_upserted_and_locked_out_after_repeated_failures() {
 
         // A second user is independent.
         assert!(store
-            .upsert_admin_user("u3", "other@example.com", "hash-3", 500)
+            .upsert_admin_user("u3", "other@example.com", "hash-3", None, 500)
             .await
             .unwrap());
         assert_eq!(
@@ -847,6 +847,7 @@ async fn confirmed_at_is_set_when_a_booking_becomes_confirmed_and_kept() {
             blocked_start: T + 7200,
             blocked_end: T + 9000,
             day_cap: None,
+            host_caps: Vec::new(),
         };
         let Some(ChangeOutcome::Changed(moved)) = store
             .change_booking("c2", moved, vec![], ts(2_500))
@@ -903,8 +904,8 @@ async fn the_operations_migration_is_applied_once() {
         let store = db.open().await;
         let versions = db.scalar("SELECT count(*) FROM schema_migrations").await;
         let expected = match db.backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 4,
+            Backend::Sqlite => 9,
+            Backend::Postgres => 5,
         };
         assert_eq!(versions, expected);
         assert_eq!(store.migrate().await.unwrap(), 0);
@@ -956,8 +957,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/sqlite/0004_jobs.sql"),
                     include_str!("../migrations/sqlite/0005_booking_changes.sql"),
                 ],
-                8,
-                3,
+                9,
+                4,
             ),
             Backend::Postgres => (
                 &[
@@ -965,8 +966,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/postgres/0002_settings.sql"),
                     include_str!("../migrations/postgres/0003_jobs.sql"),
                 ],
-                4,
-                1,
+                5,
+                2,
             ),
         };
         let store = db.connect().await; // creates the SQLite file
@@ -1010,6 +1011,39 @@ async fn the_operations_migration_backfills_confirmed_at() {
         assert_eq!(confirmed_at("a").await, Some(ts(5)));
         assert_eq!(confirmed_at("b").await, None);
         assert_eq!(confirmed_at("c").await, None);
+        // Every booking stored before holds its host, active as its status says, so the
+        // per-host overlap rule keeps covering them.
+        assert_eq!(
+            db.scalar("SELECT count(*) FROM booking_holds WHERE host_id = 'h'")
+                .await,
+            3
+        );
+        let a = store.booking("a").await.unwrap().unwrap();
+        assert_eq!(
+            (a.host_id.as_str(), a.hosts.clone()),
+            ("h", vec!["h".to_string()])
+        );
+        let active = store.active_bookings("h", 0).await.unwrap();
+        let ids: Vec<_> = active.iter().map(|booking| booking.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        let clash = store
+            .create_booking(booking("x", "h", "e", BookingStatus::Confirmed, 15), None)
+            .await;
+        assert!(
+            matches!(clash, Err(openslot_store::StoreError::Overlap)),
+            "{clash:?}"
+        );
+        store
+            .create_booking(booking("y", "h", "e", BookingStatus::Confirmed, 20), None)
+            .await
+            .unwrap_err();
+        store
+            .create_booking(
+                booking("z", "other", "e", BookingStatus::Confirmed, 15),
+                None,
+            )
+            .await
+            .unwrap();
         // Bookings stored before can be searched with Unicode case folding.
         let found = store
             .list_bookings(&BookingQuery {

@@ -6,13 +6,14 @@ mod common;
 use common::{each_backend, postgres_only, Backend};
 use jiff::Timestamp;
 use openslot_store::{
-    BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking, NewContact, StoreError,
+    Assign, BookingStatus, CreateOutcome, DayCap, IdempotencyClaim, NewBooking, NewContact,
+    StoreError,
 };
 
 fn booking(id: &str, event: &str, start: i64, minutes: i64, buffer: i64) -> NewBooking {
     NewBooking {
         id: id.into(),
-        host_id: "default".into(),
+        assign: Assign::single("default"),
         event_slug: event.into(),
         status: BookingStatus::Requested,
         start: Timestamp::from_second(start).unwrap(),
@@ -58,7 +59,7 @@ async fn overlapping_active_bookings_are_refused_by_the_database() {
         assert!(matches!(err, Err(StoreError::Overlap)), "{err:?}");
         // another host is independent
         let mut other = booking("e", "30min", T, 30, 0);
-        other.host_id = "other".into();
+        other.assign = Assign::single("other");
         store.create_booking(other, None).await.unwrap();
         // inactive bookings hold nothing
         let mut cancelled = booking("f", "30min", T, 30, 0);
@@ -357,6 +358,7 @@ async fn changes_are_atomic_and_drop_reminders() {
             blocked_start: start,
             blocked_end: start + 1800,
             day_cap: None,
+            host_caps: Vec::new(),
         };
         // Onto the other booking: refused, nothing changes, no jobs added.
         let err = store
@@ -701,7 +703,7 @@ async fn postgres_instances_migrating_together_apply_each_migration_once() {
                 let store = openslot_store::PgStore::open(&openslot_store::PgOptions::new(url))
                     .await
                     .unwrap();
-                openslot_store::Store::migrate(&store).await.unwrap()
+                openslot_store::AdminStore::migrate(&store).await.unwrap()
             }
         }))
         .await;
@@ -725,7 +727,7 @@ async fn postgres_instances_migrating_together_apply_each_migration_once() {
 
 #[tokio::test]
 async fn postgres_statement_timeout_is_applied_and_reported_as_busy() {
-    use openslot_store::{BookingChange, PgOptions, PgStore, Store};
+    use openslot_store::{prelude::*, BookingChange, PgOptions, PgStore};
     postgres_only(|db| async move {
         db.open()
             .await
@@ -771,7 +773,7 @@ async fn postgres_statement_timeout_is_applied_and_reported_as_busy() {
 /// and the store works again as soon as the cause is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_calls_past_their_deadline_fail_as_unavailable_and_the_pool_recovers() {
-    use openslot_store::{BookingChange, PgOptions, PgStore, Store};
+    use openslot_store::{prelude::*, BookingChange, PgOptions, PgStore};
     use std::time::{Duration, Instant};
     postgres_only(|db| async move {
         db.open()
@@ -1008,7 +1010,7 @@ async fn changed_bookings_stream_with_whether_they_are_active() {
         cancelled.created_at = Timestamp::from_second(6_000).unwrap();
         store.create_booking(cancelled, None).await.unwrap();
         let mut elsewhere = booking("e", "30min", T, 30, 0);
-        elsewhere.host_id = "other".into();
+        elsewhere.assign = Assign::single("other");
         store.create_booking(elsewhere, None).await.unwrap();
         let mut old = booking("o", "30min", T + 7_200, 30, 0);
         old.created_at = Timestamp::from_second(1_000).unwrap();

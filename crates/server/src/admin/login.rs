@@ -334,7 +334,7 @@ pub async fn change_password(
     let now = state.clock.now().as_second();
     if let Err(err) = state
         .store
-        .upsert_admin_user(&user.id, &user.email, &hashed, now)
+        .upsert_admin_user(&user.id, &user.email, &hashed, user.host_id.as_deref(), now)
         .await
     {
         return super::error(&state, &session, err.into());

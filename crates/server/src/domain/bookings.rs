@@ -284,7 +284,7 @@ impl Domain {
             .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at);
         let new = NewBooking {
             id,
-            host_id: host.to_string(),
+            assign: openslot_store::Assign::single(host.to_string()),
             event_slug: event.slug.clone(),
             status,
             start: slot.start,
@@ -438,6 +438,7 @@ impl Domain {
             blocked_start,
             blocked_end,
             day_cap,
+            host_caps: Vec::new(),
         };
         match self
             .store

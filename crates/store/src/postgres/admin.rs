@@ -8,10 +8,11 @@ use super::{booking_from_row, job_from_row, PgQueries, BOOKING_COLUMNS, JOB_COLU
 use crate::{
     query::{bucket_select, merged_deltas, push_booking_filters, Search, BUCKET_GROUP},
     AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
-    Credential, CredentialKind, Job, StoreError, StoredEventType,
+    Credential, CredentialKind, Job, StoreError, StoredEventType, StoredHost,
 };
 
-const ADMIN_COLUMNS: &str = "id, email, password_hash, failed_logins, locked_until, created_at";
+const ADMIN_COLUMNS: &str =
+    "id, email, password_hash, failed_logins, locked_until, created_at, host_id";
 
 const CREDENTIAL_COLUMNS: &str =
     "id, kind, token_hash, user_email, name, csrf, created_at, expires_at, revoked_at";
@@ -33,6 +34,7 @@ fn admin_from_row(row: &PgRow) -> Result<AdminUser, StoreError> {
         failed_logins: u32::try_from(row.try_get::<i64, _>("failed_logins")?).unwrap_or(0),
         locked_until: row.try_get("locked_until")?,
         created_at: row.try_get("created_at")?,
+        host_id: row.try_get("host_id")?,
     })
 }
 
@@ -65,6 +67,35 @@ fn event_type_from_row(row: &PgRow) -> Result<StoredEventType, StoreError> {
         enabled: row.try_get("enabled")?,
         updated_at: row.try_get("updated_at")?,
     })
+}
+
+fn host_from_row(row: &PgRow) -> Result<StoredHost, StoreError> {
+    let definition: String = row.try_get("definition")?;
+    Ok(StoredHost {
+        id: row.try_get("id")?,
+        position: row.try_get("position")?,
+        definition: json(&definition, "host definition")?,
+        enabled: row.try_get("enabled")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+async fn insert_host(connection: &mut PgConnection, host: &StoredHost) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO hosts (id, position, definition, enabled, updated_at)
+         VALUES ($1, $2, $3::jsonb, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET position = excluded.position,
+            definition = excluded.definition, enabled = excluded.enabled,
+            updated_at = excluded.updated_at",
+    )
+    .bind(&host.id)
+    .bind(host.position)
+    .bind(host.definition.to_string())
+    .bind(host.enabled)
+    .bind(host.updated_at)
+    .execute(connection)
+    .await?;
+    Ok(())
 }
 
 fn audit_from_row(row: &PgRow) -> Result<AuditEntry, StoreError> {
@@ -131,6 +162,7 @@ impl PgQueries {
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -138,24 +170,27 @@ impl PgQueries {
         // nothing, so the update below finds the row.
         let inserted = sqlx::query(
             "INSERT INTO admin_users (id, email, password_hash, failed_logins, locked_until,
-                created_at) VALUES ($1, $2, $3, 0, NULL, $4)
+                created_at, host_id) VALUES ($1, $2, $3, 0, NULL, $4, $5)
              ON CONFLICT (email) DO NOTHING",
         )
         .bind(id)
         .bind(email)
         .bind(password_hash)
         .bind(now)
+        .bind(host_id)
         .execute(&mut *tx)
         .await?
         .rows_affected()
             == 1;
         if !inserted {
             sqlx::query(
-                "UPDATE admin_users SET password_hash = $1, failed_logins = 0, locked_until = NULL
+                "UPDATE admin_users SET password_hash = $1, failed_logins = 0, locked_until = NULL,
+                    host_id = $3
                  WHERE email = $2",
             )
             .bind(password_hash)
             .bind(email)
+            .bind(host_id)
             .execute(&mut *tx)
             .await?;
         }
@@ -358,6 +393,61 @@ impl PgQueries {
         insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub(crate) async fn hosts_impl(&self) -> Result<Vec<StoredHost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, position, definition::text AS definition, enabled, updated_at FROM hosts
+             ORDER BY position, id COLLATE \"C\"",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(host_from_row).collect()
+    }
+
+    pub(crate) async fn seed_hosts_impl(&self, hosts: &[StoredHost]) -> Result<bool, StoreError> {
+        if hosts.is_empty() {
+            return Ok(false);
+        }
+        let mut tx = self.pool.begin().await?;
+        // As with event types: seeders of all instances take turns on the table lock.
+        sqlx::Executor::execute(&mut *tx, "LOCK TABLE hosts IN SHARE ROW EXCLUSIVE MODE").await?;
+        let stored: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM hosts)")
+            .fetch_one(&mut *tx)
+            .await?;
+        if stored {
+            return Ok(false);
+        }
+        for host in hosts {
+            insert_host(&mut tx, host).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub(crate) async fn save_host_impl(
+        &self,
+        host: &StoredHost,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_host(&mut tx, host).await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn booking_counts_by_host_impl(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut builder = QueryBuilder::<Postgres>::new(
+            "SELECT host_id, count(*) FROM booking_holds WHERE booking_id IN (SELECT id FROM bookings",
+        );
+        push_booking_filters(&mut builder, query, Search::Lower);
+        builder.push(") GROUP BY host_id ORDER BY host_id COLLATE \"C\"");
+        let counts: Vec<(String, i64)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        Ok(counts)
     }
 
     pub(crate) async fn append_audit_impl(&self, entry: &AuditEntry) -> Result<(), StoreError> {

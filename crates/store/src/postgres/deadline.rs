@@ -23,9 +23,9 @@ use sqlx::{postgres::PgPoolOptions, Connection};
 
 use super::{PgOptions, PgQueries};
 use crate::{
-    ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery, ChangeOutcome,
-    ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind, IdempotencyClaim, Job,
-    NewBooking, NewContact, NewJob, Store, StoreError, StoredEventType,
+    prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
+    ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind,
+    IdempotencyClaim, Job, NewBooking, NewContact, NewJob, StoreError, StoredEventType,
 };
 
 /// How long a connection returned to the pool may take to answer a ping after a call was
@@ -145,16 +145,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl Store for PgStore {
-    async fn migrate(&self) -> Result<usize, StoreError> {
-        // Migrations may legitimately run long (backfills); no client deadline.
-        self.queries.migrate().await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        self.deadline(self.queries.ping()).await
-    }
-
+impl BookingStore for PgStore {
     async fn create_booking(
         &self,
         booking: NewBooking,
@@ -186,6 +177,24 @@ impl Store for PgStore {
         self.deadline(self.queries.booking(id)).await
     }
 
+    async fn for_each_active_hold(
+        &self,
+        after_second: i64,
+        each: &mut (dyn FnMut(String, ActiveBooking) + Send),
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.for_each_active_hold(after_second, each))
+            .await
+    }
+
+    async fn host_booking_stats(
+        &self,
+        event_slug: &str,
+        since_second: i64,
+    ) -> Result<Vec<crate::HostBookingStat>, StoreError> {
+        self.deadline(self.queries.host_booking_stats(event_slug, since_second))
+            .await
+    }
+
     async fn for_each_active_booking(
         &self,
         host_id: &str,
@@ -212,11 +221,6 @@ impl Store for PgStore {
         .await
     }
 
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        self.deadline(self.queries.setting_or_init(name, candidate))
-            .await
-    }
-
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
         self.deadline(self.queries.create_contact(message)).await
     }
@@ -224,7 +228,10 @@ impl Store for PgStore {
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError> {
         self.deadline(self.queries.contact(id)).await
     }
+}
 
+#[async_trait]
+impl JobStore for PgStore {
     async fn claim_jobs(
         &self,
         worker: &str,
@@ -279,12 +286,37 @@ impl Store for PgStore {
         self.deadline(self.queries.next_job_at()).await
     }
 
-    async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
-        self.deadline(self.queries.stats(now)).await
-    }
-
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
         self.deadline(self.queries.jobs(limit)).await
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.deadline(self.queries.failed_jobs(limit)).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.deadline(self.queries.retry_dead_job(id, now)).await
+    }
+}
+
+#[async_trait]
+impl AdminStore for PgStore {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        // Migrations may legitimately run long (backfills); no client deadline.
+        self.queries.migrate().await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.deadline(self.queries.ping()).await
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        self.deadline(self.queries.setting_or_init(name, candidate))
+            .await
+    }
+
+    async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
+        self.deadline(self.queries.stats(now)).await
     }
 
     async fn upsert_admin_user(
@@ -292,13 +324,38 @@ impl Store for PgStore {
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
         self.deadline(
             self.queries
-                .upsert_admin_user(id, email, password_hash, now),
+                .upsert_admin_user(id, email, password_hash, host_id, now),
         )
         .await
+    }
+
+    async fn hosts(&self) -> Result<Vec<crate::StoredHost>, StoreError> {
+        self.deadline(self.queries.hosts()).await
+    }
+
+    async fn seed_hosts(&self, hosts: &[crate::StoredHost]) -> Result<bool, StoreError> {
+        self.deadline(self.queries.seed_hosts(hosts)).await
+    }
+
+    async fn save_host(
+        &self,
+        host: &crate::StoredHost,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_host(host, audit)).await
+    }
+
+    async fn booking_counts_by_host(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.deadline(self.queries.booking_counts_by_host(query))
+            .await
     }
 
     async fn admin_user(&self, email: &str) -> Result<Option<AdminUser>, StoreError> {
@@ -419,13 +476,5 @@ impl Store for PgStore {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.deadline(self.queries.counters(from_day, to_day)).await
-    }
-
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        self.deadline(self.queries.failed_jobs(limit)).await
-    }
-
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        self.deadline(self.queries.retry_dead_job(id, now)).await
     }
 }

@@ -1,7 +1,9 @@
 //! The PostgreSQL store, for several instances sharing one database. Conflicts are refused
-//! by the database itself: an exclusion constraint (`bookings_no_overlap`) keeps active
-//! bookings of a host apart, whichever instance writes them. Day caps and idempotency keys
-//! are serialised with transaction-level advisory locks, jobs are shared between workers of
+//! by the database itself: an exclusion constraint (`booking_holds_no_overlap`) keeps the
+//! active holds of a host apart, whichever instance writes them. A round-robin booking tries
+//! its hosts in order inside one transaction, each hold under a savepoint; a collective one
+//! holds all or fails whole. Slots, day caps and idempotency keys are serialised with
+//! transaction-level advisory locks (taken in one global order), jobs are shared between workers of
 //! all instances with `FOR UPDATE SKIP LOCKED`. Transactions run at READ COMMITTED; the
 //! rare deadlock (two inserts waiting on each other's exclusion check) is retried.
 
@@ -21,10 +23,10 @@ use sqlx::{
 pub use deadline::PgStore;
 
 use crate::{
-    ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery, BookingStatus,
-    ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind, DayCap,
-    IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store, StoreError,
-    StoredEventType,
+    prelude::*, ActiveBooking, AdminUser, Assign, AuditEntry, Booking, BookingChange, BookingQuery,
+    BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential,
+    CredentialKind, DayCap, HostBookingStat, HostHold, IdempotencyClaim, Job, JobState, NewBooking,
+    NewContact, NewJob, StoreError, StoredEventType,
 };
 
 /// How to connect to PostgreSQL.
@@ -68,8 +70,8 @@ pub(crate) struct PgQueries {
     pool: PgPool,
 }
 
-/// The exclusion constraint that keeps active bookings of a host apart.
-const OVERLAP_CONSTRAINT: &str = "bookings_no_overlap";
+/// The exclusion constraints that keep active holds (and assigned bookings) of a host apart.
+const OVERLAP_CONSTRAINTS: [&str; 2] = ["booking_holds_no_overlap", "bookings_no_overlap"];
 /// The primary key of `idempotency_keys`.
 const IDEMPOTENCY_KEY_CONSTRAINT: &str = "idempotency_keys_pkey";
 
@@ -78,7 +80,9 @@ const MAX_RETRIES: u32 = 5;
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, \
      blocked_start, blocked_end, name, email, timezone, notes, answers::text AS answers, \
-     created_at, updated_at, sequence, status_reason, previous_start_at, confirmed_at";
+     created_at, updated_at, sequence, status_reason, previous_start_at, confirmed_at, \
+     (SELECT string_agg(host_id, chr(31) ORDER BY position) FROM booking_holds \
+      WHERE booking_id = bookings.id) AS hosts";
 
 const JOB_COLUMNS: &str = "id, kind, payload::text AS payload, state, run_at, attempts, \
      max_attempts, last_error, booking_id, created_at";
@@ -90,9 +94,11 @@ fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
 fn booking_from_row(row: &PgRow) -> Result<Booking, StoreError> {
     let status: String = row.try_get("status")?;
     let answers: String = row.try_get("answers")?;
+    let host_id: String = row.try_get("host_id")?;
     Ok(Booking {
         id: row.try_get("id")?,
-        host_id: row.try_get("host_id")?,
+        hosts: crate::sqlite::split_hosts(row.try_get("hosts")?, &host_id),
+        host_id,
         event_slug: row.try_get("event_slug")?,
         status: BookingStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("booking status {status:?}")))?,
@@ -141,13 +147,15 @@ fn job_from_row(row: &PgRow) -> Result<Job, StoreError> {
 }
 
 /// The one place that turns constraint violations into the store's refusals: an exclusion
-/// violation of `bookings_no_overlap` is [`StoreError::Overlap`]; anything else stays a
+/// violation of `booking_holds_no_overlap` or `bookings_no_overlap` is [`StoreError::Overlap`]; anything else stays a
 /// database error.
 fn on_constraint(err: sqlx::Error) -> StoreError {
     match err.as_database_error() {
         Some(db)
             if db.code().as_deref() == Some("23P01")
-                && db.constraint() == Some(OVERLAP_CONSTRAINT) =>
+                && db
+                    .constraint()
+                    .is_some_and(|name| OVERLAP_CONSTRAINTS.contains(&name)) =>
         {
             StoreError::Overlap
         }
@@ -223,16 +231,17 @@ async fn advisory_lock(connection: &mut PgConnection, key: &str) -> Result<(), s
 /// Width of the time buckets conflicting writes queue on.
 const LOCK_BUCKET_SECONDS: i64 = 900;
 
-/// Takes the advisory locks of every 15-minute bucket the held ranges touch, for one host,
-/// in ascending order and in one round trip. Any two overlapping ranges share a bucket, so
-/// concurrent writes that could conflict queue here instead of meeting inside the exclusion
-/// constraint, where PostgreSQL can only untangle them by deadlock detection (a one-second
-/// stall and an aborted transaction). Writes to other times, or for other hosts, do not
-/// wait. The exclusion constraint stays the guarantee; these locks only make contention
-/// orderly.
+/// Takes the advisory locks of every 15-minute bucket the held ranges touch, for each of
+/// `hosts`, ordered by (host, bucket) and in one round trip. Any two overlapping ranges of a
+/// host share a bucket, so concurrent writes that could conflict queue here instead of
+/// meeting inside the exclusion constraint, where PostgreSQL can only untangle them by
+/// deadlock detection (a one-second stall and an aborted transaction). A round-robin
+/// booking locks every candidate host, so the hosts it tries in turn are settled by the
+/// transactions before it. Writes to other times, or for other hosts, do not wait. The
+/// exclusion constraint stays the guarantee; these locks only make contention orderly.
 async fn lock_days(
     connection: &mut PgConnection,
-    host_id: &str,
+    hosts: &[&str],
     ranges: &[(i64, i64)],
 ) -> Result<(), sqlx::Error> {
     let mut buckets: Vec<i32> = ranges
@@ -245,51 +254,140 @@ async fn lock_days(
         .collect();
     buckets.sort_unstable();
     buckets.dedup();
+    let mut hosts: Vec<&str> = hosts.to_vec();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut keys = Vec::with_capacity(hosts.len() * buckets.len());
+    let mut numbers = Vec::with_capacity(keys.capacity());
+    for host in &hosts {
+        for bucket in &buckets {
+            keys.push(format!("openslot/slots\u{1f}{host}"));
+            numbers.push(*bucket);
+        }
+    }
     sqlx::query(
-        "SELECT pg_advisory_xact_lock(hashtext($1), bucket)
-         FROM (SELECT unnest($2::int4[]) AS bucket ORDER BY 1) AS ordered",
+        "SELECT pg_advisory_xact_lock(hashtext(key), bucket)
+         FROM (SELECT key, bucket FROM unnest($1::text[], $2::int4[]) AS pair (key, bucket)
+               ORDER BY key COLLATE \"C\", bucket) AS ordered",
     )
-    .bind(format!("openslot/slots\u{1f}{host_id}"))
-    .bind(&buckets)
+    .bind(&keys)
+    .bind(&numbers)
     .execute(&mut *connection)
     .await?;
     Ok(())
 }
 
-/// Fails with [`StoreError::DayFull`] if the event type of `host_id` already has
-/// `cap.max` active bookings starting in the day (not counting booking `except`). The
-/// advisory lock on (host, event type, day) makes the count and the following write one
-/// step for every transaction that checks the same cap, on any instance.
-async fn check_day_cap(
+/// The advisory lock key of a cap: of an event type on a host (`event_slug`) or of the
+/// host across event types, in the day starting at `day_start`.
+fn cap_key(host_id: &str, event_slug: Option<&str>, day_start: i64) -> String {
+    match event_slug {
+        Some(slug) => format!("openslot/day-cap\u{1f}{host_id}\u{1f}{slug}\u{1f}{day_start}"),
+        None => format!("openslot/host-day-cap\u{1f}{host_id}\u{1f}{day_start}"),
+    }
+}
+
+/// Takes the advisory locks named by `keys`, in one order for every transaction (so two
+/// bookings locking the same caps cannot deadlock), in one round trip.
+async fn lock_keys(
+    connection: &mut PgConnection,
+    mut keys: Vec<String>,
+) -> Result<(), sqlx::Error> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtext(key))
+         FROM (SELECT key FROM unnest($1::text[]) AS named (key)
+               ORDER BY key COLLATE \"C\") AS ordered",
+    )
+    .bind(&keys)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// Fails with [`StoreError::DayFull`] if `host_id` already has `cap.max` active holds
+/// starting in the day (of `event_slug` when given), not counting booking `except`. The
+/// caller holds the cap's advisory lock ([`cap_key`]), which makes the count and the
+/// following write one step for every transaction that checks the same cap.
+async fn check_cap(
     connection: &mut PgConnection,
     host_id: &str,
-    event_slug: &str,
-    except: Option<&str>,
+    event_slug: Option<&str>,
+    except: &str,
     cap: DayCap,
 ) -> Result<(), StoreError> {
-    let key = format!(
-        "openslot/day-cap\u{1f}{host_id}\u{1f}{event_slug}\u{1f}{}",
-        cap.day_start
-    );
-    advisory_lock(connection, &key).await?;
     let count: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM bookings
-         WHERE host_id = $1 AND event_slug = $2
-           AND status IN ('requested', 'confirmed')
-           AND start_at >= $3 AND start_at < $4
-           AND ($5::text IS NULL OR id <> $5)",
+        "SELECT count(*) FROM booking_holds AS h
+         WHERE h.host_id = $1 AND h.active AND h.start_at >= $2 AND h.start_at < $3
+           AND h.booking_id <> $4
+           AND ($5::text IS NULL OR EXISTS (
+                SELECT 1 FROM bookings AS b WHERE b.id = h.booking_id AND b.event_slug = $5))",
     )
     .bind(host_id)
-    .bind(event_slug)
     .bind(cap.day_start)
     .bind(cap.day_end)
     .bind(except)
+    .bind(event_slug)
     .fetch_one(connection)
     .await?;
     if count >= i64::from(cap.max) {
         return Err(StoreError::DayFull);
     }
     Ok(())
+}
+
+/// Holds one host for `booking` if its caps allow and the exclusion constraint lets the
+/// hold in. With `alone`, a refused hold is rolled back to a savepoint so the transaction
+/// can go on to the next host; otherwise the refusal ends the transaction.
+async fn hold(
+    connection: &mut PgConnection,
+    booking: &NewBooking,
+    host: &HostHold,
+    position: i64,
+    alone: bool,
+) -> Result<(), StoreError> {
+    if let Some(cap) = booking.day_cap {
+        check_cap(
+            connection,
+            &host.host_id,
+            Some(&booking.event_slug),
+            &booking.id,
+            cap,
+        )
+        .await?;
+    }
+    if let Some(cap) = host.day_cap {
+        check_cap(connection, &host.host_id, None, &booking.id, cap).await?;
+    }
+    if alone {
+        sqlx::Executor::execute(&mut *connection, "SAVEPOINT hold").await?;
+    }
+    let held = sqlx::query(
+        "INSERT INTO booking_holds (booking_id, host_id, position, start_at, blocked_start,
+            blocked_end, active) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&booking.id)
+    .bind(&host.host_id)
+    .bind(position)
+    .bind(booking.start.as_second())
+    .bind(booking.blocked_start)
+    .bind(booking.blocked_end)
+    .bind(booking.status.is_active())
+    .execute(&mut *connection)
+    .await
+    .map_err(on_constraint);
+    if alone {
+        let end = if held.is_ok() {
+            "RELEASE SAVEPOINT hold"
+        } else {
+            "ROLLBACK TO SAVEPOINT hold"
+        };
+        sqlx::Executor::execute(&mut *connection, end).await?;
+    }
+    held.map(|_| ())
 }
 
 /// Queues jobs on an open transaction's connection, in one statement.
@@ -386,7 +484,7 @@ impl PgQueries {
         self.pool.size()
     }
 
-    /// One attempt at [`Store::create_booking`], in one transaction.
+    /// One attempt at [`BookingStore::create_booking`], in one transaction.
     async fn try_create(
         &self,
         booking: &NewBooking,
@@ -401,15 +499,59 @@ impl PgQueries {
                 return Ok(CreateOutcome::Replayed(original));
             }
         }
+        let hosts = booking.assign.hosts();
+        let host_ids: Vec<&str> = hosts.iter().map(|host| host.host_id.as_str()).collect();
         lock_days(
             &mut tx,
-            &booking.host_id,
+            &host_ids,
             &[(booking.blocked_start, booking.blocked_end)],
         )
         .await?;
-        if let Some(cap) = booking.day_cap {
-            check_day_cap(&mut tx, &booking.host_id, &booking.event_slug, None, cap).await?;
+        let mut caps = Vec::new();
+        for host in hosts {
+            if let Some(cap) = booking.day_cap {
+                caps.push(cap_key(
+                    &host.host_id,
+                    Some(&booking.event_slug),
+                    cap.day_start,
+                ));
+            }
+            if let Some(cap) = host.day_cap {
+                caps.push(cap_key(&host.host_id, None, cap.day_start));
+            }
         }
+        lock_keys(&mut tx, caps).await?;
+        let held: Vec<String> = match &booking.assign {
+            Assign::FirstFree(hosts) => {
+                let mut overlapped = hosts.is_empty();
+                let mut chosen = None;
+                for host in hosts {
+                    match hold(&mut tx, booking, host, 0, true).await {
+                        Ok(()) => {
+                            chosen = Some(host.host_id.clone());
+                            break;
+                        }
+                        Err(StoreError::Overlap) => overlapped = true,
+                        Err(StoreError::DayFull) => {}
+                        Err(err) => return Err(err),
+                    }
+                }
+                match chosen {
+                    Some(host) => vec![host],
+                    None if overlapped => return Err(StoreError::Overlap),
+                    None => return Err(StoreError::DayFull),
+                }
+            }
+            Assign::All(hosts) => {
+                if hosts.is_empty() {
+                    return Err(StoreError::Overlap);
+                }
+                for (position, host) in hosts.iter().enumerate() {
+                    hold(&mut tx, booking, host, position as i64, false).await?;
+                }
+                host_ids.iter().map(|host| host.to_string()).collect()
+            }
+        };
         let created = booking.created_at.as_second();
         let row = sqlx::query(&format!(
             "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
@@ -420,7 +562,7 @@ impl PgQueries {
              RETURNING {BOOKING_COLUMNS}"
         ))
         .bind(&booking.id)
-        .bind(&booking.host_id)
+        .bind(&held[0])
         .bind(&booking.event_slug)
         .bind(booking.status.as_str())
         .bind(booking.start.as_second())
@@ -455,7 +597,7 @@ impl PgQueries {
         Ok(CreateOutcome::Created(stored))
     }
 
-    /// One attempt at [`Store::change_booking`], in one transaction.
+    /// One attempt at [`BookingStore::change_booking`], in one transaction.
     async fn try_change(
         &self,
         id: &str,
@@ -502,6 +644,10 @@ impl PgQueries {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
+                sqlx::query("UPDATE booking_holds SET active = FALSE WHERE booking_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 (row, true)
             }
             BookingChange::Move {
@@ -510,26 +656,56 @@ impl PgQueries {
                 blocked_start,
                 blocked_end,
                 day_cap,
+                host_caps,
             } => {
+                let hosts: Vec<&str> = current.hosts.iter().map(String::as_str).collect();
                 lock_days(
                     &mut tx,
-                    &current.host_id,
+                    &hosts,
                     &[
                         (current.blocked_start, current.blocked_end),
                         (*blocked_start, *blocked_end),
                     ],
                 )
                 .await?;
+                let own_caps: Vec<(&str, DayCap)> = host_caps
+                    .iter()
+                    .filter(|host| current.hosts.contains(&host.host_id))
+                    .filter_map(|host| Some((host.host_id.as_str(), host.day_cap?)))
+                    .collect();
+                let mut keys: Vec<String> = own_caps
+                    .iter()
+                    .map(|(host, cap)| cap_key(host, None, cap.day_start))
+                    .collect();
                 if let Some(cap) = day_cap {
-                    check_day_cap(
-                        &mut tx,
-                        &current.host_id,
-                        &current.event_slug,
-                        Some(id),
-                        *cap,
-                    )
-                    .await?;
+                    keys.extend(
+                        hosts
+                            .iter()
+                            .map(|host| cap_key(host, Some(&current.event_slug), cap.day_start)),
+                    );
                 }
+                lock_keys(&mut tx, keys).await?;
+                for (host, cap) in &own_caps {
+                    check_cap(&mut tx, host, None, id, *cap).await?;
+                }
+                if let Some(cap) = day_cap {
+                    for host in &hosts {
+                        check_cap(&mut tx, host, Some(&current.event_slug), id, *cap).await?;
+                    }
+                }
+                // Every hold moves in one statement; the exclusion constraint compares each
+                // with the other active holds of its host (its own old version is replaced).
+                sqlx::query(
+                    "UPDATE booking_holds SET start_at = $1, blocked_start = $2, blocked_end = $3
+                     WHERE booking_id = $4",
+                )
+                .bind(start.as_second())
+                .bind(blocked_start)
+                .bind(blocked_end)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(on_constraint)?;
                 // The exclusion constraint compares the new range with every other active
                 // booking of the host (the row's own old version is replaced, not compared).
                 let row = sqlx::query(&format!(
@@ -569,16 +745,7 @@ impl PgQueries {
 }
 
 #[async_trait]
-impl Store for PgQueries {
-    async fn migrate(&self) -> Result<usize, StoreError> {
-        migrate::run(&self.pool).await
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
+impl BookingStore for PgQueries {
     async fn create_booking(
         &self,
         booking: NewBooking,
@@ -635,9 +802,10 @@ impl Store for PgQueries {
     ) -> Result<(), StoreError> {
         use futures_util::TryStreamExt;
         let mut rows = sqlx::query(
-            "SELECT id, event_slug, start_at, blocked_start, blocked_end FROM bookings
-             WHERE host_id = $1 AND status IN ('requested', 'confirmed') AND blocked_end > $2
-             ORDER BY blocked_start",
+            "SELECT b.id, b.event_slug, b.start_at, h.blocked_start, h.blocked_end
+             FROM booking_holds AS h JOIN bookings AS b ON b.id = h.booking_id
+             WHERE h.host_id = $1 AND h.active AND h.blocked_end > $2
+             ORDER BY h.blocked_start",
         )
         .bind(host_id)
         .bind(after_second)
@@ -662,9 +830,9 @@ impl Store for PgQueries {
     ) -> Result<(), StoreError> {
         use futures_util::TryStreamExt;
         let mut rows = sqlx::query(
-            "SELECT id, event_slug, start_at, blocked_start, blocked_end,
-                status IN ('requested', 'confirmed') AS active
-             FROM bookings WHERE host_id = $1 AND updated_at >= $2",
+            "SELECT b.id, b.event_slug, b.start_at, h.blocked_start, h.blocked_end, h.active
+             FROM bookings AS b JOIN booking_holds AS h ON h.booking_id = b.id
+             WHERE h.host_id = $1 AND b.updated_at >= $2",
         )
         .bind(host_id)
         .bind(since_second)
@@ -682,25 +850,6 @@ impl Store for PgQueries {
             );
         }
         Ok(())
-    }
-
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        // A concurrent insert of the same name waits for the first and then does nothing;
-        // the following read (a new snapshot) sees the value that won.
-        sqlx::query(
-            "INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(candidate)
-        .bind(Timestamp::now().as_second())
-        .execute(&self.pool)
-        .await?;
-        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(value)
     }
 
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
@@ -721,6 +870,59 @@ impl Store for PgQueries {
         insert_jobs(&mut tx, &message.jobs, message.created_at.as_second()).await?;
         tx.commit().await?;
         Ok(message.into())
+    }
+
+    async fn for_each_active_hold(
+        &self,
+        after_second: i64,
+        each: &mut (dyn FnMut(String, ActiveBooking) + Send),
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT h.host_id, b.id, b.event_slug, b.start_at, h.blocked_start, h.blocked_end
+             FROM booking_holds AS h JOIN bookings AS b ON b.id = h.booking_id
+             WHERE h.active AND h.blocked_end > $1
+             ORDER BY h.host_id COLLATE \"C\", h.blocked_start",
+        )
+        .bind(after_second)
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            each(
+                row.try_get("host_id")?,
+                ActiveBooking {
+                    id: row.try_get("id")?,
+                    event_slug: row.try_get("event_slug")?,
+                    start: timestamp(row.try_get("start_at")?)?,
+                    blocked_start: row.try_get("blocked_start")?,
+                    blocked_end: row.try_get("blocked_end")?,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    async fn host_booking_stats(
+        &self,
+        event_slug: &str,
+        since_second: i64,
+    ) -> Result<Vec<HostBookingStat>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT host_id, count(*), max(created_at) FROM bookings
+             WHERE event_slug = $1 AND created_at >= $2
+             GROUP BY host_id ORDER BY host_id COLLATE \"C\"",
+        )
+        .bind(event_slug)
+        .bind(since_second)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(host_id, bookings, last_created_at)| HostBookingStat {
+                host_id,
+                bookings,
+                last_created_at,
+            })
+            .collect())
     }
 
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError> {
@@ -744,7 +946,10 @@ impl Store for PgQueries {
         })
         .transpose()
     }
+}
 
+#[async_trait]
+impl JobStore for PgQueries {
     async fn claim_jobs(
         &self,
         worker: &str,
@@ -884,6 +1089,57 @@ impl Store for PgQueries {
         Ok(next)
     }
 
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        // Ids compare byte-wise, as in SQLite, whatever the database's collation.
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.failed_jobs_impl(limit).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.retry_dead_job_impl(id, now).await
+    }
+}
+
+#[async_trait]
+impl AdminStore for PgQueries {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        migrate::run(&self.pool).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        // A concurrent insert of the same name waits for the first and then does nothing;
+        // the following read (a new snapshot) sees the value that won.
+        sqlx::query(
+            "INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(candidate)
+        .bind(Timestamp::now().as_second())
+        .execute(&self.pool)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(value)
+    }
+
     async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
         let bookings: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")
@@ -909,26 +1165,15 @@ impl Store for PgQueries {
         })
     }
 
-    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        // Ids compare byte-wise, as in SQLite, whatever the database's collation.
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs
-             ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT $1"
-        ))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(job_from_row).collect()
-    }
-
     async fn upsert_admin_user(
         &self,
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
-        self.upsert_admin_user_impl(id, email, password_hash, now)
+        self.upsert_admin_user_impl(id, email, password_hash, host_id, now)
             .await
     }
 
@@ -1000,6 +1245,29 @@ impl Store for PgQueries {
         self.save_event_type_impl(event, audit).await
     }
 
+    async fn hosts(&self) -> Result<Vec<crate::StoredHost>, StoreError> {
+        self.hosts_impl().await
+    }
+
+    async fn seed_hosts(&self, hosts: &[crate::StoredHost]) -> Result<bool, StoreError> {
+        self.seed_hosts_impl(hosts).await
+    }
+
+    async fn save_host(
+        &self,
+        host: &crate::StoredHost,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.save_host_impl(host, audit).await
+    }
+
+    async fn booking_counts_by_host(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.booking_counts_by_host_impl(query).await
+    }
+
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         self.append_audit_impl(entry).await
     }
@@ -1042,13 +1310,5 @@ impl Store for PgQueries {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.counters_impl(from_day, to_day).await
-    }
-
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        self.failed_jobs_impl(limit).await
-    }
-
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        self.retry_dead_job_impl(id, now).await
     }
 }

@@ -9,10 +9,11 @@ use super::{booking_from_row, job_from_row, SqliteStore, BOOKING_COLUMNS, JOB_CO
 use crate::{
     query::{bucket_select, merged_deltas, push_booking_filters, Search, BUCKET_GROUP},
     AdminUser, AuditEntry, Booking, BookingBucket, BookingQuery, BucketBy, CounterDelta,
-    Credential, CredentialKind, Job, StoreError, StoredEventType,
+    Credential, CredentialKind, Job, StoreError, StoredEventType, StoredHost,
 };
 
-const ADMIN_COLUMNS: &str = "id, email, password_hash, failed_logins, locked_until, created_at";
+const ADMIN_COLUMNS: &str =
+    "id, email, password_hash, failed_logins, locked_until, created_at, host_id";
 
 const CREDENTIAL_COLUMNS: &str =
     "id, kind, token_hash, user_email, name, csrf, created_at, expires_at, revoked_at";
@@ -32,6 +33,7 @@ fn admin_from_row(row: &SqliteRow) -> Result<AdminUser, StoreError> {
         failed_logins: u32::try_from(row.try_get::<i64, _>("failed_logins")?).unwrap_or(0),
         locked_until: row.try_get("locked_until")?,
         created_at: row.try_get("created_at")?,
+        host_id: row.try_get("host_id")?,
     })
 }
 
@@ -64,6 +66,38 @@ fn event_type_from_row(row: &SqliteRow) -> Result<StoredEventType, StoreError> {
         enabled: row.try_get::<i64, _>("enabled")? != 0,
         updated_at: row.try_get("updated_at")?,
     })
+}
+
+fn host_from_row(row: &SqliteRow) -> Result<StoredHost, StoreError> {
+    let definition: String = row.try_get("definition")?;
+    Ok(StoredHost {
+        id: row.try_get("id")?,
+        position: row.try_get("position")?,
+        definition: json(&definition, "host definition")?,
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+async fn insert_host(
+    connection: &mut SqliteConnection,
+    host: &StoredHost,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO hosts (id, position, definition, enabled, updated_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET position = excluded.position,
+            definition = excluded.definition, enabled = excluded.enabled,
+            updated_at = excluded.updated_at",
+    )
+    .bind(&host.id)
+    .bind(host.position)
+    .bind(host.definition.to_string())
+    .bind(i64::from(host.enabled))
+    .bind(host.updated_at)
+    .execute(connection)
+    .await?;
+    Ok(())
 }
 
 fn audit_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
@@ -130,28 +164,32 @@ impl SqliteStore {
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let inserted = sqlx::query(
             "INSERT INTO admin_users (id, email, password_hash, failed_logins, locked_until,
-                created_at) VALUES (?, ?, ?, 0, NULL, ?)
+                created_at, host_id) VALUES (?, ?, ?, 0, NULL, ?, ?)
              ON CONFLICT (email) DO NOTHING",
         )
         .bind(id)
         .bind(email)
         .bind(password_hash)
         .bind(now)
+        .bind(host_id)
         .execute(&mut *tx)
         .await?
         .rows_affected()
             == 1;
         if !inserted {
             sqlx::query(
-                "UPDATE admin_users SET password_hash = ?, failed_logins = 0, locked_until = NULL
+                "UPDATE admin_users SET password_hash = ?, failed_logins = 0, locked_until = NULL,
+                    host_id = ?
                  WHERE email = ?",
             )
             .bind(password_hash)
+            .bind(host_id)
             .bind(email)
             .execute(&mut *tx)
             .await?;
@@ -350,6 +388,59 @@ impl SqliteStore {
         insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub(crate) async fn hosts_impl(&self) -> Result<Vec<StoredHost>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, position, definition, enabled, updated_at FROM hosts ORDER BY position, id",
+        )
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(host_from_row).collect()
+    }
+
+    pub(crate) async fn seed_hosts_impl(&self, hosts: &[StoredHost]) -> Result<bool, StoreError> {
+        if hosts.is_empty() {
+            return Ok(false);
+        }
+        // As with event types: the write lock is held from the count on.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM hosts")
+            .fetch_one(&mut *tx)
+            .await?;
+        if stored > 0 {
+            return Ok(false);
+        }
+        for host in hosts {
+            insert_host(&mut tx, host).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub(crate) async fn save_host_impl(
+        &self,
+        host: &StoredHost,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        insert_host(&mut tx, host).await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn booking_counts_by_host_impl(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut builder = QueryBuilder::<Sqlite>::new(
+            "SELECT host_id, count(*) FROM booking_holds WHERE booking_id IN (SELECT id FROM bookings",
+        );
+        push_booking_filters(&mut builder, query, Search::FoldedColumn);
+        builder.push(") GROUP BY host_id ORDER BY host_id");
+        let counts: Vec<(String, i64)> = builder.build_query_as().fetch_all(&self.readers).await?;
+        Ok(counts)
     }
 
     pub(crate) async fn append_audit_impl(&self, entry: &AuditEntry) -> Result<(), StoreError> {

@@ -1,7 +1,8 @@
 //! Group commit for bookings. One task owns SQLite's single writer; it takes every booking
 //! request waiting in its queue, runs them in one transaction and commits once, so one
-//! fsync covers the whole batch. A refused booking (overlap, full day, reused key) aborts
-//! only its own statement, which SQLite keeps apart from the rest of the transaction. If a
+//! fsync covers the whole batch. A refused booking (overlap, full day, reused key) rolls
+//! back only its own savepoint (the holds it took), keeping the rest of the transaction;
+//! round robin tries its hosts in order inside it, under the write lock. If a
 //! batch fails for any other reason, each request is retried alone so one bad request
 //! cannot fail its neighbours.
 
@@ -9,8 +10,11 @@ use jiff::Timestamp;
 use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{is_overlap, SqliteStore};
-use crate::{Booking, BookingStatus, CreateOutcome, IdempotencyClaim, NewBooking, StoreError};
+use super::{cap_allows, is_overlap, SqliteStore};
+use crate::{
+    Assign, Booking, BookingStatus, CreateOutcome, HostHold, IdempotencyClaim, NewBooking,
+    StoreError,
+};
 
 /// Most requests committed together.
 const MAX_BATCH: usize = 128;
@@ -19,15 +23,6 @@ const INSERT: &str = "INSERT INTO bookings (id, host_id, event_slug, status, sta
         blocked_start, blocked_end, name, email, timezone, notes, answers, created_at, updated_at,
         confirmed_at, search_text)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-const INSERT_WITH_CAP: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at,
-        end_at, blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
-        updated_at, confirmed_at, search_text)
-     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-     WHERE (SELECT count(*) FROM bookings
-            WHERE host_id = ? AND event_slug = ?
-              AND status IN ('requested', 'confirmed')
-              AND start_at >= ? AND start_at < ?) < ?";
 
 /// One booking request waiting for the writer.
 pub(crate) struct BookingJob {
@@ -93,16 +88,23 @@ async fn insert(
             Err(refusal) => return Ok(Err(refusal)),
         }
     }
-    // The cap check and the insert are one statement; the overlap check is the trigger.
-    // Both run under SQLite's write lock, so no interleaving can pass them twice.
-    let sql = if booking.day_cap.is_some() {
-        INSERT_WITH_CAP
-    } else {
-        INSERT
+    // A refusal must leave nothing of this booking behind (a collective booking may have
+    // taken some holds) while the rest of the batch stays: the savepoint is rolled back.
+    sqlx::query("SAVEPOINT booking")
+        .execute(&mut *connection)
+        .await?;
+    let hosts = match take_holds(connection, booking).await? {
+        Ok(hosts) => hosts,
+        Err(refusal) => {
+            for statement in ["ROLLBACK TO booking", "RELEASE booking"] {
+                sqlx::query(statement).execute(&mut *connection).await?;
+            }
+            return Ok(Err(refusal));
+        }
     };
-    let mut query = sqlx::query(sql)
+    sqlx::query(INSERT)
         .bind(&booking.id)
-        .bind(&booking.host_id)
+        .bind(&hosts[0])
         .bind(&booking.event_slug)
         .bind(booking.status.as_str())
         .bind(booking.start.as_second())
@@ -117,22 +119,9 @@ async fn insert(
         .bind(booking.created_at.as_second())
         .bind(booking.created_at.as_second())
         .bind(confirmed_at(booking))
-        .bind(crate::query::search_text(&booking.name, &booking.email));
-    if let Some(cap) = booking.day_cap {
-        query = query
-            .bind(&booking.host_id)
-            .bind(&booking.event_slug)
-            .bind(cap.day_start)
-            .bind(cap.day_end)
-            .bind(i64::from(cap.max));
-    }
-    let inserted = query.execute(&mut *connection).await;
-    match inserted {
-        Ok(result) if result.rows_affected() == 0 => return Ok(Err(StoreError::DayFull)),
-        Ok(_) => {}
-        Err(err) if is_overlap(&err) => return Ok(Err(StoreError::Overlap)),
-        Err(err) => return Err(err),
-    }
+        .bind(crate::query::search_text(&booking.name, &booking.email))
+        .execute(&mut *connection)
+        .await?;
     super::insert_jobs(connection, &booking.jobs, booking.created_at.as_second()).await?;
     if let Some(claim) = &job.claim {
         // The key was looked up above on this same connection, under the write lock, so
@@ -148,15 +137,101 @@ async fn insert(
         .execute(&mut *connection)
         .await?;
     }
-    Ok(Ok(CreateOutcome::Created(stored(booking))))
+    sqlx::query("RELEASE booking")
+        .execute(&mut *connection)
+        .await?;
+    Ok(Ok(CreateOutcome::Created(stored(booking, hosts))))
+}
+
+/// Takes the holds `booking.assign` asks for, under the write lock: the hosts held, the
+/// assigned one first, or the refusal (after which the caller rolls back what was taken).
+async fn take_holds(
+    connection: &mut SqliteConnection,
+    booking: &NewBooking,
+) -> Result<Result<Vec<String>, StoreError>, sqlx::Error> {
+    match &booking.assign {
+        Assign::FirstFree(hosts) => {
+            let mut overlapped = hosts.is_empty();
+            for host in hosts {
+                match hold(connection, booking, host, 0).await? {
+                    Ok(()) => return Ok(Ok(vec![host.host_id.clone()])),
+                    Err(StoreError::Overlap) => overlapped = true,
+                    Err(_) => {}
+                }
+            }
+            Ok(Err(if overlapped {
+                StoreError::Overlap
+            } else {
+                StoreError::DayFull
+            }))
+        }
+        Assign::All(hosts) => {
+            if hosts.is_empty() {
+                return Ok(Err(StoreError::Overlap));
+            }
+            for (position, host) in hosts.iter().enumerate() {
+                if let Err(refusal) = hold(connection, booking, host, position as i64).await? {
+                    return Ok(Err(refusal));
+                }
+            }
+            Ok(Ok(hosts.iter().map(|host| host.host_id.clone()).collect()))
+        }
+    }
+}
+
+/// Holds one host for `booking` if its caps allow and the overlap trigger lets the hold
+/// in. A refused hold leaves nothing: the trigger aborts only its own statement.
+async fn hold(
+    connection: &mut SqliteConnection,
+    booking: &NewBooking,
+    host: &HostHold,
+    position: i64,
+) -> Result<Result<(), StoreError>, sqlx::Error> {
+    if let Some(cap) = booking.day_cap {
+        if !cap_allows(
+            connection,
+            &host.host_id,
+            Some(&booking.event_slug),
+            &booking.id,
+            cap,
+        )
+        .await?
+        {
+            return Ok(Err(StoreError::DayFull));
+        }
+    }
+    if let Some(cap) = host.day_cap {
+        if !cap_allows(connection, &host.host_id, None, &booking.id, cap).await? {
+            return Ok(Err(StoreError::DayFull));
+        }
+    }
+    let held = sqlx::query(
+        "INSERT INTO booking_holds (booking_id, host_id, position, start_at, blocked_start,
+            blocked_end, active) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&booking.id)
+    .bind(&host.host_id)
+    .bind(position)
+    .bind(booking.start.as_second())
+    .bind(booking.blocked_start)
+    .bind(booking.blocked_end)
+    .bind(booking.status.is_active())
+    .execute(&mut *connection)
+    .await;
+    match held {
+        Ok(_) => Ok(Ok(())),
+        Err(err) if is_overlap(&err) => Ok(Err(StoreError::Overlap)),
+        Err(err) => Err(err),
+    }
 }
 
 /// The stored form of a booking just inserted (instants are kept to the second).
-fn stored(booking: &NewBooking) -> Booking {
+fn stored(booking: &NewBooking, hosts: Vec<String>) -> Booking {
     let second = |ts: Timestamp| Timestamp::from_second(ts.as_second()).unwrap_or(ts);
     Booking {
         id: booking.id.clone(),
-        host_id: booking.host_id.clone(),
+        host_id: hosts[0].clone(),
+        hosts,
         event_slug: booking.event_slug.clone(),
         status: booking.status,
         start: second(booking.start),

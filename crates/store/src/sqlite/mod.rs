@@ -21,10 +21,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::group_commit::BookingJob;
 use crate::{
-    migrate, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
-    BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential,
-    CredentialKind, IdempotencyClaim, Job, JobState, NewBooking, NewContact, NewJob, Store,
-    StoreError, StoredEventType,
+    migrate, prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange,
+    BookingQuery, BookingStatus, ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome,
+    Credential, CredentialKind, DayCap, HostBookingStat, IdempotencyClaim, Job, JobState,
+    NewBooking, NewContact, NewJob, StoreError, StoredEventType,
 };
 
 /// How to open the SQLite database.
@@ -62,7 +62,18 @@ pub struct SqliteStore {
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
      blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence, \
-     status_reason, previous_start_at, confirmed_at";
+     status_reason, previous_start_at, confirmed_at, \
+     (SELECT group_concat(host_id, char(31) ORDER BY position) FROM booking_holds \
+      WHERE booking_id = bookings.id) AS hosts";
+
+/// The hosts a booking holds, from the `hosts` column (joined with U+001F); a booking
+/// without holds (none should exist) holds its assigned host.
+pub(crate) fn split_hosts(joined: Option<String>, host_id: &str) -> Vec<String> {
+    match joined {
+        Some(joined) if !joined.is_empty() => joined.split('\u{1f}').map(String::from).collect(),
+        _ => vec![host_id.to_string()],
+    }
+}
 
 fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_second(second).map_err(|err| StoreError::Corrupt(err.to_string()))
@@ -71,9 +82,11 @@ fn timestamp(second: i64) -> Result<Timestamp, StoreError> {
 fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
     let status: String = row.try_get("status")?;
     let answers: String = row.try_get("answers")?;
+    let host_id: String = row.try_get("host_id")?;
     Ok(Booking {
         id: row.try_get("id")?,
-        host_id: row.try_get("host_id")?,
+        hosts: split_hosts(row.try_get("hosts")?, &host_id),
+        host_id,
         event_slug: row.try_get("event_slug")?,
         status: BookingStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("booking status {status:?}")))?,
@@ -153,6 +166,34 @@ pub(crate) async fn insert_jobs(
 pub(crate) fn is_overlap(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|db| db.message().contains("booking_overlap"))
+}
+
+/// Whether `cap` leaves room on `host_id` for one more active booking (of `event_slug`
+/// when given, else of any event type), not counting booking `except`. Runs under the
+/// write lock, so the count and the write after it are one step.
+pub(crate) async fn cap_allows(
+    connection: &mut sqlx::SqliteConnection,
+    host_id: &str,
+    event_slug: Option<&str>,
+    except: &str,
+    cap: DayCap,
+) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM booking_holds AS h
+         WHERE h.host_id = ? AND h.active = 1 AND h.start_at >= ? AND h.start_at < ?
+           AND h.booking_id <> ?
+           AND (? IS NULL OR EXISTS (
+                SELECT 1 FROM bookings AS b WHERE b.id = h.booking_id AND b.event_slug = ?))",
+    )
+    .bind(host_id)
+    .bind(cap.day_start)
+    .bind(cap.day_end)
+    .bind(except)
+    .bind(event_slug)
+    .bind(event_slug)
+    .fetch_one(&mut *connection)
+    .await?;
+    Ok(count < i64::from(cap.max))
 }
 
 async fn apply_migration(
@@ -345,29 +386,7 @@ fn owner_only(path: &std::path::Path, create: bool) -> Result<(), StoreError> {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
-    async fn migrate(&self) -> Result<usize, StoreError> {
-        sqlx::Executor::execute(
-            &self.writer,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-        )
-        .await?;
-        let mut applied = 0;
-        for migration in migrate::SQLITE {
-            if apply_migration(&self.writer, migration).await? {
-                applied += 1;
-            }
-        }
-        self.fill_search_text().await?;
-        Ok(applied)
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.readers).await?;
-        Ok(())
-    }
-
+impl BookingStore for SqliteStore {
     async fn create_booking(
         &self,
         booking: NewBooking,
@@ -426,6 +445,10 @@ impl Store for SqliteStore {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query("UPDATE booking_holds SET active = 0 WHERE booking_id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 true
             }
             BookingChange::Move {
@@ -434,26 +457,40 @@ impl Store for SqliteStore {
                 blocked_start,
                 blocked_end,
                 day_cap,
+                host_caps,
             } => {
-                if let Some(cap) = day_cap {
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT count(*) FROM bookings
-                         WHERE host_id = ? AND event_slug = ? AND id <> ?
-                           AND status IN ('requested', 'confirmed')
-                           AND start_at >= ? AND start_at < ?",
-                    )
-                    .bind(&current.host_id)
-                    .bind(&current.event_slug)
-                    .bind(id)
-                    .bind(cap.day_start)
-                    .bind(cap.day_end)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if others >= i64::from(cap.max) {
+                for host in host_caps {
+                    let Some(cap) = host.day_cap else { continue };
+                    if current.hosts.contains(&host.host_id)
+                        && !cap_allows(&mut tx, &host.host_id, None, id, cap).await?
+                    {
                         return Err(StoreError::DayFull);
                     }
                 }
+                if let Some(cap) = day_cap {
+                    for host in &current.hosts {
+                        if !cap_allows(&mut tx, host, Some(&current.event_slug), id, *cap).await? {
+                            return Err(StoreError::DayFull);
+                        }
+                    }
+                }
+                // Every hold moves in one statement; the trigger checks each host's.
                 let moved = sqlx::query(
+                    "UPDATE booking_holds SET start_at = ?, blocked_start = ?, blocked_end = ?
+                     WHERE booking_id = ?",
+                )
+                .bind(start.as_second())
+                .bind(blocked_start)
+                .bind(blocked_end)
+                .bind(id)
+                .execute(&mut *tx)
+                .await;
+                match moved {
+                    Ok(_) => {}
+                    Err(err) if is_overlap(&err) => return Err(StoreError::Overlap),
+                    Err(err) => return Err(err.into()),
+                }
+                sqlx::query(
                     "UPDATE bookings SET start_at = ?, end_at = ?, blocked_start = ?,
                         blocked_end = ?, previous_start_at = start_at,
                         sequence = sequence + 1, updated_at = ? WHERE id = ?",
@@ -465,12 +502,7 @@ impl Store for SqliteStore {
                 .bind(now_second)
                 .bind(id)
                 .execute(&mut *tx)
-                .await;
-                match moved {
-                    Ok(_) => {}
-                    Err(err) if is_overlap(&err) => return Err(StoreError::Overlap),
-                    Err(err) => return Err(err.into()),
-                }
+                .await?;
                 true
             }
         };
@@ -514,9 +546,10 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         use futures_util::TryStreamExt;
         let mut rows = sqlx::query(
-            "SELECT id, event_slug, start_at, blocked_start, blocked_end FROM bookings
-             WHERE host_id = ? AND status IN ('requested', 'confirmed') AND blocked_end > ?
-             ORDER BY blocked_start",
+            "SELECT b.id, b.event_slug, b.start_at, h.blocked_start, h.blocked_end
+             FROM booking_holds AS h JOIN bookings AS b ON b.id = h.booking_id
+             WHERE h.host_id = ? AND h.active = 1 AND h.blocked_end > ?
+             ORDER BY h.blocked_start",
         )
         .bind(host_id)
         .bind(after_second)
@@ -541,9 +574,10 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         use futures_util::TryStreamExt;
         let mut rows = sqlx::query(
-            "SELECT id, event_slug, start_at, blocked_start, blocked_end,
-                status IN ('requested', 'confirmed') AS active
-             FROM bookings WHERE host_id = ? AND updated_at >= ?",
+            "SELECT b.id, b.event_slug, b.start_at, h.blocked_start, h.blocked_end,
+                h.active = 1 AS active
+             FROM bookings AS b JOIN booking_holds AS h ON h.booking_id = b.id
+             WHERE h.host_id = ? AND b.updated_at >= ?",
         )
         .bind(host_id)
         .bind(since_second)
@@ -561,20 +595,6 @@ impl Store for SqliteStore {
             );
         }
         Ok(())
-    }
-
-    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
-        sqlx::query("INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)")
-            .bind(name)
-            .bind(candidate)
-            .bind(Timestamp::now().as_second())
-            .execute(&self.writer)
-            .await?;
-        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.writer)
-            .await?;
-        Ok(value)
     }
 
     async fn create_contact(&self, message: NewContact) -> Result<ContactMessage, StoreError> {
@@ -595,6 +615,59 @@ impl Store for SqliteStore {
         insert_jobs(&mut tx, &message.jobs, message.created_at.as_second()).await?;
         tx.commit().await?;
         Ok(message.into())
+    }
+
+    async fn for_each_active_hold(
+        &self,
+        after_second: i64,
+        each: &mut (dyn FnMut(String, ActiveBooking) + Send),
+    ) -> Result<(), StoreError> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
+            "SELECT h.host_id, b.id, b.event_slug, b.start_at, h.blocked_start, h.blocked_end
+             FROM booking_holds AS h JOIN bookings AS b ON b.id = h.booking_id
+             WHERE h.active = 1 AND h.blocked_end > ?
+             ORDER BY h.host_id, h.blocked_start",
+        )
+        .bind(after_second)
+        .fetch(&self.readers);
+        while let Some(row) = rows.try_next().await? {
+            each(
+                row.try_get("host_id")?,
+                ActiveBooking {
+                    id: row.try_get("id")?,
+                    event_slug: row.try_get("event_slug")?,
+                    start: timestamp(row.try_get("start_at")?)?,
+                    blocked_start: row.try_get("blocked_start")?,
+                    blocked_end: row.try_get("blocked_end")?,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    async fn host_booking_stats(
+        &self,
+        event_slug: &str,
+        since_second: i64,
+    ) -> Result<Vec<HostBookingStat>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT host_id, count(*), max(created_at) FROM bookings
+             WHERE event_slug = ? AND created_at >= ?
+             GROUP BY host_id ORDER BY host_id",
+        )
+        .bind(event_slug)
+        .bind(since_second)
+        .fetch_all(&self.readers)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(host_id, bookings, last_created_at)| HostBookingStat {
+                host_id,
+                bookings,
+                last_created_at,
+            })
+            .collect())
     }
 
     async fn contact(&self, id: &str) -> Result<Option<ContactMessage>, StoreError> {
@@ -618,7 +691,10 @@ impl Store for SqliteStore {
         })
         .transpose()
     }
+}
 
+#[async_trait]
+impl JobStore for SqliteStore {
     async fn claim_jobs(
         &self,
         worker: &str,
@@ -757,6 +833,63 @@ impl Store for SqliteStore {
         Ok(next)
     }
 
+    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.failed_jobs_impl(limit).await
+    }
+
+    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.retry_dead_job_impl(id, now).await
+    }
+}
+
+#[async_trait]
+impl AdminStore for SqliteStore {
+    async fn migrate(&self) -> Result<usize, StoreError> {
+        sqlx::Executor::execute(
+            &self.writer,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        )
+        .await?;
+        let mut applied = 0;
+        for migration in migrate::SQLITE {
+            if apply_migration(&self.writer, migration).await? {
+                applied += 1;
+            }
+        }
+        self.fill_search_text().await?;
+        Ok(applied)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.readers).await?;
+        Ok(())
+    }
+
+    async fn setting_or_init(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(candidate)
+            .bind(Timestamp::now().as_second())
+            .execute(&self.writer)
+            .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.writer)
+            .await?;
+        Ok(value)
+    }
+
     async fn stats(&self, now: i64) -> Result<crate::Stats, StoreError> {
         let bookings: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")
@@ -786,24 +919,15 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?"
-        ))
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await?;
-        rows.iter().map(job_from_row).collect()
-    }
-
     async fn upsert_admin_user(
         &self,
         id: &str,
         email: &str,
         password_hash: &str,
+        host_id: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
-        self.upsert_admin_user_impl(id, email, password_hash, now)
+        self.upsert_admin_user_impl(id, email, password_hash, host_id, now)
             .await
     }
 
@@ -875,6 +999,29 @@ impl Store for SqliteStore {
         self.save_event_type_impl(event, audit).await
     }
 
+    async fn hosts(&self) -> Result<Vec<crate::StoredHost>, StoreError> {
+        self.hosts_impl().await
+    }
+
+    async fn seed_hosts(&self, hosts: &[crate::StoredHost]) -> Result<bool, StoreError> {
+        self.seed_hosts_impl(hosts).await
+    }
+
+    async fn save_host(
+        &self,
+        host: &crate::StoredHost,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.save_host_impl(host, audit).await
+    }
+
+    async fn booking_counts_by_host(
+        &self,
+        query: &BookingQuery,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.booking_counts_by_host_impl(query).await
+    }
+
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         self.append_audit_impl(entry).await
     }
@@ -917,13 +1064,5 @@ impl Store for SqliteStore {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.counters_impl(from_day, to_day).await
-    }
-
-    async fn failed_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
-        self.failed_jobs_impl(limit).await
-    }
-
-    async fn retry_dead_job(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        self.retry_dead_job_impl(id, now).await
     }
 }
