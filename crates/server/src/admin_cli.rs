@@ -13,8 +13,16 @@ async fn store(config: &Config) -> Result<std::sync::Arc<dyn openslot_store::Sto
     Ok(store)
 }
 
-/// Creates an admin user or sets a new password; returns whether the user is new.
-pub async fn add_user(config: &Config, email: &str, password: &str) -> Result<bool, String> {
+/// Creates an admin user (or, with `host`, a host user who sees only that host's bookings
+/// and edits only its hours), or sets a new password and role for an existing one;
+/// returns whether the user is new. The host must exist (stored, or configured when the
+/// database has none yet).
+pub async fn add_user(
+    config: &Config,
+    email: &str,
+    password: &str,
+    host: Option<&str>,
+) -> Result<bool, String> {
     let email = email.trim().to_lowercase();
     if !auth::valid_email(&email) {
         return Err("that is not an e-mail address".into());
@@ -27,16 +35,28 @@ pub async fn add_user(config: &Config, email: &str, password: &str) -> Result<bo
     if password.chars().count() > 1024 {
         return Err("the password is too long (at most 1024 characters)".into());
     }
-    let hash = auth::hash_password(password)?;
     let store = store(config).await?;
+    if let Some(host) = host {
+        let rows = store.hosts().await.map_err(|err| err.to_string())?;
+        let hosts =
+            crate::event_types::hosts_from_rows(config, &rows).map_err(|err| err.to_string())?;
+        if hosts.get(host).is_none() {
+            let known: Vec<&str> = hosts.iter().map(|host| host.id.as_str()).collect();
+            return Err(format!(
+                "there is no host {host:?} (hosts: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    let hash = auth::hash_password(password)?;
     let now = jiff::Timestamp::now().as_second();
     let id = uuid::Uuid::now_v7().to_string();
     let created = store
-        .upsert_admin_user(&id, &email, &hash, None, now)
+        .upsert_admin_user(&id, &email, &hash, host, now)
         .await
         .map_err(|err| err.to_string())?;
     if !created {
-        // A new password ends every session signed in with the old one.
+        // A new password (and perhaps role) ends every session signed in with the old one.
         store
             .revoke_sessions(&email, None, now)
             .await

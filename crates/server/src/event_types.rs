@@ -1,29 +1,39 @@
-//! Event types live in the database: the config file seeds them on first start, the admin
-//! edits them, and every instance swaps in the new [`Catalog`] at once (the one that made
-//! the change immediately, others on their next refresh).
+//! Event types and hosts live in the database: the config file seeds them on first start,
+//! the admin edits them, and every instance swaps in the new [`Catalog`] at once (the one
+//! that made the change immediately, others on their next refresh).
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use openslot_store::{Store, StoreError, StoredEventType};
+use openslot_store::{Store, StoreError, StoredEventType, StoredHost};
 
 use crate::{
     catalog::{Catalog, EventType},
     config::{Config, ConfigError, EventTypeConfig},
+    hosts::{Host, HostDirectory},
 };
 
-/// The current catalog, replaced as a whole when event types change. Readers take a cheap
-/// `Arc` snapshot and keep using it for the rest of their request.
+/// The stored rows a catalog is built from.
+type Rows = (Vec<StoredEventType>, Vec<StoredHost>);
+
+/// The current catalog, replaced as a whole when event types or hosts change. Readers take
+/// a cheap `Arc` snapshot and keep using it for the rest of their request.
 pub struct CatalogHandle {
     current: RwLock<Arc<Catalog>>,
     /// The rows the current catalog was built from (to notice changes by other instances).
-    rows: Mutex<Vec<StoredEventType>>,
+    rows: Mutex<Rows>,
 }
 
 impl CatalogHandle {
+    /// A handle on `catalog` built from stored event types `rows` (hosts not yet read).
     pub fn new(catalog: Catalog, rows: Vec<StoredEventType>) -> Self {
+        CatalogHandle::loaded(catalog, rows, Vec::new())
+    }
+
+    /// A handle on `catalog` built from stored event types and hosts.
+    pub fn loaded(catalog: Catalog, rows: Vec<StoredEventType>, hosts: Vec<StoredHost>) -> Self {
         CatalogHandle {
             current: RwLock::new(Arc::new(catalog)),
-            rows: Mutex::new(rows),
+            rows: Mutex::new((rows, hosts)),
         }
     }
 
@@ -35,7 +45,7 @@ impl CatalogHandle {
         }
     }
 
-    fn replace(&self, catalog: Catalog, rows: Vec<StoredEventType>) {
+    fn replace(&self, catalog: Catalog, rows: Rows) {
         let catalog = Arc::new(catalog);
         match self.current.write() {
             Ok(mut guard) => *guard = catalog,
@@ -47,11 +57,11 @@ impl CatalogHandle {
         }
     }
 
-    /// Rebuilds the catalog from the database if its rows changed since the last load.
-    /// Returns whether it changed. Rows that no longer validate (written by a newer
-    /// version, say) leave the current catalog in place and are logged.
+    /// Rebuilds the catalog from the database if its event type or host rows changed since
+    /// the last load. Returns whether it changed. Rows that no longer validate (written by a
+    /// newer version, say) leave the current catalog in place and are logged.
     pub async fn refresh(&self, store: &dyn Store, config: &Config) -> Result<bool, StoreError> {
-        let rows = store.event_types().await?;
+        let rows = (store.event_types().await?, store.hosts().await?);
         let unchanged = match self.rows.lock() {
             Ok(guard) => *guard == rows,
             Err(poisoned) => *poisoned.into_inner() == rows,
@@ -59,13 +69,13 @@ impl CatalogHandle {
         if unchanged {
             return Ok(false);
         }
-        match catalog_from_rows(config, &rows) {
+        match catalog_from_rows(config, &rows.0, &rows.1) {
             Ok(catalog) => {
                 self.replace(catalog, rows);
                 Ok(true)
             }
             Err(err) => {
-                tracing::error!(error = %err, "stored event types do not validate; keeping the previous ones");
+                tracing::error!(error = %err, "stored event types or hosts do not validate; keeping the previous ones");
                 Ok(false)
             }
         }
@@ -81,16 +91,44 @@ pub fn entry_of(row: &StoredEventType) -> Result<EventTypeConfig, ConfigError> {
     })
 }
 
-/// Builds the catalog from stored rows (in their order).
+/// The hosts stored rows describe (in their order). No rows at all (a database written
+/// before hosts were stored, read by a caller that has not seeded): the configured ones.
+pub fn hosts_from_rows(
+    config: &Config,
+    hosts: &[StoredHost],
+) -> Result<HostDirectory, ConfigError> {
+    if hosts.is_empty() {
+        return HostDirectory::from_config(config, "<config>");
+    }
+    HostDirectory::from_definitions(
+        &config.defaults,
+        hosts
+            .iter()
+            .map(|row| (row.id.as_str(), &row.definition, row.enabled)),
+    )
+}
+
+/// Builds the catalog from stored event type and host rows (in their order).
 pub fn catalog_from_rows(
     config: &Config,
     rows: &[StoredEventType],
+    hosts: &[StoredHost],
 ) -> Result<Catalog, ConfigError> {
     let entries = rows.iter().map(entry_of).collect::<Result<Vec<_>, _>>()?;
     let enabled: Vec<bool> = rows.iter().map(|row| row.enabled).collect();
-    // Hosts come from the configuration until they are stored in the database too.
-    let hosts = crate::hosts::HostDirectory::from_config(config, "<config>")?;
+    let hosts = hosts_from_rows(config, hosts)?;
     Catalog::build(&config.defaults, &hosts, &entries, &enabled, "<database>")
+}
+
+/// The row that stores `host`.
+pub fn host_row_of(host: &Host, position: i64, now: i64) -> StoredHost {
+    StoredHost {
+        id: host.id.clone(),
+        position,
+        definition: host.definition(),
+        enabled: host.enabled,
+        updated_at: now,
+    }
 }
 
 /// The row that stores `event`.
@@ -105,13 +143,32 @@ pub fn row_of(event: &EventType, position: i64, now: i64) -> StoredEventType {
 }
 
 /// Seeds the database from the configured catalog on first start, then loads what the
-/// database holds: from then on the database is the source of event types.
+/// database holds: from then on the database is the source of event types and hosts.
+/// Hosts are seeded on their own (an install upgraded from before hosts were stored has
+/// event types but no hosts: it gets its configured hosts, the implicit one without
+/// `[[hosts]]`), and before event types, which are validated against them.
 pub async fn seed_and_load(
     store: &dyn Store,
     config: &Config,
     configured: &Catalog,
     now: i64,
 ) -> Result<CatalogHandle, String> {
+    let host_seed: Vec<StoredHost> = configured
+        .hosts()
+        .iter()
+        .enumerate()
+        .map(|(position, host)| host_row_of(host, position as i64, now))
+        .collect();
+    let hosts_seeded = store
+        .seed_hosts(&host_seed)
+        .await
+        .map_err(|err| format!("cannot store hosts: {err}"))?;
+    if hosts_seeded {
+        tracing::info!(
+            count = host_seed.len(),
+            "hosts seeded from the configuration"
+        );
+    }
     let seed: Vec<StoredEventType> = configured
         .iter()
         .enumerate()
@@ -131,7 +188,20 @@ pub async fn seed_and_load(
         .event_types()
         .await
         .map_err(|err| format!("cannot read event types: {err}"))?;
-    let catalog = catalog_from_rows(config, &rows).map_err(|err| err.to_string())?;
+    let host_rows = store
+        .hosts()
+        .await
+        .map_err(|err| format!("cannot read hosts: {err}"))?;
+    let catalog = catalog_from_rows(config, &rows, &host_rows).map_err(|err| err.to_string())?;
+    if !hosts_seeded && !config.hosts.is_empty() {
+        let configured_ids: Vec<&str> = configured.hosts().iter().map(|h| h.id.as_str()).collect();
+        let stored_ids: Vec<&str> = catalog.hosts().iter().map(|h| h.id.as_str()).collect();
+        if configured_ids != stored_ids {
+            tracing::warn!(
+                "hosts are managed in /admin once seeded; [[hosts]] in the config file only seed an empty database"
+            );
+        }
+    }
     if !seeded && !config.event_types.is_empty() {
         let configured_slugs: Vec<&str> = configured.iter().map(|e| e.slug.as_str()).collect();
         let stored_slugs: Vec<&str> = catalog.iter().map(|e| e.slug.as_str()).collect();
@@ -141,5 +211,5 @@ pub async fn seed_and_load(
             );
         }
     }
-    Ok(CatalogHandle::new(catalog, rows))
+    Ok(CatalogHandle::loaded(catalog, rows, host_rows))
 }

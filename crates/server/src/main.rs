@@ -39,6 +39,10 @@ enum AdminCommand {
     /// on a terminal, or read from the first line of standard input.
     AddUser {
         email: String,
+        /// Make a host user who sees and acts on only this host's bookings and edits only
+        /// this host's hours (without it: an admin, who sees everything).
+        #[arg(long)]
+        host: Option<String>,
         #[arg(long, short, env = "OPENSLOT_CONFIG")]
         config: Option<PathBuf>,
     },
@@ -72,7 +76,11 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Command::Admin { command } => match command {
-            AdminCommand::AddUser { email, config } => {
+            AdminCommand::AddUser {
+                email,
+                host,
+                config,
+            } => {
                 let password = match read_password() {
                     Ok(password) => password,
                     Err(message) => {
@@ -82,17 +90,24 @@ fn main() -> ExitCode {
                 };
                 with_runtime(|| async move {
                     let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
-                    let created =
-                        openslot::admin_cli::add_user(&loaded.config, &email, &password).await?;
+                    let created = openslot::admin_cli::add_user(
+                        &loaded.config,
+                        &email,
+                        &password,
+                        host.as_deref(),
+                    )
+                    .await?;
+                    let role = if host.is_some() {
+                        "host user"
+                    } else {
+                        "admin user"
+                    };
                     // The address is not repeated: this output may end up in a log.
-                    println!(
-                        "{}",
-                        if created {
-                            "created the admin user"
-                        } else {
-                            "updated the admin user's password and signed out its sessions"
-                        }
-                    );
+                    if created {
+                        println!("created the {role}");
+                    } else {
+                        println!("updated the {role}'s password and signed out its sessions");
+                    }
                     Ok(())
                 })
             }
@@ -175,6 +190,15 @@ fn check_config(file: PathBuf) -> ExitCode {
         .routing
         .check_events(|slug| catalog.get(slug).is_some())
     {
+        eprintln!("openslot: {err}");
+        return ExitCode::FAILURE;
+    }
+    let host_ids: std::collections::HashSet<&str> = catalog
+        .hosts()
+        .iter()
+        .map(|host| host.id.as_str())
+        .collect();
+    if let Err(err) = checked.routing.check_hosts(&host_ids) {
         eprintln!("openslot: {err}");
         return ExitCode::FAILURE;
     }

@@ -312,6 +312,11 @@ pub async fn build_state(
     // route may name one created in /admin; disabled ones still count (routed to /contact).
     let loaded = catalog.load();
     routing.check_events(|slug| loaded.get(slug).is_some())?;
+    // Likewise hosts: the stored ones, so a route may name a host created in /admin.
+    let host_ids: std::collections::HashSet<&str> =
+        loaded.hosts().iter().map(|host| host.id.as_str()).collect();
+    routing.check_hosts(&host_ids)?;
+    drop(host_ids);
     drop(loaded);
     let secret = match &config.security.secret {
         Some(secret) => secret.clone(),

@@ -15,7 +15,7 @@ use super::{
     auth::ApiCaller,
     bookings::{self, booking_json, Filter},
     dashboard::{self, Range},
-    event_types,
+    event_types, hosts,
     system::{self, AuditQuery},
 };
 use crate::{
@@ -45,6 +45,12 @@ pub fn router() -> Router<AppState> {
             "/api/v1/event-types/{slug}/{action}",
             post(toggle_event_type),
         )
+        .route("/api/v1/hosts", get(list_hosts).post(create_host))
+        .route(
+            "/api/v1/hosts/{id}",
+            get(get_host).put(update_host).post(update_host),
+        )
+        .route("/api/v1/hosts/{id}/{action}", post(toggle_host))
         .route("/api/v1/dashboard", get(get_dashboard))
         .route("/api/v1/jobs/failed", get(list_failed_jobs))
         .route("/api/v1/jobs/{id}/retry", post(retry_job))
@@ -72,11 +78,11 @@ fn query<T: Default>(
 
 async fn list_bookings(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
     let filter = query(filter)?;
-    let (found, total) = bookings::find(&state, &filter).await?;
+    let (found, total) = bookings::find(&state, &filter, &caller.role).await?;
     ok(json!({
         "bookings": found.iter().map(|b| booking_json(&state, b)).collect::<Vec<_>>(),
         "total": total,
@@ -90,7 +96,7 @@ async fn export_bookings(
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
     let filter = query(filter)?;
-    let text = bookings::csv_text(&state, &filter).await?;
+    let text = bookings::csv_text(&state, &filter, &caller.role).await?;
     state
         .domain
         .audit(
@@ -106,10 +112,10 @@ async fn export_bookings(
 
 async fn get_booking(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let (booking, history) = bookings::with_history(&state, &id).await?;
+    let (booking, history) = bookings::with_history(&state, &id, &caller.role).await?;
     let mut body = booking_json(&state, &booking);
     body["history"] = json!(history);
     ok(body)
@@ -164,20 +170,23 @@ async fn act_on_booking(
         message,
         object.get("start"),
         &caller.actor,
+        &caller.role,
     )
     .await?;
     ok(booking_json(&state, &booking))
 }
 
-async fn list_event_types(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
+async fn list_event_types(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.role.require_admin()?;
     ok(json!({"event_types": event_types::listing(&state).await?}))
 }
 
 async fn get_event_type(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     Path(slug): Path<String>,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     let listing = event_types::listing(&state).await?;
     listing
         .into_iter()
@@ -241,6 +250,7 @@ async fn create_event_type(
     caller: ApiCaller,
     JsonObject(object): JsonObject,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     let (entry, enabled) = definition(object, None)?;
     let row = event_types::save(&state, entry, enabled, true, &caller.actor).await?;
     saved(row, StatusCode::CREATED)
@@ -252,6 +262,7 @@ async fn update_event_type(
     Path(slug): Path<String>,
     JsonObject(object): JsonObject,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     let (entry, enabled) = definition(object, Some(&slug))?;
     let row = event_types::save(&state, entry, enabled, false, &caller.actor).await?;
     saved(row, StatusCode::OK)
@@ -262,6 +273,7 @@ async fn toggle_event_type(
     caller: ApiCaller,
     Path((slug, action)): Path<(String, String)>,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     let enabled = match action.as_str() {
         "enable" => true,
         "disable" => false,
@@ -276,11 +288,71 @@ async fn toggle_event_type(
     saved(row, StatusCode::OK)
 }
 
+async fn list_hosts(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    ok(json!({"hosts": hosts::listing(&state, &caller.role).await?}))
+}
+
+async fn get_host(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let row = hosts::stored(&state, &id, &caller.role).await?;
+    ok(hosts::host_json(&row))
+}
+
+fn saved_host(row: openslot_store::StoredHost, status: StatusCode) -> ApiResult {
+    Ok((status, Json(hosts::host_json(&row))).into_response())
+}
+
+async fn create_host(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    JsonObject(object): JsonObject,
+) -> ApiResult {
+    caller.role.require_admin()?;
+    let (entry, enabled) = hosts::definition_from_json(object, None, None)?;
+    let row = hosts::save(&state, entry, enabled, true, &caller.actor, &caller.role).await?;
+    saved_host(row, StatusCode::CREATED)
+}
+
+async fn update_host(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    JsonObject(object): JsonObject,
+) -> ApiResult {
+    let stored = hosts::stored(&state, &id, &caller.role).await?;
+    let (entry, enabled) = hosts::definition_from_json(object, Some(&id), Some(&stored))?;
+    let row = hosts::save(&state, entry, enabled, false, &caller.actor, &caller.role).await?;
+    saved_host(row, StatusCode::OK)
+}
+
+async fn toggle_host(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, action)): Path<(String, String)>,
+) -> ApiResult {
+    let enabled = match action.as_str() {
+        "enable" => true,
+        "disable" => false,
+        _ => {
+            return Err(ApiError::not_found(
+                "unknown_action",
+                "the action must be enable or disable",
+            ))
+        }
+    };
+    let row = hosts::set_enabled(&state, &id, enabled, &caller.actor, &caller.role).await?;
+    saved_host(row, StatusCode::OK)
+}
+
 async fn get_dashboard(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     range: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     let range = query(range)?;
     let mut body = dashboard::data(&state, &range).await?;
     if let Some(object) = body.as_object_mut() {
@@ -289,7 +361,8 @@ async fn get_dashboard(
     ok(body)
 }
 
-async fn list_failed_jobs(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
+async fn list_failed_jobs(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.role.require_admin()?;
     ok(json!({"jobs": system::failed_jobs(&state).await?}))
 }
 
@@ -298,15 +371,17 @@ async fn retry_job(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     system::retry(&state, &id, &caller.actor).await?;
     ok(json!({"id": id, "state": "queued"}))
 }
 
 async fn list_audit(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     audit: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.role.require_admin()?;
     let audit = query(audit)?;
     ok(json!({"entries": system::audit_entries(&state, &audit).await?}))
 }

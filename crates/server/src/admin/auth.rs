@@ -80,12 +80,81 @@ pub fn valid_email(email: &str) -> bool {
     openslot_mail::is_mailbox(email)
 }
 
+/// What a signed-in user or API token may reach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Everything.
+    Admin,
+    /// Only this host's bookings and this host's hours.
+    Host(String),
+}
+
+impl Role {
+    /// The role of the admin user with (lower-case) `email`; `None` when there is no such
+    /// user. API tokens made from the command line have no user and are admin.
+    async fn of(state: &AppState, email: &str) -> Result<Option<Role>, ApiError> {
+        Ok(state
+            .store
+            .admin_user(email)
+            .await?
+            .map(|user| match user.host_id {
+                Some(host) => Role::Host(host),
+                None => Role::Admin,
+            }))
+    }
+
+    /// The host a host user is limited to; `None` for admins.
+    pub fn host(&self) -> Option<&str> {
+        match self {
+            Role::Admin => None,
+            Role::Host(host) => Some(host),
+        }
+    }
+
+    /// 403 unless this is an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        match self {
+            Role::Admin => Ok(()),
+            Role::Host(_) => Err(forbidden()),
+        }
+    }
+
+    /// Whether this role may see and act on `booking` (a host user: bookings holding
+    /// their host).
+    pub fn may_see(&self, booking: &openslot_store::Booking) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Host(host) => {
+                booking.host_id == *host || booking.hosts.iter().any(|held| held == host)
+            }
+        }
+    }
+
+    /// Whether this role may edit host `id`.
+    pub fn may_edit_host(&self, id: &str) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Host(host) => host == id,
+        }
+    }
+}
+
+/// What a host user gets for anything beyond their own host.
+pub fn forbidden() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "this needs an admin; a host user may only see their host's bookings and edit their host's hours",
+    )
+}
+
 /// A signed-in admin user.
 #[derive(Clone, Debug)]
 pub struct AdminSession {
     pub email: String,
     pub csrf: String,
     pub credential_id: String,
+    pub role: Role,
 }
 
 impl AdminSession {
@@ -126,13 +195,22 @@ async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<AdminSessi
     }
     let now = state.clock.now().as_second();
     let credential = state.store.credential(&secret_hash(&secret), now).await?;
-    Ok(credential
-        .filter(|credential| credential.kind == CredentialKind::Session)
-        .map(|credential| AdminSession {
-            email: credential.user_email,
-            csrf: credential.csrf,
-            credential_id: credential.id,
-        }))
+    let Some(credential) =
+        credential.filter(|credential| credential.kind == CredentialKind::Session)
+    else {
+        return Ok(None);
+    };
+    // Read on every request, so a changed role applies at once; a session whose user is
+    // gone is no session.
+    let Some(role) = Role::of(state, &credential.user_email).await? else {
+        return Ok(None);
+    };
+    Ok(Some(AdminSession {
+        email: credential.user_email,
+        csrf: credential.csrf,
+        credential_id: credential.id,
+        role,
+    }))
 }
 
 /// Sends a browser without a session to the sign-in page.
@@ -186,10 +264,13 @@ impl OptionalFromRequestParts<AppState> for AdminSession {
     }
 }
 
-/// The caller of `/api/v1`: a valid API token in `Authorization: Bearer`.
+/// The caller of `/api/v1`: a valid API token in `Authorization: Bearer`. A token acts
+/// with the role of the user who made it (now, not when it was made); tokens made with
+/// `openslot admin create-token` are admin.
 #[derive(Clone, Debug)]
 pub struct ApiCaller {
     pub actor: Actor,
+    pub role: Role,
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -216,9 +297,15 @@ impl FromRequestParts<AppState> for ApiCaller {
         let now = state.clock.now().as_second();
         let credential = state.store.credential(&secret_hash(secret), now).await?;
         match credential {
-            Some(credential) if credential.kind == CredentialKind::ApiToken => Ok(ApiCaller {
-                actor: Actor::Token(credential.name),
-            }),
+            Some(credential) if credential.kind == CredentialKind::ApiToken => {
+                let role = Role::of(state, &credential.user_email)
+                    .await?
+                    .unwrap_or(Role::Admin);
+                Ok(ApiCaller {
+                    actor: Actor::Token(credential.name),
+                    role,
+                })
+            }
             _ => Err(unauthorized()),
         }
     }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use openslot_store::{Booking, BookingQuery, BookingStatus};
 use serde_json::{json, Value};
 
-use super::{page, see_other, AdminForm, AdminSession};
+use super::{auth::Role, page, see_other, AdminForm, AdminSession};
 use crate::{
     display::{answer_rows, long_time},
     domain::Actor,
@@ -30,6 +30,9 @@ pub struct Filter {
     pub status: Option<String>,
     #[serde(default)]
     pub event: Option<String>,
+    /// Bookings holding this host (a host user always sees only their own host's).
+    #[serde(default)]
+    pub host: Option<String>,
     /// First day (`YYYY-MM-DD`, host's zone) of meeting starts.
     #[serde(default)]
     pub from: Option<String>,
@@ -69,6 +72,7 @@ pub fn query_of(state: &AppState, filter: &Filter) -> Result<BookingQuery, ApiEr
         }
     }
     query.event_slug = blank(&filter.event).map(str::to_string);
+    query.host_id = blank(&filter.host).map(str::to_string);
     let mut day = |name: &str, value: &Option<String>, next: bool| -> Option<i64> {
         let text = blank(value)?;
         let parsed = text.parse::<Date>().ok().and_then(|date| {
@@ -98,6 +102,17 @@ pub fn query_of(state: &AppState, filter: &Filter) -> Result<BookingQuery, ApiEr
     Ok(query)
 }
 
+/// A host as a booking names it: `{"id", "name"}` (the id as name for a host no longer
+/// stored).
+fn host_json(catalog: &crate::catalog::Catalog, id: &str) -> Value {
+    let name = catalog
+        .hosts()
+        .get(id)
+        .map(|host| host.name.clone())
+        .unwrap_or_else(|| id.to_string());
+    json!({"id": id, "name": name})
+}
+
 /// A booking as operators see it.
 pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
     let catalog = state.catalog.load();
@@ -125,24 +140,44 @@ pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
         "reason": booking.status_reason,
         "sequence": booking.sequence,
         "manage_url": state.manage_url(booking),
+        "host": host_json(&catalog, &booking.host_id),
+        "hosts": booking.hosts.iter().map(|id| host_json(&catalog, id)).collect::<Vec<_>>(),
     })
 }
 
-/// Bookings matching `filter` and how many there are in all.
-pub async fn find(state: &AppState, filter: &Filter) -> Result<(Vec<Booking>, i64), ApiError> {
-    let query = query_of(state, filter)?;
+/// Bookings matching `filter` that `role` may see, and how many there are in all.
+pub async fn find(
+    state: &AppState,
+    filter: &Filter,
+    role: &Role,
+) -> Result<(Vec<Booking>, i64), ApiError> {
+    let mut query = query_of(state, filter)?;
+    if let Some(host) = role.host() {
+        query.host_id = Some(host.to_string());
+    }
     let bookings = state.store.list_bookings(&query).await?;
     let total = state.store.count_bookings(&query).await?;
     Ok((bookings, total))
 }
 
-/// A booking with its history (audit entries, oldest first).
-pub async fn with_history(state: &AppState, id: &str) -> Result<(Booking, Vec<Value>), ApiError> {
-    let booking = state
+/// The booking `id` if `role` may see it. Another host's booking is answered exactly like
+/// a missing one, so a host user learns nothing about bookings that are not theirs.
+pub async fn visible(state: &AppState, id: &str, role: &Role) -> Result<Booking, ApiError> {
+    state
         .store
         .booking(id)
         .await?
-        .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))?;
+        .filter(|booking| role.may_see(booking))
+        .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))
+}
+
+/// A booking with its history (audit entries, oldest first).
+pub async fn with_history(
+    state: &AppState,
+    id: &str,
+    role: &Role,
+) -> Result<(Booking, Vec<Value>), ApiError> {
+    let booking = visible(state, id, role).await?;
     let mut entries = state
         .store
         .audit_entries(Some(&format!("booking:{id}")), 500)
@@ -170,8 +205,8 @@ pub async fn with_history(state: &AppState, id: &str) -> Result<(Booking, Vec<Va
     Ok((booking, history))
 }
 
-/// Applies `action` (`approve`, `decline`, `cancel`, `reschedule`) to a booking with
-/// `fields` (`message`, `reason`, `start`) on behalf of `actor`.
+/// Applies `action` (`approve`, `decline`, `cancel`, `reschedule`) to a booking `role` may
+/// see, with `fields` (`message`, `reason`, `start`) on behalf of `actor`.
 pub async fn apply(
     state: &AppState,
     id: &str,
@@ -179,6 +214,7 @@ pub async fn apply(
     message: Option<String>,
     start: Option<&Value>,
     actor: &Actor,
+    role: &Role,
 ) -> Result<Booking, ApiError> {
     if let Some(text) = &message {
         let mut errors = FieldErrors::new();
@@ -191,11 +227,7 @@ pub async fn apply(
             return Err(ApiError::validation(errors));
         }
     }
-    let booking = state
-        .store
-        .booking(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))?;
+    let booking = visible(state, id, role).await?;
     match action {
         "approve" => Ok(state.domain.approve(booking, actor).await?.booking),
         "decline" => Ok(state.domain.decline(booking, message, actor).await?.booking),
@@ -229,6 +261,7 @@ fn list_context(state: &AppState, filter: &Filter, bookings: &[Booking], total: 
         "total": total,
         "filter": filter,
         "events": events,
+        "hosts": catalog.hosts().iter().map(|host| json!({"id": host.id, "name": host.name})).collect::<Vec<_>>(),
         "statuses": ["requested", "confirmed", "cancelled", "declined", "expired"],
         "page": page,
         "prev_page": (page > 0).then(|| page - 1),
@@ -245,7 +278,7 @@ pub async fn list(
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let filter = filter.map(|Query(filter)| filter).unwrap_or_default();
-    match find(&state, &filter).await {
+    match find(&state, &filter, &session.role).await {
         Ok((bookings, total)) => page(
             &state,
             &session,
@@ -279,9 +312,12 @@ fn csv_cell(value: &str) -> String {
     }
 }
 
-/// All bookings matching `filter` as CSV (no paging).
-pub async fn csv_text(state: &AppState, filter: &Filter) -> Result<String, ApiError> {
+/// All bookings matching `filter` that `role` may see, as CSV (no paging).
+pub async fn csv_text(state: &AppState, filter: &Filter, role: &Role) -> Result<String, ApiError> {
     let mut query = query_of(state, filter)?;
+    if let Some(host) = role.host() {
+        query.host_id = Some(host.to_string());
+    }
     query.limit = 0;
     query.offset = 0;
     let bookings = state.store.list_bookings(&query).await?;
@@ -335,7 +371,7 @@ pub async fn csv(
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let filter = filter.map(|Query(filter)| filter).unwrap_or_default();
-    match csv_text(&state, &filter).await {
+    match csv_text(&state, &filter, &session.role).await {
         Ok(text) => {
             state
                 .domain
@@ -406,7 +442,7 @@ pub async fn detail(
     query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let done = query.ok().and_then(|Query(query)| query.done);
-    match with_history(&state, &id).await {
+    match with_history(&state, &id, &session.role).await {
         Ok((booking, history)) => {
             let flash =
                 done.map(|action| ("success", format!("Done: {}.", action.replace('_', " "))));
@@ -431,11 +467,12 @@ pub async fn act(
         message,
         start.as_ref(),
         &session.actor(),
+        &session.role,
     )
     .await
     {
         Ok(_) => see_other(&format!("/admin/bookings/{id}?done={action}")),
-        Err(err) => match with_history(&state, &id).await {
+        Err(err) => match with_history(&state, &id, &session.role).await {
             Ok((booking, history)) => {
                 let mut response = detail_page(
                     &state,

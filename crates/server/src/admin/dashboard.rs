@@ -425,6 +425,8 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         .map(|((weekday, hour), (offered, booked))| json!({"weekday": WEEKDAY_NAMES[*weekday as usize], "hour": hour, "offered": offered, "booked": booked, "utilisation": rate(*booked, *offered)}))
         .collect();
 
+    let hosts = per_host(state, &catalog, &resolved).await?;
+
     let today = now.to_zoned_datetime(zone.clone()).date();
     let today_start = day_start(today, &zone)?;
     let tomorrow_start = day_start(today.tomorrow().map_err(|_| ApiError::internal())?, &zone)?;
@@ -473,6 +475,7 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         "upcoming": as_json(&upcoming),
         "pending": as_json(&pending),
         "failed_jobs": system::failed_jobs(state).await?,
+        "hosts": hosts,
         "routing": crate::routing::submission_counts(
             &state.routing,
             counters
@@ -482,6 +485,90 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         ),
         "charts": {"per_day_svg": per_day_svg(&days), "heatmap_svg": heatmap_svg(&cells)},
     }))
+}
+
+/// Minutes host `host` works over the days `from..=to` (in its zone): weekly hours and
+/// overrides, none on days off.
+fn working_minutes(host: &crate::hosts::Host, from: Date, to: Date) -> i64 {
+    let mut minutes = 0;
+    let mut day = from;
+    while day <= to {
+        if !host.is_off(day) {
+            minutes += host
+                .schedule
+                .hours_on(day)
+                .iter()
+                .map(|range| i64::from(range.end_minute()) - i64::from(range.start_minute()))
+                .sum::<i64>();
+        }
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    minutes
+}
+
+/// Per host: active bookings starting in the range that hold it, their minutes, the host's
+/// working minutes over the range and the booked share of them.
+async fn per_host(
+    state: &AppState,
+    catalog: &Catalog,
+    range: &Resolved,
+) -> Result<Vec<Value>, ApiError> {
+    let query = BookingQuery {
+        start_from: Some(range.start.as_second()),
+        start_to: Some(range.end.as_second()),
+        statuses: vec![BookingStatus::Requested, BookingStatus::Confirmed],
+        event_slug: range.event.clone(),
+        ..BookingQuery::default()
+    };
+    let counts: BTreeMap<String, i64> = state
+        .store
+        .booking_counts_by_host(&query)
+        .await?
+        .into_iter()
+        .collect();
+    let mut booked: BTreeMap<String, i64> = BTreeMap::new();
+    for booking in state.store.list_bookings(&query).await? {
+        let minutes = (booking.end.as_second() - booking.start.as_second()) / 60;
+        let held = if booking.hosts.is_empty() {
+            std::slice::from_ref(&booking.host_id)
+        } else {
+            booking.hosts.as_slice()
+        };
+        for host in held {
+            *booked.entry(host.clone()).or_default() += minutes;
+        }
+    }
+    let mut rows: Vec<Value> = catalog
+        .hosts()
+        .iter()
+        .map(|host| {
+            let booked_minutes = booked.get(&host.id).copied().unwrap_or(0);
+            let available = working_minutes(host, range.from, range.to);
+            json!({
+                "id": host.id,
+                "name": host.name,
+                "enabled": host.enabled,
+                "bookings": counts.get(&host.id).copied().unwrap_or(0),
+                "booked_minutes": booked_minutes,
+                "available_minutes": available,
+                "utilisation": rate(booked_minutes, available),
+            })
+        })
+        .collect();
+    // Bookings of a host no longer stored still count, under its id.
+    for (id, count) in &counts {
+        if catalog.hosts().get(id).is_none() {
+            rows.push(json!({
+                "id": id, "name": id, "enabled": false, "bookings": count,
+                "booked_minutes": booked.get(id).copied().unwrap_or(0),
+                "available_minutes": 0, "utilisation": Value::Null,
+            }));
+        }
+    }
+    Ok(rows)
 }
 
 fn funnel_row(slug: &str, title: Option<&str>, counts: &[i64; 5]) -> Value {
@@ -543,6 +630,11 @@ pub async fn show(
     session: AdminSession,
     query: Result<Query<DashboardQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    // The dashboard covers every host, event type and job: a host user starts at their
+    // bookings instead.
+    if session.role.require_admin().is_err() {
+        return super::see_other("/admin/bookings");
+    }
     let query = query.map(|Query(query)| query).unwrap_or_default();
     page_handler(&state, &session, query).await
 }

@@ -10,9 +10,9 @@ use crate::{
     validate::FieldErrors,
 };
 
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(super) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-fn number(form: &Form, name: &str, errors: &mut FieldErrors) -> Option<u32> {
+pub(super) fn number(form: &Form, name: &str, errors: &mut FieldErrors) -> Option<u32> {
     let text = form.text(name)?;
     match text.parse::<u32>() {
         Ok(value) => Some(value),
@@ -23,7 +23,7 @@ fn number(form: &Form, name: &str, errors: &mut FieldErrors) -> Option<u32> {
     }
 }
 
-fn ranges(text: &str) -> Vec<String> {
+pub(super) fn ranges(text: &str) -> Vec<String> {
     text.split([',', ';'])
         .map(str::trim)
         .filter(|part| !part.is_empty())
@@ -32,7 +32,7 @@ fn ranges(text: &str) -> Vec<String> {
 }
 
 /// Overrides, one per line: `2026-12-24: closed` or `2026-12-24: 10:00-12:00, 14:00-16:00`.
-fn overrides(text: &str, errors: &mut FieldErrors) -> Vec<OverrideConfig> {
+pub(super) fn overrides(text: &str, errors: &mut FieldErrors) -> Vec<OverrideConfig> {
     let mut out = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();

@@ -127,7 +127,9 @@ async fn save_among(
         Some(index) => rows[index] = draft,
         None => rows.push(draft),
     }
-    let catalog = catalog_from_rows(&state.config, &rows).map_err(|err| field_error(&err))?;
+    let hosts = state.store.hosts().await?;
+    let catalog =
+        catalog_from_rows(&state.config, &rows, &hosts).map_err(|err| field_error(&err))?;
     let event = catalog.get(&entry.slug).ok_or_else(ApiError::internal)?;
     let row = row_of(event, position, now);
     let snapshot =
@@ -196,6 +198,9 @@ pub async fn set_enabled(
 
 /// `GET /admin/event-types`.
 pub async fn list(State(state): State<AppState>, session: AdminSession) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     match listing(&state).await {
         Ok(types) => page(
             &state,
@@ -234,6 +239,9 @@ fn form_page(
 
 /// `GET /admin/event-types/new`: a form with the defaults filled in.
 pub async fn new_form(State(state): State<AppState>, session: AdminSession) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     let defaults = &state.config.defaults;
     let entry = EventTypeConfig {
         slug: String::new(),
@@ -275,6 +283,9 @@ pub async fn edit_form(
     session: AdminSession,
     Path(slug): Path<String>,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     let rows = match state.store.event_types().await {
         Ok(rows) => rows,
         Err(err) => return super::error(&state, &session, err.into()),
@@ -345,6 +356,9 @@ pub async fn create(
     State(state): State<AppState>,
     AdminForm { session, form }: AdminForm,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     submit(state, session, None, form).await
 }
 
@@ -354,6 +368,9 @@ pub async fn update(
     Path(slug): Path<String>,
     AdminForm { session, form }: AdminForm,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     submit(state, session, Some(slug), form).await
 }
 
@@ -363,6 +380,9 @@ pub async fn toggle(
     Path((slug, action)): Path<(String, String)>,
     AdminForm { session, .. }: AdminForm,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     let enabled = match action.as_str() {
         "enable" => true,
         "disable" => false,

@@ -9,6 +9,7 @@ mod bookings;
 pub mod dashboard;
 mod event_form;
 mod event_types;
+pub mod hosts;
 mod login;
 mod system;
 pub mod throttle;
@@ -55,6 +56,13 @@ pub fn router() -> Router<AppState> {
             "/admin/event-types/{slug}/{action}",
             post(event_types::toggle),
         )
+        .route("/admin/hosts", get(hosts::list).post(hosts::create))
+        .route("/admin/hosts/new", get(hosts::new_form))
+        .route(
+            "/admin/hosts/{id}",
+            get(hosts::edit_form).post(hosts::update),
+        )
+        .route("/admin/hosts/{id}/{action}", post(hosts::toggle))
         .route("/admin/jobs/{id}/retry", post(system::retry_job))
         .route("/admin/audit", get(system::audit_page))
         .route(
@@ -73,7 +81,11 @@ pub fn page(
     nav: &str,
     mut context: Value,
 ) -> Response {
-    context["admin"] = json!({"email": session.email, "csrf": session.csrf});
+    context["admin"] = json!({
+        "email": session.email,
+        "csrf": session.csrf,
+        "host": session.role.host(),
+    });
     context["nav"] = json!(nav);
     context["embed"] = json!(false);
     admin_html(state, StatusCode::OK, state.web.render(template, context))

@@ -68,6 +68,9 @@ pub async fn retry_job(
     Path(id): Path<String>,
     AdminForm { session, .. }: AdminForm,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     match retry(&state, &id, &session.actor()).await {
         Ok(()) => see_other("/admin?retried=1#jobs"),
         Err(err) => super::error(&state, &session, err),
@@ -113,6 +116,9 @@ pub async fn audit_page(
     session: AdminSession,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     let query = query.map(|Query(query)| query).unwrap_or_default();
     match audit_entries(&state, &query).await {
         Ok(entries) => page(
@@ -144,6 +150,9 @@ async fn tokens_context(state: &AppState) -> Result<Value, ApiError> {
 
 /// `GET /admin/tokens`.
 pub async fn tokens_page(State(state): State<AppState>, session: AdminSession) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     match tokens_context(&state).await {
         Ok(context) => page(&state, &session, "admin_tokens.html", "tokens", context),
         Err(err) => super::error(&state, &session, err),
@@ -155,6 +164,9 @@ pub async fn create_token(
     State(state): State<AppState>,
     AdminForm { session, form }: AdminForm,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     let name = form.text("name").unwrap_or_default();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
         let mut errors = crate::validate::FieldErrors::new();
@@ -188,6 +200,9 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     AdminForm { session, .. }: AdminForm,
 ) -> Response {
+    if let Err(err) = session.role.require_admin() {
+        return super::error(&state, &session, err);
+    }
     let now = state.clock.now().as_second();
     match state.store.revoke_credential(&id, now).await {
         Ok(_) => {

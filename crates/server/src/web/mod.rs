@@ -82,6 +82,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin_event_type.html"),
     ),
     (
+        "admin_hosts.html",
+        include_str!("../../templates/admin_hosts.html"),
+    ),
+    (
+        "admin_host.html",
+        include_str!("../../templates/admin_host.html"),
+    ),
+    (
         "admin_audit.html",
         include_str!("../../templates/admin_audit.html"),
     ),
