@@ -213,3 +213,153 @@ pub async fn seed_and_load(
     }
     Ok(CatalogHandle::loaded(catalog, rows, host_rows))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openslot_store::{prelude::*, AuditEntry, SqliteOptions, SqliteStore};
+
+    const TWO_HOSTS: &str = r#"
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.com"
+timezone = "Europe/London"
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@example.com"
+[[event_types]]
+slug = "intro"
+title = "Intro"
+duration_minutes = 30
+"#;
+
+    async fn store(dir: &tempfile::TempDir) -> SqliteStore {
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = SqliteStore::open(&SqliteOptions::new(url)).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+    }
+
+    fn load(text: &str) -> (Config, Catalog) {
+        let config = Config::parse(text, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        (config, catalog)
+    }
+
+    fn audit(target: &str) -> AuditEntry {
+        AuditEntry {
+            id: uuid::Uuid::now_v7().to_string(),
+            at: 1,
+            actor: "system".into(),
+            action: "host.update".into(),
+            target: target.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn hosts_are_seeded_once_and_loaded_from_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let (config, configured) = load(TWO_HOSTS);
+        let handle = seed_and_load(&store, &config, &configured, 100)
+            .await
+            .unwrap();
+        let rows = store.hosts().await.unwrap();
+        let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+        assert_eq!(ids, ["ada", "grace"]);
+        assert_eq!(
+            rows[1].definition["timezone"], "UTC",
+            "inherited keys are written out"
+        );
+        let catalog = handle.load();
+        assert_eq!(catalog.hosts().len(), 2);
+        assert_eq!(catalog.get("intro").unwrap().hosts, ["ada", "grace"]);
+
+        // A later start with other [[hosts]] keeps what the database holds.
+        let (config, configured) = load(&TWO_HOSTS.replace("Grace Hopper", "Someone Else"));
+        let handle = seed_and_load(&store, &config, &configured, 200)
+            .await
+            .unwrap();
+        assert_eq!(
+            handle.load().hosts().get("grace").unwrap().name,
+            "Grace Hopper"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_install_from_before_stored_hosts_gets_its_implicit_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let (config, configured) = load(
+            "[host]\nname = \"Acme\"\n[[event_types]]\nslug = \"intro\"\ntitle = \"Intro\"\nduration_minutes = 30\n",
+        );
+        // Event types stored by an older version; no host rows.
+        let rows: Vec<StoredEventType> = configured
+            .iter()
+            .enumerate()
+            .map(|(position, event)| row_of(event, position as i64, 1))
+            .collect();
+        assert!(store.seed_event_types(&rows).await.unwrap());
+        assert!(store.hosts().await.unwrap().is_empty());
+        let handle = seed_and_load(&store, &config, &configured, 100)
+            .await
+            .unwrap();
+        let rows = store.hosts().await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].id, crate::hosts::DEFAULT_HOST_ID);
+        assert_eq!(rows[0].definition["name"], "Acme");
+        let catalog = handle.load();
+        let host = catalog.hosts().get(crate::hosts::DEFAULT_HOST_ID).unwrap();
+        assert!(host.is_always_open());
+        assert_eq!(catalog.get("intro").unwrap().hosts, ["default"]);
+    }
+
+    #[tokio::test]
+    async fn refresh_notices_changed_host_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let (config, configured) = load(TWO_HOSTS);
+        let handle = seed_and_load(&store, &config, &configured, 100)
+            .await
+            .unwrap();
+        assert!(!handle.refresh(&store, &config).await.unwrap());
+
+        // Another instance disables grace and adds alan.
+        let mut grace = store.hosts().await.unwrap().remove(1);
+        grace.enabled = false;
+        grace.updated_at = 300;
+        store.save_host(&grace, &audit("host:grace")).await.unwrap();
+        let alan = StoredHost {
+            id: "alan".into(),
+            position: 2,
+            definition: serde_json::json!({"id": "alan", "name": "Alan", "email": "alan@example.com"}),
+            enabled: true,
+            updated_at: 300,
+        };
+        store.save_host(&alan, &audit("host:alan")).await.unwrap();
+        assert!(handle.refresh(&store, &config).await.unwrap());
+        let catalog = handle.load();
+        assert!(!catalog.hosts().get("grace").unwrap().enabled);
+        assert!(catalog.hosts().get("ada").unwrap().enabled);
+        // An event type that names no hosts has every host, the new one too.
+        assert_eq!(
+            catalog.get("intro").unwrap().hosts,
+            ["ada", "grace", "alan"]
+        );
+        assert!(!handle.refresh(&store, &config).await.unwrap());
+
+        // A row that does not validate keeps the previous catalog.
+        let broken = StoredHost {
+            definition: serde_json::json!({"id": "alan", "name": "Alan", "email": "alan@example.com", "timezone": "Mars/Base"}),
+            updated_at: 400,
+            ..alan
+        };
+        store.save_host(&broken, &audit("host:alan")).await.unwrap();
+        assert!(!handle.refresh(&store, &config).await.unwrap());
+        assert_eq!(handle.load().hosts().len(), 3);
+    }
+}

@@ -17,6 +17,14 @@ const PUBLIC_URL: &str = "http://book.example.test";
 
 const SECRET: &str = "routing-test-secret-0123456789abcdef-0123456789";
 
+/// The host a `host:` route names must exist.
+const HOSTS: &str = r#"
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.com"
+"#;
+
 const EVENT_TYPES: &str = r#"
 [[event_types]]
 slug = "intro"
@@ -92,6 +100,7 @@ timezone = "UTC"
 weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 hours = ["09:00-17:00"]
 min_lead_minutes = 120
+{HOSTS}
 {EVENT_TYPES}
 {ROUTING}
 "#
@@ -590,6 +599,7 @@ fn check_config_lists_routing_forms_and_refuses_unknown_targets() {
     let unknown_event = config().replace("to = \"event:enterprise-demo\"", "to = \"event:demo\"");
     let unknown_kind = config().replace("to = \"contact\"", "to = \"mailto:sales@example.com\"");
     let no_fallback = config().replace("[[routing_forms.routes]]\nto = \"event:intro\"\n", "");
+    let unknown_host = config().replace("to = \"host:ada/intro\"", "to = \"host:bob/intro\"");
     for (name, text, key, message) in [
         (
             "event.toml",
@@ -608,6 +618,12 @@ fn check_config_lists_routing_forms_and_refuses_unknown_targets() {
             no_fallback,
             "routing_forms[0].routes[3].when",
             "fallback",
+        ),
+        (
+            "host.toml",
+            unknown_host,
+            "routing_forms[0].routes[3].to",
+            "there is no host \"bob\"",
         ),
     ] {
         let path = write_config(dir.path(), name, &text);

@@ -27,8 +27,22 @@ fn admin_command(server: &TestServer) -> Command {
 
 /// `openslot admin add-user EMAIL` with the password on standard input.
 pub fn add_user(server: &TestServer, email: &str, password: &str) -> std::process::Output {
+    add_user_with(server, &["add-user", email], password)
+}
+
+/// `openslot admin add-user EMAIL --host HOST` with the password on standard input.
+pub fn add_host_user(
+    server: &TestServer,
+    email: &str,
+    password: &str,
+    host: &str,
+) -> std::process::Output {
+    add_user_with(server, &["add-user", email, "--host", host], password)
+}
+
+fn add_user_with(server: &TestServer, args: &[&str], password: &str) -> std::process::Output {
     let mut child = admin_command(server)
-        .args(["add-user", email])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
