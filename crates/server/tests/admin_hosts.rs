@@ -579,6 +579,15 @@ async fn host_users_reach_only_their_hosts_bookings_and_hours() {
     let (status, page) = desk.get(&format!("/admin/bookings/{second}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("Bob"));
+    assert!(
+        page.contains("<dd id=\"booking-hosts\">Acme</dd>"),
+        "{page}"
+    );
+    // Admins filter by host.
+    let (_, body) = api.get("/api/v1/bookings?host=default").await;
+    assert_eq!(body["total"], 2);
+    let (_, body) = api.get("/api/v1/bookings?host=ada").await;
+    assert_eq!(body["total"], 0);
     let (status, _, page) = desk
         .post(&format!("/admin/bookings/{second}/approve"), &[])
         .await;
