@@ -141,7 +141,11 @@ pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
         "sequence": booking.sequence,
         "manage_url": state.manage_url(booking),
         "host": host_json(&catalog, &booking.host_id),
-        "hosts": booking.hosts.iter().map(|id| host_json(&catalog, id)).collect::<Vec<_>>(),
+        "hosts": if booking.hosts.is_empty() {
+            vec![host_json(&catalog, &booking.host_id)]
+        } else {
+            booking.hosts.iter().map(|id| host_json(&catalog, id)).collect::<Vec<_>>()
+        },
     })
 }
 
