@@ -112,7 +112,13 @@ fn booking_values(fields: &Map<String, Value>) -> Value {
 /// body (`answer_ID` fields become the `answers` object), so both share one validation.
 pub fn booking_object(fields: &Map<String, Value>) -> Map<String, Value> {
     let mut object = Map::new();
-    for name in ["event", "start", "name", "email", "timezone", "notes"] {
+    for name in [
+        "event", "start", "name", "email", "timezone", "notes", "host",
+    ] {
+        // An empty host field is no pin (the page had none to keep).
+        if name == "host" && text(fields, name).is_empty() {
+            continue;
+        }
         if let Some(value) = fields.get(name) {
             object.insert(name.to_string(), value.clone());
         }
@@ -193,7 +199,11 @@ pub async fn booking_form(
             embed,
             origin: origin.clone(),
             checked: keep_choice.then(|| start_text.clone()),
-            carry: Vec::new(),
+            // The pinned host stays pinned when the form comes back with errors.
+            carry: Some(text(&fields, "host"))
+                .filter(|host| !host.is_empty())
+                .map(|host| vec![("host".to_string(), host.to_string())])
+                .unwrap_or_default(),
         };
         html(status, render_book(&state, event, view))
     };
