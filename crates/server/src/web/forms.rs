@@ -349,3 +349,26 @@ pub async fn contact_form(
         Err(error) => error_page(&state, error.status, "Please try again", &error.message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_booking_object_carries_a_pinned_host_and_the_answers() {
+        let fields: Map<String, Value> = serde_json::from_value(json!({
+            "event": "intro", "start": "2030-01-01T10:00:00Z", "name": "Bo",
+            "email": "bo@example.com", "host": "grace", "answer_size": "500+",
+            "csrf": "x", "website": ""
+        }))
+        .unwrap();
+        let object = booking_object(&fields);
+        assert_eq!(object["host"], "grace");
+        assert_eq!(object["answers"], json!({"size": "500+"}));
+        assert!(!object.contains_key("csrf") && !object.contains_key("website"));
+        // An empty host field is no pin.
+        let mut unpinned = fields.clone();
+        unpinned.insert("host".into(), json!(""));
+        assert!(!booking_object(&unpinned).contains_key("host"));
+    }
+}

@@ -212,7 +212,13 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
             .map(|(_, value)| value.as_str()),
     );
     let with = join_names(&announced_hosts(&catalog, event, pinned));
-    for (name, value) in &view.carry {
+    // A host that does not serve this event type is not carried on the page's links.
+    let carry: Vec<(String, String)> = view
+        .carry
+        .into_iter()
+        .filter(|(name, _)| name != "host" || pinned.is_some())
+        .collect();
+    for (name, value) in &carry {
         link_query.push_str(&format!("&{name}={}", query_escape(value)));
     }
     let days = picker.days(|day| {
@@ -256,7 +262,7 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "with": with,
         "named_hosts": !catalog.hosts().is_implicit(),
         "pinned_host": pinned.map(|host| host.id.clone()),
-        "carry": view.carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
+        "carry": carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
     });
     state.web.render("book.html", page)
 }
