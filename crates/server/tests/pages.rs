@@ -864,8 +864,8 @@ fn attribute_href(html: &str, marker: &str) -> String {
     let start = html
         .find(marker)
         .unwrap_or_else(|| panic!("{marker} not in page"));
-    let rest = &html[..start];
-    let href = rest.rfind("href=\"").unwrap() + 6;
-    let value = &html[href..];
+    let rest = &html[start..];
+    let href = rest.find("href=\"").unwrap() + 6;
+    let value = &rest[href..];
     decoded(&value[..value.find('"').unwrap()])
 }
