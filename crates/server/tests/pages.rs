@@ -658,6 +658,15 @@ async fn host_pages_list_one_hosts_event_types_and_unknown_hosts_are_not_found()
     ] {
         assert!(home.body.contains(title), "{title} on /");
     }
+    // Cards name the hosts known before booking: not the round robin's.
+    let body = decoded(&home.body);
+    assert!(body.contains("30 minutes · with Grace Hopper"), "{body}");
+    assert!(body.contains("30 minutes · with Ada Lovelace and Grace Hopper"));
+    assert_eq!(
+        body.matches(" · with ").count(),
+        3,
+        "ada-call, grace-call, demo"
+    );
 
     let ada = get(&server, "/with/ada").await;
     assert_eq!(ada.status, 200);

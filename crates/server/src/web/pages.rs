@@ -269,7 +269,15 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
 
 /// `GET /`: every offered event type (and the routing forms).
 pub async fn home(State(state): State<AppState>) -> Response {
-    let events: Vec<Value> = state.catalog.load().offered().map(event_json).collect();
+    let catalog = state.catalog.load();
+    let events: Vec<Value> = catalog
+        .offered()
+        .map(|event| {
+            let mut value = event_json(event);
+            value["with"] = json!(join_names(&announced_hosts(&catalog, event, None)));
+            value
+        })
+        .collect();
     let routing_forms: Vec<Value> = state
         .routing
         .iter()
