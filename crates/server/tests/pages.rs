@@ -747,8 +747,14 @@ async fn booking_pages_keep_a_pinned_host_and_name_hosts_only_when_known() {
     }
     // Without [[hosts]] the pages name nobody.
     let plain = TestServer::start(&config(0, ""));
-    let body = get(&plain, "/book/discovery-call").await.body;
-    assert!(!body.contains("with-host") && !body.contains("data-named-hosts"));
+    for path in ["/book/discovery-call", "/book/discovery-call?host=default"] {
+        let body = get(&plain, path).await.body;
+        assert!(
+            !body.contains("with-host") && !body.contains("data-named-hosts"),
+            "{path}"
+        );
+        assert!(!body.contains("name=\"host\""), "{path}");
+    }
 }
 
 #[tokio::test]

@@ -162,7 +162,8 @@ pub fn pinned_host<'a>(
     id: Option<&str>,
 ) -> Option<&'a Host> {
     let id = id?;
-    if !event.hosts.iter().any(|host| host == id) {
+    // The implicit host is the organisation: there is nobody to pin.
+    if catalog.hosts().is_implicit() || !event.hosts.iter().any(|host| host == id) {
         return None;
     }
     catalog.hosts().get(id).filter(|host| host.enabled)
