@@ -562,7 +562,7 @@ impl Notifier {
         let hosts = booking_hosts(catalog, booking);
         // The implicit host of an install without `[[hosts]]` is the organisation itself:
         // messages and invites name nobody else, as before hosts existed.
-        let named: Vec<&Host> = if catalog.hosts().is_implicit() {
+        let named: Vec<&Host> = if !catalog.hosts().names_hosts() {
             Vec::new()
         } else {
             hosts.clone()

@@ -132,7 +132,7 @@ fn event_json(event: &EventType) -> Value {
 /// host of an install without `[[hosts]]`, whose pages never named anyone.
 pub fn booking_host_names(catalog: &Catalog, booking: &Booking) -> Vec<String> {
     let hosts = catalog.hosts();
-    if hosts.is_implicit() {
+    if !hosts.names_hosts() {
         return Vec::new();
     }
     let ids: Vec<&str> = if booking.hosts.is_empty() {
@@ -163,7 +163,7 @@ pub fn pinned_host<'a>(
 ) -> Option<&'a Host> {
     let id = id?;
     // The implicit host is the organisation: there is nobody to pin.
-    if catalog.hosts().is_implicit() || !event.hosts.iter().any(|host| host == id) {
+    if !catalog.hosts().names_hosts() || !event.hosts.iter().any(|host| host == id) {
         return None;
     }
     catalog.hosts().get(id).filter(|host| host.enabled)
@@ -177,7 +177,7 @@ fn announced_hosts(catalog: &Catalog, event: &EventType, pinned: Option<&Host>) 
         return vec![host.name.clone()];
     }
     let hosts = catalog.hosts();
-    if hosts.is_implicit() {
+    if !hosts.names_hosts() {
         return Vec::new();
     }
     match event.team_assignment() {
@@ -261,7 +261,7 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "parent_origin": parent_origin(state, view.embed, view.origin.as_deref()),
         "window_days": event.rules.lookahead_days,
         "with": with,
-        "named_hosts": !catalog.hosts().is_implicit(),
+        "named_hosts": catalog.hosts().names_hosts(),
         "pinned_host": pinned.map(|host| host.id.clone()),
         "carry": carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
     });
