@@ -77,10 +77,12 @@ fuzz_target!(|input: Input| {
             name: input.organizer_name,
             email: address(input.organizer_email, "bookings@example.com"),
         },
+        sent_by: None,
         attendee: Person {
             name: attendee_name,
             email: address(input.attendee_email, "ada@example.com"),
         },
+        hosts: Vec::new(),
     };
     check_invite(&invite);
 });

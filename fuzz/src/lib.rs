@@ -146,10 +146,12 @@ pub fn check_booking_object(object: &Map<String, Value>) {
                     name: "Example".into(),
                     email: "bookings@example.com".into(),
                 },
+                sent_by: None,
                 attendee: Person {
                     name: request.name.clone(),
                     email: request.email.clone(),
                 },
+                hosts: Vec::new(),
             });
         }
         Err(error) => {

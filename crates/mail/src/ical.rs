@@ -42,7 +42,13 @@ pub struct Invite {
     pub location: Option<String>,
     pub url: Option<String>,
     pub organizer: Person,
+    /// The address that sends on the organizer's behalf (`SENT-BY`), when the organizer
+    /// is a host and the message comes from the booking service.
+    pub sent_by: Option<String>,
+    /// The invitee.
     pub attendee: Person,
+    /// The hosts, each also an `ATTENDEE` (one already listed, or the invitee, is skipped).
+    pub hosts: Vec<Person>,
 }
 
 fn escape_text(text: &str) -> String {
@@ -88,6 +94,14 @@ fn param_value(text: &str) -> Option<String> {
 /// `;CN=NAME`, or nothing for a name with nothing printable.
 fn common_name(name: &str) -> String {
     param_value(name).map_or_else(String::new, |name| format!(";CN={name}"))
+}
+
+/// An address as a quoted parameter value can hold it (no quotes or control characters).
+fn address_text(address: &str) -> String {
+    address
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .collect()
 }
 
 fn utc(timestamp: Timestamp) -> String {
@@ -138,8 +152,18 @@ impl Invite {
             let url: String = url.chars().filter(|c| !c.is_control()).collect();
             lines.push(format!("URL:{url}"));
         }
+        let sent_by = self
+            .sent_by
+            .as_deref()
+            .map(address_text)
+            .filter(|address| {
+                !address.is_empty() && !address.eq_ignore_ascii_case(&self.organizer.email)
+            })
+            .map_or_else(String::new, |address| {
+                format!(";SENT-BY=\"mailto:{address}\"")
+            });
         lines.push(format!(
-            "ORGANIZER{}:mailto:{}",
+            "ORGANIZER{}{sent_by}:mailto:{}",
             common_name(&self.organizer.name),
             self.organizer.email
         ));
@@ -147,11 +171,19 @@ impl Invite {
             InviteMethod::Request => "ACCEPTED",
             InviteMethod::Cancel => "DECLINED",
         };
-        lines.push(format!(
-            "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE:mailto:{}",
-            common_name(&self.attendee.name),
-            self.attendee.email
-        ));
+        let mut listed: Vec<String> = Vec::new();
+        for person in std::iter::once(&self.attendee).chain(&self.hosts) {
+            let address = person.email.to_ascii_lowercase();
+            if listed.contains(&address) {
+                continue;
+            }
+            listed.push(address);
+            lines.push(format!(
+                "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE:mailto:{}",
+                common_name(&person.name),
+                person.email
+            ));
+        }
         lines.push(format!("STATUS:{status}"));
         lines.push("TRANSP:OPAQUE".to_string());
         lines.push("END:VEVENT".to_string());
@@ -181,7 +213,9 @@ mod tests {
             location: None,
             url: Some("https://book.example.com/manage/abc".into()),
             organizer: Person { name: "Acme: Bookings".into(), email: "bookings@example.com".into() },
+            sent_by: None,
             attendee: Person { name: "Ada Lovelace".into(), email: "ada@example.com".into() },
+            hosts: Vec::new(),
         }
     }
 
@@ -225,6 +259,50 @@ mod tests {
             "{ics}"
         );
         assert!(ics.contains("DESCRIPTION:a\tb\\nc\r\n"), "{ics}");
+    }
+
+    #[test]
+    fn hosts_are_attendees_and_the_organizer_is_sent_by_the_service() {
+        let mut invite = invite(InviteMethod::Request);
+        invite.organizer = Person {
+            name: "Grace Hopper".into(),
+            email: "grace@example.com".into(),
+        };
+        invite.sent_by = Some("bookings@example.com".into());
+        invite.hosts = vec![
+            invite.organizer.clone(),
+            Person {
+                name: "Alan Turing".into(),
+                email: "alan@example.com".into(),
+            },
+            // The invitee booking with themselves is listed once.
+            Person {
+                name: "Ada".into(),
+                email: "ADA@example.com".into(),
+            },
+        ];
+        let ics = invite.to_ics().replace("\r\n ", "");
+        assert!(
+            ics.contains("ORGANIZER;CN=Grace Hopper;SENT-BY=\"mailto:bookings@example.com\":mailto:grace@example.com\r\n"),
+            "{ics}"
+        );
+        let attendees: Vec<&str> = ics
+            .split("\r\n")
+            .filter(|line| line.starts_with("ATTENDEE"))
+            .collect();
+        assert_eq!(
+            attendees,
+            [
+                "ATTENDEE;CN=Ada Lovelace;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:ada@example.com",
+                "ATTENDEE;CN=Grace Hopper;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:grace@example.com",
+                "ATTENDEE;CN=Alan Turing;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:alan@example.com",
+            ]
+        );
+        // Sent by the organizer itself: no SENT-BY.
+        invite.sent_by = Some("grace@example.com".into());
+        assert!(invite
+            .to_ics()
+            .contains("ORGANIZER;CN=Grace Hopper:mailto:grace@example.com\r\n"));
     }
 
     #[test]

@@ -85,6 +85,8 @@
 
   function bookingPage(root) {
     var event = root.getAttribute("data-event");
+    var pinnedHost = root.getAttribute("data-host");
+    var namedHosts = root.getAttribute("data-named-hosts") === "1";
     var hostZone = root.getAttribute("data-host-tz");
     var mode = root.getAttribute("data-mode");
     var contactUrl = root.getAttribute("data-contact");
@@ -235,6 +237,7 @@
       setStatus("loading", afterConflict ? afterConflict + " Refreshing the times…" : "Loading available times…");
       root.setAttribute("aria-busy", "true");
       var url = "/availability?event=" + encodeURIComponent(event) + "&tz=" + encodeURIComponent(zone);
+      if (pinnedHost) url += "&host=" + encodeURIComponent(pinnedHost);
       return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error("status " + response.status);
@@ -304,6 +307,13 @@
       confirmation.appendChild(el("h2", { id: "confirmation-heading" }, heading));
       confirmation.appendChild(el("p", { "class": "status success" }, text));
       var list = el("dl", { "class": "summary" });
+      var withNames = (booking.hosts && booking.hosts.length ? booking.hosts : (booking.host ? [booking.host] : []))
+        .map(function (host) { return host && host.name; }).filter(Boolean);
+      if (namedHosts && withNames.length) {
+        var joined = withNames.length > 1 ? withNames.slice(0, -1).join(", ") + " and " + withNames[withNames.length - 1] : withNames[0];
+        list.appendChild(el("dt", {}, "With"));
+        list.appendChild(el("dd", { id: "booking-with" }, joined));
+      }
       list.appendChild(el("dt", {}, "When (your time, " + zone + ")"));
       list.appendChild(el("dd", {}, fullLabel(start, zone)));
       if (zone !== hostZone) {
@@ -343,6 +353,7 @@
       });
       var body = { event: event, start: chosen.value, name: form.elements.name.value, email: form.elements.email.value,
         timezone: zone, notes: form.elements.notes.value, answers: answers };
+      if (form.elements.host && form.elements.host.value) body.host = form.elements.host.value;
       submit.disabled = true;
       setStatus("loading", mode === "request" ? "Sending your request…" : "Booking…");
       fetch("/booking", { method: "POST", credentials: "same-origin",

@@ -305,6 +305,13 @@ impl HostDirectory {
         self.implicit
     }
 
+    /// Whether pages and mail name hosts: not for the implicit host, nor while the only
+    /// host is still `default` (once stored, a directory no longer knows it was implicit),
+    /// so an install without `[[hosts]]` reads as it did before hosts existed.
+    pub fn names_hosts(&self) -> bool {
+        !(self.implicit || matches!(self.hosts.as_slice(), [only] if only.id == DEFAULT_HOST_ID))
+    }
+
     /// The hosts of `event`, in its order (each is known: the catalog checked it).
     pub fn of<'a>(&'a self, event: &'a EventType) -> impl Iterator<Item = &'a Host> + 'a {
         event.hosts.iter().filter_map(|id| self.get(id))
@@ -644,6 +651,23 @@ mod tests {
 
     fn date(text: &str) -> Date {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn pages_and_mail_name_hosts_only_when_there_are_people() {
+        let (config, catalog) = load("").unwrap();
+        assert!(!catalog.hosts().names_hosts());
+        // Stored and loaded again, the lone default host is still not named.
+        let host = catalog.hosts().get(DEFAULT_HOST_ID).unwrap();
+        let definition = host.definition();
+        let stored = HostDirectory::from_definitions(
+            &config.defaults,
+            [(DEFAULT_HOST_ID, &definition, true)],
+        )
+        .unwrap();
+        assert!(!stored.is_implicit() && !stored.names_hosts());
+        let (_, catalog) = load(TWO_HOSTS).unwrap();
+        assert!(catalog.hosts().names_hosts());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::{
     config::{parse_duration, Config, ConfigError},
     display::{answer_rows, long_time},
     domain::{JobKind, MailKind},
+    hosts::Host,
     links,
     signing::Signer,
 };
@@ -103,6 +104,37 @@ pub struct Notifier {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct RenderError(pub String);
+
+/// The hosts `booking` holds, the assigned one first (a host no longer known is skipped).
+fn booking_hosts<'a>(catalog: &'a Catalog, booking: &Booking) -> Vec<&'a Host> {
+    let directory = catalog.hosts();
+    if booking.hosts.is_empty() {
+        return directory.get(&booking.host_id).into_iter().collect();
+    }
+    booking
+        .hosts
+        .iter()
+        .filter_map(|id| directory.get(id))
+        .collect()
+}
+
+/// Whether two mailboxes are the same address (domains are case-insensitive, and mail
+/// systems treat local parts so in practice).
+fn same_address(a: &Mailbox, b: &Mailbox) -> bool {
+    let a: &str = a.email.as_ref();
+    let b: &str = b.email.as_ref();
+    a.eq_ignore_ascii_case(b)
+}
+
+/// "Ada", "Ada and Grace", "Ada, Grace and Alan".
+fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
 
 fn human_offset(seconds: i64) -> String {
     match seconds {
@@ -527,7 +559,17 @@ impl Notifier {
             _ => ("", String::new()),
         };
         let requested = booking.status == BookingStatus::Requested;
+        let hosts = booking_hosts(catalog, booking);
+        // The implicit host of an install without `[[hosts]]` is the organisation itself:
+        // messages and invites name nobody else, as before hosts existed.
+        let named: Vec<&Host> = if !catalog.hosts().names_hosts() {
+            Vec::new()
+        } else {
+            hosts.clone()
+        };
+        let with = join_names(named.iter().map(|host| host.name.as_str()));
         let context = json!({
+            "with": with,
             "org": self.org,
             "accent": self.accent,
             "event_title": event_title,
@@ -584,7 +626,10 @@ impl Notifier {
             stamp: now,
             start: booking.start,
             end: booking.end,
-            summary: format!("{event_title} with {}", self.org),
+            summary: format!(
+                "{event_title} with {}",
+                if with.is_empty() { &self.org } else { &with }
+            ),
             description: format!(
                 "Booked through {}. Reference {}.\nChange or cancel: {}",
                 self.org,
@@ -593,14 +638,29 @@ impl Notifier {
             ),
             location: None,
             url: Some(links::confirmation_url(&self.public_url, signer, booking)),
-            organizer: Person {
-                name: self.org.clone(),
-                email: self.from_address.clone(),
-            },
+            // The assigned host organises the meeting; the service sends on their behalf.
+            organizer: named.first().map_or_else(
+                || Person {
+                    name: self.org.clone(),
+                    email: self.from_address.clone(),
+                },
+                |host| Person {
+                    name: host.name.clone(),
+                    email: host.email.clone(),
+                },
+            ),
+            sent_by: (!named.is_empty()).then(|| self.from_address.clone()),
             attendee: Person {
                 name: booking.name.clone(),
                 email: booking.email.clone(),
             },
+            hosts: named
+                .iter()
+                .map(|host| Person {
+                    name: host.name.clone(),
+                    email: host.email.clone(),
+                })
+                .collect(),
         };
         let to_invitee = |parts, invite| -> Result<Outgoing, RenderError> {
             let invitee = invitee
@@ -621,7 +681,7 @@ impl Notifier {
             | MailKind::OpsRescheduled
             | MailKind::OpsExpired => self.outgoing(
                 job,
-                self.ops_inbox.clone(),
+                self.team_inbox(&hosts),
                 invitee.clone().ok(),
                 parts,
                 None,
@@ -643,6 +703,24 @@ impl Notifier {
             }
         };
         Ok(Some(outgoing))
+    }
+
+    /// The ops inbox and every host of a booking, each address once (a host whose address
+    /// is also an ops inbox gets one copy).
+    fn team_inbox(&self, hosts: &[&Host]) -> Vec<Mailbox> {
+        let mut to = self.ops_inbox.clone();
+        for host in hosts {
+            let Ok(mailbox) = openslot_mail::mailbox(&host.name, &host.email) else {
+                // Host addresses are validated when hosts are loaded; one that still does
+                // not parse must not stop the ops inbox's copy.
+                tracing::warn!(host_id = %host.id, "host address unusable; not mailed");
+                continue;
+            };
+            if !to.iter().any(|seen| same_address(seen, &mailbox)) {
+                to.push(mailbox);
+            }
+        }
+        to
     }
 
     /// The ops message for a contact-form message.

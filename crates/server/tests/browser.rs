@@ -438,3 +438,54 @@ async fn cancel_and_reschedule_from_the_manage_page() {
     );
     assert!(browser.try_find("#cancel-form").await.is_none());
 }
+
+/// Needs the domain to honour a pinned host (team booking slice); run with `--ignored`.
+#[tokio::test]
+#[ignore = "needs the team booking slice: the domain honours a pinned host"]
+async fn a_pinned_host_is_booked_and_named_with_javascript() {
+    let Some(browser) = browser(true, 1200, 900) else {
+        return;
+    };
+    let text = format!(
+        r#"{}
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@hosts.example.com"
+
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@hosts.example.com"
+"#,
+        config(&[])
+    );
+    let server = TestServer::start(&text);
+    browser
+        .goto(&server.url("/book/discovery-call?host=grace"))
+        .await;
+    let start = fill_and_submit(&browser, "Ada Lovelace").await;
+    browser.wait_for("#confirmation #booking-with", WAIT).await;
+    let with = browser.find("#booking-with").await.text().await;
+    assert_eq!(with, "Grace Hopper");
+    // The JSON body named Grace: she is taken at that time, Ada is still free.
+    let book = |host: &'static str| {
+        let server = &server;
+        let start = start.clone();
+        async move {
+            common::post_json(
+                server,
+                "/booking",
+                &json!({"event": "discovery-call", "start": start, "name": "Bo",
+                        "email": "bo@example.com", "host": host,
+                        "answers": {"company": "B"}}),
+            )
+            .await
+        }
+    };
+    let (status, body) = book("grace").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(common::error_code(&body), "host_unavailable");
+    let (status, body) = book("ada").await;
+    assert_eq!(status, 201, "{body}");
+}

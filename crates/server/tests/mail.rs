@@ -471,9 +471,17 @@ struct Driven {
 }
 
 async fn driven(peer: &SmtpPeer, now: Timestamp, max_attempts: u32) -> Driven {
+    driven_with(
+        &config(&peer.url(), &format!("max_attempts = {max_attempts}")),
+        now,
+    )
+    .await
+}
+
+/// [`driven`] with the configuration `text`.
+async fn driven_with(text: &str, now: Timestamp) -> Driven {
     let dir = tempfile::tempdir().unwrap();
-    let text = config(&peer.url(), &format!("max_attempts = {max_attempts}"));
-    let config = Config::parse(&text, "test.toml").unwrap();
+    let config = Config::parse(text, "test.toml").unwrap();
     let checked = serve::validate(&config, "test.toml").unwrap();
     let store = Arc::new(
         SqliteStore::open(&SqliteOptions::new(format!(
@@ -843,4 +851,311 @@ async fn an_unusable_invitee_address_fails_only_the_invitees_own_message() {
     assert_eq!(dead.len(), 1, "{jobs:?}");
     assert_eq!(dead[0].payload["message"], "invitee_confirmed");
     assert_eq!(peer.count(), 1);
+}
+
+/// Three hosts: Ada and Grace, and Olive whose address is also an ops inbox.
+const HOSTS: &str = r#"
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@hosts.example.com"
+
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@hosts.example.com"
+
+[[hosts]]
+id = "olive"
+name = "Olive Owner"
+email = "OWNER@example.com"
+
+[[event_types]]
+slug = "grace-call"
+title = "Call with Grace"
+duration_minutes = 30
+mode = "instant"
+hosts = ["grace"]
+
+[[event_types]]
+slug = "demo"
+title = "Demo"
+duration_minutes = 30
+mode = "request"
+hosts = ["ada", "grace"]
+assignment = "collective"
+
+[[event_types]]
+slug = "olive-call"
+title = "Call with Olive"
+duration_minutes = 30
+mode = "instant"
+hosts = ["olive"]
+"#;
+
+fn team_booking(
+    id: &str,
+    event: &str,
+    assign: openslot_store::Assign,
+    status: BookingStatus,
+    start: Timestamp,
+    now: Timestamp,
+    notifier: &openslot::notify::Notifier,
+) -> NewBooking {
+    NewBooking {
+        id: id.into(),
+        assign,
+        event_slug: event.into(),
+        status,
+        start,
+        end: start.checked_add(30.minutes()).unwrap(),
+        blocked_start: start.as_second(),
+        blocked_end: start.as_second() + 1800,
+        name: "Bo Brown".into(),
+        email: "bo@example.com".into(),
+        timezone: Some("Europe/London".into()),
+        notes: None,
+        answers: json!({}),
+        created_at: now,
+        day_cap: None,
+        jobs: notifier.jobs_for_new_booking(id, status, start, now),
+    }
+}
+
+/// Every `ATTENDEE` of an invite as `(CN, address)`, read by the `icalendar` parser.
+fn attendees(ics: &str) -> (String, Vec<(String, String)>) {
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
+    let event = calendar
+        .components
+        .iter()
+        .find(|c| c.name == "VEVENT")
+        .expect("a VEVENT");
+    let cn = |property: &icalendar::parser::Property<'_>| {
+        property
+            .params
+            .iter()
+            .find(|param| param.key == "CN")
+            .and_then(|param| param.val.as_ref())
+            .map(|val| val.to_string())
+            .unwrap_or_default()
+    };
+    let organizer = event
+        .properties
+        .iter()
+        .find(|p| p.name == "ORGANIZER")
+        .map(|p| format!("{} {}", cn(p), p.val))
+        .expect("an ORGANIZER");
+    let attendees = event
+        .properties
+        .iter()
+        .filter(|p| p.name == "ATTENDEE")
+        .map(|p| (cn(p), p.val.to_string()))
+        .collect();
+    (organizer, attendees)
+}
+
+#[tokio::test]
+async fn booking_mail_goes_to_the_bookings_hosts_and_invites_name_them() {
+    use openslot_store::{Assign, BookingChange, HostHold};
+    let peer = SmtpPeer::start().await;
+    let now: Timestamp = "2027-05-01T09:00:00Z".parse().unwrap();
+    let text = format!("{}\n{HOSTS}", config(&peer.url(), ""));
+    let run = driven_with(&text, now).await;
+    let start: Timestamp = "2027-05-05T10:00:00Z".parse().unwrap();
+    let notifier = &run.checked_notifier;
+
+    // One host: the ops inbox and Grace, nobody else.
+    run.store
+        .create_booking(
+            team_booking(
+                "g1",
+                "grace-call",
+                Assign::single("grace"),
+                BookingStatus::Confirmed,
+                start,
+                now,
+                notifier,
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 2);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    let find = |messages: &[Received], subject: &str| -> Received {
+        messages
+            .iter()
+            .find(|raw| parse(raw).subject().unwrap_or("").starts_with(subject))
+            .unwrap_or_else(|| panic!("no message {subject:?}"))
+            .clone()
+    };
+    let ops = find(&messages, "New booking: Call with Grace");
+    assert_eq!(
+        recipients(&ops),
+        [
+            "grace@hosts.example.com",
+            "ops@example.com",
+            "owner@example.com"
+        ]
+    );
+    assert!(text_of(&parse(&ops)).contains("With:       Grace Hopper"));
+    let confirmed = find(&messages, "Confirmed: Call with Grace");
+    assert_eq!(recipients(&confirmed), ["bo@example.com"]);
+    let message = parse(&confirmed);
+    let text = text_of(&message);
+    assert!(
+        text.contains("Your booking with Grace Hopper (Acme Consulting) is confirmed")
+            && text.contains("With:       Grace Hopper"),
+        "{text}"
+    );
+    let (_, ics) = calendar_part(&message).expect("an invite");
+    let (organizer, people) = attendees(&ics);
+    assert_eq!(organizer, "Grace Hopper mailto:grace@hosts.example.com");
+    assert!(
+        ics.replace("\r\n ", "")
+            .contains("SENT-BY=\"mailto:bookings@example.com\""),
+        "{ics}"
+    );
+    let pair = |name: &str, address: &str| (name.to_string(), format!("mailto:{address}"));
+    assert_eq!(
+        people,
+        [
+            pair("Bo Brown", "bo@example.com"),
+            pair("Grace Hopper", "grace@hosts.example.com")
+        ]
+    );
+
+    // A host whose address is also an ops inbox gets one copy.
+    peer.clear();
+    run.store
+        .create_booking(
+            team_booking(
+                "o1",
+                "olive-call",
+                Assign::single("olive"),
+                BookingStatus::Confirmed,
+                start,
+                now,
+                notifier,
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 2);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    let ops = find(&messages, "New booking: Call with Olive");
+    assert_eq!(recipients(&ops), ["ops@example.com", "owner@example.com"]);
+
+    // Collective request: both hosts get the request, and the approve link in it names
+    // the booking, not a recipient, so either host's copy approves it.
+    peer.clear();
+    let later: Timestamp = "2027-05-06T10:00:00Z".parse().unwrap();
+    run.store
+        .create_booking(
+            team_booking(
+                "d1",
+                "demo",
+                Assign::All(vec![HostHold::uncapped("ada"), HostHold::uncapped("grace")]),
+                BookingStatus::Requested,
+                later,
+                now,
+                notifier,
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 2);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    let ops = find(&messages, "New booking request: Demo");
+    assert_eq!(
+        recipients(&ops),
+        [
+            "ada@hosts.example.com",
+            "grace@hosts.example.com",
+            "ops@example.com",
+            "owner@example.com"
+        ]
+    );
+    let text = text_of(&parse(&ops));
+    assert!(
+        text.contains("With:       Ada Lovelace and Grace Hopper"),
+        "{text}"
+    );
+    let approve = text
+        .lines()
+        .find_map(|line| line.strip_prefix("Approve: "))
+        .expect("an approve link");
+    let token = approve
+        .strip_prefix("https://book.example.com/host/")
+        .and_then(|rest| rest.strip_suffix("/approve"))
+        .expect("a host link");
+    assert_eq!(
+        openslot::links::verify(&run.worker.signer, token, openslot::links::HOST, now).unwrap(),
+        "d1"
+    );
+
+    // Confirmed: the invitee's invite names both hosts; a cancellation reaches both too.
+    peer.clear();
+    let booking = run.store.booking("d1").await.unwrap().unwrap();
+    let jobs = notifier.jobs_for_confirm(&booking, now);
+    run.store
+        .change_booking("d1", BookingChange::Confirm, jobs, now)
+        .await
+        .unwrap();
+    assert!(run.worker.run_due().await.unwrap() >= 1);
+    let messages = peer.wait_for_count(1, WAIT).await;
+    let confirmed = find(&messages, "Confirmed: Demo");
+    let message = parse(&confirmed);
+    let (_, ics) = calendar_part(&message).expect("an invite");
+    let (organizer, people) = attendees(&ics);
+    assert_eq!(organizer, "Ada Lovelace mailto:ada@hosts.example.com");
+    assert_eq!(
+        people,
+        [
+            pair("Bo Brown", "bo@example.com"),
+            pair("Ada Lovelace", "ada@hosts.example.com"),
+            pair("Grace Hopper", "grace@hosts.example.com")
+        ]
+    );
+    assert!(text_of(&message).contains("with Ada Lovelace and Grace Hopper (Acme Consulting)"));
+
+    peer.clear();
+    let jobs = notifier.jobs_for_end("d1", BookingStatus::Cancelled, now);
+    run.store
+        .change_booking(
+            "d1",
+            BookingChange::End {
+                status: BookingStatus::Cancelled,
+                reason: None,
+            },
+            jobs,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 2);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    let ops = messages
+        .iter()
+        .find(|raw| recipients(raw).contains(&"ops@example.com".to_string()))
+        .expect("the ops notice");
+    assert_eq!(
+        recipients(ops),
+        [
+            "ada@hosts.example.com",
+            "grace@hosts.example.com",
+            "ops@example.com",
+            "owner@example.com"
+        ]
+    );
+    let invitee = messages
+        .iter()
+        .find(|raw| recipients(raw) == ["bo@example.com"])
+        .expect("the invitee's notice");
+    let (method, ics) = calendar_part(&parse(invitee)).expect("a cancellation");
+    assert_eq!(method.to_ascii_uppercase(), "CANCEL");
+    assert_eq!(attendees(&ics).1.len(), 3);
 }

@@ -112,7 +112,13 @@ fn booking_values(fields: &Map<String, Value>) -> Value {
 /// body (`answer_ID` fields become the `answers` object), so both share one validation.
 pub fn booking_object(fields: &Map<String, Value>) -> Map<String, Value> {
     let mut object = Map::new();
-    for name in ["event", "start", "name", "email", "timezone", "notes"] {
+    for name in [
+        "event", "start", "name", "email", "timezone", "notes", "host",
+    ] {
+        // An empty host field is no pin (the page had none to keep).
+        if name == "host" && text(fields, name).is_empty() {
+            continue;
+        }
         if let Some(value) = fields.get(name) {
             object.insert(name.to_string(), value.clone());
         }
@@ -193,7 +199,11 @@ pub async fn booking_form(
             embed,
             origin: origin.clone(),
             checked: keep_choice.then(|| start_text.clone()),
-            carry: Vec::new(),
+            // The pinned host stays pinned when the form comes back with errors.
+            carry: Some(text(&fields, "host"))
+                .filter(|host| !host.is_empty())
+                .map(|host| vec![("host".to_string(), host.to_string())])
+                .unwrap_or_default(),
         };
         html(status, render_book(&state, event, view))
     };
@@ -337,5 +347,28 @@ pub async fn contact_form(
             errors,
         ),
         Err(error) => error_page(&state, error.status, "Please try again", &error.message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_booking_object_carries_a_pinned_host_and_the_answers() {
+        let fields: Map<String, Value> = serde_json::from_value(json!({
+            "event": "intro", "start": "2030-01-01T10:00:00Z", "name": "Bo",
+            "email": "bo@example.com", "host": "grace", "answer_size": "500+",
+            "csrf": "x", "website": ""
+        }))
+        .unwrap();
+        let object = booking_object(&fields);
+        assert_eq!(object["host"], "grace");
+        assert_eq!(object["answers"], json!({"size": "500+"}));
+        assert!(!object.contains_key("csrf") && !object.contains_key("website"));
+        // An empty host field is no pin.
+        let mut unpinned = fields.clone();
+        unpinned.insert("host".into(), json!(""));
+        assert!(!booking_object(&unpinned).contains_key("host"));
     }
 }

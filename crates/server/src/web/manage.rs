@@ -98,7 +98,7 @@ fn token_error(err: TokenError) -> ApiError {
 async fn resolve(state: &AppState, token: &str, scope: &str) -> Result<Booking, ApiError> {
     let id = links::verify(&state.signer, token, scope, state.clock.now()).map_err(token_error)?;
     match state.store.booking(&id).await? {
-        Some(booking) if booking.host_id == *state.host_id => Ok(booking),
+        Some(booking) => Ok(booking),
         _ => Err(ApiError::not_found(
             "booking_not_found",
             "there is no such booking",
@@ -257,6 +257,7 @@ fn render_manage(
             "visitor_time": long_time(booking.start, &zone),
             "host_time": long_time(booking.start, &host_zone),
             "status_label": status_label(booking.status),
+            "with": super::pages::join_names(&super::pages::booking_host_names(&catalog, booking)),
             "active": booking.status.is_active(),
             "can_change": changeable,
             "cutoff_text": if cutoff_hours > 0 { format!("changes close {cutoff_hours} hours before the start") } else { "the meeting has started".to_string() },
@@ -467,6 +468,7 @@ fn render_host(
             "invitee_tz": booking.timezone,
             "notes": booking.notes,
             "answers": answers,
+            "with": super::pages::join_names(&super::pages::booking_host_names(&catalog, booking)),
             "status_label": status_label(booking.status),
             "status_kind": status_kind,
             "status_message": status_message,

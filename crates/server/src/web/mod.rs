@@ -191,6 +191,7 @@ impl Web {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
+        .route("/with/{host}", get(pages::with_host))
         .route("/book/{slug}", get(pages::book))
         .route("/booking/{id}", get(pages::confirmation))
         .route("/contact", get(pages::contact))

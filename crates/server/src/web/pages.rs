@@ -7,11 +7,17 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use jiff::{civil::Date, tz::TimeZone};
-use openslot_store::BookingStatus;
+use openslot_store::{Booking, BookingStatus};
 use serde_json::{json, Value};
 
 use super::{picker::Picker, timezones};
-use crate::{catalog::EventType, display::long_time, http::state::AppState, validate::FieldErrors};
+use crate::{
+    catalog::{Catalog, EventType},
+    display::long_time,
+    hosts::{Assignment, Host},
+    http::state::AppState,
+    validate::FieldErrors,
+};
 
 /// How long a form token stays valid.
 pub const FORM_TOKEN_SECONDS: i64 = 4 * 3600;
@@ -122,6 +128,64 @@ fn event_json(event: &EventType) -> Value {
     })
 }
 
+/// The hosts `booking` is with, by name, the assigned one first. Empty for the implicit
+/// host of an install without `[[hosts]]`, whose pages never named anyone.
+pub fn booking_host_names(catalog: &Catalog, booking: &Booking) -> Vec<String> {
+    let hosts = catalog.hosts();
+    if !hosts.names_hosts() {
+        return Vec::new();
+    }
+    let ids: Vec<&str> = if booking.hosts.is_empty() {
+        vec![booking.host_id.as_str()]
+    } else {
+        booking.hosts.iter().map(String::as_str).collect()
+    };
+    ids.iter()
+        .filter_map(|id| hosts.get(id))
+        .map(|host| host.name.clone())
+        .collect()
+}
+
+/// Names joined for a sentence: "Ada", "Ada and Grace", "Ada, Grace and Alan".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The host a booking page was asked for (`?host=`), if it serves `event` and takes bookings.
+pub fn pinned_host<'a>(
+    catalog: &'a Catalog,
+    event: &EventType,
+    id: Option<&str>,
+) -> Option<&'a Host> {
+    let id = id?;
+    // The implicit host is the organisation: there is nobody to pin.
+    if !catalog.hosts().names_hosts() || !event.hosts.iter().any(|host| host == id) {
+        return None;
+    }
+    catalog.hosts().get(id).filter(|host| host.enabled)
+}
+
+/// Who a booking page says the meeting is with before anything is booked: the pinned host,
+/// the only host, or every host of a collective event type. Nobody for round robin, whose
+/// host is chosen only when the booking is made, and nobody for the implicit host.
+fn announced_hosts(catalog: &Catalog, event: &EventType, pinned: Option<&Host>) -> Vec<String> {
+    if let Some(host) = pinned {
+        return vec![host.name.clone()];
+    }
+    let hosts = catalog.hosts();
+    if !hosts.names_hosts() {
+        return Vec::new();
+    }
+    match event.team_assignment() {
+        Some(Assignment::RoundRobin) => Vec::new(),
+        _ => hosts.of(event).map(|host| host.name.clone()).collect(),
+    }
+}
+
 /// Renders the booking page of `event`.
 pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> String {
     let host_tz = &event.timezone_name;
@@ -139,7 +203,23 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
     } else {
         String::new()
     };
-    for (name, value) in &view.carry {
+    let catalog = state.catalog.load();
+    let pinned = pinned_host(
+        &catalog,
+        event,
+        view.carry
+            .iter()
+            .find(|(name, _)| name == "host")
+            .map(|(_, value)| value.as_str()),
+    );
+    let with = join_names(&announced_hosts(&catalog, event, pinned));
+    // A host that does not serve this event type is not carried on the page's links.
+    let carry: Vec<(String, String)> = view
+        .carry
+        .into_iter()
+        .filter(|(name, _)| name != "host" || pinned.is_some())
+        .collect();
+    for (name, value) in &carry {
         link_query.push_str(&format!("&{name}={}", query_escape(value)));
     }
     let days = picker.days(|day| {
@@ -180,14 +260,25 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "embed": view.embed,
         "parent_origin": parent_origin(state, view.embed, view.origin.as_deref()),
         "window_days": event.rules.lookahead_days,
-        "carry": view.carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
+        "with": with,
+        "named_hosts": catalog.hosts().names_hosts(),
+        "pinned_host": pinned.map(|host| host.id.clone()),
+        "carry": carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
     });
     state.web.render("book.html", page)
 }
 
-/// `GET /`: the host's page with its event types.
+/// `GET /`: every offered event type (and the routing forms).
 pub async fn home(State(state): State<AppState>) -> Response {
-    let events: Vec<Value> = state.catalog.load().offered().map(event_json).collect();
+    let catalog = state.catalog.load();
+    let events: Vec<Value> = catalog
+        .offered()
+        .map(|event| {
+            let mut value = event_json(event);
+            value["with"] = json!(join_names(&announced_hosts(&catalog, event, None)));
+            value
+        })
+        .collect();
     let routing_forms: Vec<Value> = state
         .routing
         .iter()
@@ -200,6 +291,39 @@ pub async fn home(State(state): State<AppState>) -> Response {
         state.web.render(
             "home.html",
             json!({"events": events, "routing_forms": routing_forms, "embed": false}),
+        ),
+    )
+}
+
+/// `GET /with/{host}`: the event types one host offers, each booked with that host.
+pub async fn with_host(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let catalog = state.catalog.load();
+    let Some(host) = catalog.hosts().get(&id).filter(|host| host.enabled) else {
+        return error_page(
+            &state,
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no one to book with at this address. Pick a meeting from the list of meetings.",
+        );
+    };
+    let events: Vec<Value> = catalog
+        .offered()
+        .filter(|event| event.hosts.contains(&host.id))
+        .map(|event| {
+            let mut value = event_json(event);
+            value["href"] = json!(format!(
+                "/book/{}?host={}",
+                event.slug,
+                query_escape(&host.id)
+            ));
+            value
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        state.web.render(
+            "home.html",
+            json!({"events": events, "host": {"id": host.id, "name": host.name}, "embed": false}),
         ),
     )
 }
@@ -244,7 +368,7 @@ pub async fn confirmation(
 ) -> Response {
     let query = query.map(|Query(query)| query).unwrap_or_default();
     let booking = match state.store.booking(&id).await {
-        Ok(Some(booking)) if booking.host_id == *state.host_id => booking,
+        Ok(Some(booking)) => booking,
         Ok(_) => {
             return error_page(
                 &state,
@@ -337,6 +461,7 @@ pub async fn confirmation(
         "email": booking.email,
         "notes": booking.notes,
         "answers": answers,
+        "with": join_names(&booking_host_names(&catalog, &booking)),
     });
     html(StatusCode::OK, state.web.render("confirmation.html", page))
 }
