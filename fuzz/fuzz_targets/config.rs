@@ -19,6 +19,7 @@ const SECTIONS: &[&str] = &[
     "server",
     "database",
     "host",
+    "hosts",
     "defaults",
     "event_types",
     "branding",
@@ -64,8 +65,14 @@ fuzz_target!(|data: &[u8]| {
         let loaded: EventTypeConfig =
             serde_json::from_value(stored).expect("a stored definition reads back");
         assert_eq!(loaded, definition);
-        let again = Catalog::build(&config.defaults, &[loaded], &[true], SOURCE)
-            .unwrap_or_else(|err| panic!("a resolved event type no longer validates: {err}"));
+        let again = Catalog::build(
+            &config.defaults,
+            catalog.hosts(),
+            &[loaded],
+            &[true],
+            SOURCE,
+        )
+        .unwrap_or_else(|err| panic!("a resolved event type no longer validates: {err}"));
         let resolved = again.get(slug).expect("the slug survives");
         assert_eq!(resolved.to_config(), definition);
     }
