@@ -244,7 +244,7 @@ pub async fn confirmation(
 ) -> Response {
     let query = query.map(|Query(query)| query).unwrap_or_default();
     let booking = match state.store.booking(&id).await {
-        Ok(Some(booking)) if booking.host_id == *state.host_id => booking,
+        Ok(Some(booking)) => booking,
         Ok(_) => {
             return error_page(
                 &state,
