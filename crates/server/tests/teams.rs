@@ -458,6 +458,16 @@ async fn collective_needs_every_host_and_holds_all_or_nothing() {
         assert!(offered(&server, event, &first).await, "{event} freed");
         assert!(!offered(&server, event, &later).await, "{event} held");
     }
+
+    // Naming one of the hosts still holds them all; naming another host is refused.
+    let (status, body) = book(&server, "demo", &at(14, 0), Some("linus")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (422, "host_unavailable")
+    );
+    let (status, body) = book(&server, "demo", &at(14, 0), Some("grace")).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["hosts"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -366,6 +366,13 @@ impl Domain {
         let now = self.clock.now();
         let team = Team::of_event(catalog.hosts(), event);
         let pinned = request.host.clone();
+        if let Some(host) = &pinned {
+            if !team.sides.iter().any(|side| side.id == *host) {
+                return Err(BookingError::HostUnavailable(host.to_string()));
+            }
+        }
+        // A collective booking holds every host: naming one of them changes nothing.
+        let pinned = pinned.filter(|_| team.mode == TeamMode::Any);
         let (slot, plan) = match &pinned {
             Some(host) => {
                 let Some(side) = team.sides.iter().find(|side| side.id == *host) else {
@@ -452,6 +459,7 @@ impl Domain {
             Ok(CreateOutcome::Created(booking)) => {
                 self.jobs_wake.notify_one();
                 self.busy.record(&booking);
+                self.hosts.booked(&booking);
                 tracing::info!(
                     booking_id = %booking.id,
                     event = %booking.event_slug,

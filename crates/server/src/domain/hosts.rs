@@ -3,7 +3,12 @@
 //! fairness, the first the database finds free wins) or collective ([`Collective`]: all
 //! held). [`TeamPicker`] chooses among them by the event type's assignment.
 
-use std::{collections::HashMap, fmt, sync::Arc};
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 
 use jiff::Timestamp;
 use openslot_engine::{rank_round_robin, Candidate};
@@ -78,6 +83,9 @@ pub trait HostPicker: Send + Sync {
         team: Candidates<'_>,
         now: Timestamp,
     ) -> Result<HostPlan, BookingError>;
+
+    /// A booking this process just created (pickers that keep counts note it).
+    fn booked(&self, _booking: &openslot_store::Booking) {}
 }
 
 /// Every host of the event type, all or nothing.
@@ -103,12 +111,67 @@ impl HostPicker for Collective {
 /// type's bookings created within its fairness window, and the weights), then the hosts
 /// this process thinks busy, ranked the same way. The database holds the first of them
 /// that is really free, so a booking is refused only when every host is taken.
+///
+/// The counts are read from the database at most every [`TALLY_SECONDS`] per event type,
+/// and this process's own bookings are added as they are made: a booking costs no count
+/// over the window, and other instances' bookings are seen within that time.
 #[derive(Clone)]
 pub struct RoundRobin {
     pub store: Arc<dyn Store>,
+    tallies: Arc<Mutex<HashMap<String, Tally>>>,
+}
+
+/// How long counts read from the database are used before they are read again.
+pub const TALLY_SECONDS: u64 = 1;
+
+/// One event type's bookings per assigned host within its fairness window:
+/// `(bookings, last created)`.
+#[derive(Clone, Debug)]
+struct Tally {
+    read_at: Instant,
+    by_host: HashMap<String, (u64, i64)>,
 }
 
 impl RoundRobin {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        RoundRobin {
+            store,
+            tallies: Arc::default(),
+        }
+    }
+
+    /// `event`'s counts, from memory when read recently.
+    async fn tally(
+        &self,
+        event: &EventType,
+        now: Timestamp,
+    ) -> Result<HashMap<String, (u64, i64)>, BookingError> {
+        let fresh = std::time::Duration::from_secs(TALLY_SECONDS);
+        if let Some(tally) = self.tallies.lock().expect("tally lock").get(&event.slug) {
+            if tally.read_at.elapsed() < fresh {
+                return Ok(tally.by_host.clone());
+            }
+        }
+        let since = now.as_second() - i64::from(event.fairness_window_days) * 86_400;
+        let read_at = Instant::now();
+        let stats = self.store.host_booking_stats(&event.slug, since).await?;
+        let by_host: HashMap<String, (u64, i64)> = stats
+            .into_iter()
+            .map(|stat| {
+                let bookings = u64::try_from(stat.bookings).unwrap_or(0);
+                (stat.host_id, (bookings, stat.last_created_at))
+            })
+            .collect();
+        self.tallies.lock().expect("tally lock").insert(
+            event.slug.clone(),
+            Tally {
+                read_at,
+                by_host: by_host.clone(),
+            },
+        );
+        Ok(by_host)
+    }
+
     /// `indexes` of `hosts` in fairness order.
     fn rank(
         event: &EventType,
@@ -148,14 +211,10 @@ impl HostPicker for RoundRobin {
                 all: false,
             });
         }
-        let since = now.as_second() - i64::from(event.fairness_window_days) * 86_400;
-        let stats = self.store.host_booking_stats(&event.slug, since).await?;
-        let by_host: HashMap<&str, (u64, i64)> = stats
+        let tally = self.tally(event, now).await?;
+        let by_host: HashMap<&str, (u64, i64)> = tally
             .iter()
-            .map(|stat| {
-                let bookings = u64::try_from(stat.bookings).unwrap_or(0);
-                (stat.host_id.as_str(), (bookings, stat.last_created_at))
-            })
+            .map(|(host, counts)| (host.as_str(), *counts))
             .collect();
         let order = Self::rank(event, team.hosts, team.free, &by_host)
             .into_iter()
@@ -164,6 +223,15 @@ impl HostPicker for RoundRobin {
             hosts: order.map(|index| team.hosts[index].clone()).collect(),
             all: false,
         })
+    }
+
+    fn booked(&self, booking: &openslot_store::Booking) {
+        let mut tallies = self.tallies.lock().expect("tally lock");
+        if let Some(tally) = tallies.get_mut(&booking.event_slug) {
+            let counts = tally.by_host.entry(booking.host_id.clone()).or_default();
+            counts.0 += 1;
+            counts.1 = counts.1.max(booking.created_at.as_second());
+        }
     }
 }
 
@@ -178,7 +246,7 @@ pub struct TeamPicker {
 impl TeamPicker {
     pub fn new(store: Arc<dyn Store>) -> Self {
         TeamPicker {
-            round_robin: RoundRobin { store },
+            round_robin: RoundRobin::new(store),
             collective: Collective,
         }
     }
@@ -205,6 +273,12 @@ impl HostPicker for TeamPicker {
                     .collect(),
                 all: false,
             }),
+        }
+    }
+
+    fn booked(&self, booking: &openslot_store::Booking) {
+        if booking.hosts.len() <= 1 {
+            self.round_robin.booked(booking);
         }
     }
 }
