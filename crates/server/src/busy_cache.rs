@@ -1,4 +1,4 @@
-//! The host's busy time held in memory, so computing availability reads no database.
+//! The hosts' busy time held in memory, so computing availability reads no database.
 //! Updated after each change this process commits and reloaded periodically (and after a
 //! conflict) to see writes from elsewhere. The database stays the judge of conflicts; this
 //! cache only decides what is offered.
@@ -62,14 +62,6 @@ pub struct Index {
 }
 
 impl Index {
-    fn build(bookings: &[ActiveBooking]) -> Index {
-        let mut index = Index::default();
-        for booking in bookings {
-            index.insert(booking);
-        }
-        index
-    }
-
     fn event_name(&self, slug: &str) -> Arc<str> {
         self.starts
             .get_key_value(slug)
@@ -123,10 +115,106 @@ impl Index {
 
 pub use crate::domain::busy::{BusyView, Without};
 
-/// Shared busy time of the host.
+impl Index {
+    /// The busy time and meeting starts this index holds within `lookup`: starts of
+    /// `event` only, or of every event type (`None`); without one hold, if given.
+    fn view(&self, lookup: &Lookup, event: Option<&str>, without: Option<Without>) -> BusyView {
+        let mut skip_span = without.map(|without| without.span);
+        let spans: Vec<(i64, i64)> = self
+            .spans_overlapping(lookup.busy)
+            .filter(|span| {
+                if skip_span == Some(*span) {
+                    skip_span = None;
+                    false
+                } else {
+                    true
+                }
+            })
+            .collect();
+        BusyView {
+            busy: BusyTimes::from_seconds(spans),
+            starts: self.starts_within(lookup.starts, event, without),
+        }
+    }
+
+    /// Meeting starts within `[from, to)`, of `event` or of every event type, ascending.
+    fn starts_within(
+        &self,
+        (from, to): (i64, i64),
+        event: Option<&str>,
+        without: Option<Without>,
+    ) -> Vec<Timestamp> {
+        if from >= to {
+            return Vec::new();
+        }
+        let mut found: Vec<i64> = Vec::new();
+        let mut collect = |starts: &Counted<i64>| {
+            found.extend(
+                starts
+                    .range(from..to)
+                    .flat_map(|(start, count)| std::iter::repeat_n(*start, *count as usize)),
+            )
+        };
+        match event {
+            Some(event) => {
+                if let Some(starts) = self.starts.get(event) {
+                    collect(starts);
+                }
+            }
+            None => {
+                for starts in self.starts.values() {
+                    collect(starts);
+                }
+                found.sort_unstable();
+            }
+        }
+        if let Some(skip) = without.map(|without| without.start.as_second()) {
+            if let Some(at) = found.iter().position(|start| *start == skip) {
+                found.remove(at);
+            }
+        }
+        found
+            .into_iter()
+            .filter_map(|start| Timestamp::from_second(start).ok())
+            .collect()
+    }
+}
+
+/// Busy time of every host, and the starts of every event type's bookings (each booking
+/// once, however many hosts it holds: event-type daily caps count bookings).
+#[derive(Debug, Default)]
+pub struct Indexes {
+    hosts: HashMap<Box<str>, Index>,
+    bookings: Index,
+}
+
+impl Indexes {
+    /// Adds (or updates) `host`'s hold of one active booking.
+    pub fn insert(&mut self, host: &str, booking: &ActiveBooking) {
+        match self.hosts.get_mut(host) {
+            Some(index) => index.insert(booking),
+            None => {
+                let mut index = Index::default();
+                index.insert(booking);
+                self.hosts.insert(host.into(), index);
+            }
+        }
+        self.bookings.insert(booking);
+    }
+
+    /// Drops `host`'s hold of a booking (and the booking, which ends all its holds at once).
+    pub fn remove(&mut self, host: &str, id: &str) {
+        if let Some(index) = self.hosts.get_mut(host) {
+            index.remove(id);
+        }
+        self.bookings.remove(id);
+    }
+}
+
+/// Shared busy time of the hosts.
 #[derive(Debug, Default)]
 pub struct BusyCache {
-    index: RwLock<Index>,
+    index: RwLock<Indexes>,
     /// Held while reloading, so reloads apply in order.
     pub sync: tokio::sync::Mutex<Sync>,
     /// Full reloads begun (each takes the next number, under `sync`).
@@ -145,106 +233,109 @@ pub struct Sync {
 }
 
 impl BusyCache {
-    /// Busy time within `lookup.busy`, and, when `event` is given, the starts of that event
-    /// type's bookings within `lookup.starts`; without one hold, if given.
-    pub fn view(&self, lookup: &Lookup, event: Option<&str>, without: Option<Without>) -> BusyView {
-        let index = self.index.read().expect("busy cache lock");
-        let mut skip_span = without.map(|without| without.span);
-        let spans: Vec<(i64, i64)> = index
-            .spans_overlapping(lookup.busy)
-            .filter(|span| {
-                if skip_span == Some(*span) {
-                    skip_span = None;
-                    false
-                } else {
-                    true
-                }
-            })
-            .collect();
-        let mut skip_start = without.map(|without| without.start.as_second());
-        let starts = event
-            .and_then(|event| index.starts.get(event))
-            .map(|starts| {
-                let (from, to) = lookup.starts;
-                if from >= to {
-                    return Vec::new();
-                }
-                starts
-                    .range(from..to)
-                    .flat_map(|(start, count)| std::iter::repeat_n(*start, *count as usize))
-                    .filter(|start| {
-                        if skip_start == Some(*start) {
-                            skip_start = None;
-                            false
-                        } else {
-                            true
-                        }
-                    })
-                    .filter_map(|start| Timestamp::from_second(start).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        drop(index);
-        BusyView {
-            busy: BusyTimes::from_seconds(spans),
-            starts,
+    /// `host`'s busy time within `lookup.busy` and the starts of the host's bookings
+    /// within `lookup.starts` (of `event`, or of every event type); without one hold.
+    pub fn view(
+        &self,
+        host: &str,
+        lookup: &Lookup,
+        event: Option<&str>,
+        without: Option<Without>,
+    ) -> BusyView {
+        let indexes = self.index.read().expect("busy cache lock");
+        match indexes.hosts.get(host) {
+            Some(index) => index.view(lookup, event, without),
+            None => BusyView::default(),
         }
     }
 
-    /// Replaces everything with the active bookings just read from the store.
-    pub fn replace(&self, bookings: &[ActiveBooking]) {
-        self.install(Index::build(bookings));
+    /// Starts of `event`'s active bookings within `[from, to)`, each booking once.
+    pub fn event_starts(
+        &self,
+        event: &str,
+        range: (i64, i64),
+        without: Option<Without>,
+    ) -> Vec<Timestamp> {
+        let indexes = self.index.read().expect("busy cache lock");
+        indexes.bookings.starts_within(range, Some(event), without)
+    }
+
+    /// Replaces everything with the active holds `(host, booking)` just read from the store.
+    pub fn replace(&self, holds: &[(String, ActiveBooking)]) {
+        let mut fresh = Indexes::default();
+        for (host, booking) in holds {
+            fresh.insert(host, booking);
+        }
+        self.install(fresh);
     }
 
     /// Replaces everything with a copy built from the store.
-    pub fn install(&self, fresh: Index) {
+    pub fn install(&self, fresh: Indexes) {
         let old = std::mem::replace(&mut *self.index.write().expect("busy cache lock"), fresh);
         drop(old); // outside the lock
     }
 
-    /// Applies bookings as they are now (active ones held, others dropped).
-    pub fn apply_changes(&self, changes: &[(ActiveBooking, bool)]) {
+    /// Applies `host`'s holds as they are now (active ones held, others dropped).
+    pub fn apply_changes(&self, host: &str, changes: &[(ActiveBooking, bool)]) {
         let mut index = self.index.write().expect("busy cache lock");
         for (booking, active) in changes {
             if *active {
-                index.insert(booking);
+                index.insert(host, booking);
             } else {
-                index.remove(&booking.id);
+                index.remove(host, &booking.id);
             }
         }
     }
 
-    /// Adds (or updates) one active booking just committed.
-    pub fn add(&self, booking: &ActiveBooking) {
-        self.index.write().expect("busy cache lock").insert(booking);
+    /// Adds (or updates) `host`'s hold of an active booking just committed.
+    pub fn add(&self, host: &str, booking: &ActiveBooking) {
+        self.index
+            .write()
+            .expect("busy cache lock")
+            .insert(host, booking);
     }
 
-    /// Drops a booking that no longer holds its time.
-    pub fn remove(&self, id: &str) {
-        self.index.write().expect("busy cache lock").remove(id);
+    /// Drops `host`'s hold of a booking that no longer holds its time.
+    pub fn remove(&self, host: &str, id: &str) {
+        self.index
+            .write()
+            .expect("busy cache lock")
+            .remove(host, id);
     }
 
-    /// Records a booking as it is now: held while active, dropped otherwise.
+    /// Records a booking as it is now, for every host it holds: held while active,
+    /// dropped otherwise.
     pub fn apply(&self, booking: &openslot_store::Booking) {
-        if booking.status.is_active() {
-            self.add(&ActiveBooking {
-                id: booking.id.clone(),
-                event_slug: booking.event_slug.clone(),
-                start: booking.start,
-                blocked_start: booking.blocked_start,
-                blocked_end: booking.blocked_end,
-            });
+        let active = ActiveBooking {
+            id: booking.id.clone(),
+            event_slug: booking.event_slug.clone(),
+            start: booking.start,
+            blocked_start: booking.blocked_start,
+            blocked_end: booking.blocked_end,
+        };
+        let single = [booking.host_id.clone()];
+        let hosts = if booking.hosts.is_empty() {
+            &single[..]
         } else {
-            self.remove(&booking.id);
+            &booking.hosts[..]
+        };
+        let mut index = self.index.write().expect("busy cache lock");
+        for host in hosts {
+            if booking.status.is_active() {
+                index.insert(host, &active);
+            } else {
+                index.remove(host, &booking.id);
+            }
         }
     }
 
-    /// Number of active bookings held.
+    /// Number of active holds (a booking holding two hosts counts twice).
     pub fn len(&self) -> usize {
-        self.index.read().expect("busy cache lock").held.len()
+        let indexes = self.index.read().expect("busy cache lock");
+        indexes.hosts.values().map(|index| index.held.len()).sum()
     }
 
-    /// Whether no booking is held.
+    /// Whether nothing is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -266,26 +357,33 @@ const CHANGE_BATCH: usize = 256;
 /// every 10 minutes); the others read only recent changes.
 const FULL_RELOAD_EVERY: u32 = 120;
 
-/// A host's bookings as its busy time: the [`BusySource`] of bookings, kept in a
+/// Reads the ids of the hosts whose busy time is kept, as they are now.
+pub type HostList = Arc<dyn Fn() -> Vec<String> + Send + std::marker::Sync>;
+
+/// The hosts' bookings as their busy time: the [`BusySource`] of bookings, kept in a
 /// [`BusyCache`] and synchronised with the store.
 pub struct BookedTime {
     pub cache: BusyCache,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    host: HostId,
+    /// The hosts whose changes an incremental reload reads (a full reload reads every
+    /// host's holds).
+    hosts: HostList,
 }
 
 impl BookedTime {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, host: HostId) -> Self {
+    /// Busy time of the hosts `hosts()` names when it is called (the host directory can
+    /// change while the process runs).
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, hosts: HostList) -> Self {
         BookedTime {
             cache: BusyCache::default(),
             store,
             clock,
-            host,
+            hosts,
         }
     }
 
-    /// Reloads the host's busy time from the store (every active booking).
+    /// Reloads every host's busy time from the store (every active hold).
     pub async fn reload(&self) -> Result<(), StoreError> {
         let busy = &self.cache;
         let mut sync = busy.sync.lock().await;
@@ -293,11 +391,9 @@ impl BookedTime {
         let now = self.clock.now().as_second();
         let after = now - BUSY_HORIZON_SECONDS;
         // Streamed into the new copy: no list of every booking is held on the way.
-        let mut fresh = Index::default();
+        let mut fresh = Indexes::default();
         self.store
-            .for_each_active_booking(self.host.as_str(), after, &mut |booking| {
-                fresh.insert(&booking)
-            })
+            .for_each_active_hold(after, &mut |host, booking| fresh.insert(&host, &booking))
             .await?;
         busy.install(fresh);
         sync.since = Some(now - CHANGE_SLACK_SECONDS);
@@ -309,9 +405,9 @@ impl BookedTime {
     }
 
     /// Catches up with bookings changed since the last reload (by other instances, the
-    /// worker, the command line), reading only those; every [`FULL_RELOAD_EVERY`] times (or
-    /// before any full reload) it reads everything instead, which also forgets bookings
-    /// long past.
+    /// worker, the command line), reading only those, host by host: a change to a booking
+    /// reaches every host it holds. Every [`FULL_RELOAD_EVERY`] times (or before any full
+    /// reload) it reads everything instead, which also forgets bookings long past.
     pub async fn sync(&self) -> Result<(), StoreError> {
         let busy = &self.cache;
         let mut sync = busy.sync.lock().await;
@@ -323,19 +419,21 @@ impl BookedTime {
             }
         };
         let now = self.clock.now().as_second();
-        // Streamed and applied a few hundred at a time: a burst of bookings (most of them
-        // written by this process and already held) is never one list in memory.
-        let mut changes = Vec::with_capacity(CHANGE_BATCH);
-        self.store
-            .for_each_booking_changed_since(self.host.as_str(), since, &mut |booking, active| {
-                changes.push((booking, active));
-                if changes.len() == CHANGE_BATCH {
-                    busy.apply_changes(&changes);
-                    changes.clear();
-                }
-            })
-            .await?;
-        busy.apply_changes(&changes);
+        for host in (self.hosts)() {
+            // Streamed and applied a few hundred at a time: a burst of bookings (most of
+            // them written by this process and already held) is never one list in memory.
+            let mut changes = Vec::with_capacity(CHANGE_BATCH);
+            self.store
+                .for_each_booking_changed_since(&host, since, &mut |booking, active| {
+                    changes.push((booking, active));
+                    if changes.len() == CHANGE_BATCH {
+                        busy.apply_changes(&host, &changes);
+                        changes.clear();
+                    }
+                })
+                .await?;
+            busy.apply_changes(&host, &changes);
+        }
         sync.since = Some(since.max(now - CHANGE_SLACK_SECONDS));
         sync.incremental += 1;
         drop(sync);
@@ -346,7 +444,6 @@ impl BookedTime {
 
 #[async_trait::async_trait]
 impl BusySource for BookedTime {
-    /// Only this source's host has bookings here; another host's view is empty.
     fn view(
         &self,
         host: &HostId,
@@ -354,16 +451,20 @@ impl BusySource for BookedTime {
         event: Option<&str>,
         without: Option<Without>,
     ) -> BusyView {
-        if *host != self.host {
-            return BusyView::default();
-        }
-        self.cache.view(lookup, event, without)
+        self.cache.view(host.as_str(), lookup, event, without)
+    }
+
+    fn event_starts(
+        &self,
+        event: &str,
+        range: (i64, i64),
+        without: Option<Without>,
+    ) -> Vec<Timestamp> {
+        self.cache.event_starts(event, range, without)
     }
 
     fn record(&self, booking: &Booking) {
-        if booking.host_id == self.host.as_str() {
-            self.cache.apply(booking);
-        }
+        self.cache.apply(booking);
     }
 
     /// A full reload, logging (not failing) if the store is unavailable: the periodic
@@ -494,15 +595,20 @@ mod tests {
                 match step {
                     Step::Add(id, event, start, before, length, after) => {
                         let new = booking(id, event, start, before, length, after);
-                        cache.add(&new);
+                        cache.add("h", &new);
                         model.insert(new.id.clone(), new);
                     }
                     Step::Remove(id) => {
-                        cache.remove(&format!("b{id}"));
+                        cache.remove("h", &format!("b{id}"));
                         model.remove(&format!("b{id}"));
                     }
                     Step::Reload => {
-                        cache.replace(&model.values().cloned().collect::<Vec<_>>());
+                        cache.replace(
+                            &model
+                                .values()
+                                .map(|booking| ("h".to_string(), booking.clone()))
+                                .collect::<Vec<_>>(),
+                        );
                     }
                 }
             }
@@ -520,7 +626,7 @@ mod tests {
                         span: (booking.blocked_start, booking.blocked_end),
                         start: booking.start,
                     });
-                let view = cache.view(&lookup, Some(&event), without);
+                let view = cache.view("h", &lookup, Some(&event), without);
                 let (busy, starts) = simple(&model, &event, without);
                 prop_assert_eq!(clipped(&view.busy, lookup.busy), clipped(&busy, lookup.busy));
                 let in_window: Vec<i64> = starts
@@ -543,24 +649,78 @@ mod tests {
     #[test]
     fn a_moved_booking_leaves_its_old_time() {
         let cache = BusyCache::default();
-        cache.add(&booking(1, 0, 1_000, 0, 600, 0));
-        cache.add(&booking(2, 0, 5_000, 60, 600, 60));
+        cache.add("h", &booking(1, 0, 1_000, 0, 600, 0));
+        cache.add("h", &booking(2, 0, 5_000, 60, 600, 60));
         let everything = Lookup {
             busy: (0, 10_000),
             starts: (0, 10_000),
         };
         assert_eq!(
-            cache.view(&everything, Some("e0"), None).busy.spans(),
+            cache.view("h", &everything, Some("e0"), None).busy.spans(),
             [(1_000, 1_600), (4_940, 5_660)]
         );
-        cache.add(&booking(1, 0, 2_000, 0, 600, 0));
-        let view = cache.view(&everything, Some("e0"), None);
+        cache.add("h", &booking(1, 0, 2_000, 0, 600, 0));
+        let view = cache.view("h", &everything, Some("e0"), None);
         assert_eq!(view.busy.spans(), [(2_000, 2_600), (4_940, 5_660)]);
         assert_eq!(view.starts.len(), 2);
-        cache.remove("b2");
-        cache.remove("b9");
-        let view = cache.view(&everything, Some("e0"), None);
+        cache.remove("h", "b2");
+        cache.remove("h", "b9");
+        let view = cache.view("h", &everything, Some("e0"), None);
         assert_eq!(view.busy.spans(), [(2_000, 2_600)]);
-        assert!(cache.view(&everything, Some("e1"), None).starts.is_empty());
+        assert!(cache
+            .view("h", &everything, Some("e1"), None)
+            .starts
+            .is_empty());
+    }
+
+    #[test]
+    fn a_hold_blocks_only_its_host_and_a_team_booking_counts_once() {
+        let cache = BusyCache::default();
+        let everything = Lookup {
+            busy: (0, 10_000),
+            starts: (0, 10_000),
+        };
+        cache.add("ada", &booking(1, 0, 1_000, 0, 600, 0));
+        // A collective booking: both hosts hold it.
+        let both = openslot_store::Booking {
+            id: "b2".into(),
+            host_id: "ada".into(),
+            hosts: vec!["ada".into(), "grace".into()],
+            event_slug: "e0".into(),
+            status: openslot_store::BookingStatus::Confirmed,
+            start: Timestamp::from_second(5_000).unwrap(),
+            end: Timestamp::from_second(5_600).unwrap(),
+            blocked_start: 5_000,
+            blocked_end: 5_600,
+            name: String::new(),
+            email: String::new(),
+            timezone: None,
+            notes: None,
+            answers: serde_json::Value::Null,
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+            sequence: 0,
+            status_reason: None,
+            previous_start: None,
+            confirmed_at: None,
+        };
+        cache.apply(&both);
+        assert_eq!(
+            cache.view("ada", &everything, None, None).busy.spans(),
+            [(1_000, 1_600), (5_000, 5_600)]
+        );
+        assert_eq!(
+            cache.view("grace", &everything, None, None).busy.spans(),
+            [(5_000, 5_600)]
+        );
+        assert!(cache.view("linus", &everything, None, None).busy.is_empty());
+        assert_eq!(cache.event_starts("e0", (0, 10_000), None).len(), 2);
+        assert_eq!(cache.len(), 3);
+        let mut ended = both.clone();
+        ended.status = openslot_store::BookingStatus::Cancelled;
+        cache.apply(&ended);
+        assert!(cache.view("grace", &everything, None, None).busy.is_empty());
+        assert_eq!(cache.event_starts("e0", (0, 10_000), None).len(), 1);
+        assert_eq!(cache.len(), 1);
     }
 }

@@ -10,7 +10,7 @@ use crate::{
     catalog::Catalog,
     clock::{Clock, SystemClock},
     config::{Config, ConfigError},
-    domain::{Domain, HostId, SingleHost},
+    domain::{Domain, HostId, TeamPicker},
     http,
     http::state::AppState,
     notify::Notifier,
@@ -338,12 +338,20 @@ pub async fn build_state(
     let notifier = Arc::new(notifier);
     let jobs_wake = Arc::new(tokio::sync::Notify::new());
     let catalog = Arc::new(catalog);
-    let busy = Arc::new(BookedTime::new(store.clone(), clock.clone(), host.clone()));
+    let directory = catalog.clone();
+    let busy = Arc::new(BookedTime::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(move || {
+            let catalog = directory.load();
+            catalog.hosts().iter().map(|host| host.id.clone()).collect()
+        }),
+    ));
     let domain = Domain {
         store: store.clone(),
         catalog: catalog.clone(),
         busy: busy.clone(),
-        hosts: Arc::new(SingleHost { host: host.clone() }),
+        hosts: Arc::new(TeamPicker::new(store.clone())),
         clock: clock.clone(),
         notifier: notifier.clone(),
         jobs_wake: jobs_wake.clone(),

@@ -120,8 +120,11 @@ pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
     let zone = event
         .map(|event| event.schedule.timezone().clone())
         .unwrap_or_else(|| state.host_zone());
+    let (host, hosts) = crate::http::booking::host_fields(catalog.hosts(), booking);
     json!({
         "id": booking.id,
+        "host": host,
+        "hosts": hosts,
         "status": booking.status.as_str(),
         "event": booking.event_slug,
         "event_title": event.map(|event| event.title.clone()),
@@ -405,10 +408,7 @@ fn detail_page(
     let now = state.clock.now();
     let mut times: Vec<Value> = Vec::new();
     if let (Some(event), true) = (event, booking.status.is_active()) {
-        let (busy, counts) = state.domain.availability_without(event, booking);
-        let to = openslot_engine::window_end(&event.rules, now);
-        let offered =
-            openslot_engine::slots(&event.schedule, &event.rules, &busy, &counts, now, to, now);
+        let offered = state.domain.offered_in_window(event, now, Some(booking));
         times = offered
             .iter()
             .take(400)

@@ -2,20 +2,25 @@
 //! queues its mail in the same transaction, and is written to the audit log with who made
 //! it.
 
+use jiff::civil::Date;
 use jiff::Timestamp;
-use openslot_engine::{check_lookup, check_start, slots_lookup, BusyTimes, DayCounts, Lookup};
+use openslot_engine::{
+    check_lookup, slots_lookup, team_check_start, team_slots, BusyTimes, DayCounts,
+    HostAvailability, Lookup, Rejection, Schedule, Slot, TeamMode, TeamSlot,
+};
 use openslot_store::{
-    Booking, BookingChange, BookingStatus, ChangeOutcome, CreateOutcome, IdempotencyClaim,
-    NewBooking, Store, StoreError,
+    Assign, Booking, BookingChange, BookingStatus, ChangeOutcome, CreateOutcome, HostHold,
+    IdempotencyClaim, NewBooking, Store, StoreError,
 };
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::{
-    audit, can_change, snapshot, Actor, BookingError, BusyView, Domain, HostId, HostPlan, Without,
+    audit, can_change, snapshot, Actor, BookingError, Candidates, Domain, HostId, HostPlan, Without,
 };
 use crate::{
     catalog::{Catalog, EventType, Mode},
+    hosts::{Assignment, Host, HostDirectory},
     notify::Notifier,
 };
 
@@ -90,145 +95,255 @@ fn fingerprint(event: &str, request: &NewBookingRequest) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// Busy time where every one of `views` is busy (a slot is free when any host is).
-fn intersection(views: &[BusyView]) -> BusyTimes {
-    let mut common: Vec<(i64, i64)> = match views.first() {
-        Some(view) => view.busy.spans().to_vec(),
-        None => return BusyTimes::default(),
-    };
-    for view in &views[1..] {
-        let other = view.busy.spans();
-        let (mut left, mut right) = (0, 0);
-        let mut next = Vec::new();
-        while left < common.len() && right < other.len() {
-            let start = common[left].0.max(other[right].0);
-            let end = common[left].1.min(other[right].1);
-            if start < end {
-                next.push((start, end));
-            }
-            if common[left].1 < other[right].1 {
-                left += 1;
-            } else {
-                right += 1;
-            }
+/// One host's side of an event type's availability, for one request.
+struct Side<'a> {
+    id: HostId,
+    schedule: &'a Schedule,
+    time_off: &'a [(Date, Date)],
+    max_per_day: Option<u32>,
+    host: Option<&'a Host>,
+}
+
+/// The hosts availability is computed over, and how they combine.
+struct Team<'a> {
+    sides: Vec<Side<'a>>,
+    mode: TeamMode,
+}
+
+impl<'a> Team<'a> {
+    fn side(host: &'a Host) -> Side<'a> {
+        Side {
+            id: HostId::new(host.id.clone()),
+            schedule: &host.schedule,
+            time_off: &host.time_off,
+            max_per_day: host.max_per_day,
+            host: Some(host),
         }
-        common = next;
     }
-    BusyTimes::from_seconds(common)
+
+    /// `event`'s hosts that take new bookings: any of them free (round robin, one host)
+    /// or all (collective).
+    fn of_event(directory: &'a HostDirectory, event: &'a EventType) -> Team<'a> {
+        let mode = match event.team_assignment() {
+            Some(Assignment::Collective) => TeamMode::All,
+            _ => TeamMode::Any,
+        };
+        Team {
+            sides: directory
+                .of(event)
+                .filter(|host| host.enabled)
+                .map(Team::side)
+                .collect(),
+            mode,
+        }
+    }
+
+    /// The hosts `booking` holds, all needed (a moved booking keeps its hosts; a host
+    /// since disabled keeps its bookings). A host no longer known narrows nothing.
+    fn held_by(directory: &'a HostDirectory, booking: &Booking, open: &'a Schedule) -> Team<'a> {
+        let single = [booking.host_id.clone()];
+        let held = if booking.hosts.is_empty() {
+            &single[..]
+        } else {
+            &booking.hosts[..]
+        };
+        Team {
+            sides: held
+                .iter()
+                .map(|id| match directory.get(id) {
+                    Some(host) => Team::side(host),
+                    None => Side {
+                        id: HostId::new(id.clone()),
+                        schedule: open,
+                        time_off: &[],
+                        max_per_day: None,
+                        host: None,
+                    },
+                })
+                .collect(),
+            mode: TeamMode::All,
+        }
+    }
+
+    fn side_of(side: &Side<'a>) -> Side<'a> {
+        Side {
+            id: side.id.clone(),
+            schedule: side.schedule,
+            time_off: side.time_off,
+            max_per_day: side.max_per_day,
+            host: side.host,
+        }
+    }
+
+    fn ids(&self) -> Vec<HostId> {
+        self.sides.iter().map(|side| side.id.clone()).collect()
+    }
+}
+
+/// Busy time and day counts of each host of a team within a lookup.
+struct Inputs {
+    busy: Vec<BusyTimes>,
+    counts: Vec<DayCounts>,
+    event_counts: DayCounts,
+}
+
+impl Inputs {
+    fn hosts<'a>(&'a self, team: &'a Team<'_>) -> Vec<HostAvailability<'a>> {
+        team.sides
+            .iter()
+            .zip(self.busy.iter().zip(&self.counts))
+            .map(|(side, (busy, counts))| HostAvailability {
+                schedule: side.schedule,
+                time_off: side.time_off,
+                busy,
+                max_per_day: side.max_per_day,
+                day_counts: counts,
+            })
+            .collect()
+    }
 }
 
 impl Domain {
-    /// Busy time and daily counts of `host` for `event` within `lookup` (what the
-    /// engine's answer depends on), leaving out one booking's hold if given.
-    pub fn host_busy(
-        &self,
-        host: &HostId,
-        event: &EventType,
-        lookup: &Lookup,
-        without: Option<Without>,
-    ) -> (BusyTimes, DayCounts) {
-        let capped = event.rules.max_per_day.is_some();
-        let view = self
-            .busy
-            .view(host, lookup, capped.then_some(event.slug.as_str()), without);
-        (view.busy, day_counts(event, &view.starts))
-    }
-
-    /// Busy time and daily counts of `event`'s hosts within `lookup`: time is busy when
-    /// the team cannot take it (any host busy when all must attend, every host busy
-    /// otherwise).
-    pub fn busy_within(
+    /// What the engine needs of `team` for `event` within `lookup`, leaving out one
+    /// booking's hold if given.
+    fn inputs(
         &self,
         event: &EventType,
+        team: &Team<'_>,
         lookup: &Lookup,
         without: Option<Without>,
-    ) -> (BusyTimes, DayCounts) {
-        let team = self.hosts.team(event);
-        if let [host] = team.hosts.as_slice() {
-            return self.host_busy(host, event, lookup, without);
+    ) -> Inputs {
+        let mut busy = Vec::with_capacity(team.sides.len());
+        let mut counts = Vec::with_capacity(team.sides.len());
+        for side in &team.sides {
+            // A host's starts are read only when the host has a daily cap.
+            let wanted = Lookup {
+                busy: lookup.busy,
+                starts: if side.max_per_day.is_some() {
+                    lookup.starts
+                } else {
+                    (0, 0)
+                },
+            };
+            let view = self.busy.view(&side.id, &wanted, None, without);
+            counts.push(match side.max_per_day {
+                Some(_) => DayCounts::from_starts(side.schedule.timezone(), view.starts),
+                None => DayCounts::default(),
+            });
+            busy.push(view.busy);
         }
-        let capped = event.rules.max_per_day.is_some();
-        let views: Vec<BusyView> = team
-            .hosts
-            .iter()
-            .map(|host| {
-                self.busy
-                    .view(host, lookup, capped.then_some(event.slug.as_str()), without)
-            })
-            .collect();
-        let busy = if team.all {
-            BusyTimes::from_seconds(views.iter().flat_map(|view| view.busy.spans().to_vec()))
+        let event_counts = if event.rules.max_per_day.is_some() {
+            let starts = self.busy.event_starts(&event.slug, lookup.starts, without);
+            day_counts(event, &starts)
         } else {
-            intersection(&views)
+            DayCounts::default()
         };
-        // A booking holding all hosts is one booking of the day, not one per host.
-        let starts: Vec<Timestamp> = if team.all {
-            views
-                .first()
-                .map(|view| view.starts.clone())
-                .unwrap_or_default()
-        } else {
-            views.iter().flat_map(|view| view.starts.clone()).collect()
-        };
-        (busy, day_counts(event, &starts))
+        Inputs {
+            busy,
+            counts,
+            event_counts,
+        }
     }
 
-    /// [`Self::busy_within`] for every slot `event` could offer at `now` (its whole
-    /// window), or at a `now` read up to a day earlier by the caller.
-    pub fn busy_in_window(
+    /// The slots of `event` starting in `[from, to)` at `now`, each with the hosts free to
+    /// take it (indexes into the event type's enabled hosts). When `moving` is given: the
+    /// times that booking could move to (all the hosts it holds free, its own time not in
+    /// the way).
+    pub fn team_slots(
+        &self,
+        event: &EventType,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        moving: Option<&Booking>,
+    ) -> Vec<TeamSlot> {
+        let catalog = self.catalog.load();
+        let open = Schedule::always_open(event.schedule.timezone().clone());
+        let team = match moving {
+            Some(booking) => Team::held_by(catalog.hosts(), booking, &open),
+            None => Team::of_event(catalog.hosts(), event),
+        };
+        let lookup = slots_lookup(&event.rules, from, to, now);
+        let inputs = self.inputs(event, &team, &lookup, moving.map(Without::booking));
+        team_slots(
+            &event.schedule,
+            &event.rules,
+            &inputs.event_counts,
+            &inputs.hosts(&team),
+            team.mode,
+            from,
+            to,
+            now,
+        )
+    }
+
+    /// Every slot `event` offers at `now` (its whole window), or that `moving` could move
+    /// to.
+    pub fn offered_in_window(
         &self,
         event: &EventType,
         now: Timestamp,
-        without: Option<Without>,
-    ) -> (BusyTimes, DayCounts) {
-        const EARLIER: i64 = 86_400;
-        let mut lookup = slots_lookup(&event.rules, Timestamp::MIN, Timestamp::MAX, now);
-        lookup.busy.0 -= EARLIER;
-        lookup.starts.0 -= EARLIER;
-        self.busy_within(event, &lookup, without)
+        moving: Option<&Booking>,
+    ) -> Vec<Slot> {
+        self.team_slots(event, now, Timestamp::MAX, now, moving)
+            .iter()
+            .map(TeamSlot::slot)
+            .collect()
     }
 
-    /// Busy time and day counts for moving `booking` anywhere in its event type's window
-    /// (its own time does not block the move).
-    pub fn availability_without(
+    /// Checks `start` for `team`: the slot and the hosts free to take it, or the engine's
+    /// reason. `ignore_busy` checks hours, time off and the event type's rules only.
+    fn check_team(
         &self,
         event: &EventType,
-        booking: &Booking,
-    ) -> (BusyTimes, DayCounts) {
-        self.busy_in_window(event, self.clock.now(), Some(Without::booking(booking)))
-    }
-
-    /// Which of `plan`'s hosts can take `start` for `event`, in the plan's order, and the
-    /// engine's reason if none can (or, when all must, one cannot).
-    fn free_hosts(
-        &self,
-        event: &EventType,
-        plan: &HostPlan,
+        team: &Team<'_>,
         start: Timestamp,
         now: Timestamp,
         without: Option<Without>,
-    ) -> Result<(openslot_engine::Slot, Vec<HostId>), openslot_engine::Rejection> {
+        ignore_busy: bool,
+    ) -> Result<TeamSlot, Rejection> {
         let lookup = check_lookup(&event.rules, start);
-        let mut free = Vec::new();
-        let mut slot = None;
-        let mut refused = None;
-        for host in &plan.hosts {
-            let (busy, counts) = self.host_busy(host, event, &lookup, without);
-            match check_start(&event.schedule, &event.rules, &busy, &counts, start, now) {
-                Ok(found) => {
-                    slot.get_or_insert(found);
-                    free.push(host.clone());
-                }
-                Err(rejection) => {
-                    refused.get_or_insert(rejection);
-                }
+        let inputs = self.inputs(event, team, &lookup, without);
+        let mut hosts = inputs.hosts(team);
+        let free = BusyTimes::default();
+        let none = DayCounts::default();
+        if ignore_busy {
+            for host in &mut hosts {
+                host.busy = &free;
+                host.max_per_day = None;
+                host.day_counts = &none;
             }
         }
-        match (slot, refused) {
-            (Some(_), Some(rejection)) if plan.all => Err(rejection),
-            (Some(slot), _) => Ok((slot, free)),
-            (None, Some(rejection)) => Err(rejection),
-            (None, None) => Err(openslot_engine::Rejection::Busy),
+        team_check_start(
+            &event.schedule,
+            &event.rules,
+            &inputs.event_counts,
+            &hosts,
+            team.mode,
+            start,
+            now,
+        )
+    }
+
+    /// The store's holds for `plan` at `start`, each with the host's own daily cap.
+    fn assign(&self, team: &Team<'_>, plan: &HostPlan, start: Timestamp) -> Assign {
+        let holds: Vec<HostHold> = plan
+            .hosts
+            .iter()
+            .map(|id| HostHold {
+                host_id: id.to_string(),
+                day_cap: team
+                    .sides
+                    .iter()
+                    .find(|side| side.id == *id)
+                    .and_then(|side| side.host)
+                    .and_then(|host| host.day_cap(start)),
+            })
+            .collect();
+        if plan.all {
+            Assign::All(holds)
+        } else {
+            Assign::FirstFree(holds)
         }
     }
 
@@ -249,24 +364,64 @@ impl Domain {
             }
         }
         let now = self.clock.now();
-        let plan = self
-            .hosts
-            .plan(event, request.start, request.host.as_ref())
-            .await?;
-        let (slot, free) = self
-            .free_hosts(event, &plan, request.start, now, None)
-            .map_err(|rejection| match (&request.host, rejection) {
-                (Some(host), openslot_engine::Rejection::Busy) => {
-                    BookingError::HostUnavailable(host.to_string())
-                }
-                (_, rejection) => BookingError::unavailable(rejection, false),
-            })?;
-        // The store holds one host per booking until it takes a plan's hosts (all, or the
-        // first free in order); until then the first free host is the one held.
-        let host = free
-            .first()
-            .cloned()
-            .unwrap_or_else(|| plan.hosts[0].clone());
+        let team = Team::of_event(catalog.hosts(), event);
+        let pinned = request.host.clone();
+        if let Some(host) = &pinned {
+            if !team.sides.iter().any(|side| side.id == *host) {
+                return Err(BookingError::HostUnavailable(host.to_string()));
+            }
+        }
+        // A collective booking holds every host: naming one of them changes nothing.
+        let pinned = pinned.filter(|_| team.mode == TeamMode::Any);
+        let (slot, plan) = match &pinned {
+            Some(host) => {
+                let Some(side) = team.sides.iter().find(|side| side.id == *host) else {
+                    return Err(BookingError::HostUnavailable(host.to_string()));
+                };
+                // The event type's own rules first: a time it never offers is not the
+                // host's fault.
+                self.check_team(event, &team, request.start, now, None, true)
+                    .map_err(|rejection| BookingError::unavailable(rejection, false))?;
+                let alone = Team {
+                    sides: vec![Team::side_of(side)],
+                    mode: TeamMode::Any,
+                };
+                let slot = self
+                    .check_team(event, &alone, request.start, now, None, false)
+                    .map_err(|_| BookingError::HostUnavailable(host.to_string()))?;
+                (slot, HostPlan::single(host.clone()))
+            }
+            None => {
+                let slot = self
+                    .check_team(event, &team, request.start, now, None, false)
+                    .map_err(|rejection| BookingError::unavailable(rejection, false))?;
+                // Hosts whose hours hold the start but whose busy time (as this process
+                // knows it) does not: the database may know better.
+                let maybe: Vec<usize> =
+                    if team.mode == TeamMode::Any && slot.free_hosts.len() < team.sides.len() {
+                        self.check_team(event, &team, request.start, now, None, true)
+                            .map(|open| open.free_hosts)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|index| !slot.free_hosts.contains(index))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                let ids = team.ids();
+                let candidates = Candidates {
+                    hosts: &ids,
+                    free: &slot.free_hosts,
+                    maybe: &maybe,
+                };
+                let plan = self.hosts.plan(event, candidates, now).await?;
+                (slot, plan)
+            }
+        };
+        if plan.hosts.is_empty() {
+            return Err(BookingError::SlotTaken);
+        }
+        let assign = self.assign(&team, &plan, slot.start);
 
         let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
         let day_cap = event.day_cap(slot.start);
@@ -284,7 +439,7 @@ impl Domain {
             .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at);
         let new = NewBooking {
             id,
-            assign: openslot_store::Assign::single(host.to_string()),
+            assign,
             event_slug: event.slug.clone(),
             status,
             start: slot.start,
@@ -304,6 +459,7 @@ impl Domain {
             Ok(CreateOutcome::Created(booking)) => {
                 self.jobs_wake.notify_one();
                 self.busy.record(&booking);
+                self.hosts.booked(&booking);
                 tracing::info!(
                     booking_id = %booking.id,
                     event = %booking.event_slug,
@@ -331,7 +487,10 @@ impl Domain {
                     }
                 }
                 self.busy.refresh().await;
-                Err(BookingError::SlotTaken)
+                Err(match pinned {
+                    Some(host) => BookingError::HostUnavailable(host.to_string()),
+                    None => BookingError::SlotTaken,
+                })
             }
             Err(err) => Err(err.into()),
         }
@@ -419,13 +578,28 @@ impl Domain {
             return Ok(booking);
         }
         // A moved booking keeps its hosts: all of them must be free at the new time.
-        let held = HostPlan {
-            hosts: vec![HostId::new(booking.host_id.clone())],
-            all: true,
-        };
-        let (slot, _) = self
-            .free_hosts(event, &held, start, now, Some(Without::booking(&booking)))
+        let open = Schedule::always_open(event.schedule.timezone().clone());
+        let held = Team::held_by(catalog.hosts(), &booking, &open);
+        let slot = self
+            .check_team(
+                event,
+                &held,
+                start,
+                now,
+                Some(Without::booking(&booking)),
+                false,
+            )
             .map_err(|rejection| BookingError::unavailable(rejection, true))?;
+        let host_caps = match self.assign(
+            &held,
+            &HostPlan {
+                hosts: held.ids(),
+                all: true,
+            },
+            slot.start,
+        ) {
+            Assign::All(holds) | Assign::FirstFree(holds) => holds,
+        };
         let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
         let day_cap = event.day_cap(slot.start);
         let mut moved = booking.clone();
@@ -438,7 +612,7 @@ impl Domain {
             blocked_start,
             blocked_end,
             day_cap,
-            host_caps: Vec::new(),
+            host_caps,
         };
         match self
             .store
@@ -578,34 +752,5 @@ pub async fn expire(
             Ok(Some(after))
         }
         _ => Ok(None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn view(spans: &[(i64, i64)]) -> BusyView {
-        BusyView {
-            busy: BusyTimes::from_seconds(spans.iter().copied()),
-            starts: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn time_is_busy_for_a_team_only_where_every_host_is_busy() {
-        let views = [
-            view(&[(0, 100), (200, 300), (400, 500)]),
-            view(&[(50, 250), (450, 460)]),
-            view(&[(0, 1_000)]),
-        ];
-        assert_eq!(
-            intersection(&views).spans(),
-            [(50, 100), (200, 250), (450, 460)]
-        );
-        assert!(intersection(&[view(&[(0, 10)]), view(&[(10, 20)])])
-            .spans()
-            .is_empty());
-        assert!(intersection(&[]).spans().is_empty());
     }
 }

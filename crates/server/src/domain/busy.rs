@@ -1,4 +1,4 @@
-//! The busy-time seam: where a host's busy time comes from. Today that is the host's
+//! The busy-time seam: where a host's busy time comes from. Today that is the hosts'
 //! bookings, held in memory ([`crate::busy_cache::BookedTime`]); calendar connections
 //! will be further sources of the same shape.
 
@@ -8,8 +8,8 @@ use openslot_store::Booking;
 
 use super::hosts::HostId;
 
-/// What a request needs to know: busy time, and the starts of one event type's bookings
-/// (for daily caps), within a [`Lookup`].
+/// What a request needs to know of one host: busy time, and the starts of the host's
+/// bookings (for daily caps), within a [`Lookup`].
 #[derive(Debug, Default)]
 pub struct BusyView {
     pub busy: BusyTimes,
@@ -39,8 +39,9 @@ impl Without {
 /// little behind costs a refused booking, never a double one.
 #[async_trait::async_trait]
 pub trait BusySource: Send + Sync {
-    /// `host`'s busy time within `lookup.busy` and, when `event` is given, the starts of
-    /// that event type's bookings within `lookup.starts`; without one hold, if given.
+    /// `host`'s busy time within `lookup.busy` and the starts of the host's bookings
+    /// within `lookup.starts` (of `event` only, or of every event type when `None`: the
+    /// host's own daily cap counts them all); without one hold, if given.
     fn view(
         &self,
         host: &HostId,
@@ -48,6 +49,15 @@ pub trait BusySource: Send + Sync {
         event: Option<&str>,
         without: Option<Without>,
     ) -> BusyView;
+
+    /// Starts of `event`'s active bookings within `[range.0, range.1)`, whichever hosts
+    /// they hold, each booking once (an event type's daily cap counts bookings).
+    fn event_starts(
+        &self,
+        event: &str,
+        range: (i64, i64),
+        without: Option<Without>,
+    ) -> Vec<Timestamp>;
 
     /// A booking as this process just committed it (held while active).
     fn record(&self, booking: &Booking);

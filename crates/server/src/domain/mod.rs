@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 pub use bookings::{Answered, NewBookingRequest, Placed};
 pub use busy::{BusySource, BusyView, Without};
 pub use error::BookingError;
-pub use hosts::{HostId, HostPicker, HostPlan, SingleHost};
+pub use hosts::{Candidates, Collective, HostId, HostPicker, HostPlan, RoundRobin, TeamPicker};
 pub use kinds::{JobKind, MailKind};
 
 use crate::{catalog::EventType, clock::Clock, event_types::CatalogHandle, notify::Notifier};

@@ -8,7 +8,7 @@ use axum::{
     Json, Router,
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp};
-use openslot_engine::{slots, slots_lookup, window_end};
+use openslot_engine::window_end;
 use serde::Serialize;
 
 use super::error::ApiError;
@@ -116,17 +116,9 @@ async fn availability(
         Ok(next) => start_of(next, &zone)?,
         Err(_) => Timestamp::MAX,
     };
-    let lookup = slots_lookup(&event.rules, range_start, range_end, now);
-    let (busy, counts) = state.domain.busy_within(event, &lookup, None);
-    let offered = slots(
-        &event.schedule,
-        &event.rules,
-        &busy,
-        &counts,
-        range_start,
-        range_end,
-        now,
-    );
+    let offered = state
+        .domain
+        .team_slots(event, range_start, range_end, now, None);
     state
         .metrics
         .record_availability(&event.slug, offered.len());

@@ -17,7 +17,8 @@ use super::{body::JsonObject, error::ApiError};
 use crate::web::forms::is_form;
 use crate::{
     catalog::EventType,
-    domain::{bookings::find_event, BookingError, NewBookingRequest, Placed},
+    domain::{bookings::find_event, BookingError, HostId, NewBookingRequest, Placed},
+    hosts::HostDirectory,
     http::state::AppState,
     validate::Fields,
 };
@@ -40,6 +41,8 @@ pub struct BookingRequest {
     pub timezone: Option<String>,
     pub notes: Option<String>,
     pub answers: serde_json::Map<String, Value>,
+    /// A host the invitee asked for.
+    pub host: Option<HostId>,
 }
 
 /// Validates the fields of a booking request (JSON API or form) for `event`, collecting
@@ -86,6 +89,16 @@ fn parse_fields(
     } else {
         fields.reject("event", "must be a string");
     }
+    let host = match object.get("host") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if crate::catalog::valid_slug(id.trim()) => {
+            Some(HostId::new(id.trim()))
+        }
+        Some(_) => {
+            fields.reject("host", "must be a host id (a-z, 0-9 and '-')");
+            None
+        }
+    };
     match (start, name, email) {
         (Some(start), Some(name), Some(email)) if fields.errors.is_empty() => Ok(BookingRequest {
             start,
@@ -94,6 +107,7 @@ fn parse_fields(
             timezone,
             notes,
             answers,
+            host,
         }),
         // A missing value always comes with its field's error.
         _ => Err(BookingError::Invalid(fields.errors)),
@@ -115,10 +129,29 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_string()))
 }
 
+/// Who a booking is with: `"host"` (the assigned host) and `"hosts"` (every host it
+/// holds, the assigned one first), each `{"id", "name"}`. A host no longer known is named
+/// by its id.
+pub fn host_fields(hosts: &HostDirectory, booking: &Booking) -> (Value, Value) {
+    let named = |id: &str| {
+        let name = hosts.get(id).map_or(id, |host| host.name.as_str());
+        json!({"id": id, "name": name})
+    };
+    let held: Vec<Value> = if booking.hosts.is_empty() {
+        vec![named(&booking.host_id)]
+    } else {
+        booking.hosts.iter().map(|id| named(id)).collect()
+    };
+    (named(&booking.host_id), Value::Array(held))
+}
+
 /// The JSON shape of a booking in API answers, with the invitee's manage link and the
 /// confirmation page's signed link.
 pub fn booking_body(state: &AppState, booking: &Booking) -> Value {
+    let (host, hosts) = host_fields(state.catalog.load().hosts(), booking);
     json!({
+        "host": host,
+        "hosts": hosts,
         "manage_url": state.manage_url(booking),
         "confirmation_url": state.confirmation_url(booking),
         "id": booking.id,
@@ -231,7 +264,7 @@ pub async fn place_booking(
             timezone: request.timezone,
             notes: request.notes,
             answers: request.answers,
-            host: None,
+            host: request.host,
             idempotency: key,
         })
         .await

@@ -211,17 +211,9 @@ fn render_manage(
     let mut times = Vec::new();
     let mut selected_label = None;
     if let (true, Some(event)) = (changeable, event) {
-        let (busy, counts) = state.domain.availability_without(event, booking);
+        let offered = state.domain.offered_in_window(event, now, Some(booking));
         let wanted = query.date.as_deref().and_then(|d| d.parse::<Date>().ok());
-        let picker = Picker::new(
-            event,
-            &busy,
-            &counts,
-            &zone,
-            now,
-            wanted,
-            Some(booking.start),
-        );
+        let picker = Picker::new(event, &offered, &zone, now, wanted, Some(booking.start));
         days = picker.days(|day| {
             format!(
                 "/manage/{token}?date={day}&tz={}",

@@ -195,8 +195,8 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         .unwrap_or_else(|| host_tz.clone());
     let zone = crate::tzdb::zone(&tz_name).unwrap_or(TimeZone::UTC);
     let now = state.clock.now();
-    let (busy, counts) = state.domain.busy_in_window(event, now, None);
-    let picker = Picker::new(event, &busy, &counts, &zone, now, view.date, None);
+    let offered = state.domain.offered_in_window(event, now, None);
+    let picker = Picker::new(event, &offered, &zone, now, view.date, None);
     let mut link_query = if view.embed {
         let origin = view.origin.as_deref().unwrap_or("");
         format!("&embed=1&origin={}", query_escape(origin))

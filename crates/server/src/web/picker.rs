@@ -8,7 +8,7 @@ use jiff::{
     tz::TimeZone,
     Timestamp,
 };
-use openslot_engine::{slots, window_end, BusyTimes, DayCounts};
+use openslot_engine::{window_end, Slot};
 use serde_json::{json, Value};
 
 use crate::catalog::EventType;
@@ -27,13 +27,12 @@ fn noon(date: Date) -> jiff::civil::DateTime {
 }
 
 impl Picker {
-    /// Slots of `event` from today to the end of its window, seen in `zone`; `wanted` is
-    /// shown if it lies in the window, else the first date with a slot. `skip` leaves one
-    /// start out (a booking's own time when moving it).
+    /// The `offered` slots of `event` from today to the end of its window, seen in `zone`;
+    /// `wanted` is shown if it lies in the window, else the first date with a slot. `skip`
+    /// leaves one start out (a booking's own time when moving it).
     pub fn new(
         event: &EventType,
-        busy: &BusyTimes,
-        counts: &DayCounts,
+        offered: &[Slot],
         zone: &TimeZone,
         now: Timestamp,
         wanted: Option<Date>,
@@ -54,7 +53,10 @@ impl Picker {
             .map(|day| day.timestamp())
             .unwrap_or(Timestamp::MAX);
         let mut by_day: BTreeMap<Date, Vec<Timestamp>> = BTreeMap::new();
-        for slot in slots(&event.schedule, &event.rules, busy, counts, from, to, now) {
+        for slot in offered
+            .iter()
+            .filter(|slot| slot.start >= from && slot.start < to)
+        {
             if Some(slot.start) != skip {
                 by_day
                     .entry(slot.start.to_zoned_datetime(zone.clone()).date())
