@@ -827,7 +827,6 @@ async fn a_host_edited_on_one_instance_applies_on_the_other() {
 /// A disabled host is not offered and cannot be pinned; its bookings stay. Needs the team
 /// booking slice (hosts in availability and booking), merged separately.
 #[tokio::test]
-#[ignore = "needs the team booking slice (branch team12); run with --ignored once merged"]
 async fn a_disabled_host_gets_no_new_bookings_and_keeps_its_own() {
     let config = r#"
 [limits]

@@ -441,7 +441,6 @@ async fn cancel_and_reschedule_from_the_manage_page() {
 
 /// Needs the domain to honour a pinned host (team booking slice); run with `--ignored`.
 #[tokio::test]
-#[ignore = "needs the team booking slice: the domain honours a pinned host"]
 async fn a_pinned_host_is_booked_and_named_with_javascript() {
     let Some(browser) = browser(true, 1200, 900) else {
         return;

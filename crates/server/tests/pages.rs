@@ -824,7 +824,6 @@ async fn confirmation_and_manage_pages_name_every_host_of_a_booking() {
 /// Needs the domain to honour the form's `host` (team booking slice): the pinned host is
 /// the one booked. Run it once that slice is in: `cargo test --test pages -- --ignored`.
 #[tokio::test]
-#[ignore = "needs the team booking slice: the domain honours a pinned host"]
 async fn confirmation_and_manage_pages_name_the_assigned_host() {
     let server = TestServer::start(&hosts_config());
     let page = get(&server, "/book/grace-call?host=grace").await;

@@ -102,17 +102,6 @@ pub fn query_of(state: &AppState, filter: &Filter) -> Result<BookingQuery, ApiEr
     Ok(query)
 }
 
-/// A host as a booking names it: `{"id", "name"}` (the id as name for a host no longer
-/// stored).
-fn host_json(catalog: &crate::catalog::Catalog, id: &str) -> Value {
-    let name = catalog
-        .hosts()
-        .get(id)
-        .map(|host| host.name.clone())
-        .unwrap_or_else(|| id.to_string());
-    json!({"id": id, "name": name})
-}
-
 /// A booking as operators see it.
 pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
     let catalog = state.catalog.load();
@@ -143,12 +132,6 @@ pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
         "reason": booking.status_reason,
         "sequence": booking.sequence,
         "manage_url": state.manage_url(booking),
-        "host": host_json(&catalog, &booking.host_id),
-        "hosts": if booking.hosts.is_empty() {
-            vec![host_json(&catalog, &booking.host_id)]
-        } else {
-            booking.hosts.iter().map(|id| host_json(&catalog, id)).collect::<Vec<_>>()
-        },
     })
 }
 
