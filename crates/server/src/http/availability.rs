@@ -24,8 +24,82 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Serialize)]
 struct SlotBody {
+    #[serde(serialize_with = "instant")]
     start: Timestamp,
+    #[serde(serialize_with = "instant")]
     end: Timestamp,
+}
+
+/// Writes `at` as jiff does (`2027-01-04T09:30:00Z`). A window's answer holds a thousand
+/// slots or more, and formatting their instants was most of its cost: whole seconds in
+/// years 1970-9999 (every slot) are written directly, anything else by jiff.
+fn instant<S: serde::Serializer>(at: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
+    match rfc3339_utc(*at) {
+        Some(text) => serializer.serialize_str(std::str::from_utf8(&text).expect("ASCII digits")),
+        None => serializer.collect_str(at),
+    }
+}
+
+/// `at` as `YYYY-MM-DDTHH:MM:SSZ` when it is a whole second in years 1970 to 9999.
+fn rfc3339_utc(at: Timestamp) -> Option<[u8; 20]> {
+    thread_local! {
+        /// The date part of the last day written: an answer's slots come day by day.
+        static LAST_DAY: std::cell::Cell<(i64, [u8; 10])> =
+            const { std::cell::Cell::new((-1, [0; 10])) };
+    }
+    let second = at.as_second();
+    if at.subsec_nanosecond() != 0 || !(0..253_402_300_800).contains(&second) {
+        return None;
+    }
+    let (days, time) = (second / 86_400, second % 86_400);
+    let mut out = *b"0000-00-00T00:00:00Z";
+    let date = LAST_DAY.with(|last| {
+        let (cached_days, cached) = last.get();
+        if cached_days == days {
+            return cached;
+        }
+        let date = civil_date(days);
+        last.set((days, date));
+        date
+    });
+    out[..10].copy_from_slice(&date);
+    let two = |out: &mut [u8; 20], at: usize, value: i64| {
+        out[at] = b'0' + (value / 10) as u8;
+        out[at + 1] = b'0' + (value % 10) as u8;
+    };
+    two(&mut out, 11, time / 3_600);
+    two(&mut out, 14, time / 60 % 60);
+    two(&mut out, 17, time % 60);
+    Some(out)
+}
+
+/// `YYYY-MM-DD` of `days` since 1970-01-01 (H. Hinnant's civil-from-days algorithm).
+fn civil_date(days: i64) -> [u8; 10] {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let mut out = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, mut value: i64| {
+        for index in (at..at + width).rev() {
+            out[index] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, month);
+    put(8, 2, day);
+    out
 }
 
 #[derive(Serialize)]
@@ -140,4 +214,40 @@ async fn availability(
             .collect(),
     };
     Ok(Json(body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn instants_are_written_as_jiff_writes_them(second in -1_000_000i64..253_402_400_000) {
+            let at = Timestamp::from_second(second).unwrap();
+            let written = serde_json::to_value(SlotBody { start: at, end: at }).unwrap();
+            prop_assert_eq!(written["start"].as_str().unwrap(), at.to_string());
+        }
+    }
+
+    #[test]
+    fn fractions_of_seconds_are_left_to_jiff() {
+        let at = Timestamp::new(1_800_000_000, 500_000_000).unwrap();
+        let written = serde_json::to_value(SlotBody { start: at, end: at }).unwrap();
+        assert_eq!(written["end"].as_str().unwrap(), at.to_string());
+        assert!(rfc3339_utc(at).is_none());
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T12:34:56Z",
+            "2100-03-01T00:00:00Z",
+            "9999-12-30T12:00:00Z",
+        ] {
+            let at: Timestamp = text.parse().unwrap();
+            assert_eq!(
+                rfc3339_utc(at).map(|out| out.to_vec()),
+                Some(text.as_bytes().to_vec())
+            );
+        }
+    }
 }
