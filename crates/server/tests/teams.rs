@@ -498,3 +498,82 @@ async fn round_robin_is_atomic_across_instances_on_postgres() {
         }
     }
 }
+
+/// Ada takes at most two meetings a day across every event type (in her zone); Grace has
+/// no cap. Both are open around the clock in UTC.
+fn capped_config() -> String {
+    r##"
+[limits]
+booking_per_minute = 0
+[defaults]
+timezone = "UTC"
+weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+hours = ["00:00-24:00"]
+min_lead_minutes = 60
+lookahead_days = 30
+mode = "instant"
+
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.com"
+timezone = "UTC"
+hours = ["00:00-24:00"]
+max_per_day = 2
+
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@example.com"
+timezone = "UTC"
+hours = ["00:00-24:00"]
+
+[[event_types]]
+slug = "ada-solo"
+title = "With Ada"
+duration_minutes = 30
+hosts = ["ada"]
+
+[[event_types]]
+slug = "rr"
+title = "Round robin"
+duration_minutes = 30
+hosts = ["ada", "grace"]
+assignment = "round_robin"
+weights = { ada = 100 }
+"##
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_hosts_daily_cap_counts_every_event_type_and_round_robin_moves_on() {
+    let server = TestServer::start(&capped_config());
+    let day = days_ahead(3);
+    let next = days_ahead(4);
+    let at = |date: Date, hour: i8| local(date, "UTC", hour, 0);
+
+    // Two meetings with Ada through her own event type fill her day.
+    for hour in [9, 10] {
+        let (status, body) = book(&server, "ada-solo", &at(day, hour), None).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    assert!(
+        starts(&server, "ada-solo", day).await.is_empty(),
+        "Ada's own event type offers nothing more that day"
+    );
+    let (status, body) = book(&server, "ada-solo", &at(day, 12), None).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_code(&body), "slot_unavailable", "{body}");
+
+    // The round robin still offers the day (Grace is free) and gives it to Grace, although
+    // Ada's weight would rank her first.
+    assert!(offered(&server, "rr", &at(day, 12)).await);
+    assert_eq!(book_host(&server, "rr", &at(day, 12)).await, "grace");
+    let (status, body) = book(&server, "rr", &at(day, 13), Some("ada")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_code(&body), "host_unavailable", "{body}");
+
+    // The next day Ada is back, and her weight puts her first.
+    assert!(offered(&server, "ada-solo", &at(next, 12)).await);
+    assert_eq!(book_host(&server, "rr", &at(next, 12)).await, "ada");
+}
