@@ -577,3 +577,58 @@ async fn a_hosts_daily_cap_counts_every_event_type_and_round_robin_moves_on() {
     assert!(offered(&server, "ada-solo", &at(next, 12)).await);
     assert_eq!(book_host(&server, "rr", &at(next, 12)).await, "ada");
 }
+
+#[tokio::test]
+async fn a_pinned_hosts_page_and_availability_offer_only_that_hosts_times() {
+    let server = start();
+    let day = days_ahead(4);
+    let both = local(day, LONDON, 15, 0);
+    let (status, body) = book(&server, "ada-solo", &both, None).await;
+    assert_eq!(status, 201, "{body}");
+
+    // The round robin still offers 15:00 (Grace is free), but not to someone who asked
+    // for Ada; Grace's own list keeps it.
+    let pinned = |host: &str| format!("/availability?event=intro&from={day}&to={day}&host={host}");
+    let listed = |body: &Value| {
+        body["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|slot| slot["start"] == both.as_str())
+    };
+    assert!(offered(&server, "intro", &both).await);
+    let (status, body) = get_json(&server, &pinned("ada")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!listed(&body), "{body}");
+    let (status, body) = get_json(&server, &pinned("grace")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(listed(&body), "{body}");
+    // Linus is a host, but not of this event type.
+    for host in ["linus", "nobody"] {
+        let (status, body) = get_json(&server, &pinned(host)).await;
+        assert_eq!((status, error_code(&body).as_str()), (400, "invalid_host"));
+    }
+
+    // The booking page pinned to Ada offers the same times as her availability.
+    let page = |host: &str| {
+        let url = format!("{}/book/intro?host={host}&date={day}&tz=UTC", server.base);
+        async move {
+            client()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let radio = format!("value=\"{both}\"");
+    let ada_page = page("ada").await;
+    let grace_page = page("grace").await;
+    assert!(grace_page.contains(&radio), "Grace's page offers {both}");
+    assert!(
+        !ada_page.contains(&radio),
+        "Ada's page does not offer {both}"
+    );
+}

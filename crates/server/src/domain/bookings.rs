@@ -277,6 +277,44 @@ impl Domain {
         )
     }
 
+    /// [`Domain::team_slots`] for an invitee who asked for one host (`pinned`, a host of
+    /// `event`): only the slots that host can take. A collective booking holds every host
+    /// anyway, so its slots stay as they are; an id that is not an enabled host of `event`
+    /// narrows nothing (the caller decides whether that is an error).
+    pub fn team_slots_pinned(
+        &self,
+        event: &EventType,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        pinned: Option<&str>,
+    ) -> Vec<TeamSlot> {
+        let slots = self.team_slots(event, from, to, now, None);
+        let Some(pinned) = pinned else {
+            return slots;
+        };
+        let catalog = self.catalog.load();
+        let team = Team::of_event(catalog.hosts(), event);
+        let position = team
+            .sides
+            .iter()
+            .position(|side| side.id.as_str() == pinned);
+        match (team.mode, position) {
+            (TeamMode::Any, Some(index)) => slots
+                .into_iter()
+                .filter(|slot| slot.free_hosts.contains(&index))
+                .collect(),
+            _ => slots,
+        }
+    }
+
+    /// Whether `id` is an enabled host of `event` (one an invitee may ask for).
+    pub fn serves(&self, event: &EventType, id: &str) -> bool {
+        let catalog = self.catalog.load();
+        let team = Team::of_event(catalog.hosts(), event);
+        team.sides.iter().any(|side| side.id.as_str() == id)
+    }
+
     /// Every slot `event` offers at `now` (its whole window), or that `moving` could move
     /// to.
     pub fn offered_in_window(

@@ -190,9 +190,20 @@ async fn availability(
         Ok(next) => start_of(next, &zone)?,
         Err(_) => Timestamp::MAX,
     };
+    // `host`: only the times that host can take (the booking page of a pinned host).
+    let pinned = param("host").filter(|host| !host.is_empty());
+    if let Some(host) = pinned {
+        if !state.domain.serves(event, host) {
+            return Err(bad(
+                "invalid_host",
+                "host",
+                format!("host {host:?} is not one of the hosts of {:?}", event.slug),
+            ));
+        }
+    }
     let offered = state
         .domain
-        .team_slots(event, range_start, range_end, now, None);
+        .team_slots_pinned(event, range_start, range_end, now, pinned);
     state
         .metrics
         .record_availability(&event.slug, offered.len());

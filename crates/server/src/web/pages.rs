@@ -195,14 +195,6 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         .unwrap_or_else(|| host_tz.clone());
     let zone = crate::tzdb::zone(&tz_name).unwrap_or(TimeZone::UTC);
     let now = state.clock.now();
-    let offered = state.domain.offered_in_window(event, now, None);
-    let picker = Picker::new(event, &offered, &zone, now, view.date, None);
-    let mut link_query = if view.embed {
-        let origin = view.origin.as_deref().unwrap_or("");
-        format!("&embed=1&origin={}", query_escape(origin))
-    } else {
-        String::new()
-    };
     let catalog = state.catalog.load();
     let pinned = pinned_host(
         &catalog,
@@ -212,6 +204,26 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
             .find(|(name, _)| name == "host")
             .map(|(_, value)| value.as_str()),
     );
+    // A pinned host's page offers only the times that host can take.
+    let offered: Vec<_> = state
+        .domain
+        .team_slots_pinned(
+            event,
+            now,
+            jiff::Timestamp::MAX,
+            now,
+            pinned.map(|host| host.id.as_str()),
+        )
+        .iter()
+        .map(openslot_engine::TeamSlot::slot)
+        .collect();
+    let picker = Picker::new(event, &offered, &zone, now, view.date, None);
+    let mut link_query = if view.embed {
+        let origin = view.origin.as_deref().unwrap_or("");
+        format!("&embed=1&origin={}", query_escape(origin))
+    } else {
+        String::new()
+    };
     let with = join_names(&announced_hosts(&catalog, event, pinned));
     // A host that does not serve this event type is not carried on the page's links.
     let carry: Vec<(String, String)> = view
