@@ -160,7 +160,7 @@ pub fn check_booking_object(object: &Map<String, Value>) {
             assert!(!fields.is_empty(), "a 422 names at least one field");
             for field in fields.keys() {
                 let known = [
-                    "start", "name", "email", "timezone", "notes", "answers", "event",
+                    "start", "name", "email", "timezone", "notes", "answers", "event", "host",
                 ]
                 .contains(&field.as_str())
                     || field
