@@ -641,6 +641,20 @@ impl Catalog {
     }
 }
 
+/// The `override` lines of `check-config` for an event type or a host.
+pub(crate) fn describe_overrides(out: &mut String, overrides: &[(Date, Vec<HourRange>)]) {
+    use std::fmt::Write;
+    for (date, ranges) in overrides {
+        let hours: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+        let hours = if hours.is_empty() {
+            "closed".to_string()
+        } else {
+            hours.join(", ")
+        };
+        let _ = writeln!(out, "  override         {date}: {hours}");
+    }
+}
+
 /// A human-readable account of a validated configuration, for `openslot check-config`.
 pub fn describe(config: &Config, catalog: &Catalog) -> String {
     use std::fmt::Write;
@@ -701,15 +715,7 @@ pub fn describe(config: &Config, catalog: &Catalog) -> String {
                 let _ = writeln!(out, "  max per day      unlimited");
             }
         }
-        for (date, ranges) in &event.overrides {
-            let hours: Vec<String> = ranges.iter().map(ToString::to_string).collect();
-            let hours = if hours.is_empty() {
-                "closed".to_string()
-            } else {
-                hours.join(", ")
-            };
-            let _ = writeln!(out, "  override         {date}: {hours}");
-        }
+        describe_overrides(&mut out, &event.overrides);
     }
     out
 }

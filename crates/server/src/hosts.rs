@@ -581,15 +581,7 @@ pub fn describe(hosts: &HostDirectory) -> String {
                 let _ = writeln!(out, "  max per day      unlimited");
             }
         }
-        for (date, ranges) in &host.overrides {
-            let hours: Vec<String> = ranges.iter().map(ToString::to_string).collect();
-            let hours = if hours.is_empty() {
-                "closed".to_string()
-            } else {
-                hours.join(", ")
-            };
-            let _ = writeln!(out, "  override         {date}: {hours}");
-        }
+        crate::catalog::describe_overrides(&mut out, &host.overrides);
         for (from, to) in &host.time_off {
             let _ = writeln!(out, "  time off         {from} to {to}");
         }
