@@ -125,6 +125,19 @@ pub fn resolve(base: &Url, href: &str) -> Option<Url> {
     Some(url)
 }
 
+/// A member of `collection` named by `href` in an answer: resolved like [`resolve`], then kept
+/// on the collection's origin (a server behind a proxy may name its members with an internal
+/// host; the key must not change with that).
+fn member(base: &Url, collection: &Url, href: &str) -> Option<Url> {
+    let mut url = resolve(base, href)?;
+    if url.origin() != collection.origin() {
+        let _ = url.set_scheme(collection.scheme());
+        url.set_host(collection.host_str()).ok()?;
+        url.set_port(collection.port()).ok()?;
+    }
+    Some(url)
+}
+
 fn as_collection(mut url: Url) -> Url {
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -396,6 +409,13 @@ pub async fn sync_with(
     let mut upserts = Vec::new();
     let mut removed = Vec::new();
     for collection in &located.collections {
+        let mut collection = collection.clone();
+        if mode == SyncMode::EtagListing {
+            // As a server without sync-collection would look: only the ctag tells change.
+            collection.sync_token = None;
+            collection.supports_sync = false;
+        }
+        let collection = &collection;
         let stored = previous
             .collections
             .iter()
@@ -563,7 +583,7 @@ async fn sync_report(
         let status = xml::multistatus(&reply.body)?;
         let mut truncated = false;
         for response in &status.responses {
-            let Some(href) = resolve(&reply.url, &response.href) else {
+            let Some(href) = member(&reply.url, collection, &response.href) else {
                 continue;
             };
             if same_collection(&href, collection) {
@@ -625,7 +645,7 @@ async fn etag_listing(
         .iter()
         .filter(|response| !response.is_collection())
         .filter_map(|response| {
-            let href = resolve(&base, &response.href)?;
+            let href = member(&base, collection, &response.href)?;
             (!same_collection(&href, collection) && !href.path().ends_with('/'))
                 .then(|| (href.to_string(), response.prop_text(DAV, "getetag")))
         })
@@ -672,7 +692,7 @@ pub(crate) async fn multiget(
         .await?;
         let mut answered = HashSet::new();
         for response in &status.responses {
-            let Some(href) = resolve(&base, &response.href) else {
+            let Some(href) = member(&base, collection, &response.href) else {
                 continue;
             };
             let href = href.to_string();
@@ -742,7 +762,7 @@ pub async fn events_between(
             multistatus(http, endpoint, "REPORT", collection, "1", body.clone()).await?;
         for response in &status.responses {
             let (Some(href), Some(ics)) = (
-                resolve(&base, &response.href),
+                member(&base, collection, &response.href),
                 response.prop_text(CALDAV, "calendar-data"),
             ) else {
                 continue;

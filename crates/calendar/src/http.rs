@@ -144,7 +144,7 @@ impl Http {
             if let (Some(endpoint), Some(origin)) = (endpoint, &origin) {
                 // Credentials go only to the origin the user configured, never to wherever a
                 // redirect points.
-                if same_origin(origin, &request.url) {
+                if credentials_allowed(origin, &request.url) {
                     if let Some(username) = &endpoint.username {
                         builder = builder.basic_auth(username, endpoint.password.as_ref());
                     }
@@ -207,10 +207,29 @@ impl Http {
     }
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+/// Whether credentials configured for `origin` may go to `url`: same port, no downgrade from
+/// HTTPS, and the same host or a sibling name under the same parent domain (iCloud puts a
+/// user's calendars on `pNN-caldav.icloud.com` when the configured URL is
+/// `caldav.icloud.com`). IP addresses must match exactly.
+pub(crate) fn credentials_allowed(origin: &Url, url: &Url) -> bool {
+    let scheme_ok = origin.scheme() == url.scheme() || url.scheme() == "https";
+    let port_ok = origin.port_or_known_default() == url.port_or_known_default();
+    let host_ok = match (origin.host(), url.host()) {
+        (Some(url::Host::Domain(a)), Some(url::Host::Domain(b))) => {
+            a.eq_ignore_ascii_case(b)
+                || parent_domain(a).is_some_and(|p| Some(p) == parent_domain(b))
+        }
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    };
+    scheme_ok && port_ok && host_ok
+}
+
+/// `caldav.icloud.com` → `icloud.com`; a name of fewer than three labels has none.
+fn parent_domain(host: &str) -> Option<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    (labels.len() >= 3).then(|| labels[labels.len() - 2..].join("."))
 }
 
 fn too_large(max: usize) -> CalendarError {
@@ -265,5 +284,40 @@ pub(crate) fn check(reply: Reply) -> Result<Reply, CalendarError> {
         Ok(reply)
     } else {
         Err(status_error(&reply))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_stay_with_the_configured_service() {
+        let allowed = |a: &str, b: &str| {
+            credentials_allowed(&Url::parse(a).unwrap(), &Url::parse(b).unwrap())
+        };
+        assert!(allowed(
+            "https://caldav.icloud.com/",
+            "https://p42-caldav.icloud.com/123/"
+        ));
+        assert!(allowed(
+            "http://127.0.0.1:5232/",
+            "http://127.0.0.1:5232/ada/"
+        ));
+        assert!(allowed(
+            "http://dav.example.com/",
+            "https://dav.example.com:80/"
+        ));
+        assert!(!allowed(
+            "https://dav.example.com/",
+            "http://dav.example.com/"
+        ));
+        assert!(!allowed("http://127.0.0.1:5232/", "http://127.0.0.1:5233/"));
+        assert!(!allowed(
+            "https://caldav.icloud.com/",
+            "https://evil.example.com/"
+        ));
+        assert!(!allowed("https://icloud.com/", "https://x.icloud.com/"));
+        assert!(!allowed("http://127.0.0.1/", "http://127.0.0.2/"));
     }
 }

@@ -141,8 +141,12 @@ async fn incremental_sync(kind: ServerKind, mode: SyncMode) {
     assert_eq!(cursor.home, None, "a collection URL is used as is");
     assert_eq!(cursor.collections.len(), 1);
     assert_eq!(cursor.collections[0].href, collection);
-    if mode == SyncMode::Auto {
-        assert!(cursor.collections[0].sync_token.is_some(), "{cursor:?}");
+    match mode {
+        SyncMode::Auto => assert!(cursor.collections[0].sync_token.is_some(), "{cursor:?}"),
+        SyncMode::EtagListing => {
+            assert_eq!(cursor.collections[0].sync_token, None);
+            assert!(cursor.collections[0].ctag.is_some(), "{kind:?}: {cursor:?}");
+        }
     }
 
     // Nothing changed: the token (or ctag) says so without listing.

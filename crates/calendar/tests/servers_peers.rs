@@ -387,3 +387,123 @@ fn webcal_urls_are_https() {
     assert!(feed::feed_url("ftp://example.com/a.ics").is_err());
     assert!(feed::feed_url("not a url").is_err());
 }
+
+fn multistatus(inner: &str) -> Script {
+    let body = format!(
+        "<?xml version=\"1.0\"?><d:multistatus xmlns:d=\"DAV:\" \
+         xmlns:c=\"urn:ietf:params:xml:ns:caldav\" xmlns:cs=\"http://calendarserver.org/ns/\">\
+         {inner}</d:multistatus>"
+    );
+    Script::Answer(answer(
+        "207 Multi-Status",
+        &[("content-type", "application/xml")],
+        &body,
+    ))
+}
+
+fn ok_props(href: &str, props: &str) -> String {
+    format!(
+        "<d:response><d:href>{href}</d:href><d:propstat><d:prop>{props}</d:prop>\
+         <d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
+    )
+}
+
+/// A CalDAV server without sync-collection (no sync-token, no supported report): only
+/// getctag and ETags tell what changed.
+fn ctag_only_server(head: &str) -> Script {
+    let depth = header(head, "depth").unwrap_or("");
+    if head.starts_with("PROPFIND") && depth == "0" {
+        multistatus(&ok_props(
+            "/cal/",
+            "<d:resourcetype><d:collection/><c:calendar/></d:resourcetype><cs:getctag>c1</cs:getctag>",
+        ))
+    } else if head.starts_with("PROPFIND") {
+        // Absolute href on an internal host name: still keyed on the configured origin.
+        multistatus(&format!(
+            "{}{}",
+            ok_props("/cal/", "<d:resourcetype><d:collection/></d:resourcetype>"),
+            ok_props(
+                "http://internal:9999/cal/a%40x.ics",
+                "<d:resourcetype/><d:getetag>\"e1\"</d:getetag>"
+            )
+        ))
+    } else {
+        multistatus(&ok_props(
+            "/cal/a@x.ics",
+            &format!("<d:getetag>\"e1\"</d:getetag><c:calendar-data>{ICS}</c:calendar-data>"),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn without_sync_collection_the_ctag_and_etags_decide_what_is_fetched() {
+    let (url, seen) = peer(ctag_only_server).await;
+    let http = Http::new(DEADLINE).unwrap();
+    let endpoint = endpoint(&url);
+    let first = caldav::sync(&http, &endpoint, &serde_json::Value::Null, &[])
+        .await
+        .unwrap();
+    let Fetch::Changed {
+        cursor, upserts, ..
+    } = first
+    else {
+        panic!("{first:?}");
+    };
+    let href = format!("{url}/cal/a@x.ics");
+    assert_eq!(upserts.len(), 1);
+    assert_eq!(upserts[0].href, href);
+    assert_eq!(upserts[0].etag.as_deref(), Some("\"e1\""));
+    assert_eq!(
+        cursor,
+        serde_json::json!({"home": null, "collections": [
+            {"href": format!("{url}/cal/"), "sync_token": null, "ctag": "c1"}]})
+    );
+    let methods = |seen: &Seen| -> Vec<String> {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .map(|head| {
+                let method = head.split(' ').next().unwrap_or("").to_owned();
+                format!("{method} {}", header(head, "depth").unwrap_or("-"))
+            })
+            .collect()
+    };
+    assert_eq!(methods(&seen), ["PROPFIND 0", "PROPFIND 1", "REPORT 1"]);
+
+    // Same ctag: one PROPFIND, nothing listed or fetched.
+    seen.lock().unwrap().clear();
+    let known = vec![(href.clone(), Some("\"e1\"".to_owned()))];
+    let again = caldav::sync(&http, &endpoint, &cursor, &known)
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        Fetch::Unchanged {
+            cursor: cursor.clone()
+        }
+    );
+    assert_eq!(methods(&seen), ["PROPFIND 0"]);
+
+    // Another ctag but the same ETags: listed, nothing downloaded.
+    seen.lock().unwrap().clear();
+    let older = serde_json::json!({"collections": [{"href": format!("{url}/cal/"), "ctag": "c0"}]});
+    let listed = caldav::sync(&http, &endpoint, &older, &known)
+        .await
+        .unwrap();
+    assert_eq!(listed, Fetch::Unchanged { cursor });
+    assert_eq!(methods(&seen), ["PROPFIND 0", "PROPFIND 1"]);
+
+    // A stored object missing from the listing is removed.
+    let stale = vec![
+        known[0].clone(),
+        (format!("{url}/cal/gone.ics"), Some("\"g\"".to_owned())),
+    ];
+    let removed = caldav::sync(&http, &endpoint, &older, &stale)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&removed, Fetch::Changed { full: false, upserts, removed, .. }
+            if upserts.is_empty() && removed == &vec![format!("{url}/cal/gone.ics")]),
+        "{removed:?}"
+    );
+}
