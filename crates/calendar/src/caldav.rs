@@ -344,11 +344,19 @@ async fn locate(
     previous: &Cursor,
 ) -> Result<Located, CalendarError> {
     if let Some(home) = previous.home.as_deref().and_then(parse_stored) {
-        let collections = list_home(http, endpoint, &home).await?;
-        return Ok(Located {
-            home: Some(home),
-            collections,
-        });
+        match list_home(http, endpoint, &home).await {
+            Ok(collections) => {
+                return Ok(Located {
+                    home: Some(home),
+                    collections,
+                })
+            }
+            // The home moved (account migrated): find it again from the configured URL.
+            Err(CalendarError::Status { status: 404, .. }) => {
+                return discover(http, endpoint).await
+            }
+            Err(error) => return Err(error),
+        }
     }
     if previous.collections.is_empty() {
         return discover(http, endpoint).await;

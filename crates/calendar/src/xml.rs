@@ -13,7 +13,9 @@ pub(crate) const CALDAV: &str = "urn:ietf:params:xml:ns:caldav";
 pub(crate) const CALENDARSERVER: &str = "http://calendarserver.org/ns/";
 
 const MAX_DEPTH: usize = 64;
-const MAX_ELEMENTS: usize = 2_000_000;
+/// An initial sync-collection answer for 100,000 objects is well below this; the cap bounds
+/// the memory a hostile answer can make us spend (the body itself is capped too).
+const MAX_ELEMENTS: usize = 1_000_000;
 
 /// One element: namespace, local name, children and its direct text.
 #[derive(Clone, Debug, Default, PartialEq)]
