@@ -225,7 +225,9 @@ async fn discovery_from_principal(kind: ServerKind) {
 
     // A calendar added to the home later is found by the next sync; one removed takes its
     // events with it.
-    let personal = server.create_calendar("personal").await.unwrap();
+    // A name that needs percent-encoding in every href under it.
+    let personal = server.create_calendar("my personal").await.unwrap();
+    assert!(personal.ends_with("/my%20personal/"), "{personal}");
     put(&endpoint, &personal, "p@test", "P").await;
     let (upserted, _) = stored.sync(&endpoint, SyncMode::Auto).await;
     assert_eq!(upserted.len(), 1);
@@ -482,4 +484,88 @@ async fn a_dropped_server_is_gone_and_unreachable() {
         .await
         .unwrap_err();
     assert!(matches!(error, CalendarError::Unreachable(_)), "{error:?}");
+}
+
+/// A weekly 09:00 Berlin meeting from March to May 2027 (DST starts 28 March), with one
+/// week excluded and one week moved to 15:00.
+const SERIES: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openslot//test//EN\r\n\
+BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n\
+BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n\
+BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n\
+END:VTIMEZONE\r\n\
+BEGIN:VEVENT\r\nUID:series@test\r\nDTSTAMP:20260101T000000Z\r\n\
+DTSTART;TZID=Europe/Berlin:20270301T090000\r\nDTEND;TZID=Europe/Berlin:20270301T100000\r\n\
+RRULE:FREQ=WEEKLY;UNTIL=20270531T235959Z\r\nEXDATE;TZID=Europe/Berlin:20270412T090000\r\nSUMMARY:Weekly\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:series@test\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:20270419T090000\r\n\
+DTSTART;TZID=Europe/Berlin:20270419T150000\r\nDTEND;TZID=Europe/Berlin:20270419T160000\r\nSUMMARY:Moved\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+async fn recurring_series_in_time_range(kind: ServerKind) {
+    let Some(server) = start(kind).await else {
+        return;
+    };
+    let collection = server.create_calendar("work").await.unwrap();
+    let endpoint = server.endpoint(&collection);
+    caldav::put_event(&http(), &endpoint, &collection, "series@test", SERIES, None)
+        .await
+        .unwrap();
+    let hits = |from: &str, to: &str| {
+        let endpoint = endpoint.clone();
+        let (from, to) = (from.parse().unwrap(), to.parse().unwrap());
+        async move {
+            caldav::events_between(&http(), &endpoint, &serde_json::Value::Null, from, to)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    // 5 April, after the DST change: 09:00 CEST is 07:00Z, not 08:00Z.
+    assert_eq!(
+        hits("2027-04-05T07:00:00Z", "2027-04-05T08:00:00Z").await,
+        1,
+        "{kind:?}"
+    );
+    assert_eq!(
+        hits("2027-04-05T08:00:00Z", "2027-04-05T09:00:00Z").await,
+        0,
+        "{kind:?}"
+    );
+    // Before the change 09:00 CET is 08:00Z.
+    assert_eq!(
+        hits("2027-03-22T08:00:00Z", "2027-03-22T09:00:00Z").await,
+        1,
+        "{kind:?}"
+    );
+    // The excluded week, and the moved one at its old and new time.
+    assert_eq!(
+        hits("2027-04-12T00:00:00Z", "2027-04-13T00:00:00Z").await,
+        0,
+        "{kind:?}"
+    );
+    assert_eq!(
+        hits("2027-04-19T07:00:00Z", "2027-04-19T08:00:00Z").await,
+        0,
+        "{kind:?}"
+    );
+    assert_eq!(
+        hits("2027-04-19T13:00:00Z", "2027-04-19T14:00:00Z").await,
+        1,
+        "{kind:?}"
+    );
+    // After UNTIL.
+    assert_eq!(
+        hits("2027-06-07T00:00:00Z", "2027-06-08T00:00:00Z").await,
+        0,
+        "{kind:?}"
+    );
+}
+
+#[tokio::test]
+async fn recurring_series_across_dst_in_time_range_radicale() {
+    recurring_series_in_time_range(ServerKind::Radicale).await;
+}
+
+#[tokio::test]
+async fn recurring_series_across_dst_in_time_range_xandikos() {
+    recurring_series_in_time_range(ServerKind::Xandikos).await;
 }
