@@ -5,6 +5,19 @@
 //! `python3` is used unless `OPENSLOT_PYTHON` names another interpreter. When a server is
 //! not installed, [`CalDavServer::start`] fails; tests call [`require`] to decide between
 //! skipping loudly and failing (`OPENSLOT_REQUIRE_CALDAV=1`, set by CI).
+//!
+//! ```no_run
+//! # async fn example() {
+//! use openslot_calendar::testing::{require, CalDavServer, ServerKind};
+//! if !require(ServerKind::Radicale) {
+//!     return; // skipped, and said so
+//! }
+//! let server = CalDavServer::start(ServerKind::Radicale).await.unwrap();
+//! let calendar = server.create_calendar("work").await.unwrap(); // http://127.0.0.1:PORT/ada/work/
+//! let endpoint = server.endpoint(&calendar); // with the test user's credentials
+//! # let _ = endpoint;
+//! # }
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
