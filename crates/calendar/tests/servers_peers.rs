@@ -209,6 +209,18 @@ async fn bad_xml_and_oversized_answers_are_protocol_errors() {
         matches!(&result, Err(CalendarError::Protocol(text)) if text.contains("larger")),
         "{result:?}"
     );
+    // No Content-Length (body until the connection closes): the cap applies while reading.
+    let (url, _) = peer(|_| {
+        let mut bytes = b"HTTP/1.1 207 Multi-Status\r\nconnection: close\r\n\r\n".to_vec();
+        bytes.extend("<a>".repeat(10_000).bytes());
+        Script::Answer(bytes)
+    })
+    .await;
+    let result = caldav::sync(&http, &endpoint(&url), &serde_json::Value::Null, &[]).await;
+    assert!(
+        matches!(&result, Err(CalendarError::Protocol(text)) if text.contains("larger")),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]
