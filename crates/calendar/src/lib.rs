@@ -5,4 +5,11 @@
 
 pub mod source;
 
+pub use http::Http;
 pub use source::{CalendarError, Endpoint, Fetch, Resource, Written};
+pub mod caldav;
+pub mod feed;
+pub mod http;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod xml;
