@@ -764,3 +764,63 @@ async fn writes_are_kept_per_booking_and_deleting_a_connection_takes_everything(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_large_import_and_a_small_change_after_it() {
+    // The size of the benchmark host: 5,000 events, 200 of them weekly series
+    // expanded over 400 days. It must fit in one call (PostgreSQL: within the call deadline).
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let store = store.as_ref();
+        store
+            .sync_config_calendars(&[settings("a", "ada", "https://dav.example.com/a/")], 0)
+            .await
+            .unwrap();
+        const WEEK: i64 = 7 * 86_400;
+        let resources: Vec<ResourceBusy> = (0..5_000i64)
+            .map(|index| {
+                let start = 1_800_000_000 + index * 3_600;
+                let instances = if index < 200 { 57 } else { 1 };
+                let intervals = (0..instances)
+                    .map(|week| (start + week * WEEK, start + week * WEEK + 1_800))
+                    .collect::<Vec<_>>();
+                resource(&format!("/ada/{index}.ics"), "1", &intervals)
+            })
+            .collect();
+        let rows = 200 * 57 + 4_800;
+        let started = std::time::Instant::now();
+        sync(store, "a", "w", &delta(true, resources.clone(), &[], 1), 10).await;
+        let first = started.elapsed();
+        let a = connection(store, "a").await;
+        assert_eq!((a.events_imported, a.busy_version), (rows, 1));
+
+        let mut changed: Vec<ResourceBusy> = resources[..10].to_vec();
+        for resource in &mut changed {
+            resource.etag = Some("2".into());
+            resource.intervals.truncate(1);
+        }
+        let started = std::time::Instant::now();
+        sync(
+            store,
+            "a",
+            "w",
+            &delta(false, changed, &["/ada/4999.ics"], 2),
+            400,
+        )
+        .await;
+        let incremental = started.elapsed();
+        let a = connection(store, "a").await;
+        assert_eq!((a.events_imported, a.busy_version), (rows - 10 * 56 - 1, 2));
+        let mut count = 0;
+        store
+            .for_each_calendar_busy(&mut |_, _, _| count += 1)
+            .await
+            .unwrap();
+        assert_eq!(count, rows - 10 * 56 - 1);
+        println!(
+            "{:?}: first import of {rows} busy rows {first:?}, incremental {incremental:?}",
+            db.backend
+        );
+    })
+    .await;
+}

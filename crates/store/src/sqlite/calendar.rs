@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use sqlx::{sqlite::SqliteRow, Row, SqliteConnection};
+use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{admin::insert_audit, SqliteStore};
 use crate::{
@@ -13,6 +13,10 @@ use crate::{
     AuditEntry, CalendarConnection, CalendarDelta, CalendarSettings, CalendarStore,
     CalendarVersion, CalendarWrite, StoreError,
 };
+
+/// Rows per multi-row statement: 5 parameters each stays far below SQLite's limit of
+/// 32,766 bound parameters.
+const BATCH: usize = 500;
 
 const CONNECTION_COLUMNS: &str = "id, host_id, kind, url, username, password_env, password_enc, \
      busy, write_events, refresh_minutes, all_day_busy, origin, sync_cursor, last_attempt_at, \
@@ -332,13 +336,37 @@ impl CalendarStore for SqliteStore {
                 .await?
                 .into_iter()
                 .collect();
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT href, start_at, end_at FROM calendar_busy WHERE connection_id = ?",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
         let mut stored_busy: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+        let rows: Vec<(String, i64, i64)> = if delta.full {
+            sqlx::query_as(
+                "SELECT href, start_at, end_at FROM calendar_busy WHERE connection_id = ?",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+        } else {
+            // An incremental sync only needs the busy rows of the resources it touches.
+            let touched: Vec<&str> = delta
+                .upserts
+                .iter()
+                .map(|resource| resource.href.as_str())
+                .chain(delta.removed.iter().map(String::as_str))
+                .collect();
+            let mut rows = Vec::new();
+            for hrefs in touched.chunks(BATCH) {
+                let mut query = QueryBuilder::<Sqlite>::new(
+                    "SELECT href, start_at, end_at FROM calendar_busy WHERE connection_id = ",
+                );
+                query.push_bind(id).push(" AND href IN (");
+                let mut list = query.separated(", ");
+                for href in hrefs {
+                    list.push_bind(*href);
+                }
+                query.push(")");
+                rows.extend(query.build_query_as().fetch_all(&mut *tx).await?);
+            }
+            rows
+        };
         for (href, start, end) in rows {
             stored_busy.entry(href).or_default().push((start, end));
         }
@@ -355,16 +383,17 @@ impl CalendarStore for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        for (href, etag) in &plan.upsert {
-            sqlx::query(
-                "INSERT INTO calendar_resources (connection_id, href, etag) VALUES (?, ?, ?)
-                 ON CONFLICT (connection_id, href) DO UPDATE SET etag = excluded.etag",
-            )
-            .bind(id)
-            .bind(href)
-            .bind(etag)
-            .execute(&mut *tx)
-            .await?;
+        // Many rows per statement: a first import of thousands of events holds the one
+        // writer (and so bookings) for a few statements instead of thousands.
+        for resources in plan.upsert.chunks(BATCH) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO calendar_resources (connection_id, href, etag) ",
+            );
+            query.push_values(resources, |mut row, (href, etag)| {
+                row.push_bind(id).push_bind(href).push_bind(etag);
+            });
+            query.push(" ON CONFLICT (connection_id, href) DO UPDATE SET etag = excluded.etag");
+            query.build().execute(&mut *tx).await?;
         }
         for href in &plan.replace {
             sqlx::query("DELETE FROM calendar_busy WHERE connection_id = ? AND href = ?")
@@ -373,18 +402,18 @@ impl CalendarStore for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        for (href, start, end) in &plan.insert {
-            sqlx::query(
-                "INSERT INTO calendar_busy (connection_id, href, host_id, start_at, end_at)
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(href)
-            .bind(&host_id)
-            .bind(start)
-            .bind(end)
-            .execute(&mut *tx)
-            .await?;
+        for rows in plan.insert.chunks(BATCH) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO calendar_busy (connection_id, href, host_id, start_at, end_at) ",
+            );
+            query.push_values(rows, |mut row, (href, start, end)| {
+                row.push_bind(id)
+                    .push_bind(href)
+                    .push_bind(&host_id)
+                    .push_bind(start)
+                    .push_bind(end);
+            });
+            query.build().execute(&mut *tx).await?;
         }
         sqlx::query(
             "UPDATE calendar_connections SET sync_cursor = ?, last_attempt_at = ?,
