@@ -824,3 +824,80 @@ async fn a_large_import_and_a_small_change_after_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn instances_starting_together_and_a_delete_racing_a_sync() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let calendars: Vec<CalendarSettings> = (0..20)
+            .map(|index| {
+                settings(
+                    &format!("cal{index:02}"),
+                    "ada",
+                    &format!("https://dav.example.com/{index}/"),
+                )
+            })
+            .collect();
+        // Four instances start with the same configuration at once: all succeed, one row
+        // per calendar.
+        let mut starts = Vec::new();
+        for _ in 0..4 {
+            let instance = db.connect().await;
+            let calendars = calendars.clone();
+            starts.push(tokio::spawn(async move {
+                instance.sync_config_calendars(&calendars, 0).await
+            }));
+        }
+        for start in starts {
+            start.await.unwrap().unwrap();
+        }
+        assert_eq!(store.calendar_connections().await.unwrap().len(), 20);
+
+        // Deleting connections while their syncs are applied: each sync either lands
+        // before the delete (which then takes it away) or finds the connection gone.
+        let other = db.connect().await;
+        let mut races = Vec::new();
+        for calendar in &calendars {
+            let id = calendar.id.clone();
+            let claimed = store
+                .claim_calendar_sync("w", 10, 60)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(claimed.settings.id, id);
+            let syncer = store.clone();
+            let deleter = other.clone();
+            races.push(tokio::spawn(async move {
+                let imported = delta(
+                    true,
+                    vec![resource("/1.ics", "e", &[(1, 2), (3, 4)])],
+                    &[],
+                    1,
+                );
+                let entry = audit(
+                    &format!("audit-{id}"),
+                    "calendar.delete",
+                    &format!("calendar:{id}"),
+                );
+                let apply = syncer.apply_calendar_sync(&id, "w", &imported, 11, 1_000);
+                let delete = deleter.delete_calendar_connection(&id, &entry);
+                let (applied, deleted) = tokio::join!(apply, delete);
+                applied.unwrap();
+                assert!(deleted.unwrap());
+            }));
+        }
+        for race in races {
+            race.await.unwrap();
+        }
+        assert!(store.calendar_connections().await.unwrap().is_empty());
+        assert!(store.calendar_busy("ada", 0, 100).await.unwrap().is_empty());
+        for table in ["calendar_busy", "calendar_resources"] {
+            assert_eq!(
+                db.scalar(&format!("SELECT count(*) FROM {table}")).await,
+                0,
+                "{table}"
+            );
+        }
+    })
+    .await;
+}
