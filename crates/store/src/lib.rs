@@ -1,11 +1,12 @@
 //! Persistence for openslot behind the [`Store`] traits ([`BookingStore`], [`JobStore`],
-//! [`AdminStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
+//! [`AdminStore`], [`CalendarStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
 //! PostgreSQL implements the same traits for several instances. The store decides only
 //! "is this interval free for this host" (atomically, inside the database: a booking holds
 //! one or more hosts through `booking_holds`, and active holds of a host never overlap);
 //! every other rule lives in the engine and the domain.
 
 mod admin;
+mod calendar;
 mod error;
 mod migrate;
 mod model;
@@ -19,6 +20,10 @@ pub use admin::{
     AdminUser, AuditEntry, BookingBucket, BookingQuery, BucketBy, CounterDelta, Credential,
     CredentialKind, StoredEventType, StoredHost, BUCKET_SECONDS,
 };
+pub use calendar::{
+    CalendarConnection, CalendarDelta, CalendarSettings, CalendarVersion, CalendarWrite,
+    ResourceBusy,
+};
 pub use error::StoreError;
 pub use model::{
     ActiveBooking, Assign, Booking, BookingChange, BookingStatus, ChangeOutcome, ContactMessage,
@@ -30,7 +35,7 @@ pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// The store traits, for `use openslot_store::prelude::*`.
 pub mod prelude {
-    pub use crate::{AdminStore, BookingStore, JobStore, Store};
+    pub use crate::{AdminStore, BookingStore, CalendarStore, JobStore, Store};
 }
 
 /// Bookings, idempotency keys, contact messages, host holds and fairness inputs.
@@ -349,11 +354,159 @@ pub trait AdminStore: Send + Sync + 'static {
         -> Result<Vec<CounterDelta>, StoreError>;
 }
 
-/// Everything the service persists: the three focused traits together. Callers bring
-/// the methods into scope with `use openslot_store::prelude::*`.
-pub trait Store: BookingStore + JobStore + AdminStore {}
+/// Calendar connections of hosts and what their background syncs imported. A connection
+/// row is its own recurring durable job: due at `next_run_at`, synced under a lease by one
+/// worker of any instance at a time (worker names must be unique across instances). Every
+/// write of a sync checks the lease, so a worker that lost it writes nothing.
+#[async_trait]
+pub trait CalendarStore: Send + Sync + 'static {
+    /// Every connection, ordered by host, then creation, then id.
+    async fn calendar_connections(&self) -> Result<Vec<CalendarConnection>, StoreError>;
 
-impl<T: BookingStore + JobStore + AdminStore + ?Sized> Store for T {}
+    /// One connection by id.
+    async fn calendar_connection(&self, id: &str)
+        -> Result<Option<CalendarConnection>, StoreError>;
+
+    /// Makes the connections of origin `config` exactly `calendars` (whose origin is
+    /// ignored): new ones are due at `now`; changed ones keep their sync state, except that a
+    /// change of host, kind, URL, username or `all_day_busy` drops the cursor and the
+    /// imported busy time (bumping `busy_version`), takes the lease away from a sync in
+    /// flight and makes it due at `now`; a changed password makes it due at `now`; a
+    /// shorter `refresh_minutes` brings `next_run_at` forward to at most `now` + the new
+    /// interval. Config connections no longer listed are deleted with all they imported.
+    /// Admin connections are left alone, unless one has the id of a listed calendar: the
+    /// configuration file then takes it over. Instances starting together take turns.
+    async fn sync_config_calendars(
+        &self,
+        calendars: &[CalendarSettings],
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Inserts or updates a connection as origin `admin` (whatever `settings.origin` says),
+    /// writing `audit` in the same transaction. Changes reset as in
+    /// [`CalendarStore::sync_config_calendars`].
+    async fn save_calendar_connection(
+        &self,
+        settings: &CalendarSettings,
+        audit: &AuditEntry,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes a connection with its resources, busy time and write records, writing
+    /// `audit` in the same transaction if it existed. Whether it existed.
+    async fn delete_calendar_connection(
+        &self,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+
+    /// Takes the lease on one due connection (`next_run_at <= now`, no lease or an expired
+    /// one), earliest due first, for `worker` until `now + lease_seconds`. Two claimers
+    /// never get the same connection while its lease runs.
+    async fn claim_calendar_sync(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<Option<CalendarConnection>, StoreError>;
+
+    /// Extends `worker`'s lease to `now + lease_seconds`; `false` when the lease is no
+    /// longer this worker's.
+    async fn renew_calendar_sync(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Stores what a sync found, in one transaction, if `worker` still holds the lease
+    /// (`false`: nothing written). With `delta.full`, stored resources not among the
+    /// upserts are dropped; upserted resources replace their busy intervals; removed ones
+    /// are dropped. Sets the cursor, `last_attempt_at = last_success_at = now`, clears the
+    /// error and `failing_since`, counts `events_imported`, bumps `busy_version` if the busy
+    /// time changed, schedules `next_run_at` (or `now` if a sync was requested meanwhile)
+    /// and releases the lease.
+    async fn apply_calendar_sync(
+        &self,
+        id: &str,
+        worker: &str,
+        delta: &CalendarDelta,
+        now: i64,
+        next_run_at: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Records a failed sync if `worker` holds the lease: `last_attempt_at = now`,
+    /// `last_error`, `failing_since` (kept if already failing), `next_run_at` (or `now` if a
+    /// sync was requested meanwhile); releases the lease. The connection as it is now, or
+    /// `None` (nothing written) when the lease was lost.
+    async fn fail_calendar_sync(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        now: i64,
+        next_run_at: i64,
+    ) -> Result<Option<CalendarConnection>, StoreError>;
+
+    /// Sets whether an operator was alerted about the connection failing. Whether the flag
+    /// changed: of several callers setting it, exactly one sees `true`.
+    async fn set_calendar_alerted(&self, id: &str, alerted: bool) -> Result<bool, StoreError>;
+
+    /// Makes a connection due at `now` ("sync now"); a sync running meanwhile is followed
+    /// by another at once. Whether the connection exists.
+    async fn request_calendar_sync(&self, id: &str, now: i64) -> Result<bool, StoreError>;
+
+    /// The earliest instant a connection becomes claimable (due, and its lease if any
+    /// expired), for a worker to sleep until.
+    async fn next_calendar_sync_at(&self) -> Result<Option<i64>, StoreError>;
+
+    /// `(href, etag)` of every stored resource of a connection, by href.
+    async fn calendar_resource_etags(
+        &self,
+        connection_id: &str,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError>;
+
+    /// Busy intervals of a host overlapping `[from, to)` from its connections with `busy`
+    /// set, ordered by start then end (intervals of different events may overlap or repeat).
+    async fn calendar_busy(
+        &self,
+        host_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError>;
+
+    /// Every busy interval of connections with `busy` set, as `(host, start, end)`, ordered
+    /// by host then start, handed over one at a time.
+    async fn for_each_calendar_busy(
+        &self,
+        each: &mut (dyn for<'host> FnMut(&'host str, i64, i64) + Send),
+    ) -> Result<(), StoreError>;
+
+    /// The version of every connection's busy time (a cheap poll), ordered by host, then
+    /// creation, then id.
+    async fn calendar_versions(&self) -> Result<Vec<CalendarVersion>, StoreError>;
+
+    /// The events written for a booking, by connection.
+    async fn calendar_writes(&self, booking_id: &str) -> Result<Vec<CalendarWrite>, StoreError>;
+
+    /// Inserts or replaces the record of the event written for `write.booking_id` into
+    /// `write.connection_id`.
+    async fn save_calendar_write(&self, write: &CalendarWrite) -> Result<(), StoreError>;
+
+    /// Forgets the event written for a booking into a connection; whether there was one.
+    async fn delete_calendar_write(
+        &self,
+        booking_id: &str,
+        connection_id: &str,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Everything the service persists: the focused traits together. Callers bring the
+/// methods into scope with `use openslot_store::prelude::*`.
+pub trait Store: BookingStore + JobStore + AdminStore + CalendarStore {}
+
+impl<T: BookingStore + JobStore + AdminStore + CalendarStore + ?Sized> Store for T {}
 
 /// Counts for metrics and dashboards.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -56,6 +56,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "hosts_and_holds",
         sql: include_str!("../migrations/sqlite/0009_hosts_and_holds.sql"),
     },
+    Migration {
+        version: 10,
+        name: "calendars",
+        sql: include_str!("../migrations/sqlite/0010_calendars.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
@@ -87,5 +92,10 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "hosts_and_holds",
         sql: include_str!("../migrations/postgres/0005_hosts_and_holds.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "calendars",
+        sql: include_str!("../migrations/postgres/0006_calendars.sql"),
     },
 ];

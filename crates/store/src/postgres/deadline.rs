@@ -24,6 +24,7 @@ use sqlx::{postgres::PgPoolOptions, Connection};
 use super::{PgOptions, PgQueries};
 use crate::{
     prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
+    CalendarConnection, CalendarDelta, CalendarSettings, CalendarVersion, CalendarWrite,
     ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind,
     IdempotencyClaim, Job, NewBooking, NewContact, NewJob, StoreError, StoredEventType,
 };
@@ -476,5 +477,166 @@ impl AdminStore for PgStore {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.deadline(self.queries.counters(from_day, to_day)).await
+    }
+}
+
+#[async_trait]
+impl CalendarStore for PgStore {
+    async fn calendar_connections(&self) -> Result<Vec<CalendarConnection>, StoreError> {
+        self.deadline(self.queries.calendar_connections()).await
+    }
+
+    async fn calendar_connection(
+        &self,
+        id: &str,
+    ) -> Result<Option<CalendarConnection>, StoreError> {
+        self.deadline(self.queries.calendar_connection(id)).await
+    }
+
+    async fn sync_config_calendars(
+        &self,
+        calendars: &[CalendarSettings],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.sync_config_calendars(calendars, now))
+            .await
+    }
+
+    async fn save_calendar_connection(
+        &self,
+        settings: &CalendarSettings,
+        audit: &AuditEntry,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_calendar_connection(settings, audit, now))
+            .await
+    }
+
+    async fn delete_calendar_connection(
+        &self,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        self.deadline(self.queries.delete_calendar_connection(id, audit))
+            .await
+    }
+
+    async fn claim_calendar_sync(
+        &self,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<Option<CalendarConnection>, StoreError> {
+        self.deadline(self.queries.claim_calendar_sync(worker, now, lease_seconds))
+            .await
+    }
+
+    async fn renew_calendar_sync(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<bool, StoreError> {
+        self.deadline(
+            self.queries
+                .renew_calendar_sync(id, worker, now, lease_seconds),
+        )
+        .await
+    }
+
+    async fn apply_calendar_sync(
+        &self,
+        id: &str,
+        worker: &str,
+        delta: &CalendarDelta,
+        now: i64,
+        next_run_at: i64,
+    ) -> Result<bool, StoreError> {
+        self.deadline(
+            self.queries
+                .apply_calendar_sync(id, worker, delta, now, next_run_at),
+        )
+        .await
+    }
+
+    async fn fail_calendar_sync(
+        &self,
+        id: &str,
+        worker: &str,
+        error: &str,
+        now: i64,
+        next_run_at: i64,
+    ) -> Result<Option<CalendarConnection>, StoreError> {
+        self.deadline(
+            self.queries
+                .fail_calendar_sync(id, worker, error, now, next_run_at),
+        )
+        .await
+    }
+
+    async fn set_calendar_alerted(&self, id: &str, alerted: bool) -> Result<bool, StoreError> {
+        self.deadline(self.queries.set_calendar_alerted(id, alerted))
+            .await
+    }
+
+    async fn request_calendar_sync(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        self.deadline(self.queries.request_calendar_sync(id, now))
+            .await
+    }
+
+    async fn next_calendar_sync_at(&self) -> Result<Option<i64>, StoreError> {
+        self.deadline(self.queries.next_calendar_sync_at()).await
+    }
+
+    async fn calendar_resource_etags(
+        &self,
+        connection_id: &str,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        self.deadline(self.queries.calendar_resource_etags(connection_id))
+            .await
+    }
+
+    async fn calendar_busy(
+        &self,
+        host_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        self.deadline(self.queries.calendar_busy(host_id, from, to))
+            .await
+    }
+
+    async fn for_each_calendar_busy(
+        &self,
+        each: &mut (dyn for<'host> FnMut(&'host str, i64, i64) + Send),
+    ) -> Result<(), StoreError> {
+        self.deadline(self.queries.for_each_calendar_busy(each))
+            .await
+    }
+
+    async fn calendar_versions(&self) -> Result<Vec<CalendarVersion>, StoreError> {
+        self.deadline(self.queries.calendar_versions()).await
+    }
+
+    async fn calendar_writes(&self, booking_id: &str) -> Result<Vec<CalendarWrite>, StoreError> {
+        self.deadline(self.queries.calendar_writes(booking_id))
+            .await
+    }
+
+    async fn save_calendar_write(&self, write: &CalendarWrite) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_calendar_write(write)).await
+    }
+
+    async fn delete_calendar_write(
+        &self,
+        booking_id: &str,
+        connection_id: &str,
+    ) -> Result<bool, StoreError> {
+        self.deadline(
+            self.queries
+                .delete_calendar_write(booking_id, connection_id),
+        )
+        .await
     }
 }

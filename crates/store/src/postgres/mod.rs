@@ -8,6 +8,7 @@
 //! rare deadlock (two inserts waiting on each other's exclusion check) is retried.
 
 mod admin;
+mod calendar;
 mod deadline;
 mod migrate;
 

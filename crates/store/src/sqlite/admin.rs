@@ -138,7 +138,7 @@ async fn insert_event_type(
     Ok(())
 }
 
-async fn insert_audit(
+pub(super) async fn insert_audit(
     connection: &mut SqliteConnection,
     entry: &AuditEntry,
 ) -> Result<(), sqlx::Error> {

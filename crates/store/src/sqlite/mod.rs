@@ -3,6 +3,7 @@
 //! reach the writer through a group-commit queue (see `group_commit`).
 
 mod admin;
+mod calendar;
 mod group_commit;
 
 use std::{str::FromStr, time::Duration};
