@@ -449,9 +449,17 @@ pub trait CalendarStore: Send + Sync + 'static {
         next_run_at: i64,
     ) -> Result<Option<CalendarConnection>, StoreError>;
 
-    /// Sets whether an operator was alerted about the connection failing. Whether the flag
-    /// changed: of several callers setting it, exactly one sees `true`.
-    async fn set_calendar_alerted(&self, id: &str, alerted: bool) -> Result<bool, StoreError>;
+    /// Sets whether an operator was alerted about the connection failing and, only if the
+    /// flag changed, queues `jobs` (the alert e-mail) in the same transaction: the e-mail
+    /// goes out exactly once per change. Whether the flag changed: of several callers
+    /// setting it, exactly one sees `true`.
+    async fn set_calendar_alerted(
+        &self,
+        id: &str,
+        alerted: bool,
+        jobs: &[NewJob],
+        now: i64,
+    ) -> Result<bool, StoreError>;
 
     /// Makes a connection due at `now` ("sync now"); a sync running meanwhile is followed
     /// by another at once. Whether the connection exists.

@@ -11,8 +11,8 @@ use std::{collections::HashSet, sync::Arc};
 
 use common::each_backend;
 use openslot_store::{
-    AuditEntry, CalendarConnection, CalendarDelta, CalendarSettings, CalendarWrite, ResourceBusy,
-    Store,
+    AuditEntry, CalendarConnection, CalendarDelta, CalendarSettings, CalendarWrite, NewJob,
+    ResourceBusy, Store,
 };
 use serde_json::json;
 
@@ -634,12 +634,42 @@ async fn failures_are_recorded_and_sync_now_runs_again() {
         );
         assert_eq!(again.last_error.as_deref(), Some("HTTP 500"));
 
-        assert!(store.set_calendar_alerted("a", true).await.unwrap());
+        let alert = |id: &str| NewJob {
+            id: id.to_string(),
+            kind: "mail".into(),
+            payload: json!({"message": "ops_calendar_failing", "connection_id": "a"}),
+            run_at: 80,
+            max_attempts: 3,
+            booking_id: None,
+        };
+        assert!(store
+            .set_calendar_alerted("a", true, &[alert("alert-1")], 80)
+            .await
+            .unwrap());
         assert!(
-            !store.set_calendar_alerted("a", true).await.unwrap(),
+            !store
+                .set_calendar_alerted("a", true, &[alert("alert-2")], 80)
+                .await
+                .unwrap(),
             "one alert"
         );
-        assert!(!store.set_calendar_alerted("missing", true).await.unwrap());
+        assert!(!store
+            .set_calendar_alerted("missing", true, &[alert("alert-3")], 80)
+            .await
+            .unwrap());
+        let queued: Vec<String> = store
+            .jobs(50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|job| job.id)
+            .filter(|id| id.starts_with("alert-"))
+            .collect();
+        assert_eq!(
+            queued,
+            vec!["alert-1".to_string()],
+            "the e-mail goes with the flag, once"
+        );
 
         // "Sync now" while idle: due at once.
         assert!(store.request_calendar_sync("a", 90).await.unwrap());
@@ -667,7 +697,10 @@ async fn failures_are_recorded_and_sync_now_runs_again() {
             recovered.alerted,
             "cleared by whoever sends the recovery notice"
         );
-        assert!(store.set_calendar_alerted("a", false).await.unwrap());
+        assert!(store
+            .set_calendar_alerted("a", false, &[], 100)
+            .await
+            .unwrap());
         // The request was used up: the next sync is scheduled normally.
         store
             .claim_calendar_sync("w", 100, 60)

@@ -13,7 +13,7 @@ use super::{admin::insert_audit, advisory_lock, PgQueries};
 use crate::{
     calendar::{plan_apply, settings_change},
     AuditEntry, CalendarConnection, CalendarDelta, CalendarSettings, CalendarStore,
-    CalendarVersion, CalendarWrite, StoreError,
+    CalendarVersion, CalendarWrite, NewJob, StoreError,
 };
 
 /// The columns of `calendar_connections AS c`.
@@ -481,15 +481,28 @@ impl CalendarStore for PgQueries {
         row.as_ref().map(connection_from_row).transpose()
     }
 
-    async fn set_calendar_alerted(&self, id: &str, alerted: bool) -> Result<bool, StoreError> {
+    async fn set_calendar_alerted(
+        &self,
+        id: &str,
+        alerted: bool,
+        jobs: &[NewJob],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
             "UPDATE calendar_connections SET alerted = $1 WHERE id = $2 AND alerted <> $1",
         )
         .bind(alerted)
         .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(changed.rows_affected() == 1)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            super::insert_jobs(&mut tx, jobs, now).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     async fn request_calendar_sync(&self, id: &str, now: i64) -> Result<bool, StoreError> {

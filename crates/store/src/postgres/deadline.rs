@@ -575,8 +575,14 @@ impl CalendarStore for PgStore {
         .await
     }
 
-    async fn set_calendar_alerted(&self, id: &str, alerted: bool) -> Result<bool, StoreError> {
-        self.deadline(self.queries.set_calendar_alerted(id, alerted))
+    async fn set_calendar_alerted(
+        &self,
+        id: &str,
+        alerted: bool,
+        jobs: &[NewJob],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.deadline(self.queries.set_calendar_alerted(id, alerted, jobs, now))
             .await
     }
 

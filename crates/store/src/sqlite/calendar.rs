@@ -11,7 +11,7 @@ use super::{admin::insert_audit, SqliteStore};
 use crate::{
     calendar::{plan_apply, settings_change},
     AuditEntry, CalendarConnection, CalendarDelta, CalendarSettings, CalendarStore,
-    CalendarVersion, CalendarWrite, StoreError,
+    CalendarVersion, CalendarWrite, NewJob, StoreError,
 };
 
 /// Rows per multi-row statement: 5 parameters each stays far below SQLite's limit of
@@ -470,16 +470,29 @@ impl CalendarStore for SqliteStore {
         row.as_ref().map(connection_from_row).transpose()
     }
 
-    async fn set_calendar_alerted(&self, id: &str, alerted: bool) -> Result<bool, StoreError> {
+    async fn set_calendar_alerted(
+        &self,
+        id: &str,
+        alerted: bool,
+        jobs: &[NewJob],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
         let changed = sqlx::query(
             "UPDATE calendar_connections SET alerted = ? WHERE id = ? AND alerted <> ?",
         )
         .bind(i64::from(alerted))
         .bind(id)
         .bind(i64::from(alerted))
-        .execute(&self.writer)
-        .await?;
-        Ok(changed.rows_affected() == 1)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            super::insert_jobs(&mut tx, jobs, now).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     async fn request_calendar_sync(&self, id: &str, now: i64) -> Result<bool, StoreError> {
