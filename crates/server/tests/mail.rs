@@ -546,7 +546,7 @@ fn confirmed_booking(
         answers: json!({}),
         created_at: now,
         day_cap: None,
-        jobs: notifier.jobs_for_new_booking(id, BookingStatus::Confirmed, start, now),
+        jobs: notifier.jobs_for_new_booking(id, BookingStatus::Confirmed, start, now, &[]),
     }
 }
 
@@ -677,6 +677,7 @@ async fn unanswered_requests_expire_and_free_the_slot() {
         start,
         now,
         Some(now.as_second() + 3600),
+        &[],
     );
     run.store.create_booking(booking, None).await.unwrap();
     assert_eq!(
@@ -787,7 +788,7 @@ async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
     };
     let jobs = run
         .checked_notifier
-        .jobs_for_end("v2", BookingStatus::Cancelled, now);
+        .jobs_for_end("v2", BookingStatus::Cancelled, now, &[]);
     run.store
         .change_booking("v2", cancel, jobs, now)
         .await
@@ -918,7 +919,7 @@ fn team_booking(
         answers: json!({}),
         created_at: now,
         day_cap: None,
-        jobs: notifier.jobs_for_new_booking(id, status, start, now),
+        jobs: notifier.jobs_for_new_booking(id, status, start, now, &[]),
     }
 }
 
@@ -1123,7 +1124,7 @@ async fn booking_mail_goes_to_the_bookings_hosts_and_invites_name_them() {
     assert!(text_of(&message).contains("with Ada Lovelace and Grace Hopper (Acme Consulting)"));
 
     peer.clear();
-    let jobs = notifier.jobs_for_end("d1", BookingStatus::Cancelled, now);
+    let jobs = notifier.jobs_for_end("d1", BookingStatus::Cancelled, now, &[]);
     run.store
         .change_booking(
             "d1",
