@@ -6,9 +6,14 @@
 //! Held ranges and starts are kept in ordered maps, so a booking is an `O(log n)` insert
 //! and a request copies out only the stretch of time its answer depends on
 //! ([`openslot_engine::Lookup`]): its cost does not grow with the bookings stored.
+//!
+//! Busy time imported from the hosts' calendars is a second layer beside the bookings
+//! ([`BusyCache::install_calendar`]), replaced per host as a whole by whoever syncs it and
+//! never touched by booking reloads; a host whose calendar data is stale offers nothing
+//! when `[calendars] on_stale = "close"` ([`StalePolicy`]).
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::{BTreeMap, HashMap, HashSet},
     sync::{atomic::Ordering, Arc, RwLock},
 };
 
@@ -116,12 +121,10 @@ impl Index {
 pub use crate::domain::busy::{BusyView, Without};
 
 impl Index {
-    /// The busy time and meeting starts this index holds within `lookup`: starts of
-    /// `event` only, or of every event type (`None`); without one hold, if given.
-    fn view(&self, lookup: &Lookup, event: Option<&str>, without: Option<Without>) -> BusyView {
+    /// Held ranges overlapping `busy`, without one hold if given.
+    fn spans_without(&self, busy: (i64, i64), without: Option<Without>) -> Vec<(i64, i64)> {
         let mut skip_span = without.map(|without| without.span);
-        let spans: Vec<(i64, i64)> = self
-            .spans_overlapping(lookup.busy)
+        self.spans_overlapping(busy)
             .filter(|span| {
                 if skip_span == Some(*span) {
                     skip_span = None;
@@ -130,11 +133,7 @@ impl Index {
                     true
                 }
             })
-            .collect();
-        BusyView {
-            busy: BusyTimes::from_seconds(spans),
-            starts: self.starts_within(lookup.starts, event, without),
-        }
+            .collect()
     }
 
     /// Meeting starts within `[from, to)`, of `event` or of every event type, ascending.
@@ -211,10 +210,67 @@ impl Indexes {
     }
 }
 
+/// What a host whose calendar data is stale offers (`[calendars] on_stale`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StalePolicy {
+    /// Offer times from the last busy time known (an outage never closes a calendar).
+    #[default]
+    Keep,
+    /// Offer no times for that host until its calendars are read again.
+    Close,
+}
+
+/// Busy time imported from the hosts' calendars, apart from their bookings: bookings
+/// reload on their own schedule and must not drop it, and it is replaced per host as a
+/// whole (a sync reads a host's calendars, not single bookings).
+#[derive(Debug, Default)]
+struct CalendarLayer {
+    /// Each host's busy spans `(start, end)`, merged: disjoint, in order, not touching.
+    /// Ends are then in order too, so the spans overlapping a range are found by binary
+    /// search.
+    hosts: HashMap<Box<str>, Vec<(i64, i64)>>,
+    /// Hosts whose calendar data is older than `stale_after_minutes`.
+    stale: HashSet<Box<str>>,
+    policy: StalePolicy,
+}
+
+/// `spans` sorted and merged (empty ones dropped; overlapping or touching ones joined).
+fn merged(spans: impl IntoIterator<Item = (i64, i64)>) -> Vec<(i64, i64)> {
+    let mut spans: Vec<(i64, i64)> = spans.into_iter().filter(|(s, e)| s < e).collect();
+    spans.sort_unstable();
+    spans.dedup_by(|next, kept| {
+        let joins = next.0 <= kept.1;
+        if joins {
+            kept.1 = kept.1.max(next.1);
+        }
+        joins
+    });
+    spans.shrink_to_fit();
+    spans
+}
+
+impl CalendarLayer {
+    /// `host`'s calendar spans overlapping `[from, to)`, in order.
+    fn overlapping(&self, host: &str, (from, to): (i64, i64)) -> &[(i64, i64)] {
+        let Some(spans) = self.hosts.get(host).filter(|_| from < to) else {
+            return &[];
+        };
+        let first = spans.partition_point(|span| span.1 <= from);
+        let last = first + spans[first..].partition_point(|span| span.0 < to);
+        &spans[first..last]
+    }
+
+    /// Whether a stale host offers nothing.
+    fn closed(&self, host: &str) -> bool {
+        self.policy == StalePolicy::Close && self.stale.contains(host)
+    }
+}
+
 /// Shared busy time of the hosts.
 #[derive(Debug, Default)]
 pub struct BusyCache {
     index: RwLock<Indexes>,
+    calendar: RwLock<CalendarLayer>,
     /// Held while reloading, so reloads apply in order.
     pub sync: tokio::sync::Mutex<Sync>,
     /// Full reloads begun (each takes the next number, under `sync`).
@@ -234,7 +290,10 @@ pub struct Sync {
 
 impl BusyCache {
     /// `host`'s busy time within `lookup.busy` and the starts of the host's bookings
-    /// within `lookup.starts` (of `event`, or of every event type); without one hold.
+    /// within `lookup.starts` (of `event`, or of every event type); without one hold (a
+    /// booking's hold only: calendar busy time is never left out).
+    ///
+    /// A host closed for stale calendar data is busy for the whole of `lookup.busy`.
     pub fn view(
         &self,
         host: &str,
@@ -242,11 +301,103 @@ impl BusyCache {
         event: Option<&str>,
         without: Option<Without>,
     ) -> BusyView {
-        let indexes = self.index.read().expect("busy cache lock");
-        match indexes.hosts.get(host) {
-            Some(index) => index.view(lookup, event, without),
-            None => BusyView::default(),
+        let (mut spans, starts) = {
+            let indexes = self.index.read().expect("busy cache lock");
+            match indexes.hosts.get(host) {
+                Some(index) => (
+                    index.spans_without(lookup.busy, without),
+                    index.starts_within(lookup.starts, event, without),
+                ),
+                None => (Vec::new(), Vec::new()),
+            }
+        };
+        {
+            let calendar = self.calendar.read().expect("busy cache lock");
+            if calendar.closed(host) {
+                spans.clear();
+                spans.push(lookup.busy);
+            } else {
+                spans.extend_from_slice(calendar.overlapping(host, lookup.busy));
+            }
         }
+        BusyView {
+            busy: BusyTimes::from_seconds(spans),
+            starts,
+        }
+    }
+
+    /// Replaces `host`'s calendar busy time with `spans` (`(start, end)` Unix seconds, in
+    /// any order, overlapping or not); no spans forget the host's calendar busy time.
+    pub fn install_calendar(&self, host: &str, spans: impl IntoIterator<Item = (i64, i64)>) {
+        // Sorted outside the lock: requests wait only for the swap.
+        let spans = merged(spans);
+        let old = {
+            let mut calendar = self.calendar.write().expect("busy cache lock");
+            if spans.is_empty() {
+                calendar.hosts.remove(host)
+            } else {
+                calendar.hosts.insert(host.into(), spans)
+            }
+        };
+        drop(old); // outside the lock
+    }
+
+    /// Replaces every host's calendar busy time: the hosts in `hosts` get their spans,
+    /// every other host has none.
+    pub fn replace_calendars(&self, hosts: impl IntoIterator<Item = (String, Vec<(i64, i64)>)>) {
+        let mut fresh: HashMap<Box<str>, Vec<(i64, i64)>> = HashMap::new();
+        for (host, spans) in hosts {
+            fresh.entry(host.into()).or_default().extend(spans);
+        }
+        let fresh: HashMap<Box<str>, Vec<(i64, i64)>> = fresh
+            .into_iter()
+            .map(|(host, spans)| (host, merged(spans)))
+            .filter(|(_, spans)| !spans.is_empty())
+            .collect();
+        let old = std::mem::replace(
+            &mut self.calendar.write().expect("busy cache lock").hosts,
+            fresh,
+        );
+        drop(old); // outside the lock
+    }
+
+    /// `host`'s calendar busy spans overlapping `[from, to)`, merged, in order.
+    pub fn calendar_spans(&self, host: &str, range: (i64, i64)) -> Vec<(i64, i64)> {
+        let calendar = self.calendar.read().expect("busy cache lock");
+        calendar.overlapping(host, range).to_vec()
+    }
+
+    /// Whether `host`'s calendars keep it from `[from, to)`: busy there as last read, or
+    /// closed for stale data. (Bookings are not looked at: the database judges those.)
+    pub fn calendar_busy(&self, host: &str, range: (i64, i64)) -> bool {
+        let calendar = self.calendar.read().expect("busy cache lock");
+        calendar.closed(host) || !calendar.overlapping(host, range).is_empty()
+    }
+
+    /// Marks `host`'s calendar data stale (older than `stale_after_minutes`) or fresh again.
+    pub fn set_calendar_stale(&self, host: &str, stale: bool) {
+        let mut calendar = self.calendar.write().expect("busy cache lock");
+        if stale {
+            calendar.stale.insert(host.into());
+        } else {
+            calendar.stale.remove(host);
+        }
+    }
+
+    /// Whether `host`'s calendar data is marked stale.
+    pub fn calendar_stale(&self, host: &str) -> bool {
+        let calendar = self.calendar.read().expect("busy cache lock");
+        calendar.stale.contains(host)
+    }
+
+    /// Sets what stale hosts offer (`[calendars] on_stale`; [`StalePolicy::Keep`] until set).
+    pub fn set_stale_policy(&self, policy: StalePolicy) {
+        self.calendar.write().expect("busy cache lock").policy = policy;
+    }
+
+    /// What stale hosts offer.
+    pub fn stale_policy(&self) -> StalePolicy {
+        self.calendar.read().expect("busy cache lock").policy
     }
 
     /// Starts of `event`'s active bookings within `[from, to)`, each booking once.
@@ -467,6 +618,10 @@ impl BusySource for BookedTime {
         self.cache.apply(booking);
     }
 
+    fn calendar_busy(&self, host: &HostId, span: (i64, i64)) -> bool {
+        self.cache.calendar_busy(host.as_str(), span)
+    }
+
     /// A full reload, logging (not failing) if the store is unavailable: the periodic
     /// refresh catches up, and the database still decides conflicts.
     ///
@@ -522,9 +677,11 @@ mod tests {
         }
     }
 
-    /// The cache as it was: every span and start, rebuilt in full, one hold skipped.
+    /// The cache as it was: every span and start, rebuilt in full, one hold skipped (a
+    /// booking's: calendar spans always count).
     fn simple(
         bookings: &BTreeMap<String, ActiveBooking>,
+        calendar: &[(i64, i64)],
         event: &str,
         without: Option<Without>,
     ) -> (BusyTimes, Vec<i64>) {
@@ -546,6 +703,7 @@ mod tests {
             }
         }
         starts.sort_unstable();
+        spans.extend_from_slice(calendar);
         (BusyTimes::from_seconds(spans), starts)
     }
 
@@ -556,6 +714,7 @@ mod tests {
             .iter()
             .filter(|span| span.1 > from && span.0 < to)
             .map(|span| (span.0.max(from), span.1.min(to)))
+            .filter(|span| span.0 < span.1)
             .collect()
     }
 
@@ -564,6 +723,7 @@ mod tests {
         Add(u8, u8, i64, i64, i64, i64),
         Remove(u8),
         Reload,
+        Calendar(Vec<(i64, i64)>),
     }
 
     fn step() -> impl Strategy<Value = Step> {
@@ -574,6 +734,11 @@ mod tests {
                 }),
             3 => (0u8..40).prop_map(Step::Remove),
             1 => Just(Step::Reload),
+            // Overlapping, nested, touching and empty spans, in any order.
+            2 => prop::collection::vec((-500i64..21_000, 0i64..2_500), 0..12)
+                .prop_map(|spans| Step::Calendar(
+                    spans.into_iter().map(|(start, length)| (start, start + length)).collect()
+                )),
         ]
     }
 
@@ -591,6 +756,7 @@ mod tests {
         ) {
             let cache = BusyCache::default();
             let mut model: BTreeMap<String, ActiveBooking> = BTreeMap::new();
+            let mut calendar: Vec<(i64, i64)> = Vec::new();
             for step in steps {
                 match step {
                     Step::Add(id, event, start, before, length, after) => {
@@ -610,6 +776,10 @@ mod tests {
                                 .collect::<Vec<_>>(),
                         );
                     }
+                    Step::Calendar(spans) => {
+                        cache.install_calendar("h", spans.iter().copied());
+                        calendar = spans;
+                    }
                 }
             }
             prop_assert_eq!(cache.len(), model.len());
@@ -627,7 +797,16 @@ mod tests {
                         start: booking.start,
                     });
                 let view = cache.view("h", &lookup, Some(&event), without);
-                let (busy, starts) = simple(&model, &event, without);
+                let (busy, starts) = simple(&model, &calendar, &event, without);
+                // The calendar layer alone, as found by its binary search.
+                let expected: Vec<(i64, i64)> =
+                    clipped(&BusyTimes::from_seconds(calendar.iter().copied()), lookup.busy);
+                let found = BusyTimes::from_seconds(cache.calendar_spans("h", lookup.busy));
+                prop_assert_eq!(clipped(&found, lookup.busy), expected.clone());
+                prop_assert_eq!(
+                    cache.calendar_busy("h", lookup.busy),
+                    !expected.is_empty()
+                );
                 prop_assert_eq!(clipped(&view.busy, lookup.busy), clipped(&busy, lookup.busy));
                 let in_window: Vec<i64> = starts
                     .into_iter()
@@ -722,5 +901,178 @@ mod tests {
         assert!(cache.view("grace", &everything, None, None).busy.is_empty());
         assert_eq!(cache.event_starts("e0", (0, 10_000), None).len(), 1);
         assert_eq!(cache.len(), 1);
+    }
+
+    fn everything() -> Lookup {
+        Lookup {
+            busy: (0, 10_000),
+            starts: (0, 10_000),
+        }
+    }
+
+    #[test]
+    fn calendar_busy_time_joins_the_bookings_and_is_replaced_per_host() {
+        let cache = BusyCache::default();
+        cache.add("h", &booking(1, 0, 1_000, 0, 600, 0));
+        // Out of order, overlapping, touching, nested and empty spans.
+        cache.install_calendar(
+            "h",
+            [
+                (3_000, 3_500),
+                (1_500, 2_000),
+                (3_500, 3_600),
+                (3_100, 3_200),
+                (9_000, 9_000),
+            ],
+        );
+        assert_eq!(
+            cache.calendar_spans("h", (0, 10_000)),
+            [(1_500, 2_000), (3_000, 3_600)]
+        );
+        let view = cache.view("h", &everything(), Some("e0"), None);
+        assert_eq!(
+            view.busy.spans(),
+            [(1_000, 2_000), (3_000, 3_600)],
+            "a booking and a calendar event that overlap merge"
+        );
+        // Calendar busy time holds no meeting starts (daily caps count bookings only).
+        assert_eq!(view.starts.len(), 1);
+        // Another host is untouched.
+        assert!(cache.view("g", &everything(), None, None).busy.is_empty());
+        // Replaced as a whole.
+        cache.install_calendar("h", [(5_000, 5_100)]);
+        assert_eq!(
+            cache.view("h", &everything(), None, None).busy.spans(),
+            [(1_000, 1_600), (5_000, 5_100)]
+        );
+        // Nothing left: the host has no calendar busy time.
+        cache.install_calendar("h", []);
+        assert_eq!(
+            cache.view("h", &everything(), None, None).busy.spans(),
+            [(1_000, 1_600)]
+        );
+        assert!(!cache.calendar_busy("h", (0, 10_000)));
+    }
+
+    #[test]
+    fn booking_reloads_keep_calendar_busy_time_and_a_moving_booking_skips_only_itself() {
+        let cache = BusyCache::default();
+        let moving = booking(1, 0, 1_000, 0, 600, 0);
+        cache.add("h", &moving);
+        // A calendar event exactly where the booking is (the booking written back to the
+        // host's calendar would look like this if it were not recognised).
+        cache.install_calendar("h", [(1_000, 1_600), (4_000, 4_600)]);
+        let view = cache.view(
+            "h",
+            &everything(),
+            None,
+            Some(Without {
+                span: (1_000, 1_600),
+                start: moving.start,
+            }),
+        );
+        assert_eq!(view.busy.spans(), [(1_000, 1_600), (4_000, 4_600)]);
+        assert!(view.starts.is_empty());
+        // A full booking reload (nothing held any more) does not drop calendar busy time.
+        cache.replace(&[]);
+        assert_eq!(
+            cache.view("h", &everything(), None, None).busy.spans(),
+            [(1_000, 1_600), (4_000, 4_600)]
+        );
+        let mut fresh = Indexes::default();
+        fresh.insert("h", &booking(2, 0, 7_000, 0, 600, 0));
+        cache.install(fresh);
+        assert_eq!(
+            cache.view("h", &everything(), None, None).busy.spans(),
+            [(1_000, 1_600), (4_000, 4_600), (7_000, 7_600)]
+        );
+    }
+
+    #[test]
+    fn lookups_see_only_calendar_spans_overlapping_them() {
+        let cache = BusyCache::default();
+        cache.install_calendar("h", [(100, 200), (300, 400), (500, 600)]);
+        let view = |from, to| {
+            cache
+                .view(
+                    "h",
+                    &Lookup {
+                        busy: (from, to),
+                        starts: (from, to),
+                    },
+                    None,
+                    None,
+                )
+                .busy
+                .spans()
+                .to_vec()
+        };
+        // Ends and starts are exclusive: touching is not overlapping.
+        assert_eq!(view(200, 300), []);
+        assert_eq!(view(199, 301), [(100, 200), (300, 400)]);
+        assert_eq!(view(400, 500), []);
+        assert_eq!(view(350, 351), [(300, 400)]);
+        assert_eq!(view(0, 100), []);
+        assert_eq!(view(600, 10_000), []);
+        assert_eq!(view(0, 10_000), [(100, 200), (300, 400), (500, 600)]);
+        assert_eq!(view(350, 350), []);
+        assert!(cache.calendar_busy("h", (150, 160)));
+        assert!(!cache.calendar_busy("h", (200, 300)));
+    }
+
+    #[test]
+    fn a_stale_host_closes_only_under_the_close_policy() {
+        let cache = BusyCache::default();
+        let start = booking(1, 0, 1_000, 0, 600, 0);
+        cache.add("h", &start);
+        cache.install_calendar("h", [(4_000, 4_600)]);
+        let lookup = Lookup {
+            busy: (500, 8_000),
+            starts: (0, 10_000),
+        };
+        let as_read = [(1_000, 1_600), (4_000, 4_600)];
+        assert_eq!(cache.stale_policy(), StalePolicy::Keep);
+        // Keep (the default): stale data is used as it is.
+        cache.set_calendar_stale("h", true);
+        assert!(cache.calendar_stale("h"));
+        assert_eq!(cache.view("h", &lookup, None, None).busy.spans(), as_read);
+        assert!(!cache.calendar_busy("h", (2_000, 3_000)));
+        // Close: the stale host is busy for the whole lookup, no more; its starts remain.
+        cache.set_stale_policy(StalePolicy::Close);
+        let closed = cache.view("h", &lookup, None, None);
+        assert_eq!(closed.busy.spans(), [(500, 8_000)]);
+        assert_eq!(closed.starts, [start.start]);
+        assert!(cache.calendar_busy("h", (2_000, 3_000)));
+        let empty = Lookup {
+            busy: (700, 700),
+            starts: (700, 700),
+        };
+        assert!(cache.view("h", &empty, None, None).busy.is_empty());
+        // Other hosts, not stale, are not closed: never every slot booked by accident.
+        cache.install_calendar("g", [(2_000, 2_100)]);
+        assert_eq!(
+            cache.view("g", &lookup, None, None).busy.spans(),
+            [(2_000, 2_100)]
+        );
+        assert!(cache.view("x", &lookup, None, None).busy.is_empty());
+        // Fresh again: as read.
+        cache.set_calendar_stale("h", false);
+        assert!(!cache.calendar_stale("h"));
+        assert_eq!(cache.view("h", &lookup, None, None).busy.spans(), as_read);
+    }
+
+    #[test]
+    fn replacing_every_calendar_forgets_hosts_not_listed() {
+        let cache = BusyCache::default();
+        cache.install_calendar("ada", [(100, 200)]);
+        cache.install_calendar("grace", [(300, 400)]);
+        cache.replace_calendars([
+            ("grace".to_string(), vec![(500, 600)]),
+            ("grace".to_string(), vec![(550, 700)]),
+            ("linus".to_string(), vec![(10, 20), (20, 30)]),
+        ]);
+        assert!(cache.calendar_spans("ada", (0, 1_000)).is_empty());
+        assert_eq!(cache.calendar_spans("grace", (0, 1_000)), [(500, 700)]);
+        assert_eq!(cache.calendar_spans("linus", (0, 1_000)), [(10, 30)]);
     }
 }

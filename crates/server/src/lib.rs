@@ -11,12 +11,12 @@
 //!   domain, and render; they hold no booking rules.
 //! - **domain**: [`domain`] owns every booking operation (create, cancel, reschedule,
 //!   approve, decline, expire) with one error type, [`domain::BookingError`], and the
-//!   seams for busy time ([`domain::BusySource`]) and host choice
-//!   ([`domain::HostPicker`]). It builds on [`catalog`], [`event_types`], [`notify`]
+//!   seams for busy time ([`domain::BusySource`], [`domain::BusyVerifier`]) and host
+//!   choice ([`domain::HostPicker`]). It builds on [`catalog`], [`event_types`], [`notify`]
 //!   (which mail a change causes, as [`domain::JobKind`]/[`domain::MailKind`] jobs),
-//!   [`busy_cache`] (bookings as busy time), [`worker`], [`clock`], [`config`] and the
-//!   small helpers ([`links`], [`signing`], [`validate`], [`display`], [`funnel`],
-//!   [`metrics`], [`privacy`], [`rate_limit`], [`tzdb`]).
+//!   [`busy_cache`] (bookings and imported calendar busy time, in memory), [`worker`],
+//!   [`clock`], [`config`] and the small helpers ([`links`], [`signing`], [`validate`],
+//!   [`display`], [`funnel`], [`metrics`], [`privacy`], [`rate_limit`], [`tzdb`]).
 //!
 //! Nothing below the edge names axum, HTTP types (`StatusCode`, headers), `ApiError`,
 //! `AppState` or an edge module; `tests/layering.rs` checks the source so this cannot

@@ -2,7 +2,7 @@
 //! becomes a message when the worker runs it. Messages are rendered at send time from the
 //! current booking, so a reminder for a cancelled or moved booking is skipped.
 
-use std::{path::Path, time::SystemTime};
+use std::{collections::HashSet, path::Path, sync::RwLock, time::SystemTime};
 
 use jiff::{tz::TimeZone, Timestamp};
 use minijinja::{AutoEscape, Environment};
@@ -45,6 +45,12 @@ const TEMPLATE_NAMES: &[&str] = &[
     "ops_update.subject",
     "ops_update.txt",
     "ops_update.html",
+    "ops_calendar_failing.subject",
+    "ops_calendar_failing.txt",
+    "ops_calendar_failing.html",
+    "ops_calendar_recovered.subject",
+    "ops_calendar_recovered.txt",
+    "ops_calendar_recovered.html",
 ];
 
 fn builtin(name: &str) -> &'static str {
@@ -79,6 +85,22 @@ fn builtin(name: &str) -> &'static str {
         "ops_update.subject" => include_str!("../templates/email/ops_update.subject"),
         "ops_update.txt" => include_str!("../templates/email/ops_update.txt"),
         "ops_update.html" => include_str!("../templates/email/ops_update.html"),
+        "ops_calendar_failing.subject" => {
+            include_str!("../templates/email/ops_calendar_failing.subject")
+        }
+        "ops_calendar_failing.txt" => include_str!("../templates/email/ops_calendar_failing.txt"),
+        "ops_calendar_failing.html" => {
+            include_str!("../templates/email/ops_calendar_failing.html")
+        }
+        "ops_calendar_recovered.subject" => {
+            include_str!("../templates/email/ops_calendar_recovered.subject")
+        }
+        "ops_calendar_recovered.txt" => {
+            include_str!("../templates/email/ops_calendar_recovered.txt")
+        }
+        "ops_calendar_recovered.html" => {
+            include_str!("../templates/email/ops_calendar_recovered.html")
+        }
         _ => "",
     }
 }
@@ -98,6 +120,46 @@ pub struct Notifier {
     accent: String,
     public_url: String,
     mail_host: String,
+    /// Hosts with a calendar bookings are written to (`write = true`): changes to their
+    /// bookings also queue a [`JobKind::CalendarWrite`]. Replaced as connections change.
+    calendar_writers: RwLock<HashSet<String>>,
+}
+
+/// What an alert about a calendar connection says (the payload of its mail job).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarAlert {
+    pub connection_id: String,
+    /// The host's id.
+    pub host: String,
+    /// The calendar's address (credentials and query are removed before it is stored).
+    pub url: String,
+    /// The last error, if any.
+    pub error: Option<String>,
+    /// When it started failing (Unix seconds).
+    pub since: i64,
+}
+
+/// `url` without user information and query: what may be shown of a calendar's address.
+pub fn shown_url(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or("");
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{path}")
+}
+
+/// The ids of the hosts `booking` holds.
+pub fn held_by(booking: &Booking) -> Vec<&str> {
+    if booking.hosts.is_empty() {
+        vec![booking.host_id.as_str()]
+    } else {
+        booking.hosts.iter().map(String::as_str).collect()
+    }
 }
 
 /// Why a job could not be turned into a message (it will not get better by retrying).
@@ -141,6 +203,29 @@ fn human_offset(seconds: i64) -> String {
         s if s % 86_400 == 0 => plural(s / 86_400, "day"),
         s if s % 3_600 == 0 => plural(s / 3_600, "hour"),
         s => plural((s + 59) / 60, "minute"),
+    }
+}
+
+/// "3 days 4 hours", "2 hours 5 minutes", "45 minutes": how long something lasted.
+fn human_duration(seconds: i64) -> String {
+    let unit = |count: i64, name: &str| {
+        if count == 1 {
+            format!("1 {name}")
+        } else {
+            format!("{count} {name}s")
+        }
+    };
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3_600,
+        seconds % 3_600 / 60,
+    );
+    match (days, hours) {
+        (0, 0) => unit(minutes, "minute"),
+        (0, _) if minutes > 0 => format!("{} {}", unit(hours, "hour"), unit(minutes, "minute")),
+        (0, _) => unit(hours, "hour"),
+        (_, 0) => unit(days, "day"),
+        _ => format!("{} {}", unit(days, "day"), unit(hours, "hour")),
     }
 }
 
@@ -255,6 +340,45 @@ impl Notifier {
             accent: config.branding.accent_color.clone(),
             public_url,
             mail_host,
+            calendar_writers: RwLock::default(),
+        })
+    }
+
+    /// Sets the hosts that have a write calendar (replacing the previous set).
+    pub fn set_calendar_writers(&self, hosts: impl IntoIterator<Item = String>) {
+        let hosts: HashSet<String> = hosts.into_iter().collect();
+        *self
+            .calendar_writers
+            .write()
+            .expect("calendar writers lock") = hosts;
+    }
+
+    /// Whether any of `hosts` has a write calendar.
+    pub fn writes_calendar(&self, hosts: &[&str]) -> bool {
+        let writers = self.calendar_writers.read().expect("calendar writers lock");
+        !writers.is_empty() && hosts.iter().any(|host| writers.contains(*host))
+    }
+
+    /// Whether any host has a write calendar.
+    pub fn has_calendar_writers(&self) -> bool {
+        !self
+            .calendar_writers
+            .read()
+            .expect("calendar writers lock")
+            .is_empty()
+    }
+
+    /// The job bringing a booking's calendar event up to date, when one of `hosts` (those
+    /// it holds, or may hold) writes bookings to a calendar. The job reads the booking
+    /// when it runs, so one kind serves create, move and removal.
+    fn calendar_write(&self, booking_id: &str, hosts: &[&str], now: i64) -> Option<NewJob> {
+        self.writes_calendar(hosts).then(|| {
+            self.job_of(
+                JobKind::CalendarWrite,
+                json!({"booking_id": booking_id}),
+                now,
+                Some(booking_id),
+            )
         })
     }
 
@@ -291,14 +415,18 @@ impl Notifier {
     /// Mail for a booking just made: the ops inbox, the invitee ("request received" or
     /// "confirmed" with an invite) and, when confirmed, reminders still in the future.
     /// A request also gets its expiry check at `expires_at`, if any.
+    ///
+    /// `hosts` are those the booking may hold (the store picks among a round robin's): a
+    /// confirmed booking for any with a write calendar also gets its calendar write.
     pub fn jobs_for_new_booking(
         &self,
         booking_id: &str,
         status: BookingStatus,
         start: Timestamp,
         now: Timestamp,
+        hosts: &[&str],
     ) -> Vec<NewJob> {
-        self.jobs_for_new_booking_expiring(booking_id, status, start, now, None)
+        self.jobs_for_new_booking_expiring(booking_id, status, start, now, None, hosts)
     }
 
     /// [`Self::jobs_for_new_booking`] with an expiry for requests.
@@ -309,8 +437,12 @@ impl Notifier {
         start: Timestamp,
         now: Timestamp,
         expires_at: Option<i64>,
+        hosts: &[&str],
     ) -> Vec<NewJob> {
         let mut jobs = self.new_booking_mail(booking_id, status, start, now);
+        if status == BookingStatus::Confirmed {
+            jobs.extend(self.calendar_write(booking_id, hosts, now.as_second()));
+        }
         if let (BookingStatus::Requested, Some(at)) = (status, expires_at) {
             jobs.push(self.job_of(
                 JobKind::BookingExpiry,
@@ -331,16 +463,19 @@ impl Notifier {
             Some(&booking.id),
         )];
         jobs.extend(self.reminder_jobs(&booking.id, booking.start, now.as_second()));
+        jobs.extend(self.calendar_write(&booking.id, &held_by(booking), now.as_second()));
         jobs
     }
 
     /// A booking ended: cancelled (ops and invitee, with `METHOD:CANCEL`), declined by the
-    /// host (invitee) or expired unanswered (invitee and ops).
+    /// host (invitee) or expired unanswered (invitee and ops). `hosts` are those it held:
+    /// for any with a write calendar its event there is removed.
     pub fn jobs_for_end(
         &self,
         booking_id: &str,
         status: BookingStatus,
         now: Timestamp,
+        hosts: &[&str],
     ) -> Vec<NewJob> {
         let messages: &[MailKind] = match status {
             BookingStatus::Cancelled => &[MailKind::OpsCancelled, MailKind::InviteeCancelled],
@@ -348,7 +483,7 @@ impl Notifier {
             BookingStatus::Expired => &[MailKind::OpsExpired, MailKind::InviteeExpired],
             _ => &[],
         };
-        messages
+        let mut jobs: Vec<NewJob> = messages
             .iter()
             .map(|message| {
                 self.mail(
@@ -358,7 +493,9 @@ impl Notifier {
                     Some(booking_id),
                 )
             })
-            .collect()
+            .collect();
+        jobs.extend(self.calendar_write(booking_id, hosts, now.as_second()));
+        jobs
     }
 
     /// A booking moved: ops and invitee (an updated invite when confirmed), new reminders.
@@ -376,6 +513,7 @@ impl Notifier {
             .collect();
         if booking.status == BookingStatus::Confirmed {
             jobs.extend(self.reminder_jobs(&booking.id, booking.start, now.as_second()));
+            jobs.extend(self.calendar_write(&booking.id, &held_by(booking), now.as_second()));
         }
         jobs
     }
@@ -447,6 +585,69 @@ impl Notifier {
             now.as_second(),
             None,
         )]
+    }
+
+    /// Mail to the ops inbox about a calendar connection failing for long (`kind`
+    /// [`MailKind::OpsCalendarFailing`]) or working again ([`MailKind::OpsCalendarRecovered`]).
+    pub fn jobs_for_calendar_alert(
+        &self,
+        kind: MailKind,
+        alert: &CalendarAlert,
+        now: Timestamp,
+    ) -> Vec<NewJob> {
+        debug_assert!(kind.for_calendar(), "{kind:?} is not a calendar message");
+        vec![self.mail(
+            kind,
+            json!({
+                "connection_id": alert.connection_id,
+                "host": alert.host,
+                "url": shown_url(&alert.url),
+                "error": alert.error,
+                "since": alert.since,
+            }),
+            now.as_second(),
+            None,
+        )]
+    }
+
+    /// The ops message of a calendar alert job.
+    pub fn render_calendar_alert(
+        &self,
+        job: &Job,
+        catalog: &Catalog,
+        now: Timestamp,
+    ) -> Result<Outgoing, RenderError> {
+        let name = job.payload["message"].as_str().unwrap_or("");
+        let Some(message) = MailKind::parse(name).filter(|kind| kind.for_calendar()) else {
+            return Err(RenderError(format!("{name:?} is not a calendar message")));
+        };
+        let payload = &job.payload;
+        let host = payload["host"].as_str().unwrap_or("");
+        let host_name = catalog
+            .hosts()
+            .get(host)
+            .map_or_else(|| host.to_string(), |host| host.name.clone());
+        let since = payload["since"]
+            .as_i64()
+            .and_then(|since| Timestamp::from_second(since).ok());
+        let failing_for = since.map_or(0, |since| (now.as_second() - since.as_second()).max(0));
+        let context = json!({
+            "org": self.org,
+            "accent": self.accent,
+            "host": host,
+            "host_name": host_name,
+            "connection_id": payload["connection_id"],
+            // Stored without credentials; cut again in case a job was written otherwise.
+            "url": shown_url(payload["url"].as_str().unwrap_or("")),
+            "error": payload["error"].as_str(),
+            "since": since.map_or_else(String::new, |since| {
+                since.strftime("%Y-%m-%d %H:%M UTC").to_string()
+            }),
+            "failing_for": human_duration(failing_for),
+            "subject": "",
+        });
+        let parts = self.render_three(message.as_str(), &context)?;
+        Ok(self.outgoing(job, self.ops_inbox.clone(), None, parts, None, now))
     }
 
     fn render_three(
@@ -698,7 +899,9 @@ impl Notifier {
                 to_invitee(parts, update)?
             }
             MailKind::InviteeCancelled => to_invitee(parts, Some(invite(InviteMethod::Cancel)))?,
-            MailKind::OpsContact => {
+            MailKind::OpsContact
+            | MailKind::OpsCalendarFailing
+            | MailKind::OpsCalendarRecovered => {
                 return Err(RenderError(format!("{name:?} is not a booking message")))
             }
         };
@@ -748,5 +951,240 @@ impl Notifier {
         let parts = self.render_three("ops_contact", &context)?;
         let reply_to = openslot_mail::mailbox(&contact.name, &contact.email).ok();
         Ok(self.outgoing(job, self.ops_inbox.clone(), reply_to, parts, None, now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use openslot_store::JobState;
+
+    use super::*;
+
+    const CONFIG: &str = r#"
+[mail]
+ops_inbox = ["ops@example.com"]
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.com"
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@example.com"
+[[event_types]]
+slug = "intro"
+title = "Intro"
+duration_minutes = 30
+hosts = ["ada", "grace"]
+"#;
+
+    fn notifier() -> (Notifier, Catalog) {
+        let config = Config::parse(CONFIG, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        (Notifier::new(&config, "test.toml").unwrap(), catalog)
+    }
+
+    fn booking(hosts: &[&str], status: BookingStatus) -> Booking {
+        Booking {
+            id: "b1".into(),
+            host_id: hosts[0].into(),
+            hosts: hosts.iter().map(|host| host.to_string()).collect(),
+            event_slug: "intro".into(),
+            status,
+            start: Timestamp::from_second(2_000_000_000).unwrap(),
+            end: Timestamp::from_second(2_000_001_800).unwrap(),
+            blocked_start: 2_000_000_000,
+            blocked_end: 2_000_001_800,
+            name: "Invitee".into(),
+            email: "invitee@example.com".into(),
+            timezone: None,
+            notes: None,
+            answers: Value::Null,
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+            sequence: 0,
+            status_reason: None,
+            previous_start: None,
+            confirmed_at: None,
+        }
+    }
+
+    /// The calendar write jobs among `jobs`, checked for their shape.
+    fn calendar_writes(jobs: &[NewJob]) -> usize {
+        jobs.iter()
+            .filter(|job| job.kind == "calendar_write")
+            .inspect(|job| {
+                assert_eq!(job.payload, json!({"booking_id": "b1"}));
+                assert_eq!(job.booking_id.as_deref(), Some("b1"));
+            })
+            .count()
+    }
+
+    /// Each change's job list, in order: created confirmed, created as a request,
+    /// confirmed, moved, cancelled, expired.
+    fn writes_per_change(notifier: &Notifier, hosts: &[&str]) -> Vec<usize> {
+        let now = Timestamp::from_second(1_900_000_000).unwrap();
+        let confirmed = booking(hosts, BookingStatus::Confirmed);
+        let start = confirmed.start;
+        [
+            notifier.jobs_for_new_booking("b1", BookingStatus::Confirmed, start, now, hosts),
+            notifier.jobs_for_new_booking_expiring(
+                "b1",
+                BookingStatus::Requested,
+                start,
+                now,
+                Some(now.as_second() + 60),
+                hosts,
+            ),
+            notifier.jobs_for_confirm(&confirmed, now),
+            notifier.jobs_for_move(&confirmed, now),
+            notifier.jobs_for_end("b1", BookingStatus::Cancelled, now, hosts),
+            notifier.jobs_for_end("b1", BookingStatus::Expired, now, hosts),
+        ]
+        .iter()
+        .map(|jobs| calendar_writes(jobs))
+        .collect()
+    }
+
+    #[test]
+    fn calendar_writes_are_queued_only_for_hosts_that_write_to_a_calendar() {
+        let (notifier, _) = notifier();
+        assert!(!notifier.has_calendar_writers());
+        assert_eq!(writes_per_change(&notifier, &["ada", "grace"]), [0; 6]);
+        notifier.set_calendar_writers(["ada".to_string()]);
+        assert!(notifier.has_calendar_writers());
+        assert_eq!(
+            writes_per_change(&notifier, &["ada", "grace"]),
+            [1, 0, 1, 1, 1, 1]
+        );
+        assert_eq!(writes_per_change(&notifier, &["grace"]), [0; 6]);
+        // A moved request has no event to move.
+        let now = Timestamp::from_second(1_900_000_000).unwrap();
+        let request = booking(&["ada"], BookingStatus::Requested);
+        assert_eq!(calendar_writes(&notifier.jobs_for_move(&request, now)), 0);
+        // The set is replaced, not added to.
+        notifier.set_calendar_writers(["grace".to_string()]);
+        assert_eq!(writes_per_change(&notifier, &["ada"]), [0; 6]);
+        notifier.set_calendar_writers([]);
+        assert_eq!(writes_per_change(&notifier, &["grace"]), [0; 6]);
+    }
+
+    #[test]
+    fn shown_urls_carry_no_credentials_or_query() {
+        assert_eq!(
+            shown_url("https://ada:secret@dav.example.com/cal/ada/?token=abc#x"),
+            "https://dav.example.com/cal/ada/"
+        );
+        assert_eq!(
+            shown_url("https://dav.example.com:8443/a@b/c.ics"),
+            "https://dav.example.com:8443/a@b/c.ics"
+        );
+        assert_eq!(
+            shown_url("webcal://u@feeds.example.com"),
+            "webcal://feeds.example.com"
+        );
+        assert_eq!(shown_url("not a url?x=1"), "not a url");
+    }
+
+    #[test]
+    fn durations_read_as_words() {
+        assert_eq!(human_duration(0), "0 minutes");
+        assert_eq!(human_duration(60), "1 minute");
+        assert_eq!(human_duration(3_600 + 300), "1 hour 5 minutes");
+        assert_eq!(human_duration(7_200), "2 hours");
+        assert_eq!(human_duration(86_400), "1 day");
+        assert_eq!(
+            human_duration(2 * 86_400 + 3 * 3_600 + 59),
+            "2 days 3 hours"
+        );
+    }
+
+    #[test]
+    fn calendar_alerts_go_to_the_ops_inbox_without_credentials() {
+        let (notifier, catalog) = notifier();
+        let since = Timestamp::from_second(1_900_000_000).unwrap();
+        let now = Timestamp::from_second(1_900_000_000 + 2 * 3_600 + 600).unwrap();
+        let alert = CalendarAlert {
+            connection_id: "cal-1".into(),
+            host: "ada".into(),
+            url: "https://ada:hunter2@dav.example.com/cal/ada/work/".into(),
+            error: Some("server answered 503".into()),
+            since: since.as_second(),
+        };
+        for (kind, headline) in [
+            (MailKind::OpsCalendarFailing, "Calendar failing"),
+            (MailKind::OpsCalendarRecovered, "Calendar working again"),
+        ] {
+            let jobs = notifier.jobs_for_calendar_alert(kind, &alert, now);
+            assert_eq!(jobs.len(), 1);
+            let new = &jobs[0];
+            assert_eq!(new.kind, "mail");
+            assert_eq!(new.booking_id, None);
+            assert_eq!(new.payload["message"], kind.as_str());
+            assert!(!new.payload.to_string().contains("hunter2"));
+            let job = Job {
+                id: new.id.clone(),
+                kind: new.kind.clone(),
+                payload: new.payload.clone(),
+                state: JobState::Running,
+                run_at: new.run_at,
+                attempts: 1,
+                max_attempts: new.max_attempts,
+                last_error: None,
+                booking_id: None,
+                created_at: now.as_second(),
+            };
+            let message = notifier.render_calendar_alert(&job, &catalog, now).unwrap();
+            let to: Vec<String> = message.to.iter().map(|to| to.email.to_string()).collect();
+            assert_eq!(to, ["ops@example.com"]);
+            assert!(
+                message.subject.contains("Ada Lovelace"),
+                "{}",
+                message.subject
+            );
+            assert!(message
+                .subject
+                .contains("https://dav.example.com/cal/ada/work/"));
+            // HTML escapes the slashes.
+            let html = message.html.replace("&#x2f;", "/");
+            for body in [&message.text, &html] {
+                assert!(body.contains("Ada Lovelace"));
+                assert!(
+                    body.contains("https://dav.example.com/cal/ada/work/"),
+                    "{body}"
+                );
+                assert!(body.contains("cal-1"));
+                assert!(body.contains("server answered 503"));
+                assert!(body.contains("2030-03-17 17:46 UTC"), "{body}");
+                assert!(body.contains("2 hours 10 minutes"), "{body}");
+                assert!(!body.contains("hunter2"));
+            }
+            assert!(message.html.contains(headline));
+            // Not a booking message, and booking messages are not calendar alerts.
+            assert!(notifier
+                .render_booking(
+                    &job,
+                    &booking(&["ada"], BookingStatus::Confirmed),
+                    &catalog,
+                    &crate::signing::Signer::new("test-secret-0123456789abcdef0123", &[]),
+                    now
+                )
+                .is_err());
+        }
+        let mut job_payload = json!({"message": "ops_booking", "booking_id": "b1"});
+        job_payload["host"] = json!("ada");
+        let job = Job {
+            id: "j".into(),
+            kind: "mail".into(),
+            payload: job_payload,
+            state: JobState::Running,
+            run_at: 0,
+            attempts: 1,
+            max_attempts: 1,
+            last_error: None,
+            booking_id: None,
+            created_at: 0,
+        };
+        assert!(notifier.render_calendar_alert(&job, &catalog, now).is_err());
     }
 }

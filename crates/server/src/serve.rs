@@ -352,6 +352,7 @@ pub async fn build_state(
         catalog: catalog.clone(),
         busy: busy.clone(),
         hosts: Arc::new(TeamPicker::new(store.clone())),
+        verifier: Arc::new(crate::domain::NoCalendars),
         clock: clock.clone(),
         notifier: notifier.clone(),
         jobs_wake: jobs_wake.clone(),

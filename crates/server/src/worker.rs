@@ -18,7 +18,7 @@ use tokio::{
 
 use crate::{
     clock::Clock,
-    domain::{bookings, JobKind},
+    domain::{bookings, JobKind, MailKind},
     event_types::CatalogHandle,
     notify::Notifier,
     signing::Signer,
@@ -88,6 +88,12 @@ impl Worker {
     async fn deliver(&self, job: &Job) -> Result<Outcome, Failure> {
         match JobKind::parse(&job.kind) {
             Some(JobKind::BookingExpiry) => return self.expire(job).await,
+            // Queued only for hosts with a write calendar, which no connection sets yet.
+            Some(JobKind::CalendarWrite) => {
+                return Err(Failure::Permanent(
+                    "calendar writes are not handled by this build".into(),
+                ))
+            }
             Some(JobKind::Mail) => {}
             None => {
                 return Err(Failure::Permanent(format!(
@@ -98,7 +104,12 @@ impl Worker {
         }
         let now = self.clock.now();
         let storage = |err: StoreError| Failure::Transient(format!("store: {err}"));
-        let outgoing = if let Some(id) = job.payload["booking_id"].as_str() {
+        let message = job.payload["message"].as_str().and_then(MailKind::parse);
+        let outgoing = if message.is_some_and(MailKind::for_calendar) {
+            self.notifier
+                .render_calendar_alert(job, &self.catalog.load(), now)
+                .map_err(|err| Failure::Permanent(err.to_string()))?
+        } else if let Some(id) = job.payload["booking_id"].as_str() {
             let Some(booking) = self.store.booking(id).await.map_err(storage)? else {
                 return Err(Failure::Permanent(format!("booking {id} not found")));
             };

@@ -546,7 +546,7 @@ fn confirmed_booking(
         answers: json!({}),
         created_at: now,
         day_cap: None,
-        jobs: notifier.jobs_for_new_booking(id, BookingStatus::Confirmed, start, now),
+        jobs: notifier.jobs_for_new_booking(id, BookingStatus::Confirmed, start, now, &[]),
     }
 }
 
@@ -677,6 +677,7 @@ async fn unanswered_requests_expire_and_free_the_slot() {
         start,
         now,
         Some(now.as_second() + 3600),
+        &[],
     );
     run.store.create_booking(booking, None).await.unwrap();
     assert_eq!(
@@ -787,7 +788,7 @@ async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
     };
     let jobs = run
         .checked_notifier
-        .jobs_for_end("v2", BookingStatus::Cancelled, now);
+        .jobs_for_end("v2", BookingStatus::Cancelled, now, &[]);
     run.store
         .change_booking("v2", cancel, jobs, now)
         .await
@@ -918,7 +919,7 @@ fn team_booking(
         answers: json!({}),
         created_at: now,
         day_cap: None,
-        jobs: notifier.jobs_for_new_booking(id, status, start, now),
+        jobs: notifier.jobs_for_new_booking(id, status, start, now, &[]),
     }
 }
 
@@ -1123,7 +1124,7 @@ async fn booking_mail_goes_to_the_bookings_hosts_and_invites_name_them() {
     assert!(text_of(&message).contains("with Ada Lovelace and Grace Hopper (Acme Consulting)"));
 
     peer.clear();
-    let jobs = notifier.jobs_for_end("d1", BookingStatus::Cancelled, now);
+    let jobs = notifier.jobs_for_end("d1", BookingStatus::Cancelled, now, &[]);
     run.store
         .change_booking(
             "d1",
@@ -1158,4 +1159,68 @@ async fn booking_mail_goes_to_the_bookings_hosts_and_invites_name_them() {
     let (method, ics) = calendar_part(&parse(invitee)).expect("a cancellation");
     assert_eq!(method.to_ascii_uppercase(), "CANCEL");
     assert_eq!(attendees(&ics).1.len(), 3);
+}
+
+/// Calendar alerts go to the ops inbox only, naming the calendar without its credentials;
+/// a calendar write job (queued only for hosts with a write calendar) is not handled by
+/// this build yet and dies at once rather than being retried.
+#[tokio::test]
+async fn calendar_alerts_reach_the_ops_inbox_and_calendar_writes_wait_for_their_handler() {
+    use openslot::{domain::MailKind, notify::CalendarAlert};
+    let peer = SmtpPeer::start().await;
+    let now: Timestamp = "2027-03-01T09:00:00Z".parse().unwrap();
+    let run = driven(&peer, now, 5).await;
+    let notifier = &run.checked_notifier;
+    let alert = CalendarAlert {
+        connection_id: "cal-ada-work".into(),
+        host: "default".into(),
+        url: "https://ada:app-password@caldav.example.com/dav/calendars/ada/work/".into(),
+        error: Some("timed out after 10s".into()),
+        since: now.as_second() - 90 * 60,
+    };
+    notifier.set_calendar_writers(["default".to_string()]);
+    let start: Timestamp = "2027-03-20T14:00:00Z".parse().unwrap();
+    let mut booking = confirmed_booking("w1", start, now, notifier);
+    booking.jobs =
+        notifier.jobs_for_new_booking("w1", BookingStatus::Confirmed, start, now, &["default"]);
+    booking
+        .jobs
+        .retain(|job| job.kind != "mail" || job.payload["message"] == "ops_booking");
+    booking.jobs.extend(notifier.jobs_for_calendar_alert(
+        MailKind::OpsCalendarFailing,
+        &alert,
+        now,
+    ));
+    let kinds: Vec<&str> = booking.jobs.iter().map(|job| job.kind.as_str()).collect();
+    assert_eq!(kinds, ["mail", "calendar_write", "mail"]);
+    run.store.create_booking(booking, None).await.unwrap();
+    assert_eq!(run.worker.run_due().await.unwrap(), 3);
+    let messages = peer.wait_for_count(2, WAIT).await;
+    let alert_mail = messages
+        .iter()
+        .find(|raw| {
+            parse(raw)
+                .subject()
+                .is_some_and(|s| s.starts_with("Calendar failing"))
+        })
+        .expect("the alert was sent");
+    assert_eq!(alert_mail.rcpt_to, ["ops@example.com", "owner@example.com"]);
+    let message = parse(alert_mail);
+    let text = text_of(&message);
+    assert!(
+        text.contains("https://caldav.example.com/dav/calendars/ada/work/"),
+        "{text}"
+    );
+    assert!(text.contains("timed out after 10s") && text.contains("1 hour 30 minutes"));
+    let raw = String::from_utf8_lossy(&alert_mail.data);
+    assert!(!raw.contains("app-password"), "credentials never mailed");
+    let jobs = run.store.jobs(10).await.unwrap();
+    let write = jobs
+        .iter()
+        .find(|job| job.kind == "calendar_write")
+        .unwrap();
+    assert_eq!((write.state, write.attempts), (JobState::Dead, 1));
+    assert_eq!(write.payload, json!({"booking_id": "w1"}));
+    run.clock.set(now.checked_add(10_000.seconds()).unwrap());
+    assert_eq!(run.worker.run_due().await.unwrap(), 0);
 }

@@ -16,12 +16,13 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::{
-    audit, can_change, snapshot, Actor, BookingError, Candidates, Domain, HostId, HostPlan, Without,
+    audit, can_change, snapshot, Actor, BookingError, Candidates, Domain, HostId, HostPlan,
+    Verified, Without,
 };
 use crate::{
     catalog::{Catalog, EventType, Mode},
     hosts::{Assignment, Host, HostDirectory},
-    notify::Notifier,
+    notify::{held_by, Notifier},
 };
 
 /// A booking request whose fields are valid (the edge parsed them); whether the time is
@@ -385,6 +386,59 @@ impl Domain {
         }
     }
 
+    /// Asks the calendars of each of `hosts` about `span`, all at once (each answer is
+    /// bounded by the verifier's own deadline, so together they take no longer than one).
+    async fn verify_hosts(&self, hosts: &[HostId], span: (i64, i64)) -> Vec<Verified> {
+        if let [host] = hosts {
+            return vec![self.verifier.verify(host, span).await];
+        }
+        let mut asked = tokio::task::JoinSet::new();
+        for (index, host) in hosts.iter().enumerate() {
+            let verifier = self.verifier.clone();
+            let host = host.clone();
+            asked.spawn(async move { (index, verifier.verify(&host, span).await) });
+        }
+        // A verifier that failed outright said nothing: as good as unreachable.
+        let mut answers = vec![Verified::Unknown; hosts.len()];
+        while let Some(answered) = asked.join_next().await {
+            match answered {
+                Ok((index, answer)) => answers[index] = answer,
+                Err(err) => tracing::error!(error = %err, "calendar check failed"),
+            }
+        }
+        answers
+    }
+
+    /// `plan` without the hosts whose calendars are busy for `span` right now, or `None`
+    /// when it can no longer be held (no host left, or one of all-needed hosts busy).
+    /// Calendars that cannot be read in time hold nothing up: the imported busy time
+    /// already offered the time.
+    async fn verified(&self, plan: HostPlan, span: (i64, i64)) -> Option<HostPlan> {
+        let answers = self.verify_hosts(&plan.hosts, span).await;
+        let mut kept = Vec::with_capacity(plan.hosts.len());
+        for (host, answer) in plan.hosts.into_iter().zip(answers) {
+            match answer {
+                Verified::Free => kept.push(host),
+                Verified::Unknown => {
+                    tracing::warn!(host_id = %host, start = span.0, end = span.1,
+                        "calendars not read in time; booking on the busy time imported");
+                    kept.push(host);
+                }
+                Verified::Busy => {
+                    tracing::info!(host_id = %host, start = span.0, end = span.1,
+                        "calendar busy at booking time");
+                    if plan.all {
+                        return None;
+                    }
+                }
+            }
+        }
+        (!kept.is_empty()).then_some(HostPlan {
+            hosts: kept,
+            all: plan.all,
+        })
+    }
+
     /// Makes a booking (a request, in request mode) if the time is offered and free.
     pub async fn create(&self, request: NewBookingRequest) -> Result<Placed, BookingError> {
         let catalog = self.catalog.load();
@@ -435,6 +489,8 @@ impl Domain {
                     .map_err(|rejection| BookingError::unavailable(rejection, false))?;
                 // Hosts whose hours hold the start but whose busy time (as this process
                 // knows it) does not: the database may know better.
+                // Not those busy in their calendars, which the database does not know.
+                let held = event.rules.blocked_range(slot.start.as_second());
                 let maybe: Vec<usize> =
                     if team.mode == TeamMode::Any && slot.free_hosts.len() < team.sides.len() {
                         self.check_team(event, &team, request.start, now, None, true)
@@ -442,6 +498,7 @@ impl Domain {
                             .unwrap_or_default()
                             .into_iter()
                             .filter(|index| !slot.free_hosts.contains(index))
+                            .filter(|index| !self.busy.calendar_busy(&team.sides[*index].id, held))
                             .collect()
                     } else {
                         Vec::new()
@@ -459,9 +516,15 @@ impl Domain {
         if plan.hosts.is_empty() {
             return Err(BookingError::SlotTaken);
         }
+        let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
+        let Some(plan) = self.verified(plan, (blocked_start, blocked_end)).await else {
+            return Err(match pinned {
+                Some(host) => BookingError::HostUnavailable(host.to_string()),
+                None => BookingError::SlotTaken,
+            });
+        };
         let assign = self.assign(&team, &plan, slot.start);
 
-        let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
         let day_cap = event.day_cap(slot.start);
         let id = uuid::Uuid::now_v7().to_string();
         let status = match event.mode {
@@ -472,9 +535,10 @@ impl Domain {
             (now.as_second() + i64::from(event.request_expiry_hours) * 3600)
                 .min(slot.start.as_second())
         });
+        let may_hold: Vec<&str> = plan.hosts.iter().map(HostId::as_str).collect();
         let jobs = self
             .notifier
-            .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at);
+            .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at, &may_hold);
         let new = NewBooking {
             id,
             assign,
@@ -571,9 +635,12 @@ impl Domain {
                 return Err(BookingError::ChangeWindowClosed);
             }
         }
-        let jobs = self
-            .notifier
-            .jobs_for_end(&booking.id, BookingStatus::Cancelled, now);
+        let jobs = self.notifier.jobs_for_end(
+            &booking.id,
+            BookingStatus::Cancelled,
+            now,
+            &held_by(&booking),
+        );
         let change = BookingChange::End {
             status: BookingStatus::Cancelled,
             reason,
@@ -639,6 +706,17 @@ impl Domain {
             Assign::All(holds) | Assign::FirstFree(holds) => holds,
         };
         let (blocked_start, blocked_end) = event.rules.blocked_range(slot.start.as_second());
+        let every_host = HostPlan {
+            hosts: held.ids(),
+            all: true,
+        };
+        if self
+            .verified(every_host, (blocked_start, blocked_end))
+            .await
+            .is_none()
+        {
+            return Err(BookingError::SlotTaken);
+        }
         let day_cap = event.day_cap(slot.start);
         let mut moved = booking.clone();
         moved.start = slot.start;
@@ -724,8 +802,12 @@ impl Domain {
                     status: BookingStatus::Declined,
                     reason: message,
                 },
-                self.notifier
-                    .jobs_for_end(&booking.id, BookingStatus::Declined, now),
+                self.notifier.jobs_for_end(
+                    &booking.id,
+                    BookingStatus::Declined,
+                    now,
+                    &held_by(&booking),
+                ),
             )
         };
         match self
@@ -770,7 +852,18 @@ pub async fn expire(
         status: BookingStatus::Expired,
         reason: None,
     };
-    let jobs = notifier.jobs_for_end(booking_id, BookingStatus::Expired, now);
+    // The hosts are read only when some host writes to a calendar (the job needs them).
+    let held = if notifier.has_calendar_writers() {
+        store
+            .booking(booking_id)
+            .await?
+            .map(|booking| held_by(&booking).into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let held: Vec<&str> = held.iter().map(String::as_str).collect();
+    let jobs = notifier.jobs_for_end(booking_id, BookingStatus::Expired, now, &held);
     match store.change_booking(booking_id, change, jobs, now).await? {
         Some(ChangeOutcome::Changed(after)) => {
             tracing::info!(booking_id = %booking_id, status = "expired", "booking expired unanswered");

@@ -9,16 +9,24 @@ pub enum JobKind {
     Mail,
     /// Expire a request the host has not answered.
     BookingExpiry,
+    /// Bring a booking's event in its hosts' write calendars up to date with the booking
+    /// as it is when the job runs (put while confirmed, removed once it ended).
+    CalendarWrite,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::Mail, JobKind::BookingExpiry];
+    pub const ALL: [JobKind; 3] = [
+        JobKind::Mail,
+        JobKind::BookingExpiry,
+        JobKind::CalendarWrite,
+    ];
 
     /// The name stored in the jobs table.
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::Mail => "mail",
             JobKind::BookingExpiry => "booking_expiry",
+            JobKind::CalendarWrite => "calendar_write",
         }
     }
 
@@ -36,6 +44,10 @@ pub enum MailKind {
     OpsRescheduled,
     OpsExpired,
     OpsContact,
+    /// A calendar connection has failed for longer than `[calendars] alert_after_minutes`.
+    OpsCalendarFailing,
+    /// A calendar connection that was reported failing works again.
+    OpsCalendarRecovered,
     InviteeRequestReceived,
     InviteeConfirmed,
     InviteeReminder,
@@ -46,12 +58,14 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 12] = [
+    pub const ALL: [MailKind; 14] = [
         MailKind::OpsBooking,
         MailKind::OpsCancelled,
         MailKind::OpsRescheduled,
         MailKind::OpsExpired,
         MailKind::OpsContact,
+        MailKind::OpsCalendarFailing,
+        MailKind::OpsCalendarRecovered,
         MailKind::InviteeRequestReceived,
         MailKind::InviteeConfirmed,
         MailKind::InviteeReminder,
@@ -69,6 +83,8 @@ impl MailKind {
             MailKind::OpsRescheduled => "ops_rescheduled",
             MailKind::OpsExpired => "ops_expired",
             MailKind::OpsContact => "ops_contact",
+            MailKind::OpsCalendarFailing => "ops_calendar_failing",
+            MailKind::OpsCalendarRecovered => "ops_calendar_recovered",
             MailKind::InviteeRequestReceived => "invitee_request_received",
             MailKind::InviteeConfirmed => "invitee_confirmed",
             MailKind::InviteeReminder => "invitee_reminder",
@@ -93,6 +109,16 @@ impl MailKind {
                 | MailKind::OpsRescheduled
                 | MailKind::OpsExpired
                 | MailKind::OpsContact
+                | MailKind::OpsCalendarFailing
+                | MailKind::OpsCalendarRecovered
+        )
+    }
+
+    /// Whether it is about a calendar connection (no booking or contact message).
+    pub fn for_calendar(self) -> bool {
+        matches!(
+            self,
+            MailKind::OpsCalendarFailing | MailKind::OpsCalendarRecovered
         )
     }
 }
@@ -110,6 +136,10 @@ mod tests {
             assert_eq!(MailKind::parse(kind.as_str()), Some(kind));
             assert_eq!(kind.for_invitee(), kind.as_str().starts_with("invitee_"));
         }
+        assert_eq!(
+            JobKind::parse("calendar_write"),
+            Some(JobKind::CalendarWrite)
+        );
         assert_eq!(JobKind::parse("webhook"), None);
         assert_eq!(MailKind::parse(""), None);
     }

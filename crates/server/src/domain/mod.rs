@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 pub use bookings::{Answered, NewBookingRequest, Placed};
-pub use busy::{BusySource, BusyView, Without};
+pub use busy::{BusySource, BusyVerifier, BusyView, NoCalendars, Verified, Without};
 pub use error::BookingError;
 pub use hosts::{Candidates, Collective, HostId, HostPicker, HostPlan, RoundRobin, TeamPicker};
 pub use kinds::{JobKind, MailKind};
@@ -33,6 +33,9 @@ pub struct Domain {
     pub catalog: Arc<CatalogHandle>,
     pub busy: Arc<dyn BusySource>,
     pub hosts: Arc<dyn HostPicker>,
+    /// Asked about each host just before a booking holds it ([`NoCalendars`] when no
+    /// calendars are connected).
+    pub verifier: Arc<dyn BusyVerifier>,
     pub clock: Arc<dyn Clock>,
     pub notifier: Arc<Notifier>,
     /// Wakes the worker when new jobs are written.
