@@ -729,6 +729,26 @@ impl Notifier {
         }
     }
 
+    /// The event to write into a host's calendar for `booking` (its hosts from `catalog`,
+    /// the assigned one organizing), with `sequence`; see [`crate::calendars::event`].
+    pub fn written_event(
+        &self,
+        booking: &Booking,
+        catalog: &Catalog,
+        sequence: u32,
+        now: Timestamp,
+    ) -> String {
+        let hosts = booking_hosts(catalog, booking);
+        crate::calendars::event::written_event(
+            booking,
+            catalog.get(&booking.event_slug),
+            &hosts,
+            &self.event_source(catalog.hosts().names_hosts()),
+            sequence,
+            now,
+        )
+    }
+
     /// The ops message for a contact-form message.
     pub fn render_contact(
         &self,

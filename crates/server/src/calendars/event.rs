@@ -308,6 +308,60 @@ label = "Company"
         assert_eq!(moved.property_value("SEQUENCE"), Some("7"));
     }
 
+    /// The invitee's mailed invite and the host's written event are one meeting to every
+    /// calendar client: same UID, sequence, organizer and attendees.
+    #[test]
+    fn the_written_event_matches_the_mailed_invite() {
+        let config = Config::parse(CONFIG, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        let notifier = crate::notify::Notifier::new(&config, "test.toml").unwrap();
+        let signer = crate::signing::Signer::new(&"k".repeat(32), &[]);
+        let booking = booking();
+        let now: Timestamp = "2027-03-01T09:00:00Z".parse().unwrap();
+        let job = openslot_store::Job {
+            id: "job-1".into(),
+            kind: "mail".into(),
+            payload: serde_json::json!({"message": "invitee_confirmed", "booking_id": booking.id}),
+            state: openslot_store::JobState::Running,
+            run_at: 0,
+            attempts: 1,
+            max_attempts: 3,
+            last_error: None,
+            booking_id: Some(booking.id.clone()),
+            created_at: 0,
+        };
+        let mailed = notifier
+            .render_booking(&job, &booking, &catalog, &signer, now)
+            .unwrap()
+            .expect("a confirmation")
+            .invite
+            .expect("with an invite");
+        let written = notifier.written_event(&booking, &catalog, booking.sequence, now);
+        let (_, event) = parse(&written);
+        assert_eq!(event.get_uid(), Some(mailed.uid.as_str()));
+        assert_eq!(
+            event.property_value("SEQUENCE"),
+            Some(mailed.sequence.to_string().as_str())
+        );
+        assert_eq!(
+            event
+                .properties()
+                .get("ORGANIZER")
+                .map(|p| p.value().to_string()),
+            Some(format!("mailto:{}", mailed.organizer.email))
+        );
+        let attendees: Vec<&str> = event.multi_properties()["ATTENDEE"]
+            .iter()
+            .map(|attendee| attendee.value())
+            .collect();
+        let invited: Vec<String> = std::iter::once(&mailed.attendee)
+            .chain(&mailed.hosts)
+            .map(|person| format!("mailto:{}", person.email))
+            .collect();
+        assert_eq!(attendees, invited);
+        assert_eq!(event.property_value("DTSTART"), Some("20270314T140000Z"));
+    }
+
     #[test]
     fn without_named_hosts_the_organisation_organises() {
         let (ics, _) = render(1, false);
