@@ -97,6 +97,15 @@ impl Default for CalendarsConfig {
     }
 }
 
+impl CalendarsConfig {
+    /// The longest `refresh_minutes` a calendar may have: below `stale_after_minutes`, so a
+    /// calendar synced on time is never stale (which, with `on_stale = "close"`, would
+    /// close its host between syncs), and at most a day.
+    pub fn max_refresh_minutes(&self) -> u32 {
+        self.stale_after_minutes.saturating_sub(1).min(1440)
+    }
+}
+
 fn default_verify_timeout() -> u64 {
     1500
 }

@@ -187,6 +187,17 @@ pub fn host_calendars_with(
                     ));
                 }
             }
+            let refresh = calendar.refresh_minutes();
+            let most = config.calendars.max_refresh_minutes();
+            if refresh > most {
+                return Err(error(
+                    key("refresh_minutes"),
+                    format!(
+                        "{refresh} must be below `calendars.stale_after_minutes` ({}): a calendar synced on time must never count as stale",
+                        config.calendars.stale_after_minutes
+                    ),
+                ));
+            }
             calendars.push(HostCalendar {
                 id: connection_id(&host.id, &calendar.url),
                 host_id: host.id.clone(),
@@ -658,6 +669,30 @@ all_day_busy = true
             assert_eq!(found, key, "{text}\n{message}");
             assert!(message.contains(fragment), "{key}: {message}");
         }
+        // A calendar synced on time is never stale (with on_stale = "close" its host would
+        // close between syncs), the kind's default refresh included.
+        let (key, message) = error_key(
+            &format!(
+                "[calendars]\nstale_after_minutes = 10\n{}",
+                entry(&caldav("refresh_minutes = 10\n"))
+            ),
+            &[],
+        );
+        assert_eq!(key, "hosts[0].calendars[0].refresh_minutes");
+        assert!(
+            message.contains("below `calendars.stale_after_minutes` (10)"),
+            "{message}"
+        );
+        let (key, _) = error_key(
+            &format!("[calendars]\nstale_after_minutes = 15\n{}", entry(&ics(""))),
+            &[],
+        );
+        assert_eq!(key, "hosts[0].calendars[0].refresh_minutes");
+        check(
+            &format!("[calendars]\nstale_after_minutes = 16\n{}", entry(&ics(""))),
+            &[],
+        )
+        .unwrap();
         // The second host's key names it.
         let two = format!(
             "{HOST}[[hosts]]\nid = \"grace\"\nname = \"Grace\"\nemail = \"grace@example.com\"\n{}",
