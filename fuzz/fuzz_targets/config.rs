@@ -29,6 +29,7 @@ const SECTIONS: &[&str] = &[
     "metrics",
     "admin",
     "routing_forms",
+    "calendars",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,7 @@
 //! iCalendar (RFC 5545) events for iTIP/iMIP (RFC 5546/6047): `REQUEST` to invite or update,
 //! `CANCEL` to withdraw, one stable `UID` per booking and a `SEQUENCE` that grows with
-//! every change.
+//! every change. The same event is also written as a CalDAV calendar object (RFC 4791),
+//! which carries no `METHOD`.
 
 use jiff::Timestamp;
 
@@ -126,6 +127,18 @@ fn fold(line: &str, out: &mut String) {
 impl Invite {
     /// The whole `VCALENDAR` with CRLF line endings.
     pub fn to_ics(&self) -> String {
+        self.render(false)
+    }
+
+    /// The event as a CalDAV calendar object resource (RFC 4791 §4.1): no `METHOD`, no
+    /// `SENT-BY`, and `SCHEDULE-AGENT=CLIENT` on the organizer and every attendee (RFC 6638
+    /// §7.1), so a scheduling server stores it without mailing the attendees invitations
+    /// of its own (openslot sends those). `STATUS` follows `method` as in [`Invite::to_ics`].
+    pub fn to_calendar_object(&self) -> String {
+        self.render(true)
+    }
+
+    fn render(&self, calendar_object: bool) -> String {
         let status = match self.method {
             InviteMethod::Request => "CONFIRMED",
             InviteMethod::Cancel => "CANCELLED",
@@ -135,7 +148,11 @@ impl Invite {
             "PRODID:-//openslot//openslot//EN".to_string(),
             "VERSION:2.0".to_string(),
             "CALSCALE:GREGORIAN".to_string(),
-            format!("METHOD:{}", self.method.as_str()),
+        ];
+        if !calendar_object {
+            lines.push(format!("METHOD:{}", self.method.as_str()));
+        }
+        lines.extend([
             "BEGIN:VEVENT".to_string(),
             format!("UID:{}", escape_text(&self.uid)),
             format!("SEQUENCE:{}", self.sequence),
@@ -144,7 +161,7 @@ impl Invite {
             format!("DTEND:{}", utc(self.end)),
             format!("SUMMARY:{}", escape_text(&self.summary)),
             format!("DESCRIPTION:{}", escape_text(&self.description)),
-        ];
+        ]);
         if let Some(location) = &self.location {
             lines.push(format!("LOCATION:{}", escape_text(location)));
         }
@@ -152,9 +169,15 @@ impl Invite {
             let url: String = url.chars().filter(|c| !c.is_control()).collect();
             lines.push(format!("URL:{url}"));
         }
+        let schedule_agent = if calendar_object {
+            ";SCHEDULE-AGENT=CLIENT"
+        } else {
+            ""
+        };
         let sent_by = self
             .sent_by
             .as_deref()
+            .filter(|_| !calendar_object)
             .map(address_text)
             .filter(|address| {
                 !address.is_empty() && !address.eq_ignore_ascii_case(&self.organizer.email)
@@ -163,7 +186,7 @@ impl Invite {
                 format!(";SENT-BY=\"mailto:{address}\"")
             });
         lines.push(format!(
-            "ORGANIZER{}{sent_by}:mailto:{}",
+            "ORGANIZER{}{sent_by}{schedule_agent}:mailto:{}",
             common_name(&self.organizer.name),
             self.organizer.email
         ));
@@ -179,7 +202,7 @@ impl Invite {
             }
             listed.push(address);
             lines.push(format!(
-                "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE:mailto:{}",
+                "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=FALSE{schedule_agent}:mailto:{}",
                 common_name(&person.name),
                 person.email
             ));
@@ -310,5 +333,44 @@ mod tests {
         let ics = invite(InviteMethod::Cancel).to_ics();
         assert!(ics.contains("METHOD:CANCEL\r\n") && ics.contains("STATUS:CANCELLED\r\n"));
         assert!(ics.contains("UID:booking-42@example.com\r\n"));
+    }
+
+    #[test]
+    fn a_calendar_object_is_the_invite_without_method_or_scheduling() {
+        let mut invite = invite(InviteMethod::Request);
+        invite.organizer = Person {
+            name: "Grace Hopper".into(),
+            email: "grace@example.com".into(),
+        };
+        invite.sent_by = Some("bookings@example.com".into());
+        invite.hosts = vec![invite.organizer.clone()];
+        let object = invite.to_calendar_object();
+        let unfolded = object.replace("\r\n ", "");
+        assert!(!unfolded.contains("METHOD:"), "{object}");
+        assert!(!unfolded.contains("SENT-BY"), "{object}");
+        for expected in [
+            "UID:booking-42@example.com\r\n",
+            "SEQUENCE:2\r\n",
+            "STATUS:CONFIRMED\r\n",
+            "ORGANIZER;CN=Grace Hopper;SCHEDULE-AGENT=CLIENT:mailto:grace@example.com\r\n",
+            "ATTENDEE;CN=Ada Lovelace;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE;SCHEDULE-AGENT=CLIENT:mailto:ada@example.com\r\n",
+            "ATTENDEE;CN=Grace Hopper;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE;SCHEDULE-AGENT=CLIENT:mailto:grace@example.com\r\n",
+        ] {
+            assert!(unfolded.contains(expected), "{expected:?} missing in\n{object}");
+        }
+        for line in object.split("\r\n") {
+            assert!(line.len() <= 75, "line too long: {line:?}");
+        }
+        // Everything else is the invite's, line for line.
+        let invite_lines: Vec<String> = invite
+            .to_ics()
+            .replace("\r\n ", "")
+            .split("\r\n")
+            .filter(|line| !line.starts_with("METHOD:"))
+            .map(|line| line.replace(";SENT-BY=\"mailto:bookings@example.com\"", ""))
+            .map(|line| line.replace(":mailto:", ";SCHEDULE-AGENT=CLIENT:mailto:"))
+            .collect();
+        let object_lines: Vec<&str> = unfolded.split("\r\n").collect();
+        assert_eq!(object_lines, invite_lines);
     }
 }

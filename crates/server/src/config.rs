@@ -43,6 +43,212 @@ pub struct Config {
     /// Questions before booking that send the visitor to the right page.
     #[serde(default)]
     pub routing_forms: Vec<crate::routing::RoutingFormConfig>,
+    /// How connected calendars (`[[hosts.calendars]]`) are synced and trusted.
+    #[serde(default)]
+    pub calendars: CalendarsConfig,
+}
+
+/// `[calendars]`: the background sync of every host's connected calendars, the check of
+/// a host's calendars just before a booking is committed, and what happens when a
+/// calendar cannot be read for a while.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarsConfig {
+    /// Deadline of the re-read of a host's calendars just before a booking is committed;
+    /// past it the booking is made on the stored busy time (and that is logged).
+    #[serde(default = "default_verify_timeout")]
+    pub verify_timeout_ms: u64,
+    /// A calendar failing this long sends one e-mail to the ops inbox (and one when it
+    /// recovers).
+    #[serde(default = "default_alert_after")]
+    pub alert_after_minutes: u32,
+    /// What a host whose calendar data is older than `stale_after_minutes` offers.
+    #[serde(default)]
+    pub on_stale: OnStale,
+    #[serde(default = "default_stale_after")]
+    pub stale_after_minutes: u32,
+    /// Calendars synced at once by one instance.
+    #[serde(default = "default_sync_concurrency")]
+    pub sync_concurrency: u32,
+    /// How far ahead recurring events are expanded into busy time.
+    #[serde(default = "default_horizon")]
+    pub horizon_days: u32,
+    /// How long an instance holds a calendar's sync before another may take it over
+    /// (renewed while the sync runs).
+    #[serde(default = "default_calendar_lease")]
+    pub lease_seconds: u64,
+    /// Hard deadline of one request to a calendar server during a sync.
+    #[serde(default = "default_calendar_timeout")]
+    pub timeout_seconds: u64,
+}
+
+impl Default for CalendarsConfig {
+    fn default() -> Self {
+        CalendarsConfig {
+            verify_timeout_ms: default_verify_timeout(),
+            alert_after_minutes: default_alert_after(),
+            on_stale: OnStale::default(),
+            stale_after_minutes: default_stale_after(),
+            sync_concurrency: default_sync_concurrency(),
+            horizon_days: default_horizon(),
+            lease_seconds: default_calendar_lease(),
+            timeout_seconds: default_calendar_timeout(),
+        }
+    }
+}
+
+impl CalendarsConfig {
+    /// The longest `refresh_minutes` a calendar may have: below `stale_after_minutes`, so a
+    /// calendar synced on time is never stale (which, with `on_stale = "close"`, would
+    /// close its host between syncs), and at most a day.
+    pub fn max_refresh_minutes(&self) -> u32 {
+        self.stale_after_minutes.saturating_sub(1).min(1440)
+    }
+}
+
+fn default_verify_timeout() -> u64 {
+    1500
+}
+
+fn default_alert_after() -> u32 {
+    60
+}
+
+fn default_stale_after() -> u32 {
+    120
+}
+
+fn default_sync_concurrency() -> u32 {
+    4
+}
+
+fn default_horizon() -> u32 {
+    400
+}
+
+fn default_calendar_lease() -> u64 {
+    120
+}
+
+fn default_calendar_timeout() -> u64 {
+    30
+}
+
+/// What a host offers once its calendar data is stale (`[calendars] on_stale`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnStale {
+    /// Slots from the last known busy time.
+    #[default]
+    Keep,
+    /// No slots for that host until its calendars sync again.
+    Close,
+}
+
+impl OnStale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnStale::Keep => "keep",
+            OnStale::Close => "close",
+        }
+    }
+}
+
+/// The protocol of a connected calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CalendarKind {
+    /// A CalDAV calendar collection, or a principal/home whose calendars are all read.
+    Caldav,
+    /// An iCalendar feed fetched over HTTP (read only).
+    Ics,
+}
+
+impl CalendarKind {
+    /// The configuration (and store) spelling: `caldav` or `ics`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalendarKind::Caldav => "caldav",
+            CalendarKind::Ics => "ics",
+        }
+    }
+
+    /// Parses [`CalendarKind::as_str`]'s spelling.
+    pub fn parse(text: &str) -> Option<CalendarKind> {
+        match text {
+            "caldav" => Some(CalendarKind::Caldav),
+            "ics" => Some(CalendarKind::Ics),
+            _ => None,
+        }
+    }
+
+    /// `refresh_minutes` when the entry leaves it out.
+    pub fn default_refresh_minutes(self) -> u32 {
+        match self {
+            CalendarKind::Caldav => 5,
+            CalendarKind::Ics => 15,
+        }
+    }
+}
+
+/// One `[[hosts.calendars]]` entry: a calendar the host's busy time is read from and/or
+/// confirmed bookings are written to. Checked by [`crate::calendars::host_calendars`].
+/// Not part of the host's stored definition (connections have their own table), so it
+/// is never serialized; `Debug` hides the password.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarConfig {
+    pub kind: CalendarKind,
+    /// CalDAV: a calendar collection, or a principal/home. ICS: the feed (`webcal://` too).
+    pub url: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The environment variable holding the password (read at start).
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// The password itself (prefer `password_env`, which keeps it out of the file).
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Read busy time from it.
+    #[serde(default = "default_true")]
+    pub busy: bool,
+    /// Put confirmed bookings into it (CalDAV only; at most one per host).
+    #[serde(default)]
+    pub write: bool,
+    /// Minutes between syncs; default 5 for CalDAV, 15 for ICS.
+    #[serde(default)]
+    pub refresh_minutes: Option<u32>,
+    /// All-day events block the whole day (in the host's zone).
+    #[serde(default = "default_true")]
+    pub all_day_busy: bool,
+}
+
+impl CalendarConfig {
+    /// Minutes between syncs, the kind's default filled in.
+    pub fn refresh_minutes(&self) -> u32 {
+        self.refresh_minutes
+            .unwrap_or_else(|| self.kind.default_refresh_minutes())
+    }
+}
+
+impl fmt::Debug for CalendarConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CalendarConfig")
+            .field("kind", &self.kind)
+            .field("url", &crate::calendars::display_url(self.kind, &self.url))
+            .field("username", &self.username)
+            .field("password_env", &self.password_env)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("busy", &self.busy)
+            .field("write", &self.write)
+            .field("refresh_minutes", &self.refresh_minutes)
+            .field("all_day_busy", &self.all_day_busy)
+            .finish()
+    }
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// The operator side (`/admin`, `/api/v1`).
@@ -636,6 +842,11 @@ pub struct HostEntryConfig {
     pub overrides: Vec<OverrideConfig>,
     #[serde(default)]
     pub time_off: Vec<TimeOffConfig>,
+    /// Connected calendars. Read from the configuration file only: never written into the
+    /// stored definition (connections live in their own table), and absent from
+    /// definitions stored before calendars existed.
+    #[serde(default, skip_serializing)]
+    pub calendars: Vec<CalendarConfig>,
 }
 
 /// Whole days off, `from` to `to` inclusive, in the host's zone.

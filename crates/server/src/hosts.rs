@@ -107,6 +107,8 @@ impl Host {
                     to: to.to_string(),
                 })
                 .collect(),
+            // Connected calendars are stored as connections, not in the definition.
+            calendars: Vec::new(),
         }
     }
 
@@ -214,6 +216,7 @@ pub fn implicit_entry(config: &Config) -> HostEntryConfig {
         max_per_day: None,
         overrides: Vec::new(),
         time_off: Vec::new(),
+        calendars: Vec::new(),
     }
 }
 

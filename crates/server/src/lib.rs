@@ -15,7 +15,9 @@
 //!   choice ([`domain::HostPicker`]). It builds on [`catalog`], [`event_types`], [`notify`]
 //!   (which mail a change causes, as [`domain::JobKind`]/[`domain::MailKind`] jobs),
 //!   [`busy_cache`] (bookings and imported calendar busy time, in memory), [`worker`],
-//!   [`clock`], [`config`] and the small helpers ([`links`], [`signing`], [`validate`],
+//!   [`clock`], [`config`], [`calendars`] (connected calendars: configuration, sync,
+//!   verify-on-book, the event written into them), [`credentials`] (calendar passwords
+//!   sealed at rest) and the small helpers ([`links`], [`signing`], [`validate`],
 //!   [`display`], [`funnel`], [`metrics`], [`privacy`], [`rate_limit`], [`tzdb`]).
 //!
 //! Nothing below the edge names axum, HTTP types (`StatusCode`, headers), `ApiError`,
@@ -25,9 +27,11 @@
 pub mod admin;
 pub mod admin_cli;
 pub mod busy_cache;
+pub mod calendars;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod display;
 pub mod domain;
 pub mod event_types;

@@ -204,5 +204,9 @@ fn check_config(file: PathBuf) -> ExitCode {
     }
     print!("{}", openslot::catalog::describe(&loaded.config, catalog));
     print!("{}", openslot::routing::describe(&checked.routing));
+    print!(
+        "{}",
+        openslot::calendars::describe(&loaded.config.calendars, &checked.calendars)
+    );
     ExitCode::SUCCESS
 }

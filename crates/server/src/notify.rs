@@ -317,13 +317,7 @@ impl Notifier {
                 .map_err(|err| error("mail.templates_dir", format!("template {name}: {err}")))?;
         }
         let public_url = config.public_url();
-        let mail_host = public_url
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.split(['/', ':']).next())
-            .filter(|host| !host.is_empty())
-            .unwrap_or("openslot.local")
-            .to_string();
+        let mail_host = crate::calendars::event::mail_host(&public_url);
         Ok(Notifier {
             env,
             from_address: from.email.to_string(),
@@ -822,7 +816,8 @@ impl Notifier {
         let invitee = openslot_mail::mailbox(&booking.name, &booking.email);
         let invite = |method: InviteMethod| Invite {
             method,
-            uid: format!("booking-{}@{}", booking.id, self.mail_host),
+            // Shared with the event written into hosts' calendars, which is recognised by it.
+            uid: crate::calendars::event::booking_uid(&booking.id, &self.mail_host),
             sequence: booking.sequence,
             stamp: now,
             start: booking.start,
@@ -924,6 +919,37 @@ impl Notifier {
             }
         }
         to
+    }
+
+    /// What a booking's event written into a host's calendar is signed with (the same
+    /// organisation, address and public URL as its e-mailed invites).
+    pub fn event_source(&self, names_hosts: bool) -> crate::calendars::event::EventSource<'_> {
+        crate::calendars::event::EventSource {
+            org: &self.org,
+            service_address: &self.from_address,
+            public_url: &self.public_url,
+            names_hosts,
+        }
+    }
+
+    /// The event to write into a host's calendar for `booking` (its hosts from `catalog`,
+    /// the assigned one organizing), with `sequence`; see [`crate::calendars::event`].
+    pub fn written_event(
+        &self,
+        booking: &Booking,
+        catalog: &Catalog,
+        sequence: u32,
+        now: Timestamp,
+    ) -> String {
+        let hosts = booking_hosts(catalog, booking);
+        crate::calendars::event::written_event(
+            booking,
+            catalog.get(&booking.event_slug),
+            &hosts,
+            &self.event_source(catalog.hosts().names_hosts()),
+            sequence,
+            now,
+        )
     }
 
     /// The ops message for a contact-form message.

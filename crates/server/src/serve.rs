@@ -42,6 +42,8 @@ pub enum StartError {
 /// A configuration that passed every check, resolved into what the service runs on.
 pub struct Checked {
     pub catalog: Catalog,
+    /// Every host's configured calendars (`[[hosts.calendars]]`), checked, with their ids.
+    pub calendars: Vec<crate::calendars::HostCalendar>,
     pub notifier: Notifier,
     pub routing: RoutingForms,
 }
@@ -234,8 +236,10 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
     let catalog = Catalog::from_config(config, source)?;
     let notifier = Notifier::new(config, source)?;
     let routing = RoutingForms::build(&config.routing_forms, source)?;
+    let calendars = crate::calendars::host_calendars(config, source)?;
     Ok(Checked {
         catalog,
+        calendars,
         notifier,
         routing,
     })
@@ -296,6 +300,8 @@ pub async fn build_state(
         catalog,
         notifier,
         routing,
+        // Calendar connections are the sync engine's, which reads them from `Checked`.
+        calendars: _,
     }: Checked,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,

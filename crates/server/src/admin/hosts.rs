@@ -215,6 +215,14 @@ pub fn definition_from_json(
             Some(_) => return Err(invalid("id", "the id of a host cannot change")),
         }
     }
+    // The entry type reads `calendars` (from the config file) but never stores it: taken
+    // here, it would be accepted and silently dropped.
+    if object.contains_key("calendars") {
+        return Err(invalid(
+            "calendars",
+            "connected calendars are not part of a host's definition",
+        ));
+    }
     let mut merged = match base.map(|row| &row.definition) {
         Some(Value::Object(stored)) => stored.clone(),
         _ => Map::new(),
@@ -268,6 +276,7 @@ fn entry_from_form(form: &Form, id: String) -> Result<(HostEntryConfig, bool), F
         max_per_day: event_form::number(form, "max_per_day", &mut errors),
         overrides: event_form::overrides(form.get("overrides").unwrap_or_default(), &mut errors),
         time_off: time_off(form.get("time_off").unwrap_or_default()),
+        calendars: Vec::new(),
     };
     if errors.is_empty() {
         Ok((entry, form.get("enabled").is_some()))
@@ -372,6 +381,7 @@ pub async fn new_form(State(state): State<AppState>, session: AdminSession) -> R
         max_per_day: None,
         overrides: Vec::new(),
         time_off: Vec::new(),
+        calendars: Vec::new(),
     };
     form_page(
         &state,
@@ -559,5 +569,16 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(err.fields.unwrap().contains_key("id"));
+        // The entry type reads `calendars` from the config file; the API must not accept
+        // it only to drop it.
+        let calendars = json!({"calendars": [{"kind": "ics", "url": "https://example.com/a.ics"}]});
+        let err = definition_from_json(
+            calendars.as_object().unwrap().clone(),
+            Some("ada"),
+            Some(&stored),
+        )
+        .unwrap_err();
+        assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(err.fields.unwrap().contains_key("calendars"));
     }
 }
