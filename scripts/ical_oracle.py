@@ -71,6 +71,12 @@ def expand(calendar, start: int, end: int, tz) -> None:
             dtend = dtstart + datetime.timedelta(days=1) if all_day else dtstart
         s = seconds(dtstart)
         e = seconds(dtend) if dtend is not None else seconds(nominal) + exact
+        if e <= s and isinstance(dtstart, datetime.datetime) and "DTEND" in event:
+            # A start in a DST gap moved onto its wall-clock end: keep the written length as
+            # real time (openslot's rule; the library would leave a zero-length instance).
+            length = event["DTEND"].dt.replace(tzinfo=None) - dtstart.replace(tzinfo=None)
+            if length > datetime.timedelta(0):
+                e = s + int(length.total_seconds())
         if e <= s or s >= end or e <= start:
             continue
         out.append([str(event.get("UID", "")), s, e, all_day])

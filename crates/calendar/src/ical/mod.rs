@@ -277,14 +277,23 @@ impl Moment {
     }
 }
 
-/// Where an instance starting at `wall` in `zone` ends.
+/// Where an instance starting at `wall` in `zone` ends. When a start in a DST gap moves
+/// forward onto its wall-clock end (02:30–03:30 on the night 02:00–03:00 is skipped), the
+/// length is kept as real time instead: a meeting must not vanish from busy time.
 fn end_of(zone: &TimeZone, wall: DateTime, length: Length) -> Option<Timestamp> {
-    let end = wall
+    let end_wall = wall
         .checked_add(SignedDuration::from_secs(length.nominal))
         .ok()?;
-    instant(zone, end)?
+    let end = instant(zone, end_wall)?
         .checked_add(SignedDuration::from_secs(length.exact))
-        .ok()
+        .ok()?;
+    let start = instant(zone, wall)?;
+    if end <= start && length.is_positive() {
+        return start
+            .checked_add(SignedDuration::from_secs(length.nominal + length.exact))
+            .ok();
+    }
+    Some(end)
 }
 
 /// A wall-clock time in a zone as an instant. In a DST gap the time moves forward by the
