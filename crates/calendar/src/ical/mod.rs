@@ -79,6 +79,9 @@ const MAX_DEPTH: usize = 8;
 /// Recurrence steps taken per series before giving up, wherever they fall: bounds the work a
 /// rule like FREQ=SECONDLY from 1970 can cause.
 const MAX_STEPS_PER_SERIES: usize = 200_000;
+/// Recurrence steps for a whole text: many hostile series together stay bounded too. A real
+/// feed (thousands of events, hundreds of daily series running for years) takes a few million.
+const MAX_STEPS_PER_TEXT: usize = 10_000_000;
 
 /// The busy instances of every event in `ics` that overlap `[opts.from, opts.to)`, sorted by
 /// start. Transparent, cancelled and zero-length instances are not busy; nor are all-day ones
@@ -110,6 +113,7 @@ pub fn busy_intervals(ics: &str, opts: &ExpandOptions<'_>) -> Result<Vec<BusyEve
     let mut reader = Reader {
         zones: Zones::new(&timezones),
         opts,
+        steps_left: MAX_STEPS_PER_TEXT,
     };
 
     // Group by UID: a master (or several, in broken feeds) and its RECURRENCE-ID overrides.
@@ -305,6 +309,8 @@ fn instant(zone: &TimeZone, wall: DateTime) -> Option<Timestamp> {
 struct Reader<'c, 'o> {
     zones: Zones<'c>,
     opts: &'o ExpandOptions<'o>,
+    /// What is left of [`MAX_STEPS_PER_TEXT`].
+    steps_left: usize,
 }
 
 /// One instance before the busy filters: when it starts and ends.
@@ -567,9 +573,11 @@ impl<'c> Reader<'c, '_> {
             return;
         };
         for rule in &rules {
-            let Some(walls) = expand_rule(rule, &start, last_wall) else {
+            let budget = self.steps_left.min(MAX_STEPS_PER_SERIES);
+            let Some(walls) = expand_rule(rule, &start, last_wall, budget) else {
                 continue;
             };
+            self.steps_left -= walls.len().min(self.steps_left);
             for wall in walls {
                 if let Some(at) = instant(&start.zone, wall) {
                     if at >= self.opts.to {
@@ -583,10 +591,15 @@ impl<'c> Reader<'c, '_> {
 }
 
 /// The wall-clock starts an RRULE produces from `start` up to `last_wall`, at most
-/// [`MAX_STEPS_PER_SERIES`]. The rule runs on the event's wall clock (as if UTC): RFC 5545
+/// `budget` of them. The rule runs on the event's wall clock (as if UTC): RFC 5545
 /// repeats local times, so a 09:00 meeting stays at 09:00 across DST; the caller maps each
 /// start to an instant in the event's zone. `None` when the rule cannot be read.
-fn expand_rule(rule: &str, start: &Moment, last_wall: DateTime) -> Option<Vec<DateTime>> {
+fn expand_rule(
+    rule: &str,
+    start: &Moment,
+    last_wall: DateTime,
+    budget: usize,
+) -> Option<Vec<DateTime>> {
     use chrono::TimeZone as _;
     let to_chrono = |wall: DateTime| {
         rrule::Tz::UTC
@@ -629,7 +642,7 @@ fn expand_rule(rule: &str, start: &Moment, last_wall: DateTime) -> Option<Vec<Da
     // The rrule crate has panicked on odd rules before; a panic must not take the sync down.
     std::panic::catch_unwind(move || {
         let mut walls = Vec::new();
-        for at in set.into_iter().take(MAX_STEPS_PER_SERIES) {
+        for at in set.into_iter().take(budget) {
             let naive = at.naive_utc();
             let Ok(wall) = chrono_to_civil(naive) else {
                 break;
