@@ -3,6 +3,7 @@
 //! Nothing here touches the database or serves HTTP; the server's sync engine glues a
 //! connection's stored state to these functions.
 
+pub mod ical;
 pub mod source;
 
 pub use http::Http;
