@@ -51,6 +51,19 @@ struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CalendarLabels {
+    connection: String,
+    host: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CalendarSyncLabels {
+    connection: String,
+    host: String,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TzdbLabels {
     source: String,
     version: String,
@@ -97,6 +110,8 @@ pub struct Metrics {
     mail: Family<OutcomeLabels, Counter>,
     contact_messages: Counter,
     tzdb: Family<TzdbLabels, Gauge>,
+    calendar_syncs: Family<CalendarSyncLabels, Counter>,
+    calendar_age: Family<CalendarLabels, Gauge>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -163,6 +178,18 @@ impl Default for Metrics {
             "The time-zone database in use (source: system or bundled) and its version",
             tzdb.clone(),
         );
+        let calendar_syncs = Family::<CalendarSyncLabels, Counter>::default();
+        registry.register(
+            "openslot_calendar_syncs",
+            "Calendar syncs by connection, host and outcome (ok, timeout, unreachable, auth, error, data, store)",
+            calendar_syncs.clone(),
+        );
+        let calendar_age = Family::<CalendarLabels, Gauge>::default();
+        registry.register(
+            "openslot_calendar_seconds_since_success",
+            "Seconds since each calendar connection last synced successfully (absent until it has)",
+            calendar_age.clone(),
+        );
         let active = crate::tzdb::active();
         tzdb.get_or_create(&TzdbLabels {
             source: active.source.to_string(),
@@ -180,11 +207,40 @@ impl Default for Metrics {
             mail,
             contact_messages,
             tzdb,
+            calendar_syncs,
+            calendar_age,
         }
     }
 }
 
 impl Metrics {
+    /// Counts one sync of a calendar connection.
+    pub fn record_calendar_sync(&self, connection: &str, host: &str, outcome: &'static str) {
+        self.calendar_syncs
+            .get_or_create(&CalendarSyncLabels {
+                connection: connection.to_string(),
+                host: host.to_string(),
+                outcome,
+            })
+            .inc();
+    }
+
+    /// How long ago a connection last synced successfully (`None`: never, so no sample).
+    pub fn set_calendar_age(&self, connection: &str, host: &str, seconds: Option<i64>) {
+        let labels = CalendarLabels {
+            connection: connection.to_string(),
+            host: host.to_string(),
+        };
+        match seconds {
+            Some(seconds) => {
+                self.calendar_age.get_or_create(&labels).set(seconds.max(0));
+            }
+            None => {
+                self.calendar_age.remove(&labels);
+            }
+        }
+    }
+
     /// `route` must be a matched route template or [`UNMATCHED`]; `method` is the
     /// request's method name.
     pub fn record_request(&self, route: &str, method: &str, status: u16, seconds: f64) {

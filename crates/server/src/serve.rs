@@ -5,6 +5,7 @@ use std::{sync::Arc, time::Duration};
 use openslot_store::{PgOptions, PgStore, SqliteOptions, SqliteStore, Store, StoreError};
 use tokio::net::TcpListener;
 
+use crate::calendars::Calendars;
 use crate::{
     busy_cache::BookedTime,
     catalog::Catalog,
@@ -28,6 +29,8 @@ use tokio::sync::watch;
 pub enum StartError {
     #[error("{0}")]
     Config(#[from] ConfigError),
+    #[error("calendars: {0}")]
+    Calendars(String),
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -300,8 +303,7 @@ pub async fn build_state(
         catalog,
         notifier,
         routing,
-        // Calendar connections are the sync engine's, which reads them from `Checked`.
-        calendars: _,
+        calendars: configured,
     }: Checked,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -333,6 +335,17 @@ pub async fn build_state(
         }
     };
     let signer = Signer::new(&secret, &config.security.previous_secrets);
+    let credentials = Arc::new(crate::credentials::Credentials::new(
+        &secret,
+        &config.security.previous_secrets,
+    ));
+    seed_calendars(
+        store.as_ref(),
+        &configured,
+        &credentials,
+        clock.now().as_second(),
+    )
+    .await?;
     let trusted: Vec<Network> = config
         .server
         .trusted_proxies
@@ -343,6 +356,7 @@ pub async fn build_state(
     let host = HostId::new("default");
     let notifier = Arc::new(notifier);
     let jobs_wake = Arc::new(tokio::sync::Notify::new());
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let catalog = Arc::new(catalog);
     let directory = catalog.clone();
     let busy = Arc::new(BookedTime::new(
@@ -353,12 +367,27 @@ pub async fn build_state(
             catalog.hosts().iter().map(|host| host.id.clone()).collect()
         }),
     ));
+    let calendars = Arc::new(
+        Calendars::new(
+            store.clone(),
+            clock.clone(),
+            config.calendars.clone(),
+            credentials,
+            catalog.clone(),
+            busy.clone(),
+            notifier.clone(),
+            metrics.clone(),
+            jobs_wake.clone(),
+            &crate::calendars::event::mail_host(&config.public_url()),
+        )
+        .map_err(|err| StartError::Calendars(err.to_string()))?,
+    );
     let domain = Domain {
         store: store.clone(),
         catalog: catalog.clone(),
         busy: busy.clone(),
         hosts: Arc::new(TeamPicker::new(store.clone())),
-        verifier: Arc::new(crate::domain::NoCalendars),
+        verifier: Arc::new(crate::calendars::CalendarVerifier(calendars.clone())),
         clock: clock.clone(),
         notifier: notifier.clone(),
         jobs_wake: jobs_wake.clone(),
@@ -367,7 +396,8 @@ pub async fn build_state(
         notifier,
         jobs_wake,
         busy_changed: Arc::new(tokio::sync::Notify::new()),
-        metrics: Arc::new(crate::metrics::Metrics::default()),
+        metrics,
+        calendars: calendars.clone(),
         funnel: Arc::new(crate::funnel::Funnel::default()),
         login_limiter: Arc::new(RateLimiter::new(config.admin.login_per_minute)),
         login_throttle: Arc::new(crate::admin::throttle::LoginThrottle::new(
@@ -388,10 +418,48 @@ pub async fn build_state(
         domain,
     };
     state.reload_busy().await?;
+    if let Err(err) = state.calendars.load_busy().await {
+        tracing::warn!(error = %err, "calendar busy time not loaded; retried shortly");
+    }
     // The stand-in hash for unknown accounts is made now, not on the first sign-in (which
     // would then take twice as long as a known account's).
     tokio::task::spawn_blocking(|| crate::admin::auth::verify_dummy(""));
     Ok(state)
+}
+
+/// Makes the configured calendar connections the stored config-origin ones (connections
+/// added in /admin are left alone). A password written in the file is sealed before it
+/// reaches the database; one named by `password_env` is read at each sync.
+async fn seed_calendars(
+    store: &dyn Store,
+    configured: &[crate::calendars::HostCalendar],
+    credentials: &crate::credentials::Credentials,
+    now: i64,
+) -> Result<(), StoreError> {
+    let settings: Vec<openslot_store::CalendarSettings> = configured
+        .iter()
+        .map(|entry| {
+            let calendar = &entry.calendar;
+            openslot_store::CalendarSettings {
+                id: entry.id.clone(),
+                host_id: entry.host_id.clone(),
+                kind: calendar.kind.as_str().to_string(),
+                url: calendar.url.clone(),
+                username: calendar.username.clone(),
+                password_env: calendar.password_env.clone(),
+                password_enc: calendar
+                    .password
+                    .as_deref()
+                    .map(|password| credentials.seal(password)),
+                busy: calendar.busy,
+                write: calendar.write,
+                refresh_minutes: calendar.refresh_minutes(),
+                all_day_busy: calendar.all_day_busy,
+                origin: "config".into(),
+            }
+        })
+        .collect();
+    store.sync_config_calendars(&settings, now).await
 }
 
 /// How often funnel counters are written to the database.
@@ -431,6 +499,9 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         .then(|| config.mail.outbox_dir.clone());
     let state = build_state(config, checked, store, Arc::new(SystemClock)).await?;
     state.spawn_busy_refresh(refresh);
+    state.calendars.spawn_busy_refresh(refresh);
+    let (calendars_stop, calendars_stopped) = watch::channel(false);
+    let calendar_sync = tokio::spawn(state.calendars.clone().run(calendars_stopped));
     if let Some(outbox) = outbox {
         tracing::info!(outbox = %outbox, "no smtp_url: mail is written to the outbox folder");
     }
@@ -449,6 +520,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         busy_changed: state.busy_changed.clone(),
         metrics: state.metrics.clone(),
         concurrency,
+        calendars: Some(state.calendars.clone()),
     };
     let worker = tokio::spawn(worker.run(worker_stopped));
     let listener = TcpListener::bind(addr)
@@ -523,6 +595,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     tokio::select! {
         result = &mut server => {
             let _ = worker_stop.send(true);
+            let _ = calendars_stop.send(true);
             result.map_err(|source| StartError::Listen { addr: local.to_string(), source })?;
             return Ok(());
         }
@@ -533,6 +606,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     // The worker stops claiming at once and finishes what it holds, alongside the
     // requests; both within the one grace period.
     let _ = worker_stop.send(true);
+    let _ = calendars_stop.send(true);
     let deadline = tokio::time::Instant::now() + grace;
     match tokio::time::timeout_at(deadline, server).await {
         Ok(result) => result.map_err(|source| StartError::Listen {
@@ -546,6 +620,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
             "the mail worker did not finish its deliveries in time; they are retried after their lease"
         );
     }
+    let _ = tokio::time::timeout_at(deadline, calendar_sync).await;
     if let Err(err) = funnel.flush(funnel_store.as_ref()).await {
         tracing::warn!(error = %err, "funnel counters lost at shutdown");
     }

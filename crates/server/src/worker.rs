@@ -50,6 +50,8 @@ pub struct Worker {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Most jobs in flight at once (`[mail] concurrency`).
     pub concurrency: usize,
+    /// Writes bookings into hosts' calendars (`calendar_write` jobs).
+    pub calendars: Option<Arc<crate::calendars::Calendars>>,
 }
 
 enum Failure {
@@ -85,15 +87,41 @@ impl Worker {
         }
     }
 
+    /// Makes the hosts' calendars match a booking (see [`crate::calendars::writeback`]).
+    async fn write_calendars(&self, job: &Job) -> Result<Outcome, Failure> {
+        let Some(id) = job.payload["booking_id"].as_str() else {
+            return Err(Failure::Permanent("calendar job names no booking".into()));
+        };
+        let Some(calendars) = &self.calendars else {
+            // Only a worker built without one (a test) lacks it: nothing could ever run it.
+            return Err(Failure::Permanent(
+                "no calendar service in this process".into(),
+            ));
+        };
+        let catalog = self.catalog.load();
+        let now = self.clock.now();
+        let render = |booking: &openslot_store::Booking| {
+            self.notifier
+                .written_event(booking, &catalog, booking.sequence, now)
+        };
+        match calendars.reconcile_booking(id, render).await {
+            Ok(done) => {
+                tracing::info!(booking_id = %id, written = done.written, removed = done.removed, "calendars match the booking");
+                Ok(Outcome::Sent)
+            }
+            Err(crate::calendars::writeback::WriteError::Transient(err)) => {
+                Err(Failure::Transient(err))
+            }
+            Err(crate::calendars::writeback::WriteError::Permanent(err)) => {
+                Err(Failure::Permanent(err))
+            }
+        }
+    }
+
     async fn deliver(&self, job: &Job) -> Result<Outcome, Failure> {
         match JobKind::parse(&job.kind) {
             Some(JobKind::BookingExpiry) => return self.expire(job).await,
-            // Queued only for hosts with a write calendar, which no connection sets yet.
-            Some(JobKind::CalendarWrite) => {
-                return Err(Failure::Permanent(
-                    "calendar writes are not handled by this build".into(),
-                ))
-            }
+            Some(JobKind::CalendarWrite) => return self.write_calendars(job).await,
             Some(JobKind::Mail) => {}
             None => {
                 return Err(Failure::Permanent(format!(

@@ -513,6 +513,7 @@ async fn driven_with(text: &str, now: Timestamp) -> Driven {
         )),
         busy_changed: Arc::new(tokio::sync::Notify::new()),
         metrics: Arc::new(openslot::metrics::Metrics::default()),
+        calendars: None,
         concurrency: 4,
     };
     Driven {
@@ -1162,8 +1163,8 @@ async fn booking_mail_goes_to_the_bookings_hosts_and_invites_name_them() {
 }
 
 /// Calendar alerts go to the ops inbox only, naming the calendar without its credentials;
-/// a calendar write job (queued only for hosts with a write calendar) is not handled by
-/// this build yet and dies at once rather than being retried.
+/// a calendar write job reaching a worker without a calendar service (only a test builds
+/// one) dies at once rather than being retried.
 #[tokio::test]
 async fn calendar_alerts_reach_the_ops_inbox_and_calendar_writes_wait_for_their_handler() {
     use openslot::{domain::MailKind, notify::CalendarAlert};

@@ -4,6 +4,13 @@
 //! them. The written form of a booking in a host's calendar is in [`event`].
 
 pub mod event;
+pub mod service;
+pub mod sync;
+pub mod verify;
+pub mod writeback;
+
+pub use service::{Calendars, Kind, OwnEvents};
+pub use verify::CalendarVerifier;
 
 use std::fmt::Write;
 

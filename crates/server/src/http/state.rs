@@ -44,6 +44,8 @@ pub struct AppState {
     /// Signalled when something outside the request path (the worker) freed booked time.
     pub busy_changed: Arc<tokio::sync::Notify>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Connected calendars: sync, stored busy time, health, "sync now".
+    pub calendars: Arc<crate::calendars::Calendars>,
     /// Daily funnel counts waiting to be written.
     pub funnel: Arc<crate::funnel::Funnel>,
     /// Sign-in attempts per client address.

@@ -1,0 +1,366 @@
+//! The background sync: every instance runs one, and the store's lease on a connection
+//! row makes sure only one of them syncs a calendar at a time. A due connection is
+//! claimed, fetched (only what changed, where the server allows it), expanded into busy
+//! intervals and stored; the request path reads only what is stored.
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use jiff::{tz::TimeZone, Timestamp};
+use openslot_calendar::{caldav, feed, ical, CalendarError, Fetch, Resource};
+use openslot_store::{CalendarConnection, CalendarDelta, ResourceBusy, StoreError};
+use serde_json::{json, Value};
+use tokio::{sync::watch, task::JoinSet};
+
+use super::service::{Calendars, Kind, OwnEvents};
+
+/// Longest sleep between looks for due connections (others may have become due through
+/// another instance's "sync now").
+const MAX_IDLE: Duration = Duration::from_secs(2);
+/// Back-off after a failure, doubling up to the connection's own refresh period times
+/// this factor.
+const FAILURE_BACKOFF_CAP: i64 = 4;
+/// A full re-read at least this often, so recurring series stay expanded as the window
+/// moves on and anything an incremental sync missed is caught.
+const FULL_EVERY_SECONDS: i64 = 24 * 3600;
+
+/// The engine's own wrapper around a provider's cursor.
+fn provider_cursor(stored: &Value) -> &Value {
+    stored.get("provider").unwrap_or(&Value::Null)
+}
+
+fn full_at(stored: &Value) -> Option<i64> {
+    stored.get("full_at").and_then(Value::as_i64)
+}
+
+impl Calendars {
+    /// Claims and syncs due connections until `stop` turns true, at most
+    /// `[calendars] sync_concurrency` at once.
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let mut tasks: JoinSet<()> = JoinSet::new();
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let mut claimed = 0;
+            while tasks.len() < self.config.sync_concurrency.max(1) as usize {
+                let now = self.clock.now().as_second();
+                match self
+                    .store
+                    .claim_calendar_sync(&self.worker_id, now, self.lease_seconds())
+                    .await
+                {
+                    Ok(Some(connection)) => {
+                        claimed += 1;
+                        let engine = self.clone();
+                        tasks.spawn(async move { engine.sync_renewing(connection).await });
+                    }
+                    Ok(None) => break,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "calendar connections unavailable");
+                        break;
+                    }
+                }
+            }
+            if claimed > 0 && tasks.len() < self.config.sync_concurrency.max(1) as usize {
+                continue;
+            }
+            tokio::select! {
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(MAX_IDLE) => {}
+                changed = stop.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        // A sync is only reading: dropping one half-way loses nothing (its lease lapses
+        // and the next claim repeats it).
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+
+    fn lease_seconds(&self) -> i64 {
+        self.config.lease_seconds.max(10) as i64
+    }
+
+    /// Syncs one claimed connection, renewing its lease while the sync lasts.
+    async fn sync_renewing(&self, connection: CalendarConnection) {
+        let id = connection.settings.id.clone();
+        let sync = self.sync_claimed(connection);
+        tokio::pin!(sync);
+        let period = Duration::from_millis(self.lease_seconds() as u64 * 500);
+        loop {
+            tokio::select! {
+                outcome = &mut sync => {
+                    if let Err(err) = outcome {
+                        tracing::warn!(connection = %id, error = %err, "calendar sync result not stored");
+                    }
+                    return;
+                }
+                _ = tokio::time::sleep(period) => {
+                    let now = self.clock.now().as_second();
+                    match self.store.renew_calendar_sync(&id, &self.worker_id, now, self.lease_seconds()).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!(connection = %id, "calendar sync lease lost; another instance has it");
+                            return;
+                        }
+                        Err(err) => tracing::warn!(connection = %id, error = %err, "calendar sync lease not renewed"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fetches, expands and stores one connection; failures are recorded on the
+    /// connection (and alerted once past `alert_after_minutes`).
+    pub async fn sync_claimed(&self, connection: CalendarConnection) -> Result<(), StoreError> {
+        let settings = &connection.settings;
+        let started = self.clock.now();
+        let refresh = i64::from(settings.refresh_minutes.max(1)) * 60;
+        let result = self.fetch_and_expand(&connection, started).await;
+        let now = self.clock.now().as_second();
+        match result {
+            Ok(delta) => {
+                let changed = !delta.upserts.is_empty() || !delta.removed.is_empty() || delta.full;
+                let kept = self
+                    .store
+                    .apply_calendar_sync(&settings.id, &self.worker_id, &delta, now, now + refresh)
+                    .await?;
+                if !kept {
+                    tracing::warn!(connection = %settings.id, "calendar sync lease lost; result dropped");
+                    return Ok(());
+                }
+                self.metrics
+                    .record_calendar_sync(&settings.id, &settings.host_id, "ok");
+                tracing::info!(connection = %settings.id, host = %settings.host_id,
+                    resources = delta.upserts.len(), removed = delta.removed.len(), full = delta.full,
+                    "calendar synced");
+                if connection.alerted {
+                    self.alert(&connection, Alert::Recovered, None).await?;
+                }
+                if changed {
+                    self.busy_changed.notify_one();
+                }
+            }
+            Err(err) => {
+                let message = crate::privacy::scrub(&err.to_string());
+                let failures_since = connection.failing_since.unwrap_or(now);
+                // Doubling from the refresh period while it keeps failing, capped, so a
+                // dead server is not hammered and a flaky one is retried soon.
+                let failing_for = (now - failures_since).max(0);
+                let delay = (refresh / 5)
+                    .max(30)
+                    .max(failing_for / 2)
+                    .min(refresh * FAILURE_BACKOFF_CAP);
+                let updated = self
+                    .store
+                    .fail_calendar_sync(&settings.id, &self.worker_id, &message, now, now + delay)
+                    .await?;
+                self.metrics
+                    .record_calendar_sync(&settings.id, &settings.host_id, err.label());
+                tracing::warn!(connection = %settings.id, host = %settings.host_id, error = %message,
+                    retry_in_seconds = delay, "calendar sync failed");
+                if let Some(updated) = updated {
+                    let since = updated.failing_since.unwrap_or(now);
+                    let alert_after = i64::from(self.config.alert_after_minutes) * 60;
+                    if !updated.alerted && now - since >= alert_after {
+                        self.alert(&updated, Alert::Failing, Some(&message)).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn fetch_and_expand(
+        &self,
+        connection: &CalendarConnection,
+        now: Timestamp,
+    ) -> Result<CalendarDelta, SyncError> {
+        let settings = &connection.settings;
+        let endpoint = self.endpoint(settings).map_err(SyncError::Credentials)?;
+        let stored = &connection.cursor;
+        let force_full =
+            full_at(stored).is_none_or(|at| now.as_second() - at >= FULL_EVERY_SECONDS);
+        let cursor = if force_full {
+            Value::Null
+        } else {
+            provider_cursor(stored).clone()
+        };
+        let fetched = match Kind::of(settings) {
+            Kind::Caldav => {
+                let known = if force_full {
+                    Vec::new()
+                } else {
+                    self.store
+                        .calendar_resource_etags(&settings.id)
+                        .await
+                        .map_err(SyncError::Store)?
+                };
+                caldav::sync(&self.http, &endpoint, &cursor, &known).await
+            }
+            Kind::Ics => feed::fetch(&self.http, &endpoint, &cursor).await,
+        }
+        .map_err(SyncError::Remote)?;
+        let full_at = if force_full {
+            now.as_second()
+        } else {
+            full_at(stored).unwrap_or(now.as_second())
+        };
+        Ok(match fetched {
+            Fetch::Unchanged { cursor } => CalendarDelta {
+                full: false,
+                upserts: Vec::new(),
+                removed: Vec::new(),
+                cursor: json!({ "provider": cursor, "full_at": full_at }),
+            },
+            Fetch::Changed {
+                cursor,
+                full,
+                upserts,
+                removed,
+            } => {
+                let zone = self.host_zone(&settings.host_id);
+                let upserts = self
+                    .expand_all(upserts, settings.all_day_busy, zone, now)
+                    .await?;
+                CalendarDelta {
+                    full,
+                    upserts,
+                    removed,
+                    cursor: json!({ "provider": cursor, "full_at": full_at }),
+                }
+            }
+        })
+    }
+
+    /// Expands resources into busy intervals off the async threads (a feed of thousands
+    /// of events is CPU work).
+    async fn expand_all(
+        &self,
+        resources: Vec<Resource>,
+        all_day_busy: bool,
+        zone: TimeZone,
+        now: Timestamp,
+    ) -> Result<Vec<ResourceBusy>, SyncError> {
+        let window = self.window(now);
+        let ours = self.own.clone();
+        tokio::task::spawn_blocking(move || {
+            resources
+                .into_iter()
+                .map(|resource| {
+                    let intervals = expand(&resource.ics, window, &zone, all_day_busy, &ours)
+                        .map_err(|err| SyncError::Data(format!("{}: {err}", resource.href)))?;
+                    Ok(ResourceBusy {
+                        href: resource.href,
+                        etag: resource.etag,
+                        intervals,
+                    })
+                })
+                .collect()
+        })
+        .await
+        .map_err(|err| SyncError::Data(err.to_string()))?
+    }
+
+    /// The stretch of time imported: from a day back (a meeting under way still counts)
+    /// to `[calendars] horizon_days` ahead.
+    pub fn window(&self, now: Timestamp) -> (Timestamp, Timestamp) {
+        let day = 86_400;
+        let from = Timestamp::from_second(now.as_second() - day).unwrap_or(now);
+        let to =
+            Timestamp::from_second(now.as_second() + i64::from(self.config.horizon_days) * day)
+                .unwrap_or(now);
+        (from, to)
+    }
+}
+
+/// Busy intervals (Unix seconds) of one iCalendar text within `window`, leaving out the
+/// events this service wrote (their bookings already hold the time).
+pub fn expand(
+    ics: &str,
+    window: (Timestamp, Timestamp),
+    zone: &TimeZone,
+    all_day_busy: bool,
+    own: &OwnEvents,
+) -> Result<Vec<(i64, i64)>, ical::IcalError> {
+    let ignore: HashSet<String> = ical::uids(ics)
+        .into_iter()
+        .filter(|uid| own.is_own(uid))
+        .collect();
+    let mut options = ical::ExpandOptions::new(window.0, window.1, zone.clone());
+    options.all_day_busy = all_day_busy;
+    options.ignore_uids = Some(&ignore);
+    let mut spans: Vec<(i64, i64)> = ical::busy_intervals(ics, &options)?
+        .into_iter()
+        .map(|event| (event.start.as_second(), event.end.as_second()))
+        .filter(|(start, end)| end > start)
+        .collect();
+    spans.sort_unstable();
+    spans.dedup();
+    Ok(spans)
+}
+
+/// Why a sync failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Remote(CalendarError),
+    #[error("credentials: {0}")]
+    Credentials(String),
+    #[error("calendar data: {0}")]
+    Data(String),
+    #[error("store: {0}")]
+    Store(StoreError),
+}
+
+impl SyncError {
+    /// A metric label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SyncError::Remote(CalendarError::Timeout(_)) => "timeout",
+            SyncError::Remote(CalendarError::Unreachable(_)) => "unreachable",
+            SyncError::Remote(CalendarError::Auth(_)) | SyncError::Credentials(_) => "auth",
+            SyncError::Remote(_) => "error",
+            SyncError::Data(_) => "data",
+            SyncError::Store(_) => "store",
+        }
+    }
+}
+
+/// Which ops e-mail a connection's health causes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alert {
+    Failing,
+    Recovered,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_events_are_not_busy_time() {
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n\
+BEGIN:VEVENT\r\nUID:booking-1@example.com\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270105T100000Z\r\nDTEND:20270105T110000Z\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:booking-2@elsewhere\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270105T120000Z\r\nDTEND:20270105T130000Z\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+        let window = (
+            "2027-01-01T00:00:00Z".parse().unwrap(),
+            "2027-02-01T00:00:00Z".parse().unwrap(),
+        );
+        let spans = expand(
+            ics,
+            window,
+            &TimeZone::UTC,
+            true,
+            &OwnEvents::new("example.com"),
+        )
+        .unwrap();
+        let noon: Timestamp = "2027-01-05T12:00:00Z".parse().unwrap();
+        assert_eq!(spans, vec![(noon.as_second(), noon.as_second() + 3600)]);
+    }
+}

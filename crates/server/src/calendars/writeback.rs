@@ -1,0 +1,207 @@
+//! Write-back: a booking's event in each of its hosts' `write` calendars made to match
+//! the booking as it is now — present while confirmed (moved with a higher SEQUENCE on
+//! reschedule), gone once it ends. Runs as a durable job written with the change; the
+//! job is idempotent, so a retry or a second job for the same booking converges.
+
+use openslot_calendar::{caldav, CalendarError, Written};
+use openslot_store::{Booking, BookingStatus, CalendarWrite, StoreError};
+
+use super::service::{Calendars, Kind};
+
+/// Why a write did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Worth retrying (calendar down, slow, 5xx, the store).
+    #[error("{0}")]
+    Transient(String),
+    /// Retrying cannot help.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl From<StoreError> for WriteError {
+    fn from(err: StoreError) -> Self {
+        WriteError::Transient(format!("store: {err}"))
+    }
+}
+
+fn remote(err: CalendarError) -> WriteError {
+    if err.transient() {
+        WriteError::Transient(err.to_string())
+    } else {
+        WriteError::Permanent(err.to_string())
+    }
+}
+
+/// What a reconcile did, for the log.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// Whether a booking in this state belongs in its hosts' calendars.
+fn wanted(booking: &Booking) -> bool {
+    booking.status == BookingStatus::Confirmed
+}
+
+impl Calendars {
+    /// Makes the hosts' write calendars match booking `id`.
+    pub async fn reconcile_booking(
+        &self,
+        id: &str,
+        render: impl Fn(&Booking) -> String,
+    ) -> Result<Reconciled, WriteError> {
+        let booking = self.store.booking(id).await?;
+        let writes = self.store.calendar_writes(id).await?;
+        let connections = self.store.calendar_connections().await?;
+        let mut done = Reconciled::default();
+        let targets: Vec<_> = match &booking {
+            Some(booking) if wanted(booking) => connections
+                .iter()
+                .filter(|c| {
+                    c.settings.write
+                        && Kind::of(&c.settings) == Kind::Caldav
+                        && booking.hosts.iter().any(|host| *host == c.settings.host_id)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut first_error = None;
+        for connection in &targets {
+            let Some(booking) = &booking else { break };
+            let settings = &connection.settings;
+            let previous = writes.iter().find(|w| w.connection_id == settings.id);
+            if previous.is_some_and(|w| w.sequence == booking.sequence && w.href.len() > 0) {
+                // Already written at this version.
+                continue;
+            }
+            match self.put(connection, booking, previous, &render).await {
+                Ok(()) => done.written += 1,
+                Err(err) => {
+                    tracing::warn!(booking_id = %id, connection = %settings.id, error = %err, "calendar write failed");
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        // Events in calendars the booking no longer belongs in: ended bookings, hosts no
+        // longer on it, connections no longer writing or deleted.
+        for write in &writes {
+            if targets.iter().any(|c| c.settings.id == write.connection_id) {
+                continue;
+            }
+            let Some(connection) = connections
+                .iter()
+                .find(|c| c.settings.id == write.connection_id)
+            else {
+                // The connection is gone (with its credentials): nothing left to delete with.
+                self.store
+                    .delete_calendar_write(id, &write.connection_id)
+                    .await?;
+                continue;
+            };
+            let endpoint = self
+                .endpoint(&connection.settings)
+                .map_err(WriteError::Permanent)?;
+            let written = Written {
+                href: write.href.clone(),
+                etag: write.etag.clone(),
+            };
+            match caldav::delete_event(&self.http, &endpoint, &written).await {
+                Ok(()) | Err(CalendarError::Conflict) => {
+                    // A conflict means the host edited it meanwhile; it is still ours (same
+                    // UID) and the booking is over, so it goes regardless.
+                    let unconditional = Written {
+                        href: write.href.clone(),
+                        etag: None,
+                    };
+                    if caldav::delete_event(&self.http, &endpoint, &unconditional)
+                        .await
+                        .is_ok()
+                    {
+                        self.store
+                            .delete_calendar_write(id, &write.connection_id)
+                            .await?;
+                        done.removed += 1;
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(booking_id = %id, connection = %write.connection_id, error = %err, "calendar event not removed");
+                    first_error.get_or_insert(remote(err));
+                }
+            }
+        }
+        match first_error {
+            Some(err) => Err(err),
+            None => Ok(done),
+        }
+    }
+
+    async fn put(
+        &self,
+        connection: &openslot_store::CalendarConnection,
+        booking: &Booking,
+        previous: Option<&CalendarWrite>,
+        render: &impl Fn(&Booking) -> String,
+    ) -> Result<(), WriteError> {
+        let settings = &connection.settings;
+        let endpoint = self.endpoint(settings).map_err(WriteError::Permanent)?;
+        let cursor = connection
+            .cursor
+            .get("provider")
+            .cloned()
+            .unwrap_or_default();
+        let collection = caldav::write_collection(&self.http, &endpoint, &cursor)
+            .await
+            .map_err(remote)?;
+        let uid = super::event::booking_uid(&booking.id, &self.mail_host);
+        let ics = render(booking);
+        let previous_written = previous.map(|w| Written {
+            href: w.href.clone(),
+            etag: w.etag.clone(),
+        });
+        let written = match caldav::put_event(
+            &self.http,
+            &endpoint,
+            &collection,
+            &uid,
+            &ics,
+            previous_written.as_ref(),
+        )
+        .await
+        {
+            Ok(written) => written,
+            Err(CalendarError::Conflict) => {
+                // Changed in the calendar since we wrote it (or left from an earlier run
+                // whose answer was lost): the booking is the truth for its own event.
+                let href = match previous_written {
+                    Some(written) => written.href,
+                    None => caldav::event_href(&collection, &uid).map_err(remote)?,
+                };
+                let unconditional = Written { href, etag: None };
+                caldav::put_event(
+                    &self.http,
+                    &endpoint,
+                    &collection,
+                    &uid,
+                    &ics,
+                    Some(&unconditional),
+                )
+                .await
+                .map_err(remote)?
+            }
+            Err(err) => return Err(remote(err)),
+        };
+        self.store
+            .save_calendar_write(&CalendarWrite {
+                booking_id: booking.id.clone(),
+                connection_id: settings.id.clone(),
+                href: written.href,
+                etag: written.etag,
+                sequence: booking.sequence,
+                updated_at: self.clock.now().as_second(),
+            })
+            .await?;
+        Ok(())
+    }
+}
