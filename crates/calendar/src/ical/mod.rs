@@ -631,16 +631,25 @@ fn expand_rule(
         }
     }
     let dtstart = to_chrono(start.wall)?;
-    let mut parsed: rrule::RRule<rrule::Unvalidated> = parts.join(";").parse().ok()?;
-    if let Some(until) = until {
-        if until < start.wall {
-            return None;
-        }
-        parsed = parsed.until(to_chrono(until)?);
+    let until = match until {
+        Some(until) if until < start.wall => return None,
+        Some(until) => Some(to_chrono(until)?),
+        None => None,
+    };
+    // RRULE text is ASCII (RFC 5545 3.3.10); the rrule crate slices it by bytes and panics
+    // on anything else (found by fuzzing).
+    let text = parts.join(";");
+    if !text.is_ascii() {
+        return None;
     }
-    let set = parsed.build(dtstart).ok()?.limit();
-    // The rrule crate has panicked on odd rules before; a panic must not take the sync down.
+    // Should the crate still panic on an odd rule, that one rule is skipped rather than the
+    // whole sync brought down.
     std::panic::catch_unwind(move || {
+        let mut parsed: rrule::RRule<rrule::Unvalidated> = text.parse().ok()?;
+        if let Some(until) = until {
+            parsed = parsed.until(until);
+        }
+        let set = parsed.build(dtstart).ok()?.limit();
         let mut walls = Vec::new();
         for at in set.into_iter().take(budget) {
             let naive = at.naive_utc();
@@ -652,9 +661,10 @@ fn expand_rule(
             }
             walls.push(wall);
         }
-        walls
+        Some(walls)
     })
     .ok()
+    .flatten()
 }
 
 /// Whether a rule's UNTIL lies before the event's start.
