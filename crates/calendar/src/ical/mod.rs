@@ -86,6 +86,22 @@ const MAX_STEPS_PER_TEXT: usize = 10_000_000;
 /// The busy instances of every event in `ics` that overlap `[opts.from, opts.to)`, sorted by
 /// start. Transparent, cancelled and zero-length instances are not busy; nor are all-day ones
 /// unless `opts.all_day_busy`. Components that cannot be read are skipped.
+///
+/// ```
+/// use jiff::{tz::TimeZone, Timestamp};
+/// use openslot_calendar::ical::{busy_intervals, ExpandOptions};
+///
+/// let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:standup\r\n\
+///            DTSTART;TZID=W. Europe Standard Time:20260323T090000\r\nDURATION:PT15M\r\n\
+///            RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+/// let from: Timestamp = "2026-03-01T00:00:00Z".parse()?;
+/// let to: Timestamp = "2026-05-01T00:00:00Z".parse()?;
+/// let busy = busy_intervals(ics, &ExpandOptions::new(from, to, TimeZone::UTC))?;
+/// let starts: Vec<String> = busy.iter().map(|e| e.start.to_string()).collect();
+/// // 09:00 in Berlin before and after the clocks change on 29 March.
+/// assert_eq!(starts, ["2026-03-23T08:00:00Z", "2026-03-30T07:00:00Z", "2026-04-06T07:00:00Z"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn busy_intervals(ics: &str, opts: &ExpandOptions<'_>) -> Result<Vec<BusyEvent>, IcalError> {
     if opts.to < opts.from {
         return Err(IcalError::InvalidWindow);
