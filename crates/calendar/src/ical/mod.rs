@@ -86,6 +86,22 @@ const MAX_STEPS_PER_TEXT: usize = 10_000_000;
 /// The busy instances of every event in `ics` that overlap `[opts.from, opts.to)`, sorted by
 /// start. Transparent, cancelled and zero-length instances are not busy; nor are all-day ones
 /// unless `opts.all_day_busy`. Components that cannot be read are skipped.
+///
+/// ```
+/// use jiff::{tz::TimeZone, Timestamp};
+/// use openslot_calendar::ical::{busy_intervals, ExpandOptions};
+///
+/// let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:standup\r\n\
+///            DTSTART;TZID=W. Europe Standard Time:20260323T090000\r\nDURATION:PT15M\r\n\
+///            RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+/// let from: Timestamp = "2026-03-01T00:00:00Z".parse()?;
+/// let to: Timestamp = "2026-05-01T00:00:00Z".parse()?;
+/// let busy = busy_intervals(ics, &ExpandOptions::new(from, to, TimeZone::UTC))?;
+/// let starts: Vec<String> = busy.iter().map(|e| e.start.to_string()).collect();
+/// // 09:00 in Berlin before and after the clocks change on 29 March.
+/// assert_eq!(starts, ["2026-03-23T08:00:00Z", "2026-03-30T07:00:00Z", "2026-04-06T07:00:00Z"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn busy_intervals(ics: &str, opts: &ExpandOptions<'_>) -> Result<Vec<BusyEvent>, IcalError> {
     if opts.to < opts.from {
         return Err(IcalError::InvalidWindow);
@@ -631,16 +647,25 @@ fn expand_rule(
         }
     }
     let dtstart = to_chrono(start.wall)?;
-    let mut parsed: rrule::RRule<rrule::Unvalidated> = parts.join(";").parse().ok()?;
-    if let Some(until) = until {
-        if until < start.wall {
-            return None;
-        }
-        parsed = parsed.until(to_chrono(until)?);
+    let until = match until {
+        Some(until) if until < start.wall => return None,
+        Some(until) => Some(to_chrono(until)?),
+        None => None,
+    };
+    // RRULE text is ASCII (RFC 5545 3.3.10); the rrule crate slices it by bytes and panics
+    // on anything else (found by fuzzing).
+    let text = parts.join(";");
+    if !text.is_ascii() {
+        return None;
     }
-    let set = parsed.build(dtstart).ok()?.limit();
-    // The rrule crate has panicked on odd rules before; a panic must not take the sync down.
+    // Should the crate still panic on an odd rule, that one rule is skipped rather than the
+    // whole sync brought down.
     std::panic::catch_unwind(move || {
+        let mut parsed: rrule::RRule<rrule::Unvalidated> = text.parse().ok()?;
+        if let Some(until) = until {
+            parsed = parsed.until(until);
+        }
+        let set = parsed.build(dtstart).ok()?.limit();
         let mut walls = Vec::new();
         for at in set.into_iter().take(budget) {
             let naive = at.naive_utc();
@@ -652,9 +677,10 @@ fn expand_rule(
             }
             walls.push(wall);
         }
-        walls
+        Some(walls)
     })
     .ok()
+    .flatten()
 }
 
 /// Whether a rule's UNTIL lies before the event's start.
