@@ -9,7 +9,7 @@ use std::{
 };
 
 use jiff::tz::TimeZone;
-use openslot_calendar::{http::Http, Endpoint};
+use openslot_calendar::{Endpoint, Http};
 use openslot_store::{CalendarConnection, CalendarSettings, Store, StoreError};
 use tokio::sync::Notify;
 
@@ -69,9 +69,9 @@ pub struct Calendars {
     pub clock: Arc<dyn Clock>,
     pub config: CalendarsConfig,
     /// For syncs and write-back: time-boxed per call.
-    pub http: Http,
+    pub client: Http,
     /// For verify-on-book: time-boxed by `[calendars] verify_timeout_ms`.
-    pub verify_http: Http,
+    pub verify_client: Http,
     pub credentials: Arc<Credentials>,
     pub catalog: Arc<CatalogHandle>,
     pub busy: Arc<BookedTime>,
@@ -114,8 +114,8 @@ impl Calendars {
             OnStale::Close => StalePolicy::Close,
         });
         Ok(Calendars {
-            http: Http::new(Duration::from_secs(config.timeout_seconds.max(1)))?,
-            verify_http: Http::new(Duration::from_millis(config.verify_timeout_ms.max(1)))?,
+            client: Http::new(Duration::from_secs(config.timeout_seconds.max(1)))?,
+            verify_client: Http::new(Duration::from_millis(config.verify_timeout_ms.max(1)))?,
             store,
             clock,
             config,

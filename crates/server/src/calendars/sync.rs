@@ -200,9 +200,9 @@ impl Calendars {
                         .await
                         .map_err(SyncError::Store)?
                 };
-                caldav::sync(&self.http, &endpoint, &cursor, &known).await
+                caldav::sync(&self.client, &endpoint, &cursor, &known).await
             }
-            Kind::Ics => feed::fetch(&self.http, &endpoint, &cursor).await,
+            Kind::Ics => feed::fetch(&self.client, &endpoint, &cursor).await,
         }
         .map_err(SyncError::Remote)?;
         let full_at = if force_full {

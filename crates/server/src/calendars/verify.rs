@@ -46,7 +46,7 @@ impl BusyVerifier for CalendarVerifier {
                     .cloned()
                     .unwrap_or_default();
                 let resources =
-                    caldav::events_between(&calendars.verify_http, &endpoint, &cursor, from, to)
+                    caldav::events_between(&calendars.verify_client, &endpoint, &cursor, from, to)
                         .await
                         .map_err(|err| err.to_string())?;
                 let zone = calendars.host_zone(&settings.host_id);

@@ -107,7 +107,7 @@ impl Calendars {
                 href: write.href.clone(),
                 etag: write.etag.clone(),
             };
-            match caldav::delete_event(&self.http, &endpoint, &written).await {
+            match caldav::delete_event(&self.client, &endpoint, &written).await {
                 Ok(()) | Err(CalendarError::Conflict) => {
                     // A conflict means the host edited it meanwhile; it is still ours (same
                     // UID) and the booking is over, so it goes regardless.
@@ -115,7 +115,7 @@ impl Calendars {
                         href: write.href.clone(),
                         etag: None,
                     };
-                    if caldav::delete_event(&self.http, &endpoint, &unconditional)
+                    if caldav::delete_event(&self.client, &endpoint, &unconditional)
                         .await
                         .is_ok()
                     {
@@ -151,7 +151,7 @@ impl Calendars {
             .get("provider")
             .cloned()
             .unwrap_or_default();
-        let collection = caldav::write_collection(&self.http, &endpoint, &cursor)
+        let collection = caldav::write_collection(&self.client, &endpoint, &cursor)
             .await
             .map_err(remote)?;
         let uid = super::event::booking_uid(&booking.id, &self.mail_host);
@@ -161,7 +161,7 @@ impl Calendars {
             etag: w.etag.clone(),
         });
         let written = match caldav::put_event(
-            &self.http,
+            &self.client,
             &endpoint,
             &collection,
             &uid,
@@ -180,7 +180,7 @@ impl Calendars {
                 };
                 let unconditional = Written { href, etag: None };
                 caldav::put_event(
-                    &self.http,
+                    &self.client,
                     &endpoint,
                     &collection,
                     &uid,
