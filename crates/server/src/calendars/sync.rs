@@ -252,18 +252,25 @@ impl Calendars {
             resources
                 .into_iter()
                 .map(|resource| {
-                    let intervals = expand(&resource.ics, window, &zone, all_day_busy, &ours)
-                        .map_err(|err| SyncError::Data(format!("{}: {err}", resource.href)))?;
-                    Ok(ResourceBusy {
+                    // One unreadable object must not keep the rest of the calendar out:
+                    // it is stored without busy time (its ETag recorded, so it is not
+                    // fetched again until it changes) and logged.
+                    let intervals =
+                        expand(&resource.ics, window, &zone, all_day_busy, &ours).unwrap_or_else(|err| {
+                            tracing::warn!(href = %crate::privacy::scrub(&resource.href), error = %err,
+                                "calendar object not readable; left out");
+                            Vec::new()
+                        });
+                    ResourceBusy {
                         href: resource.href,
                         etag: resource.etag,
                         intervals,
-                    })
+                    }
                 })
                 .collect()
         })
         .await
-        .map_err(|err| SyncError::Data(err.to_string()))?
+        .map_err(|err| SyncError::Data(err.to_string()))
     }
 
     /// The stretch of time imported: from a day back (a meeting under way still counts)

@@ -72,7 +72,7 @@ impl BusyVerifier for CalendarVerifier {
         if checks.is_empty() {
             return Verified::Free;
         }
-        let deadline = Duration::from_millis(calendars.config.verify_timeout_ms.max(1).into());
+        let deadline = Duration::from_millis(calendars.config.verify_timeout_ms.max(1));
         let answers = match tokio::time::timeout(deadline, futures_util::future::join_all(checks))
             .await
         {

@@ -46,11 +46,41 @@ fn wanted(booking: &Booking) -> bool {
 }
 
 impl Calendars {
-    /// Makes the hosts' write calendars match booking `id`.
+    /// Makes the hosts' write calendars match booking `id`. Two jobs for one booking may
+    /// run at once (on two instances): each records what it wrote before it looks at the
+    /// booking again, and passes again while the booking changed under it, so whichever
+    /// runs last sees the other's write and the calendar ends as the booking is.
     pub async fn reconcile_booking(
         &self,
         id: &str,
         render: impl Fn(&Booking) -> String,
+    ) -> Result<Reconciled, WriteError> {
+        let mut total = Reconciled::default();
+        for _ in 0..3 {
+            let before = self
+                .store
+                .booking(id)
+                .await?
+                .map(|b| (b.status, b.sequence));
+            let done = self.reconcile_once(id, &render).await?;
+            total.written += done.written;
+            total.removed += done.removed;
+            let after = self
+                .store
+                .booking(id)
+                .await?
+                .map(|b| (b.status, b.sequence));
+            if before == after {
+                break;
+            }
+        }
+        Ok(total)
+    }
+
+    async fn reconcile_once(
+        &self,
+        id: &str,
+        render: &impl Fn(&Booking) -> String,
     ) -> Result<Reconciled, WriteError> {
         let booking = self.store.booking(id).await?;
         let writes = self.store.calendar_writes(id).await?;
@@ -62,7 +92,7 @@ impl Calendars {
                 .filter(|c| {
                     c.settings.write
                         && Kind::of(&c.settings) == Kind::Caldav
-                        && booking.hosts.iter().any(|host| *host == c.settings.host_id)
+                        && booking.hosts.contains(&c.settings.host_id)
                 })
                 .collect(),
             _ => Vec::new(),
@@ -72,11 +102,11 @@ impl Calendars {
             let Some(booking) = &booking else { break };
             let settings = &connection.settings;
             let previous = writes.iter().find(|w| w.connection_id == settings.id);
-            if previous.is_some_and(|w| w.sequence == booking.sequence && w.href.len() > 0) {
+            if previous.is_some_and(|w| w.sequence == booking.sequence && !w.href.is_empty()) {
                 // Already written at this version.
                 continue;
             }
-            match self.put(connection, booking, previous, &render).await {
+            match self.put(connection, booking, previous, render).await {
                 Ok(()) => done.written += 1,
                 Err(err) => {
                     tracing::warn!(booking_id = %id, connection = %settings.id, error = %err, "calendar write failed");
