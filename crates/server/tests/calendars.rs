@@ -1,0 +1,804 @@
+//! Calendar connections end to end: the real `openslot` binary synced against real CalDAV
+//! servers (Radicale, Xandikos) started on loopback, and against scripted loopback peers (an
+//! ICS feed with ETags, a server that hangs, one that answers 500, a closed port). Busy time
+//! created, moved or deleted in the calendar reaches `GET /availability` and `POST /booking`
+//! after a sync; verify-on-book reads what a sync has not seen yet; faults show in the sync
+//! metrics and never stop bookings. "Sync now" is the store's `request_calendar_sync` (what
+//! the admin button calls), made from this process on the server's database. SQLite, or
+//! PostgreSQL with `OPENSLOT_TEST_BACKEND=postgres`.
+
+mod common;
+
+use std::{
+    future::Future,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use common::{database_url_for, days_ahead, error_code, get_json, post_json, Launch, TestServer};
+use jiff::{civil::Date, Timestamp, ToSpan};
+use openslot::config::Config;
+use openslot_calendar::{
+    caldav,
+    testing::{require, CalDavServer, ServerKind},
+    Endpoint, Http, Written,
+};
+use openslot_store::{prelude::*, CalendarConnection};
+use serde_json::{json, Value};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
+
+/// Most a sync (or its effect) is waited for.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+const METRICS_TOKEN: &str = "calendar-metrics-token";
+
+/// Ada (and Grace, for the fault cases) work around the clock; `calendars` is the
+/// `[[hosts.calendars]]` text for Ada, `grace_calendars` for Grace.
+fn config(zone: &str, settings: &str, calendars: &str, grace_calendars: &str) -> String {
+    format!(
+        r#"
+[limits]
+booking_per_minute = 0
+[metrics]
+token = "{METRICS_TOKEN}"
+[defaults]
+timezone = "UTC"
+weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+hours = ["00:00-24:00"]
+min_lead_minutes = 60
+lookahead_days = 200
+mode = "instant"
+
+[calendars]
+{settings}
+
+[[hosts]]
+id = "ada"
+name = "Ada Lovelace"
+email = "ada@example.com"
+timezone = "{zone}"
+hours = ["00:00-24:00"]
+{calendars}
+
+[[hosts]]
+id = "grace"
+name = "Grace Hopper"
+email = "grace@example.com"
+timezone = "UTC"
+hours = ["00:00-24:00"]
+{grace_calendars}
+
+[[event_types]]
+slug = "ada"
+title = "With Ada"
+duration_minutes = 30
+hosts = ["ada"]
+
+[[event_types]]
+slug = "grace"
+title = "With Grace"
+duration_minutes = 30
+hosts = ["grace"]
+"#
+    )
+}
+
+/// A `[[hosts.calendars]]` entry for a CalDAV calendar of `server`.
+fn caldav_entry(server: &CalDavServer, url: &str) -> String {
+    let endpoint = server.endpoint(url);
+    let mut entry =
+        format!("[[hosts.calendars]]\nkind = \"caldav\"\nurl = \"{url}\"\nrefresh_minutes = 1\n");
+    if let (Some(username), Some(password)) = (endpoint.username, endpoint.password) {
+        entry.push_str(&format!(
+            "username = \"{username}\"\npassword = \"{password}\"\n"
+        ));
+    }
+    entry
+}
+
+fn raw_entry(kind: &str, url: &str) -> String {
+    format!("[[hosts.calendars]]\nkind = \"{kind}\"\nurl = \"{url}\"\nrefresh_minutes = 1\n")
+}
+
+/// The running binary and a handle on its database (for "sync now" and health).
+struct Running {
+    server: TestServer,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+async fn launch(config_text: &str) -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::launch(Launch {
+        config: Some(config_text),
+        dir: dir.path(),
+        env: Vec::new(),
+        use_config_database: false,
+    });
+    let mut config = Config::parse("", "test.toml").unwrap();
+    config.database.url = database_url_for(dir.path());
+    let store = openslot::serve::open_store(&config).await.unwrap();
+    Running {
+        server,
+        store,
+        _dir: dir,
+    }
+}
+
+impl Running {
+    async fn connection(&self, host: &str) -> CalendarConnection {
+        self.store
+            .calendar_connections()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|connection| connection.settings.host_id == host)
+            .unwrap_or_else(|| panic!("no calendar connection for {host}"))
+    }
+
+    /// "Sync now" for `host`'s connection; returns its last success before the request.
+    async fn sync_now(&self, host: &str) -> Option<i64> {
+        let connection = self.connection(host).await;
+        let now = Timestamp::now().as_second();
+        assert!(self
+            .store
+            .request_calendar_sync(&connection.settings.id, now)
+            .await
+            .unwrap());
+        connection.last_success_at
+    }
+
+    /// Waits for a successful sync of `host`'s connection that started after `after`
+    /// (a sync at second `after` itself may have begun before the request).
+    async fn synced_after(&self, host: &str, after: Option<i64>) {
+        eventually(&format!("a sync of {host}'s calendar"), || async {
+            let connection = self.connection(host).await;
+            connection.last_success_at > after
+                && connection.last_success_at.is_some()
+                && connection.last_error.is_none()
+        })
+        .await;
+    }
+
+    async fn starts(&self, event: &str, day: Date) -> Vec<String> {
+        let from = day.checked_sub(1.day()).unwrap();
+        let to = day.checked_add(1.day()).unwrap();
+        let (status, body) = get_json(
+            &self.server,
+            &format!("/availability?event={event}&from={from}&to={to}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|slot| slot["start"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    async fn offered(&self, event: &str, start: &str) -> bool {
+        let day: Date = start[..10].parse().unwrap();
+        self.starts(event, day).await.iter().any(|s| s == start)
+    }
+
+    /// Waits until `start` is (or is not) offered.
+    async fn until_offered(&self, event: &str, start: &str, offered: bool) {
+        if !poll(|| async { self.offered(event, start).await == offered }).await {
+            let logs: Vec<String> = self
+                .server
+                .logs()
+                .into_iter()
+                .filter(|line| line.contains("calendar"))
+                .collect();
+            panic!(
+                "waited {PATIENCE:?} for {start} {}offered; calendar logs: {logs:#?}",
+                if offered { "" } else { "not " }
+            );
+        }
+    }
+
+    async fn book(&self, event: &str, start: &str) -> (u16, Value) {
+        post_json(
+            &self.server,
+            "/booking",
+            &json!({
+                "event": event,
+                "start": start,
+                "name": "Invitee",
+                "email": "invitee@example.com",
+            }),
+        )
+        .await
+    }
+
+    async fn metrics(&self) -> String {
+        let response = common::client()
+            .get(self.server.url("/metrics"))
+            .header("authorization", format!("Bearer {METRICS_TOKEN}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }
+
+    /// How many syncs of `host`'s calendars ended with `outcome`, per `/metrics`.
+    async fn syncs(&self, host: &str, outcome: &str) -> u64 {
+        let text = self.metrics().await;
+        text.lines()
+            .filter(|line| {
+                line.starts_with("openslot_calendar_syncs_total{")
+                    && line.contains(&format!("host=\"{host}\""))
+                    && line.contains(&format!("outcome=\"{outcome}\""))
+            })
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum::<f64>() as u64
+    }
+}
+
+/// Polls `check` until it holds, failing after [`PATIENCE`].
+async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    assert!(poll(check).await, "waited {PATIENCE:?} for {what}");
+}
+
+/// Polls `check` until it holds (true) or [`PATIENCE`] passed (false).
+async fn poll<F, Fut>(mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    loop {
+        if check().await {
+            return true;
+        }
+        if started.elapsed() >= PATIENCE {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `hh:mm` UTC on `day` as the API writes instants.
+fn at(day: Date, hour: i8, minute: i8) -> String {
+    format!("{day}T{hour:02}:{minute:02}:00Z")
+}
+
+/// iCalendar basic UTC form of `day` `hh:mm`.
+fn ical_utc(day: Date, hour: i8, minute: i8) -> String {
+    format!("{}T{hour:02}{minute:02}00Z", day.strftime("%Y%m%d"))
+}
+
+/// One VEVENT in a VCALENDAR.
+fn event_ics(uid: &str, lines: &[String]) -> String {
+    let mut text =
+        String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openslot tests//EN\r\n");
+    text.push_str(&format!(
+        "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Busy\r\n"
+    ));
+    for line in lines {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
+    text
+}
+
+fn http() -> Http {
+    Http::new(Duration::from_secs(10)).unwrap()
+}
+
+async fn put(endpoint: &Endpoint, collection: &str, uid: &str, ics: &str) -> Written {
+    caldav::put_event(&http(), endpoint, collection, uid, ics, None)
+        .await
+        .unwrap_or_else(|err| panic!("PUT {uid}: {err}"))
+}
+
+/// A server of `kind` with one calendar, or `None` when it is not installed (skipped).
+async fn calendar_server(kind: ServerKind) -> Option<(CalDavServer, String)> {
+    if !require(kind) {
+        return None;
+    }
+    let server = CalDavServer::start(kind).await.unwrap();
+    let calendar = server.create_calendar("work").await.unwrap();
+    Some((server, calendar))
+}
+
+/// Events created in the server become busy after a sync (the first at start, later ones
+/// through "sync now" and an incremental fetch): not offered and refused with 409; a deleted
+/// event frees its time after the next sync.
+async fn created_and_deleted_events(kind: ServerKind) {
+    let Some((caldav_server, calendar)) = calendar_server(kind).await else {
+        return;
+    };
+    let endpoint = caldav_server.endpoint(&calendar);
+    let day = days_ahead(3);
+    let early = put(
+        &endpoint,
+        &calendar,
+        "early@test",
+        &event_ics(
+            "early@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 9, 0)),
+                format!("DTEND:{}", ical_utc(day, 10, 0)),
+            ],
+        ),
+    )
+    .await;
+    let running = launch(&config(
+        "UTC",
+        "verify_timeout_ms = 1500",
+        &caldav_entry(&caldav_server, &calendar),
+        "",
+    ))
+    .await;
+    // Imported by the first sync, which a new connection gets at once.
+    running.until_offered("ada", &at(day, 9, 0), false).await;
+    assert!(!running.offered("ada", &at(day, 9, 30)).await);
+    assert!(running.offered("ada", &at(day, 8, 30)).await);
+    assert!(running.offered("ada", &at(day, 10, 0)).await);
+    let (status, body) = running.book("ada", &at(day, 9, 30)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+    // Grace has no calendar: her time is untouched.
+    assert!(running.offered("grace", &at(day, 9, 0)).await);
+
+    // An event added afterwards arrives with the next sync.
+    put(
+        &endpoint,
+        &calendar,
+        "later@test",
+        &event_ics(
+            "later@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 14, 0)),
+                format!("DTEND:{}", ical_utc(day, 14, 30)),
+            ],
+        ),
+    )
+    .await;
+    let before = running.sync_now("ada").await;
+    running.synced_after("ada", before).await;
+    running.until_offered("ada", &at(day, 14, 0), false).await;
+    assert!(!running.offered("ada", &at(day, 9, 0)).await, "kept");
+    let (status, body) = running.book("ada", &at(day, 14, 0)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+
+    // Deleted in the server: free again after the next sync, and bookable.
+    caldav::delete_event(&http(), &endpoint, &early)
+        .await
+        .unwrap();
+    let before = running.sync_now("ada").await;
+    running.synced_after("ada", before).await;
+    running.until_offered("ada", &at(day, 9, 0), true).await;
+    assert!(!running.offered("ada", &at(day, 14, 0)).await, "kept");
+    let (status, body) = running.book("ada", &at(day, 9, 0)).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(running.connection("ada").await.events_imported, 1);
+}
+
+#[tokio::test]
+async fn radicale_events_block_their_time_until_deleted() {
+    created_and_deleted_events(ServerKind::Radicale).await;
+}
+
+#[tokio::test]
+async fn xandikos_events_block_their_time_until_deleted() {
+    created_and_deleted_events(ServerKind::Xandikos).await;
+}
+
+/// A weekly Monday 10:00–11:00 meeting in Europe/Berlin around the end of March (clocks go
+/// forward on the last Sunday): one instance cancelled by EXDATE, one moved by a
+/// RECURRENCE-ID override. The instances keep 10:00 Berlin time (09:00Z before, 08:00Z
+/// after the change); exactly those are blocked.
+async fn series_across_dst(kind: ServerKind) {
+    let Some((caldav_server, calendar)) = calendar_server(kind).await else {
+        return;
+    };
+    let endpoint = caldav_server.endpoint(&calendar);
+    // The first Monday of March far enough ahead to lie within the lookahead.
+    let today = days_ahead(0);
+    let mut year = today.year();
+    if Date::new(year, 3, 1).unwrap() <= today.checked_add(2.days()).unwrap() {
+        year += 1;
+    }
+    // The last Sunday of March; the series starts on the Monday two weeks before.
+    let mut change = Date::new(year, 3, 31).unwrap();
+    while change.weekday() != jiff::civil::Weekday::Sunday {
+        change = change.yesterday().unwrap();
+    }
+    let mondays: Vec<Date> = (0..4)
+        .map(|week| change.checked_add((week * 7 - 13).days()).unwrap())
+        .collect();
+    let [first, exdate, moved, last] = [mondays[0], mondays[1], mondays[2], mondays[3]];
+    let local = |day: Date| day.strftime("%Y%m%d").to_string();
+    let master = [
+        format!("DTSTART;TZID=Europe/Berlin:{}T100000", local(first)),
+        format!("DTEND;TZID=Europe/Berlin:{}T110000", local(first)),
+        "RRULE:FREQ=WEEKLY;COUNT=4".to_string(),
+        format!("EXDATE;TZID=Europe/Berlin:{}T100000", local(exdate)),
+    ];
+    let mut ics = event_ics("series@test", &master);
+    let override_event = format!(
+        "BEGIN:VEVENT\r\nUID:series@test\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Moved\r\n\
+RECURRENCE-ID;TZID=Europe/Berlin:{}T100000\r\nDTSTART;TZID=Europe/Berlin:{}T140000\r\n\
+DTEND;TZID=Europe/Berlin:{}T150000\r\nEND:VEVENT\r\n",
+        local(moved),
+        local(moved),
+        local(moved)
+    );
+    ics = ics.replace(
+        "END:VCALENDAR\r\n",
+        &format!("{override_event}END:VCALENDAR\r\n"),
+    );
+    put(&endpoint, &calendar, "series@test", &ics).await;
+
+    let running = launch(&config(
+        "Europe/Berlin",
+        "verify_timeout_ms = 1500",
+        &caldav_entry(&caldav_server, &calendar),
+        "",
+    ))
+    .await;
+    running.until_offered("ada", &at(first, 9, 0), false).await;
+    // (UTC start, blocked?)
+    let expected = [
+        (at(first, 9, 0), false),
+        (at(first, 9, 30), false),
+        (at(first, 8, 30), true),
+        (at(first, 10, 0), true),
+        // Cancelled by EXDATE.
+        (at(exdate, 9, 0), true),
+        (at(exdate, 9, 30), true),
+        // Moved to 14:00 Berlin (summer time: 12:00Z); its 10:00 is free.
+        (at(moved, 8, 0), true),
+        (at(moved, 12, 0), false),
+        (at(moved, 12, 30), false),
+        (at(moved, 11, 30), true),
+        (at(moved, 13, 0), true),
+        // After the change: 10:00 Berlin is 08:00Z, and 09:00Z is free.
+        (at(last, 8, 0), false),
+        (at(last, 8, 30), false),
+        (at(last, 7, 30), true),
+        (at(last, 9, 0), true),
+    ];
+    for (start, offered) in &expected {
+        assert_eq!(
+            running.offered("ada", start).await,
+            *offered,
+            "{start} on {}",
+            kind.name()
+        );
+    }
+    let (status, body) = running.book("ada", &at(last, 8, 0)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+    let (status, body) = running.book("ada", &at(last, 9, 0)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = running.book("ada", &at(exdate, 9, 0)).await;
+    assert_eq!(status, 201, "{body}");
+    // Three instances imported: the cancelled one is not.
+    assert_eq!(running.connection("ada").await.events_imported, 3);
+}
+
+#[tokio::test]
+async fn xandikos_series_with_exceptions_across_dst() {
+    series_across_dst(ServerKind::Xandikos).await;
+}
+
+#[tokio::test]
+async fn radicale_series_with_exceptions_across_dst() {
+    series_across_dst(ServerKind::Radicale).await;
+}
+
+/// Verify-on-book: an event created after the last sync is not known to the stored busy
+/// time (still offered), but the re-read just before the booking commits refuses it.
+#[tokio::test]
+async fn verify_on_book_sees_an_event_the_last_sync_did_not() {
+    let Some((caldav_server, calendar)) = calendar_server(ServerKind::Radicale).await else {
+        return;
+    };
+    let endpoint = caldav_server.endpoint(&calendar);
+    let running = launch(&config(
+        "UTC",
+        "verify_timeout_ms = 3000",
+        &caldav_entry(&caldav_server, &calendar),
+        "",
+    ))
+    .await;
+    running.synced_after("ada", None).await;
+    let day = days_ahead(4);
+    put(
+        &endpoint,
+        &calendar,
+        "fresh@test",
+        &event_ics(
+            "fresh@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 11, 0)),
+                format!("DTEND:{}", ical_utc(day, 12, 0)),
+            ],
+        ),
+    )
+    .await;
+    // The next sync is a minute away: the stored busy time does not know yet.
+    assert!(running.offered("ada", &at(day, 11, 30)).await);
+    let (status, body) = running.book("ada", &at(day, 11, 30)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+    // Touching is not overlapping.
+    let (status, body) = running.book("ada", &at(day, 12, 0)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = running.book("ada", &at(day, 10, 30)).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// A TCP peer that accepts and reads but never answers.
+async fn hanging_peer() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    (format!("http://{address}/dav/ada/work/"), accepted)
+}
+
+/// An HTTP peer answering every request with 500.
+async fn failing_peer() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = read_request(&mut socket).await;
+                let _ = socket
+                    .write_all(
+                        b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops",
+                    )
+                    .await;
+            });
+        }
+    });
+    format!("http://{address}/dav/ada/work/")
+}
+
+/// A URL on a port nothing listens on.
+fn closed_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}/dav/ada/work/")
+}
+
+/// Reads one request's head (and any body by content-length); returns the head.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let read = socket.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(index) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break index + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while buffer.len() < head_end + length {
+        let read = socket.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    Some(head)
+}
+
+/// A calendar that hangs: verify-on-book gives up after `verify_timeout_ms` and the
+/// booking is made on the stored busy time.
+#[tokio::test]
+async fn verify_against_a_hanging_server_books_anyway() {
+    let (url, accepted) = hanging_peer().await;
+    let running = launch(&config(
+        "UTC",
+        "verify_timeout_ms = 500\ntimeout_seconds = 2",
+        &raw_entry("caldav", &url),
+        "",
+    ))
+    .await;
+    let day = days_ahead(4);
+    assert!(running.offered("ada", &at(day, 11, 0)).await);
+    let before = accepted.load(Ordering::SeqCst);
+    let started = Instant::now();
+    let (status, body) = running.book("ada", &at(day, 11, 0)).await;
+    assert_eq!(status, 201, "{body}");
+    // The calendar was asked (a connection made for the verify), and did not hold the
+    // booking anywhere near as long as a sync's deadline several times over.
+    assert!(
+        accepted.load(Ordering::SeqCst) > before,
+        "verify never asked"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(running
+        .server
+        .logs()
+        .iter()
+        .any(|line| line.contains("calendar verify timed out")
+            || line.contains("calendar verify failed")));
+}
+
+/// What the scripted feed serves.
+struct Feed {
+    body: Mutex<(String, String)>,
+    requests: AtomicUsize,
+    not_modified: AtomicUsize,
+}
+
+/// An ICS feed over HTTP with an ETag, answering 304 to a matching `If-None-Match`.
+async fn feed_peer(feed: Arc<Feed>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let feed = feed.clone();
+            tokio::spawn(async move {
+                let Some(head) = read_request(&mut socket).await else {
+                    return;
+                };
+                feed.requests.fetch_add(1, Ordering::SeqCst);
+                let (etag, body) = feed.body.lock().unwrap().clone();
+                let matches = head.lines().any(|line| {
+                    line.split_once(':').is_some_and(|(name, value)| {
+                        name.eq_ignore_ascii_case("if-none-match") && value.trim() == etag
+                    })
+                });
+                let reply = if matches {
+                    feed.not_modified.fetch_add(1, Ordering::SeqCst);
+                    format!(
+                        "HTTP/1.1 304 Not Modified\r\netag: {etag}\r\nconnection: close\r\n\r\n"
+                    )
+                } else {
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: text/calendar\r\netag: {etag}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                };
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}/ada/basic.ics")
+}
+
+#[tokio::test]
+async fn an_ics_feed_is_imported_and_re_read_only_when_changed() {
+    let day = days_ahead(5);
+    let first = event_ics(
+        "feed-1@test",
+        &[
+            format!("DTSTART:{}", ical_utc(day, 13, 0)),
+            format!("DTEND:{}", ical_utc(day, 14, 0)),
+        ],
+    );
+    let feed = Arc::new(Feed {
+        body: Mutex::new(("\"v1\"".into(), first)),
+        requests: AtomicUsize::new(0),
+        not_modified: AtomicUsize::new(0),
+    });
+    let url = feed_peer(feed.clone()).await;
+    let running = launch(&config("UTC", "", &raw_entry("ics", &url), "")).await;
+    running.until_offered("ada", &at(day, 13, 0), false).await;
+    assert!(!running.offered("ada", &at(day, 13, 30)).await);
+    assert!(running.offered("ada", &at(day, 14, 0)).await);
+    assert_eq!(feed.not_modified.load(Ordering::SeqCst), 0);
+
+    // Unchanged: a conditional request answered 304, busy time kept.
+    let before = running.sync_now("ada").await;
+    running.synced_after("ada", before).await;
+    assert_eq!(feed.not_modified.load(Ordering::SeqCst), 1);
+    assert!(feed.requests.load(Ordering::SeqCst) >= 2);
+    assert!(!running.offered("ada", &at(day, 13, 0)).await);
+    let (status, body) = running.book("ada", &at(day, 13, 30)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+    assert_eq!(running.connection("ada").await.events_imported, 1);
+
+    // Changed (new ETag): the new event replaces the old one.
+    *feed.body.lock().unwrap() = (
+        "\"v2\"".into(),
+        event_ics(
+            "feed-2@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 16, 0)),
+                format!("DTEND:{}", ical_utc(day, 16, 30)),
+            ],
+        ),
+    );
+    let before = running.sync_now("ada").await;
+    running.synced_after("ada", before).await;
+    running.until_offered("ada", &at(day, 13, 0), true).await;
+    assert!(!running.offered("ada", &at(day, 16, 0)).await);
+    assert_eq!(feed.not_modified.load(Ordering::SeqCst), 1);
+}
+
+/// A calendar server that is down (closed port), slow past the deadline, or answering
+/// 500: the failure is recorded on the connection and counted in `/metrics` by outcome,
+/// and the host's bookings go on.
+#[tokio::test]
+async fn failing_calendars_show_in_health_and_bookings_still_work() {
+    let (hanging, _) = hanging_peer().await;
+    let failing = failing_peer().await;
+    let closed = closed_url();
+    // Ada's calendar is down; Grace has a slow one and one answering 500.
+    let grace = format!(
+        "{}{}",
+        raw_entry("caldav", &hanging),
+        raw_entry("caldav", &failing)
+    );
+    let running = launch(&config(
+        "UTC",
+        "verify_timeout_ms = 300\ntimeout_seconds = 1",
+        &raw_entry("caldav", &closed),
+        &grace,
+    ))
+    .await;
+    eventually("each failure counted by outcome", || async {
+        running.syncs("ada", "unreachable").await >= 1
+            && running.syncs("grace", "timeout").await >= 1
+            && running.syncs("grace", "error").await >= 1
+    })
+    .await;
+    assert_eq!(running.syncs("ada", "ok").await, 0);
+    assert_eq!(running.syncs("grace", "ok").await, 0);
+    let metrics = running.metrics().await;
+    // Never synced: no age yet.
+    assert!(!metrics.lines().any(|line| line
+        .starts_with("openslot_calendar_seconds_since_success{")
+        && line.contains("host=\"ada\"")
+        && !line.ends_with("NaN")));
+    for connection in running.store.calendar_connections().await.unwrap() {
+        assert!(connection.last_success_at.is_none());
+        assert!(
+            connection.failing_since.is_some(),
+            "{}",
+            connection.settings.url
+        );
+        let error = connection.last_error.as_deref().unwrap_or_default();
+        assert!(!error.is_empty(), "{}", connection.settings.url);
+        // Retried later, not in a tight loop.
+        assert!(connection.next_run_at > connection.last_attempt_at.unwrap());
+    }
+    let day = days_ahead(2);
+    for (event, start) in [("ada", at(day, 10, 0)), ("grace", at(day, 10, 0))] {
+        assert!(running.offered(event, &start).await);
+        let (status, body) = running.book(event, &start).await;
+        assert_eq!(status, 201, "{event}: {body}");
+    }
+}
