@@ -70,7 +70,7 @@ hours = ["00:00-24:00"]
 id = "grace"
 name = "Grace Hopper"
 email = "grace@example.com"
-timezone = "UTC"
+timezone = "{zone}"
 hours = ["00:00-24:00"]
 {grace_calendars}
 
@@ -355,7 +355,7 @@ async fn created_and_deleted_events(kind: ServerKind) {
     assert!(running.offered("grace", &at(day, 9, 0)).await);
 
     // An event added afterwards arrives with the next sync.
-    put(
+    let later = put(
         &endpoint,
         &calendar,
         "later@test",
@@ -375,6 +375,31 @@ async fn created_and_deleted_events(kind: ServerKind) {
     let (status, body) = running.book("ada", &at(day, 14, 0)).await;
     assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
 
+    // Moved in the server (same object, new time): the old time is free, the new one busy.
+    caldav::put_event(
+        &http(),
+        &endpoint,
+        &calendar,
+        "later@test",
+        &event_ics(
+            "later@test",
+            &[
+                "SEQUENCE:1".to_string(),
+                format!("DTSTART:{}", ical_utc(day, 15, 0)),
+                format!("DTEND:{}", ical_utc(day, 15, 30)),
+            ],
+        ),
+        Some(&later),
+    )
+    .await
+    .unwrap();
+    let before = running.sync_now("ada").await;
+    running.synced_after("ada", before).await;
+    running.until_offered("ada", &at(day, 14, 0), true).await;
+    assert!(!running.offered("ada", &at(day, 15, 0)).await);
+    assert!(running.offered("ada", &at(day, 15, 30)).await);
+    assert_eq!(running.connection("ada").await.events_imported, 2);
+
     // Deleted in the server: free again after the next sync, and bookable.
     caldav::delete_event(&http(), &endpoint, &early)
         .await
@@ -382,7 +407,7 @@ async fn created_and_deleted_events(kind: ServerKind) {
     let before = running.sync_now("ada").await;
     running.synced_after("ada", before).await;
     running.until_offered("ada", &at(day, 9, 0), true).await;
-    assert!(!running.offered("ada", &at(day, 14, 0)).await, "kept");
+    assert!(!running.offered("ada", &at(day, 15, 0)).await, "kept");
     let (status, body) = running.book("ada", &at(day, 9, 0)).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(running.connection("ada").await.events_imported, 1);
@@ -800,5 +825,237 @@ async fn failing_calendars_show_in_health_and_bookings_still_work() {
         assert!(running.offered(event, &start).await);
         let (status, body) = running.book(event, &start).await;
         assert_eq!(status, 201, "{event}: {body}");
+    }
+}
+
+/// A principal URL (not a calendar): every event calendar of the user is read.
+async fn principal_reads_every_calendar(kind: ServerKind) {
+    let Some((caldav_server, work)) = calendar_server(kind).await else {
+        return;
+    };
+    let home = caldav_server.create_calendar("home").await.unwrap();
+    let day = days_ahead(6);
+    for (calendar, uid, hour) in [(&work, "work@test", 9), (&home, "home@test", 13)] {
+        put(
+            &caldav_server.endpoint(calendar),
+            calendar,
+            uid,
+            &event_ics(
+                uid,
+                &[
+                    format!("DTSTART:{}", ical_utc(day, hour, 0)),
+                    format!("DTEND:{}", ical_utc(day, hour, 30)),
+                ],
+            ),
+        )
+        .await;
+    }
+    let principal = caldav_server.principal_url();
+    let running = launch(&config(
+        "UTC",
+        "",
+        &caldav_entry(&caldav_server, &principal),
+        "",
+    ))
+    .await;
+    running.until_offered("ada", &at(day, 9, 0), false).await;
+    running.until_offered("ada", &at(day, 13, 0), false).await;
+    assert!(running.offered("ada", &at(day, 9, 30)).await);
+    assert!(running.offered("ada", &at(day, 13, 30)).await);
+    assert_eq!(running.connection("ada").await.events_imported, 2);
+
+    // Verify-on-book reads both calendars too.
+    let verify_day = days_ahead(7);
+    put(
+        &caldav_server.endpoint(&home),
+        &home,
+        "home-later@test",
+        &event_ics(
+            "home-later@test",
+            &[
+                format!("DTSTART:{}", ical_utc(verify_day, 10, 0)),
+                format!("DTEND:{}", ical_utc(verify_day, 11, 0)),
+            ],
+        ),
+    )
+    .await;
+    let (status, body) = running.book("ada", &at(verify_day, 10, 30)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+}
+
+#[tokio::test]
+async fn radicale_principal_reads_every_calendar() {
+    principal_reads_every_calendar(ServerKind::Radicale).await;
+}
+
+#[tokio::test]
+async fn xandikos_principal_reads_every_calendar() {
+    principal_reads_every_calendar(ServerKind::Xandikos).await;
+}
+
+/// Verify-on-book over a recurring series created after the last sync: the server's
+/// time-range answer is the whole series, expanded for the booked range.
+async fn verify_expands_a_new_series(kind: ServerKind) {
+    let Some((caldav_server, calendar)) = calendar_server(kind).await else {
+        return;
+    };
+    let running = launch(&config(
+        "UTC",
+        "verify_timeout_ms = 3000",
+        &caldav_entry(&caldav_server, &calendar),
+        "",
+    ))
+    .await;
+    running.synced_after("ada", None).await;
+    let first = days_ahead(3);
+    put(
+        &caldav_server.endpoint(&calendar),
+        &calendar,
+        "daily@test",
+        &event_ics(
+            "daily@test",
+            &[
+                format!("DTSTART:{}", ical_utc(first, 16, 0)),
+                format!("DTEND:{}", ical_utc(first, 17, 0)),
+                "RRULE:FREQ=WEEKLY;INTERVAL=1".to_string(),
+            ],
+        ),
+    )
+    .await;
+    let third = first.checked_add(14.days()).unwrap();
+    assert!(running.offered("ada", &at(third, 16, 0)).await);
+    let (status, body) = running.book("ada", &at(third, 16, 30)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (409, "slot_taken"),
+        "{}",
+        kind.name()
+    );
+    // Not an instance: the day after.
+    let next = third.checked_add(1.day()).unwrap();
+    let (status, body) = running.book("ada", &at(next, 16, 0)).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn radicale_verify_expands_a_new_series() {
+    verify_expands_a_new_series(ServerKind::Radicale).await;
+}
+
+#[tokio::test]
+async fn xandikos_verify_expands_a_new_series() {
+    verify_expands_a_new_series(ServerKind::Xandikos).await;
+}
+
+/// What kind of event blocks what, read in the host's zone (America/New_York): an
+/// all-day event blocks the host's whole day (unless `all_day_busy = false`), a floating
+/// time is the host's wall-clock time, transparent and cancelled events block nothing.
+#[tokio::test]
+async fn event_kinds_are_read_in_the_hosts_zone() {
+    let Some((caldav_server, calendar)) = calendar_server(ServerKind::Radicale).await else {
+        return;
+    };
+    let endpoint = caldav_server.endpoint(&calendar);
+    let all_day = days_ahead(8);
+    let other = days_ahead(9);
+    let next = |day: Date| day.tomorrow().unwrap().strftime("%Y%m%d").to_string();
+    let local = |day: Date| day.strftime("%Y%m%d").to_string();
+    let events = [
+        (
+            "all-day@test",
+            vec![
+                format!("DTSTART;VALUE=DATE:{}", local(all_day)),
+                format!("DTEND;VALUE=DATE:{}", next(all_day)),
+            ],
+        ),
+        (
+            "floating@test",
+            vec![
+                format!("DTSTART:{}T100000", local(other)),
+                format!("DTEND:{}T110000", local(other)),
+            ],
+        ),
+        (
+            "transparent@test",
+            vec![
+                format!("DTSTART:{}", ical_utc(other, 18, 0)),
+                format!("DTEND:{}", ical_utc(other, 19, 0)),
+                "TRANSP:TRANSPARENT".to_string(),
+            ],
+        ),
+        (
+            "cancelled@test",
+            vec![
+                format!("DTSTART:{}", ical_utc(other, 20, 0)),
+                format!("DTEND:{}", ical_utc(other, 21, 0)),
+                "STATUS:CANCELLED".to_string(),
+            ],
+        ),
+    ];
+    for (uid, lines) in &events {
+        put(&endpoint, &calendar, uid, &event_ics(uid, lines)).await;
+    }
+    // Grace reads the same calendar with all-day events free.
+    let grace = format!(
+        "{}all_day_busy = false\n",
+        caldav_entry(&caldav_server, &calendar)
+    );
+    let running = launch(&config(
+        "America/New_York",
+        "",
+        &caldav_entry(&caldav_server, &calendar),
+        &grace,
+    ))
+    .await;
+    // 10:00-11:00 New York is 15:00Z-16:00Z (EST: December through early March; the
+    // days are at most nine days ahead of a run in any month but the transition
+    // weeks, so compute the offset instead of assuming it).
+    let zone = jiff::tz::TimeZone::get("America/New_York").unwrap();
+    let floating_start = other
+        .at(10, 0, 0, 0)
+        .to_zoned_datetime(zone.clone())
+        .unwrap()
+        .timestamp()
+        .to_string();
+    running.until_offered("ada", &floating_start, false).await;
+    running.until_offered("grace", &floating_start, false).await;
+    // The whole New York day of the all-day event: from its midnight to the next.
+    let midnight = all_day
+        .at(0, 0, 0, 0)
+        .to_zoned_datetime(zone.clone())
+        .unwrap()
+        .timestamp();
+    let day_end = all_day
+        .tomorrow()
+        .unwrap()
+        .at(0, 0, 0, 0)
+        .to_zoned_datetime(zone)
+        .unwrap()
+        .timestamp();
+    let before_midnight = midnight - jiff::SignedDuration::from_mins(30);
+    let ada: Vec<String> = running.starts("ada", all_day).await;
+    let grace: Vec<String> = running.starts("grace", all_day).await;
+    let within = |start: &String| {
+        let instant: Timestamp = start.parse().unwrap();
+        instant >= midnight && instant < day_end
+    };
+    assert!(!ada.iter().any(within), "{ada:?}");
+    assert!(ada.contains(&before_midnight.to_string()));
+    assert!(ada.contains(&day_end.to_string()));
+    for offset in [0, 12 * 60, 23 * 60 + 30] {
+        let start = midnight + jiff::SignedDuration::from_mins(offset);
+        assert!(grace.contains(&start.to_string()), "{start} {grace:?}");
+    }
+    for host in ["ada", "grace"] {
+        for hour in [18, 20] {
+            assert!(
+                running.offered(host, &at(other, hour, 0)).await,
+                "{host} {hour}"
+            );
+            assert!(
+                running.offered(host, &at(other, hour, 30)).await,
+                "{host} {hour}"
+            );
+        }
     }
 }
