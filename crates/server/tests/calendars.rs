@@ -114,7 +114,11 @@ struct Running {
 }
 
 async fn launch(config_text: &str) -> Running {
-    let dir = tempfile::tempdir().unwrap();
+    relaunch(tempfile::tempdir().unwrap(), config_text).await
+}
+
+/// Starts the binary in `dir` (a database already there is kept).
+async fn relaunch(dir: tempfile::TempDir, config_text: &str) -> Running {
     let server = TestServer::launch(Launch {
         config: Some(config_text),
         dir: dir.path(),
@@ -1058,4 +1062,88 @@ async fn event_kinds_are_read_in_the_hosts_zone() {
             );
         }
     }
+}
+
+/// Imported busy time lives in the database: a restart while the calendar server is down
+/// still knows it (the failing sync keeps it), and a configuration naming another
+/// calendar drops the old calendar's busy time for the new one's.
+#[tokio::test]
+async fn imported_busy_time_survives_a_restart_and_follows_the_configuration() {
+    let Some((caldav_server, work)) = calendar_server(ServerKind::Radicale).await else {
+        return;
+    };
+    let day = days_ahead(5);
+    put(
+        &caldav_server.endpoint(&work),
+        &work,
+        "work@test",
+        &event_ics(
+            "work@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 9, 0)),
+                format!("DTEND:{}", ical_utc(day, 9, 30)),
+            ],
+        ),
+    )
+    .await;
+    let mut running = launch(&config("UTC", "", &caldav_entry(&caldav_server, &work), "")).await;
+    running.until_offered("ada", &at(day, 9, 0), false).await;
+    assert!(running.offered("ada", &at(day, 13, 0)).await);
+    running.server.stop();
+
+    // The calendar server goes away; after a restart the sync fails, the busy time stays.
+    let port = caldav_server.port();
+    let work_entry = caldav_entry(&caldav_server, &work);
+    drop(caldav_server);
+    let Running {
+        server,
+        store,
+        _dir,
+    } = running;
+    drop((server, store));
+    let mut running = relaunch(_dir, &config("UTC", "", &work_entry, "")).await;
+    assert!(!running.offered("ada", &at(day, 9, 0)).await);
+    let before = running.sync_now("ada").await;
+    eventually("a failed sync", || async {
+        let connection = running.connection("ada").await;
+        connection.last_error.is_some() && connection.last_success_at == before
+    })
+    .await;
+    assert!(!running.offered("ada", &at(day, 9, 0)).await);
+    let (status, body) = running.book("ada", &at(day, 9, 0)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+    running.server.stop();
+
+    // Another calendar in the configuration: the old one's busy time goes at once (even
+    // before the new one could be read), the new one's comes with its first sync.
+    let Running {
+        server,
+        store,
+        _dir,
+    } = running;
+    drop((server, store));
+    let caldav_server = CalDavServer::start(ServerKind::Radicale).await.unwrap();
+    assert_ne!(caldav_server.port(), port);
+    let calendar = caldav_server.create_calendar("other").await.unwrap();
+    put(
+        &caldav_server.endpoint(&calendar),
+        &calendar,
+        "other@test",
+        &event_ics(
+            "other@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 13, 0)),
+                format!("DTEND:{}", ical_utc(day, 13, 30)),
+            ],
+        ),
+    )
+    .await;
+    let running = relaunch(
+        _dir,
+        &config("UTC", "", &caldav_entry(&caldav_server, &calendar), ""),
+    )
+    .await;
+    assert!(running.offered("ada", &at(day, 9, 0)).await);
+    running.until_offered("ada", &at(day, 13, 0), false).await;
+    assert_eq!(running.store.calendar_connections().await.unwrap().len(), 1);
 }

@@ -372,3 +372,75 @@ async fn a_stale_calendar_closes_its_host_only_under_close() {
     assert_eq!(stale, fresh);
     assert_eq!(status, 201);
 }
+
+/// The daily full re-read starts from scratch (no cursor, nothing known): when it finds the
+/// calendar empty, whatever was stored goes, as with any full read. (Radicale reports the
+/// deleted object even to a token-less sync-collection; Xandikos reports nothing, which
+/// the client calls "unchanged".)
+async fn full_read_of_an_emptied_calendar(kind: ServerKind) {
+    if !require(kind) {
+        return;
+    }
+    let radicale = CalDavServer::start(kind).await.unwrap();
+    let calendar = radicale.create_calendar("work").await.unwrap();
+    let endpoint = radicale.endpoint(&calendar);
+    let day = days_ahead(4);
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openslot tests//EN\r\nBEGIN:VEVENT\r\n\
+UID:only@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{}T100000Z\r\nDTEND:{}T110000Z\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n",
+        day.strftime("%Y%m%d"),
+        day.strftime("%Y%m%d")
+    );
+    let http = openslot_calendar::Http::new(Duration::from_secs(10)).unwrap();
+    let written =
+        openslot_calendar::caldav::put_event(&http, &endpoint, &calendar, "only@test", &ics, None)
+            .await
+            .unwrap();
+    let peer = SmtpPeer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_in(
+        dir.path(),
+        &config(
+            &peer.url(),
+            "",
+            &calendar,
+            if kind == ServerKind::Radicale {
+                "username = \"ada\"\npassword = \"secret\""
+            } else {
+                ""
+            },
+        ),
+        Timestamp::now(),
+    )
+    .await;
+    assert_eq!(app.sync_due().await, 1);
+    let ten = format!("{day}T10:00:00Z");
+    assert!(!app.starts(day).await.contains(&ten));
+    assert_eq!(app.connection().await.events_imported, 1);
+
+    openslot_calendar::caldav::delete_event(&http, &endpoint, &written)
+        .await
+        .unwrap();
+    // A day on: this sync is the full re-read.
+    app.advance(25 * 3600);
+    assert_eq!(app.sync_due().await, 1);
+    let connection = app.connection().await;
+    assert!(
+        connection.last_error.is_none(),
+        "{:?}",
+        connection.last_error
+    );
+    assert_eq!(connection.events_imported, 0);
+    assert!(app.starts(day).await.contains(&ten));
+}
+
+#[tokio::test]
+async fn the_daily_full_read_of_an_emptied_radicale_calendar_drops_its_busy_time() {
+    full_read_of_an_emptied_calendar(ServerKind::Radicale).await;
+}
+
+#[tokio::test]
+async fn the_daily_full_read_of_an_emptied_xandikos_calendar_drops_its_busy_time() {
+    full_read_of_an_emptied_calendar(ServerKind::Xandikos).await;
+}
