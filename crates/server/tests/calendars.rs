@@ -1147,3 +1147,69 @@ async fn imported_busy_time_survives_a_restart_and_follows_the_configuration() {
     running.until_offered("ada", &at(day, 13, 0), false).await;
     assert_eq!(running.store.calendar_connections().await.unwrap().len(), 1);
 }
+
+/// Two instances on one database: a calendar is synced by one of them at a time (one sync
+/// at start between them, one per "sync now"), and both offer what it imported.
+#[tokio::test]
+async fn two_instances_share_one_sync_and_its_busy_time() {
+    let Some((caldav_server, calendar)) = calendar_server(ServerKind::Xandikos).await else {
+        return;
+    };
+    let endpoint = caldav_server.endpoint(&calendar);
+    let day = days_ahead(3);
+    put(
+        &endpoint,
+        &calendar,
+        "first@test",
+        &event_ics(
+            "first@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 9, 0)),
+                format!("DTEND:{}", ical_utc(day, 9, 30)),
+            ],
+        ),
+    )
+    .await;
+    let text = config("UTC", "", &caldav_entry(&caldav_server, &calendar), "");
+    let first = launch(&text).await;
+    let second_server = TestServer::launch(Launch {
+        config: Some(&text),
+        dir: first._dir.path(),
+        env: Vec::new(),
+        use_config_database: false,
+    });
+    let second = Running {
+        server: second_server,
+        store: first.store.clone(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let total = || async { first.syncs("ada", "ok").await + second.syncs("ada", "ok").await };
+    eventually("the first sync", || async { total().await >= 1 }).await;
+    for running in [&first, &second] {
+        running.until_offered("ada", &at(day, 9, 0), false).await;
+    }
+    // Both loops look for due work at least every two seconds.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(total().await, 1);
+
+    put(
+        &endpoint,
+        &calendar,
+        "second@test",
+        &event_ics(
+            "second@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 11, 0)),
+                format!("DTEND:{}", ical_utc(day, 11, 30)),
+            ],
+        ),
+    )
+    .await;
+    let before = first.sync_now("ada").await;
+    first.synced_after("ada", before).await;
+    for running in [&first, &second] {
+        running.until_offered("ada", &at(day, 11, 0), false).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(total().await, 2);
+}
