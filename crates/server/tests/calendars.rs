@@ -587,8 +587,8 @@ async fn hanging_peer() -> (String, Arc<AtomicUsize>) {
     (format!("http://{address}/dav/ada/work/"), accepted)
 }
 
-/// An HTTP peer answering every request with 500.
-async fn failing_peer() -> String {
+/// An HTTP peer answering every request with `status`.
+async fn failing_peer(status: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -597,7 +597,8 @@ async fn failing_peer() -> String {
                 let _ = read_request(&mut socket).await;
                 let _ = socket
                     .write_all(
-                        b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops",
+                        format!("HTTP/1.1 {status}\r\ncontent-length: 4\r\nconnection: close\r\n\r\noops")
+                            .as_bytes(),
                     )
                     .await;
             });
@@ -775,6 +776,25 @@ async fn an_ics_feed_is_imported_and_re_read_only_when_changed() {
     running.until_offered("ada", &at(day, 13, 0), true).await;
     assert!(!running.offered("ada", &at(day, 16, 0)).await);
     assert_eq!(feed.not_modified.load(Ordering::SeqCst), 1);
+
+    // A login page served with 200 is a failed sync, not an empty calendar: the busy
+    // time read before stays.
+    *feed.body.lock().unwrap() = (
+        "\"v3\"".into(),
+        "<!doctype html><title>Sign in</title>".into(),
+    );
+    let errors = running.syncs("ada", "error").await;
+    running.sync_now("ada").await;
+    eventually("the failed sync", || async {
+        running.syncs("ada", "error").await > errors
+    })
+    .await;
+    let connection = running.connection("ada").await;
+    assert!(connection.last_error.is_some());
+    assert_eq!(connection.events_imported, 1);
+    assert!(!running.offered("ada", &at(day, 16, 0)).await);
+    let (status, body) = running.book("ada", &at(day, 16, 0)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
 }
 
 /// A calendar server that is down (closed port), slow past the deadline, or answering
@@ -783,13 +803,16 @@ async fn an_ics_feed_is_imported_and_re_read_only_when_changed() {
 #[tokio::test]
 async fn failing_calendars_show_in_health_and_bookings_still_work() {
     let (hanging, _) = hanging_peer().await;
-    let failing = failing_peer().await;
+    let failing = failing_peer("500 Internal Server Error").await;
+    let refusing = failing_peer("401 Unauthorized").await;
     let closed = closed_url();
-    // Ada's calendar is down; Grace has a slow one and one answering 500.
+    // Ada's calendar is down; Grace has a slow one, one answering 500 and one refusing
+    // her credentials.
     let grace = format!(
-        "{}{}",
+        "{}{}{}username = \"grace\"\npassword = \"wrong\"\n",
         raw_entry("caldav", &hanging),
-        raw_entry("caldav", &failing)
+        raw_entry("caldav", &failing),
+        raw_entry("caldav", &refusing),
     );
     let running = launch(&config(
         "UTC",
@@ -802,6 +825,7 @@ async fn failing_calendars_show_in_health_and_bookings_still_work() {
         running.syncs("ada", "unreachable").await >= 1
             && running.syncs("grace", "timeout").await >= 1
             && running.syncs("grace", "error").await >= 1
+            && running.syncs("grace", "auth").await >= 1
     })
     .await;
     assert_eq!(running.syncs("ada", "ok").await, 0);

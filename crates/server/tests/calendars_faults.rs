@@ -444,3 +444,66 @@ async fn the_daily_full_read_of_an_emptied_radicale_calendar_drops_its_busy_time
 async fn the_daily_full_read_of_an_emptied_xandikos_calendar_drops_its_busy_time() {
     full_read_of_an_emptied_calendar(ServerKind::Xandikos).await;
 }
+
+/// Closed while stale, open again with the first successful sync (and its busy time in).
+#[tokio::test]
+async fn a_stale_host_reopens_when_its_calendar_syncs_again() {
+    if !require(ServerKind::Radicale) {
+        return;
+    }
+    let radicale = CalDavServer::start(ServerKind::Radicale).await.unwrap();
+    let calendar = radicale.create_calendar("work").await.unwrap();
+    let day = days_ahead(3);
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openslot tests//EN\r\nBEGIN:VEVENT\r\n\
+UID:busy@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{0}T100000Z\r\nDTEND:{0}T110000Z\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n",
+        day.strftime("%Y%m%d")
+    );
+    let http = openslot_calendar::Http::new(Duration::from_secs(10)).unwrap();
+    openslot_calendar::caldav::put_event(
+        &http,
+        &radicale.endpoint(&calendar),
+        &calendar,
+        "busy@test",
+        &ics,
+        None,
+    )
+    .await
+    .unwrap();
+    let down = Arc::new(AtomicBool::new(true));
+    let proxy = switchable_proxy(radicale.port(), down.clone()).await;
+    let url = calendar.replace(&format!(":{}/", radicale.port()), &format!(":{proxy}/"));
+    let peer = SmtpPeer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_in(
+        dir.path(),
+        &config(
+            &peer.url(),
+            "on_stale = \"close\"\nstale_after_minutes = 2\nverify_timeout_ms = 300",
+            &url,
+            "username = \"ada\"\npassword = \"secret\"",
+        ),
+        Timestamp::now(),
+    )
+    .await;
+    for _ in 0..5 {
+        app.sync_due().await;
+        app.advance(30);
+    }
+    app.sync_due().await;
+    assert!(app.connection().await.last_success_at.is_none());
+    assert!(app.starts(day).await.is_empty());
+
+    down.store(false, Ordering::SeqCst);
+    app.advance(300);
+    assert_eq!(app.sync_due().await, 1);
+    assert!(app.connection().await.last_success_at.is_some());
+    let starts = app.starts(day).await;
+    assert!(starts.contains(&format!("{day}T09:30:00Z")), "{starts:?}");
+    assert!(!starts.contains(&format!("{day}T10:00:00Z")));
+    assert!(!starts.contains(&format!("{day}T10:30:00Z")));
+    assert!(starts.contains(&format!("{day}T11:00:00Z")));
+    let (status, body) = app.book(&format!("{day}T11:00:00Z")).await;
+    assert_eq!(status, 201, "{body}");
+}
