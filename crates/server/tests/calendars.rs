@@ -415,6 +415,17 @@ async fn created_and_deleted_events(kind: ServerKind) {
     let (status, body) = running.book("ada", &at(day, 9, 0)).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(running.connection("ada").await.events_imported, 1);
+    assert!(running.syncs("ada", "ok").await >= 3);
+    let metrics = running.metrics().await;
+    let age = metrics
+        .lines()
+        .find(|line| {
+            line.starts_with("openslot_calendar_seconds_since_success{")
+                && line.contains("host=\"ada\"")
+        })
+        .and_then(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no age for ada: {metrics}"));
+    assert!((0.0..120.0).contains(&age), "{age}");
 }
 
 #[tokio::test]
@@ -1236,4 +1247,35 @@ async fn two_instances_share_one_sync_and_its_busy_time() {
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(total().await, 2);
+}
+
+/// `busy = false`: a calendar only written to is neither imported nor asked before a
+/// booking.
+#[tokio::test]
+async fn a_calendar_not_read_for_busy_time_blocks_nothing() {
+    let Some((caldav_server, calendar)) = calendar_server(ServerKind::Xandikos).await else {
+        return;
+    };
+    let day = days_ahead(3);
+    put(
+        &caldav_server.endpoint(&calendar),
+        &calendar,
+        "ignored@test",
+        &event_ics(
+            "ignored@test",
+            &[
+                format!("DTSTART:{}", ical_utc(day, 9, 0)),
+                format!("DTEND:{}", ical_utc(day, 10, 0)),
+            ],
+        ),
+    )
+    .await;
+    let entry = format!("{}busy = false\n", caldav_entry(&caldav_server, &calendar));
+    // Grace reads the same calendar for busy time: the sync did run.
+    let grace = caldav_entry(&caldav_server, &calendar);
+    let running = launch(&config("UTC", "", &entry, &grace)).await;
+    running.until_offered("grace", &at(day, 9, 0), false).await;
+    assert!(running.offered("ada", &at(day, 9, 0)).await);
+    let (status, body) = running.book("ada", &at(day, 9, 30)).await;
+    assert_eq!(status, 201, "{body}");
 }
