@@ -197,7 +197,13 @@ pub fn relative(seconds: i64) -> String {
     let ahead = seconds < 0;
     let span = seconds.unsigned_abs();
     let amount = match span {
-        0..=59 => return if ahead { "now".into() } else { "just now".into() },
+        0..=59 => {
+            return if ahead {
+                "now".into()
+            } else {
+                "just now".into()
+            }
+        }
         60..=3599 => format!("{} min", span / 60),
         3600..=172_799 => format!("{} h", span / 3600),
         _ => format!("{} days", span / 86_400),
@@ -212,9 +218,7 @@ pub fn relative(seconds: i64) -> String {
 /// Whether a connection's busy time counts as stale now (as the busy loader decides it:
 /// a connection never synced counts from when it was added).
 fn is_stale(state: &AppState, connection: &CalendarConnection, now: i64) -> bool {
-    let fresh_since = connection
-        .last_success_at
-        .unwrap_or(connection.created_at);
+    let fresh_since = connection.last_success_at.unwrap_or(connection.created_at);
     now - fresh_since > i64::from(state.config.calendars.stale_after_minutes) * 60
 }
 
@@ -363,10 +367,10 @@ pub async fn add(
             ));
         }
     }
-    let password_enc = match &calendar.password {
-        Some(password) => Some(state.calendars.credentials.seal(password)),
-        None => None,
-    };
+    let password_enc = calendar
+        .password
+        .as_ref()
+        .map(|password| state.calendars.credentials.seal(password));
     let settings = CalendarSettings {
         id: id.clone(),
         host_id: host.to_string(),
@@ -415,7 +419,12 @@ async fn reload(state: &AppState) {
 
 /// Removes an admin-added connection with what was imported from it. One from the
 /// configuration file is refused (409 `config_managed`): it would come back on start.
-pub async fn remove(state: &AppState, id: &str, actor: &Actor, role: &Role) -> Result<(), ApiError> {
+pub async fn remove(
+    state: &AppState,
+    id: &str,
+    actor: &Actor,
+    role: &Role,
+) -> Result<(), ApiError> {
     let row = connection(state, id, role).await?;
     if row.settings.origin != "admin" {
         return Err(ApiError::new(
@@ -594,7 +603,11 @@ pub async fn create(
             });
             let mut errors = err.fields.clone().unwrap_or_default();
             if errors.is_empty() {
-                let field = if err.code == "host_not_found" { "host" } else { "form" };
+                let field = if err.code == "host_not_found" {
+                    "host"
+                } else {
+                    "form"
+                };
                 errors.insert(field.into(), err.message.clone());
             }
             let status = if err.status == StatusCode::NOT_FOUND {
@@ -654,17 +667,27 @@ mod tests {
         })))
         .unwrap_err();
         assert!(err.fields.unwrap().contains_key("password_env"));
-        let err = NewCalendar::from_json(&body(json!({"kind": "ics", "url": "https://x.example/a.ics", "color": "red"})))
-            .unwrap_err();
+        let err = NewCalendar::from_json(&body(
+            json!({"kind": "ics", "url": "https://x.example/a.ics", "color": "red"}),
+        ))
+        .unwrap_err();
         assert!(err.fields.unwrap().contains_key("color"));
         let err = NewCalendar::from_json(&body(json!({"kind": "ics"}))).unwrap_err();
         assert!(err.fields.unwrap().contains_key("url"));
-        let new = NewCalendar::from_json(&body(json!({"kind": "ics", "url": " https://x.example/a.ics "})))
-            .unwrap();
+        let new = NewCalendar::from_json(&body(
+            json!({"kind": "ics", "url": " https://x.example/a.ics "}),
+        ))
+        .unwrap();
         assert_eq!(new.url, "https://x.example/a.ics");
         assert!(new.busy && new.all_day_busy && !new.write);
         assert_eq!(new.refresh_minutes, None);
-        let shown = format!("{:?}", NewCalendar { password: Some("hunter2".into()), ..new });
+        let shown = format!(
+            "{:?}",
+            NewCalendar {
+                password: Some("hunter2".into()),
+                ..new
+            }
+        );
         assert!(!shown.contains("hunter2"), "{shown}");
     }
 }
