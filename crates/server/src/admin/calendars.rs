@@ -446,6 +446,11 @@ pub async fn remove(
         return Err(not_found(id));
     }
     reload(state).await;
+    // The busy loader updates only the connections there are: a removed one's gauge
+    // would otherwise report its last age forever.
+    state
+        .metrics
+        .set_calendar_age(id, &row.settings.host_id, None);
     tracing::info!(connection = %id, host = %row.settings.host_id, by = actor.kind(), "calendar connection removed");
     Ok(())
 }
