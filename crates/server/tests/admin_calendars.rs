@@ -488,3 +488,48 @@ async fn the_page_adds_shows_and_removes_connections_and_host_users_see_their_ow
         assert_secret_free("the log", &line);
     }
 }
+
+/// A dead write-back job is listed with the other failed jobs, named for what it does, and
+/// can be retried from the dashboard.
+#[tokio::test]
+async fn dead_write_back_jobs_are_listed_with_a_retry() {
+    let server = TestServer::start(CONFIG);
+    assert!(add_user(&server, "ops@example.com", PASSWORD)
+        .status
+        .success());
+    let ops = signed_in(&server, "ops@example.com").await;
+    let store = store_of(&server).await;
+    let feed = store.calendar_connections().await.unwrap().remove(0);
+    // Far in the future, so the server's own worker leaves it to this test; written with
+    // the one store call that takes jobs without a booking change.
+    let later = 4_000_000_000;
+    let job = openslot_store::NewJob {
+        id: "job-write-back-1".into(),
+        kind: "calendar_write".into(),
+        payload: json!({"booking_id": "nonexistent"}),
+        run_at: later,
+        max_attempts: 1,
+        booking_id: None,
+    };
+    assert!(store
+        .set_calendar_alerted(&feed.settings.id, true, &[job], later - 1)
+        .await
+        .unwrap());
+    let claimed = store.claim_jobs("test", later, 60, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1, "{claimed:?}");
+    store
+        .bury_job("job-write-back-1", "test", "calendar unreachable", later)
+        .await
+        .unwrap();
+
+    let (_, html) = ops.get("/admin").await;
+    let jobs = &html[html.find("id=\"jobs\"").expect("jobs section")..];
+    assert!(jobs.contains("Calendar write-back"), "{jobs}");
+    assert!(jobs.contains("calendar unreachable"));
+    assert!(
+        text(jobs).contains("/admin/jobs/job-write-back-1/retry"),
+        "{jobs}"
+    );
+    let (status, location, _) = ops.post("/admin/jobs/job-write-back-1/retry", &[]).await;
+    assert_eq!((status, location.as_str()), (303, "/admin?retried=1#jobs"));
+}
