@@ -260,6 +260,21 @@ async fn connections_are_added_listed_synced_and_removed_through_the_api() {
     assert!(failing["last_success_at"].is_null(), "{failing}");
     assert_eq!(failing["events_imported"], 0);
     assert_secret_free("a failing connection", &failing.to_string());
+    // The feed's failure too: its error must not quote its secret address.
+    let mut feed_failing = Value::Null;
+    for _ in 0..100 {
+        let (_, body) = api.get(&format!("/api/v1/calendars/{feed_id}")).await;
+        if !body["last_error"].is_null() {
+            feed_failing = body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !feed_failing.is_null(),
+        "the feed's failed sync never showed"
+    );
+    assert_secret_free("a failing feed", &feed_failing.to_string());
 
     // The configuration's own cannot be deleted here; an added one can.
     let (status, body) = api
