@@ -14,3 +14,20 @@ pub mod http;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod xml;
+
+/// Entry points for the fuzz targets (`fuzz/`), not an API: they run the parsers of what
+/// a remote server sends on arbitrary bytes.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses `body` as a WebDAV multistatus answer, then resolves every href in it
+    /// against a base URL as the client does; returns how many responses it held.
+    pub fn multistatus(body: &[u8]) -> Result<usize, crate::CalendarError> {
+        let parsed = crate::xml::multistatus(body)?;
+        let base =
+            url::Url::parse("https://dav.example.com/calendars/ada/work/").expect("a valid base");
+        for response in &parsed.responses {
+            let _ = crate::caldav::resolve(&base, &response.href);
+        }
+        Ok(parsed.responses.len())
+    }
+}

@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 use super::{
     auth::ApiCaller,
     bookings::{self, booking_json, Filter},
+    calendars::{self, NewCalendar},
     dashboard::{self, Range},
     event_types, hosts,
     system::{self, AuditQuery},
@@ -50,7 +51,16 @@ pub fn router() -> Router<AppState> {
             "/api/v1/hosts/{id}",
             get(get_host).put(update_host).post(update_host),
         )
+        .route(
+            "/api/v1/hosts/{id}/calendars",
+            get(list_calendars).post(add_calendar),
+        )
         .route("/api/v1/hosts/{id}/{action}", post(toggle_host))
+        .route(
+            "/api/v1/calendars/{id}",
+            get(get_calendar).delete(delete_calendar),
+        )
+        .route("/api/v1/calendars/{id}/sync", post(sync_calendar))
         .route("/api/v1/dashboard", get(get_dashboard))
         .route("/api/v1/jobs/failed", get(list_failed_jobs))
         .route("/api/v1/jobs/{id}/retry", post(retry_job))
@@ -384,4 +394,69 @@ async fn list_audit(
     caller.role.require_admin()?;
     let audit = query(audit)?;
     ok(json!({"entries": system::audit_entries(&state, &audit).await?}))
+}
+
+async fn list_calendars(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    calendars::check_host(&state, &id, &caller.role)?;
+    let rows = calendars::connections(&state, &caller.role, Some(&id)).await?;
+    let now = state.clock.now().as_second();
+    ok(json!({
+        "calendars": rows.iter().map(|row| calendars::connection_json(&state, row, now)).collect::<Vec<_>>(),
+    }))
+}
+
+async fn add_calendar(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    JsonObject(object): JsonObject,
+) -> ApiResult {
+    calendars::check_host(&state, &id, &caller.role)?;
+    let new = NewCalendar::from_json(&object)?;
+    let row = calendars::add(&state, &id, &new, &caller.actor, &caller.role).await?;
+    let now = state.clock.now().as_second();
+    Ok((
+        StatusCode::CREATED,
+        Json(calendars::connection_json(&state, &row, now)),
+    )
+        .into_response())
+}
+
+async fn get_calendar(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let row = calendars::connection(&state, &id, &caller.role).await?;
+    ok(calendars::connection_json(
+        &state,
+        &row,
+        state.clock.now().as_second(),
+    ))
+}
+
+async fn delete_calendar(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    calendars::remove(&state, &id, &caller.actor, &caller.role).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn sync_calendar(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    calendars::sync(&state, &id, &caller.actor, &caller.role).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "state": "due"})),
+    )
+        .into_response())
 }

@@ -475,6 +475,7 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         "upcoming": as_json(&upcoming),
         "pending": as_json(&pending),
         "failed_jobs": system::failed_jobs(state).await?,
+        "calendars": super::calendars::health(state).await?,
         "hosts": hosts,
         "routing": crate::routing::submission_counts(
             &state.routing,

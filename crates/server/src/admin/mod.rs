@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 mod bookings;
+pub mod calendars;
 pub mod dashboard;
 mod event_form;
 mod event_types;
@@ -63,6 +64,12 @@ pub fn router() -> Router<AppState> {
             get(hosts::edit_form).post(hosts::update),
         )
         .route("/admin/hosts/{id}/{action}", post(hosts::toggle))
+        .route(
+            "/admin/calendars",
+            get(calendars::list).post(calendars::create),
+        )
+        .route("/admin/calendars/new", get(calendars::new_form))
+        .route("/admin/calendars/{id}/{action}", post(calendars::act))
         .route("/admin/jobs/{id}/retry", post(system::retry_job))
         .route("/admin/audit", get(system::audit_page))
         .route(

@@ -41,6 +41,16 @@ pub async fn retry(state: &AppState, id: &str, actor: &Actor) -> Result<(), ApiE
     Ok(())
 }
 
+/// What a job does, in words (its kind as stored otherwise).
+pub fn job_label(kind: &str) -> &str {
+    match kind {
+        "mail" => "E-mail",
+        "booking_expiry" => "Request expiry",
+        "calendar_write" => "Calendar write-back",
+        other => other,
+    }
+}
+
 /// Failed jobs as operators see them.
 pub async fn failed_jobs(state: &AppState) -> Result<Vec<Value>, ApiError> {
     let jobs = state.store.failed_jobs(100).await?;
@@ -50,6 +60,7 @@ pub async fn failed_jobs(state: &AppState) -> Result<Vec<Value>, ApiError> {
             json!({
                 "id": job.id,
                 "kind": job.kind,
+                "label": job_label(&job.kind),
                 "state": if job.state == openslot_store::JobState::Dead { "dead" } else { "retrying" },
                 "attempts": job.attempts,
                 "max_attempts": job.max_attempts,

@@ -109,20 +109,13 @@ pub fn host_calendars_with(
         let mut urls: Vec<&str> = Vec::new();
         for (position, calendar) in host.calendars.iter().enumerate() {
             let key = |name: &str| format!("hosts[{index}].calendars[{position}].{name}");
-            check_url(calendar.kind, &calendar.url)
-                .map_err(|message| error(key("url"), message))?;
+            check_calendar(calendar, &config.calendars, lookup)
+                .map_err(|(name, message)| error(key(name), message))?;
             if urls.contains(&calendar.url.as_str()) {
                 return Err(error(key("url"), "is listed twice for this host".into()));
             }
             urls.push(&calendar.url);
             if calendar.write {
-                if calendar.kind == CalendarKind::Ics {
-                    return Err(error(
-                        key("write"),
-                        "an ICS feed is read only: bookings can be written to a CalDAV calendar"
-                            .into(),
-                    ));
-                }
                 if let Some(first) = writer {
                     return Err(error(
                         key("write"),
@@ -133,78 +126,6 @@ pub fn host_calendars_with(
                 }
                 writer = Some(position);
             }
-            if calendar.kind == CalendarKind::Ics {
-                for (name, set) in [
-                    ("username", calendar.username.is_some()),
-                    ("password", calendar.password.is_some()),
-                    ("password_env", calendar.password_env.is_some()),
-                ] {
-                    if set {
-                        return Err(error(
-                            key(name),
-                            "an ICS feed is read without credentials (its address is its secret)"
-                                .into(),
-                        ));
-                    }
-                }
-            }
-            if let Some(username) = &calendar.username {
-                if username.is_empty()
-                    || username.chars().count() > 256
-                    || username.chars().any(char::is_control)
-                {
-                    return Err(error(key("username"), "must be 1 to 256 characters".into()));
-                }
-            }
-            if calendar.password.is_some() && calendar.password_env.is_some() {
-                return Err(error(
-                    key("password"),
-                    "give either `password` or `password_env`, not both".into(),
-                ));
-            }
-            if let Some(password) = &calendar.password {
-                if password.is_empty() || password.len() > 1024 {
-                    return Err(error(key("password"), "must be 1 to 1024 bytes".into()));
-                }
-            }
-            if let Some(name) = &calendar.password_env {
-                if !is_env_name(name) {
-                    return Err(error(
-                        key("password_env"),
-                        format!("{name:?} is not an environment variable name such as \"ADA_CALDAV_PASSWORD\""),
-                    ));
-                }
-                resolve_password_with(calendar, lookup).map_err(|err| {
-                    error(
-                        key("password_env"),
-                        format!("the environment variable {name} {}", err.message),
-                    )
-                })?;
-            }
-            if (calendar.password.is_some() || calendar.password_env.is_some())
-                && calendar.username.is_none()
-            {
-                return Err(error(key("username"), "is needed with a password".into()));
-            }
-            if let Some(minutes) = calendar.refresh_minutes {
-                if !(1..=1440).contains(&minutes) {
-                    return Err(error(
-                        key("refresh_minutes"),
-                        format!("{minutes} is out of range (1 to 1440)"),
-                    ));
-                }
-            }
-            let refresh = calendar.refresh_minutes();
-            let most = config.calendars.max_refresh_minutes();
-            if refresh > most {
-                return Err(error(
-                    key("refresh_minutes"),
-                    format!(
-                        "{refresh} must be below `calendars.stale_after_minutes` ({}): a calendar synced on time must never count as stale",
-                        config.calendars.stale_after_minutes
-                    ),
-                ));
-            }
             calendars.push(HostCalendar {
                 id: connection_id(&host.id, &calendar.url),
                 host_id: host.id.clone(),
@@ -213,6 +134,96 @@ pub fn host_calendars_with(
         }
     }
     Ok(calendars)
+}
+
+/// The checks of one calendar on its own (not against the host's others): the key of the
+/// first mistake and what is wrong. The configuration file and connections added in
+/// `/admin` or `/api/v1` are held to the same rules through it.
+pub fn check_calendar(
+    calendar: &CalendarConfig,
+    settings: &CalendarsConfig,
+    lookup: EnvLookup<'_>,
+) -> Result<(), (&'static str, String)> {
+    check_url(calendar.kind, &calendar.url).map_err(|message| ("url", message))?;
+    if calendar.kind == CalendarKind::Ics {
+        if calendar.write {
+            return Err((
+                "write",
+                "an ICS feed is read only: bookings can be written to a CalDAV calendar".into(),
+            ));
+        }
+        for (name, set) in [
+            ("username", calendar.username.is_some()),
+            ("password", calendar.password.is_some()),
+            ("password_env", calendar.password_env.is_some()),
+        ] {
+            if set {
+                return Err((
+                    name,
+                    "an ICS feed is read without credentials (its address is its secret)".into(),
+                ));
+            }
+        }
+    }
+    if let Some(username) = &calendar.username {
+        if username.is_empty()
+            || username.chars().count() > 256
+            || username.chars().any(char::is_control)
+        {
+            return Err(("username", "must be 1 to 256 characters".into()));
+        }
+    }
+    if calendar.password.is_some() && calendar.password_env.is_some() {
+        return Err((
+            "password",
+            "give either `password` or `password_env`, not both".into(),
+        ));
+    }
+    if let Some(password) = &calendar.password {
+        if password.is_empty() || password.len() > 1024 {
+            return Err(("password", "must be 1 to 1024 bytes".into()));
+        }
+    }
+    if let Some(name) = &calendar.password_env {
+        if !is_env_name(name) {
+            return Err((
+                "password_env",
+                format!(
+                    "{name:?} is not an environment variable name such as \"ADA_CALDAV_PASSWORD\""
+                ),
+            ));
+        }
+        resolve_password_with(calendar, lookup).map_err(|err| {
+            (
+                "password_env",
+                format!("the environment variable {name} {}", err.message),
+            )
+        })?;
+    }
+    if (calendar.password.is_some() || calendar.password_env.is_some())
+        && calendar.username.is_none()
+    {
+        return Err(("username", "is needed with a password".into()));
+    }
+    if let Some(minutes) = calendar.refresh_minutes {
+        if !(1..=1440).contains(&minutes) {
+            return Err((
+                "refresh_minutes",
+                format!("{minutes} is out of range (1 to 1440)"),
+            ));
+        }
+    }
+    let refresh = calendar.refresh_minutes();
+    if refresh > settings.max_refresh_minutes() {
+        return Err((
+            "refresh_minutes",
+            format!(
+                "{refresh} must be below `calendars.stale_after_minutes` ({}): a calendar synced on time must never count as stale",
+                settings.stale_after_minutes
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The `[calendars]` settings' ranges.

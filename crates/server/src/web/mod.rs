@@ -82,6 +82,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin_event_type.html"),
     ),
     (
+        "admin_calendars.html",
+        include_str!("../../templates/admin_calendars.html"),
+    ),
+    (
+        "admin_calendar.html",
+        include_str!("../../templates/admin_calendar.html"),
+    ),
+    (
         "admin_hosts.html",
         include_str!("../../templates/admin_hosts.html"),
     ),
