@@ -18,7 +18,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{database_url_for, days_ahead, error_code, get_json, post_json, Launch, TestServer};
+use common::{
+    admin::{create_token, Api},
+    database_url_for, days_ahead, error_code, get_json, post_json, Launch, TestServer,
+};
 use jiff::{civil::Date, Timestamp, ToSpan};
 use openslot::config::Config;
 use openslot_calendar::{
@@ -110,6 +113,7 @@ fn raw_entry(kind: &str, url: &str) -> String {
 struct Running {
     server: TestServer,
     store: Arc<dyn Store>,
+    api: Api,
     _dir: tempfile::TempDir,
 }
 
@@ -128,9 +132,11 @@ async fn relaunch(dir: tempfile::TempDir, config_text: &str) -> Running {
     let mut config = Config::parse("", "test.toml").unwrap();
     config.database.url = database_url_for(dir.path());
     let store = openslot::serve::open_store(&config).await.unwrap();
+    let api = Api::new(&server, &create_token(&server, "calendars-e2e"));
     Running {
         server,
         store,
+        api,
         _dir: dir,
     }
 }
@@ -149,12 +155,23 @@ impl Running {
     /// "Sync now" for `host`'s connection; returns its last success before the request.
     async fn sync_now(&self, host: &str) -> Option<i64> {
         let connection = self.connection(host).await;
-        let now = Timestamp::now().as_second();
-        assert!(self
-            .store
-            .request_calendar_sync(&connection.settings.id, now)
-            .await
-            .unwrap());
+        // Sync times are whole seconds: a sync within the second of the last one would be
+        // indistinguishable from it.
+        while connection
+            .last_success_at
+            .is_some_and(|at| at >= Timestamp::now().as_second())
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let (status, body) = self
+            .api
+            .send(
+                reqwest::Method::POST,
+                &format!("/api/v1/calendars/{}/sync", connection.settings.id),
+                None,
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
         connection.last_success_at
     }
 
@@ -859,6 +876,26 @@ async fn failing_calendars_show_in_health_and_bookings_still_work() {
         // Retried later, not in a tight loop.
         assert!(connection.next_run_at > connection.last_attempt_at.unwrap());
     }
+    // The API shows each failure (and never the password).
+    for host in ["ada", "grace"] {
+        let (status, body) = running
+            .api
+            .get(&format!("/api/v1/hosts/{host}/calendars"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let listed = body
+            .as_array()
+            .or_else(|| body["calendars"].as_array())
+            .unwrap_or_else(|| panic!("{body}"))
+            .clone();
+        assert_eq!(listed.len(), if host == "ada" { 1 } else { 3 }, "{body}");
+        for connection in &listed {
+            assert!(connection["last_error"].is_string(), "{connection}");
+            assert!(!connection["failing_since"].is_null(), "{connection}");
+            assert!(connection["last_success_at"].is_null(), "{connection}");
+        }
+        assert!(!body.to_string().contains("wrong"), "{body}");
+    }
     let day = days_ahead(2);
     for (event, start) in [("ada", at(day, 10, 0)), ("grace", at(day, 10, 0))] {
         assert!(running.offered(event, &start).await);
@@ -1134,6 +1171,7 @@ async fn imported_busy_time_survives_a_restart_and_follows_the_configuration() {
         server,
         store,
         _dir,
+        ..
     } = running;
     drop((server, store));
     let mut running = relaunch(_dir, &config("UTC", "", &work_entry, "")).await;
@@ -1155,6 +1193,7 @@ async fn imported_busy_time_survives_a_restart_and_follows_the_configuration() {
         server,
         store,
         _dir,
+        ..
     } = running;
     drop((server, store));
     let caldav_server = CalDavServer::start(ServerKind::Radicale).await.unwrap();
@@ -1214,6 +1253,7 @@ async fn two_instances_share_one_sync_and_its_busy_time() {
         use_config_database: false,
     });
     let second = Running {
+        api: Api::new(&second_server, &first.api.token),
         server: second_server,
         store: first.store.clone(),
         _dir: tempfile::tempdir().unwrap(),
