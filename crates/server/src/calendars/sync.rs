@@ -212,7 +212,9 @@ impl Calendars {
         };
         Ok(match fetched {
             Fetch::Unchanged { cursor } => CalendarDelta {
-                full: false,
+                // A read from scratch that found nothing to fetch found an empty calendar:
+                // whatever is stored goes (an incremental read that missed a deletion).
+                full: force_full,
                 upserts: Vec::new(),
                 removed: Vec::new(),
                 cursor: json!({ "provider": cursor, "full_at": full_at }),
