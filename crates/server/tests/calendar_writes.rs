@@ -29,7 +29,7 @@ use openslot_calendar::{
     testing::{require, CalDavServer, ServerKind},
     Endpoint, Fetch, Http,
 };
-use openslot_store::{JobState, Store};
+use openslot_store::{CalendarDelta, JobState, Store};
 use serde_json::{json, Value};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -320,7 +320,7 @@ impl Calendar {
     }
 
     /// Someone else's meeting, put straight into the calendar.
-    async fn put_foreign(&self, uid: &str, start: &str, end: &str) {
+    async fn put_foreign(&self, uid: &str, start: &str, end: &str) -> openslot_calendar::Written {
         let stamp = |instant: &str| {
             instant
                 .parse::<jiff::Timestamp>()
@@ -335,7 +335,7 @@ impl Calendar {
         );
         caldav::put_event(&self.http, &self.endpoint(), &self.url, uid, &ics, None)
             .await
-            .unwrap();
+            .unwrap()
     }
 }
 
@@ -919,4 +919,78 @@ async fn a_restart_does_not_make_a_synced_connection_due() {
     assert_eq!(after.settings.password_enc, before.settings.password_enc);
     assert_eq!(sync_count(&restarted, "ok").await, 0);
     service.server = restarted;
+}
+
+/// The daily full re-read of a calendar that has meanwhile become empty drops the busy
+/// time of the events that were in it (an empty calendar read from scratch is not
+/// "unchanged").
+async fn a_full_read_of_an_emptied_calendar_frees_its_time(kind: ServerKind) {
+    let Some(calendar) = calendar_for(kind).await else {
+        return;
+    };
+    let day = days_ahead(3);
+    let written = calendar
+        .put_foreign("dentist-2", &at(day, 15, 0), &at(day, 16, 0))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut service = Service::start(&calendar, dir.path()).await;
+    service.sync(&[&service.server]).await;
+    assert!(!service.offered("meet", &at(day, 15, 0)).await);
+    assert!(service.server.stop().success());
+
+    // The last full read was two days ago (the engine's cursor records when), and the
+    // event is deleted while no instance runs.
+    let store = &service.store;
+    let now = jiff::Timestamp::now().as_second();
+    let id = store.calendar_connections().await.unwrap()[0]
+        .settings
+        .id
+        .clone();
+    assert!(store.request_calendar_sync(&id, now).await.unwrap());
+    let connection = store
+        .claim_calendar_sync("test", now, 60)
+        .await
+        .unwrap()
+        .expect("due after request");
+    let mut cursor = connection.cursor.clone();
+    cursor["full_at"] = json!(now - 2 * 86_400);
+    let delta = CalendarDelta {
+        full: false,
+        upserts: Vec::new(),
+        removed: Vec::new(),
+        cursor,
+    };
+    assert!(store
+        .apply_calendar_sync(&connection.settings.id, "test", &delta, now, now)
+        .await
+        .unwrap());
+    caldav::delete_event(&calendar.http, &calendar.endpoint(), &written)
+        .await
+        .unwrap();
+
+    service.server = launch(&calendar, dir.path());
+    let started = Instant::now();
+    while sync_count(&service.server, "ok").await == 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "no sync");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let started = Instant::now();
+    while !service.offered("meet", &at(day, 15, 0)).await {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the deleted event still blocks its time: {:?}",
+            service.server.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn radicale_a_full_read_of_an_emptied_calendar_frees_its_time() {
+    a_full_read_of_an_emptied_calendar_frees_its_time(ServerKind::Radicale).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xandikos_a_full_read_of_an_emptied_calendar_frees_its_time() {
+    a_full_read_of_an_emptied_calendar_frees_its_time(ServerKind::Xandikos).await;
 }

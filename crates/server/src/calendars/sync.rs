@@ -211,8 +211,10 @@ impl Calendars {
             full_at(stored).unwrap_or(now.as_second())
         };
         Ok(match fetched {
+            // Read from scratch, "unchanged" means there is nothing there: a full result
+            // with no objects, so busy time stored from earlier reads goes.
             Fetch::Unchanged { cursor } => CalendarDelta {
-                full: false,
+                full: force_full,
                 upserts: Vec::new(),
                 removed: Vec::new(),
                 cursor: json!({ "provider": cursor, "full_at": full_at }),
