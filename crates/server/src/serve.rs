@@ -436,6 +436,18 @@ async fn seed_calendars(
     credentials: &crate::credentials::Credentials,
     now: i64,
 ) -> Result<(), StoreError> {
+    let stored = store.calendar_connections().await?;
+    // Sealing uses a fresh nonce: the same password sealed again would look changed and
+    // make the connection due at every start of every instance.
+    let seal = |id: &str, password: &str| {
+        stored
+            .iter()
+            .find(|connection| connection.settings.id == id)
+            .and_then(|connection| connection.settings.password_enc.as_ref())
+            .filter(|sealed| credentials.open(sealed).is_ok_and(|open| open == password))
+            .cloned()
+            .unwrap_or_else(|| credentials.seal(password))
+    };
     let settings: Vec<openslot_store::CalendarSettings> = configured
         .iter()
         .map(|entry| {
@@ -450,7 +462,7 @@ async fn seed_calendars(
                 password_enc: calendar
                     .password
                     .as_deref()
-                    .map(|password| credentials.seal(password)),
+                    .map(|password| seal(&entry.id, password)),
                 busy: calendar.busy,
                 write: calendar.write,
                 refresh_minutes: calendar.refresh_minutes(),

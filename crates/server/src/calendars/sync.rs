@@ -211,9 +211,9 @@ impl Calendars {
             full_at(stored).unwrap_or(now.as_second())
         };
         Ok(match fetched {
+            // Read from scratch, "unchanged" means there is nothing there: a full result
+            // with no objects, so busy time stored from earlier reads goes.
             Fetch::Unchanged { cursor } => CalendarDelta {
-                // A read from scratch that found nothing to fetch found an empty calendar:
-                // whatever is stored goes (an incremental read that missed a deletion).
                 full: force_full,
                 upserts: Vec::new(),
                 removed: Vec::new(),
