@@ -80,6 +80,11 @@ pub struct CalendarsConfig {
     /// Hard deadline of one request to a calendar server during a sync.
     #[serde(default = "default_calendar_timeout")]
     pub timeout_seconds: u64,
+    /// Whether calendars added in /admin or through the API may point at loopback,
+    /// private or link-local addresses (calendars in this file always may: the operator
+    /// wrote them). Off by default: a host user must not make the server reach inside.
+    #[serde(default)]
+    pub allow_private_targets: bool,
 }
 
 impl Default for CalendarsConfig {
@@ -93,6 +98,7 @@ impl Default for CalendarsConfig {
             horizon_days: default_horizon(),
             lease_seconds: default_calendar_lease(),
             timeout_seconds: default_calendar_timeout(),
+            allow_private_targets: false,
         }
     }
 }

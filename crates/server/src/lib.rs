@@ -34,6 +34,7 @@ pub mod config;
 pub mod credentials;
 pub mod display;
 pub mod domain;
+pub mod egress;
 pub mod event_types;
 pub mod funnel;
 pub mod hosts;

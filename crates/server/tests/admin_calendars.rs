@@ -20,7 +20,10 @@ const PASSWORD: &str = "correct horse battery";
 const CALDAV_PASSWORD: &str = "Zq8-app-pa55word-never-shown";
 
 /// Calendars on closed loopback ports: every sync fails at once, which is health to show.
+/// Loopback is internal, so user-added calendars may point there only when allowed.
 const CONFIG: &str = r#"
+[calendars]
+allow_private_targets = true
 [limits]
 booking_per_minute = 0
 [defaults]
@@ -89,6 +92,48 @@ async fn store_of(server: &TestServer) -> std::sync::Arc<dyn openslot_store::Sto
     let mut config = openslot::config::Config::parse("", "test.toml").unwrap();
     config.database.url = database_url_for(&server.dir);
     openslot::serve::open_store(&config).await.unwrap()
+}
+
+/// By default a calendar added through the API or /admin may not lead the server to an
+/// internal address (loopback, private, link-local: cloud metadata); the operator's own
+/// config calendars may.
+#[tokio::test]
+async fn user_added_calendars_may_not_point_inside_unless_allowed() {
+    let config = CONFIG.replace(
+        "allow_private_targets = true",
+        "allow_private_targets = false",
+    );
+    let server = TestServer::start(&config);
+    let token = create_token(&server, "ops");
+    let api = Api::new(&server, &token);
+    for url in [
+        "http://127.0.0.1:5232/ada/work/",
+        "http://localhost:5232/ada/",
+        "https://169.254.169.254/latest/",
+        "http://10.0.0.7/dav/",
+        "https://[::1]/dav/",
+        "webcal://192.168.1.20/feed.ics",
+    ] {
+        let kind = if url.starts_with("webcal") {
+            "ics"
+        } else {
+            "caldav"
+        };
+        let (status, body) = api
+            .post(
+                "/api/v1/hosts/grace/calendars",
+                &json!({"kind": kind, "url": url}),
+            )
+            .await;
+        assert_eq!(status, 422, "{url}: {body}");
+        let message = field_error(&body, "url");
+        assert!(message.contains("internal address"), "{url}: {body}");
+    }
+    let (_, body) = api.get("/api/v1/hosts/grace/calendars").await;
+    assert!(calendars(&body).is_empty(), "{body}");
+    // The config file's loopback feed is the operator's: it stays.
+    let (_, body) = api.get("/api/v1/hosts/ada/calendars").await;
+    assert_eq!(calendars(&body).len(), 1, "{body}");
 }
 
 #[tokio::test]

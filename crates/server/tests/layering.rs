@@ -18,6 +18,7 @@ const BELOW_EDGE: &[&str] = &[
     "config.rs",
     "credentials.rs",
     "display.rs",
+    "egress.rs",
     "event_types.rs",
     "funnel.rs",
     "hosts.rs",

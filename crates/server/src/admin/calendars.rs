@@ -333,6 +333,11 @@ pub async fn add(
     // No environment is read: `password_env` never comes from here.
     check_calendar(&calendar, &state.config.calendars, &|_| None)
         .map_err(|(field, message)| invalid(field, message))?;
+    if !state.config.calendars.allow_private_targets {
+        crate::egress::check_public(&calendar.url)
+            .await
+            .map_err(|err| invalid("url", err.to_string()))?;
+    }
     let id = connection_id(host, &calendar.url);
     let existing = state.store.calendar_connections().await?;
     let mine: Vec<&CalendarConnection> = existing

@@ -156,6 +156,21 @@ impl Calendars {
         })
     }
 
+    /// [`Self::endpoint`], after checking that a connection added in /admin or through the
+    /// API does not lead to an internal address (see [`crate::egress`]); the operator's
+    /// own (config) connections may, as may all with `[calendars] allow_private_targets`.
+    pub async fn reachable_endpoint(
+        &self,
+        settings: &CalendarSettings,
+    ) -> Result<Endpoint, String> {
+        if settings.origin != "config" && !self.config.allow_private_targets {
+            crate::egress::check_public(&settings.url)
+                .await
+                .map_err(|err| err.to_string())?;
+        }
+        self.endpoint(settings)
+    }
+
     /// The zone floating times and all-day events of `host` are read in.
     pub fn host_zone(&self, host: &str) -> TimeZone {
         let catalog = self.catalog.load();

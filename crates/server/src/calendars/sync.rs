@@ -181,7 +181,10 @@ impl Calendars {
         now: Timestamp,
     ) -> Result<CalendarDelta, SyncError> {
         let settings = &connection.settings;
-        let endpoint = self.endpoint(settings).map_err(SyncError::Credentials)?;
+        let endpoint = self
+            .reachable_endpoint(settings)
+            .await
+            .map_err(SyncError::Refused)?;
         let stored = &connection.cursor;
         let force_full =
             full_at(stored).is_none_or(|at| now.as_second() - at >= FULL_EVERY_SECONDS);
@@ -318,8 +321,9 @@ pub fn expand(
 pub enum SyncError {
     #[error("{0}")]
     Remote(CalendarError),
-    #[error("credentials: {0}")]
-    Credentials(String),
+    /// Credentials that cannot be opened, or an address user-added calendars may not reach.
+    #[error("{0}")]
+    Refused(String),
     #[error("calendar data: {0}")]
     Data(String),
     #[error("store: {0}")]
@@ -332,7 +336,8 @@ impl SyncError {
         match self {
             SyncError::Remote(CalendarError::Timeout(_)) => "timeout",
             SyncError::Remote(CalendarError::Unreachable(_)) => "unreachable",
-            SyncError::Remote(CalendarError::Auth(_)) | SyncError::Credentials(_) => "auth",
+            SyncError::Remote(CalendarError::Auth(_)) => "auth",
+            SyncError::Refused(_) => "refused",
             SyncError::Remote(_) => "error",
             SyncError::Data(_) => "data",
             SyncError::Store(_) => "store",

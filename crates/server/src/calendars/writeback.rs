@@ -131,7 +131,8 @@ impl Calendars {
                 continue;
             };
             let endpoint = self
-                .endpoint(&connection.settings)
+                .reachable_endpoint(&connection.settings)
+                .await
                 .map_err(WriteError::Permanent)?;
             let written = Written {
                 href: write.href.clone(),
@@ -175,7 +176,10 @@ impl Calendars {
         render: &impl Fn(&Booking) -> String,
     ) -> Result<(), WriteError> {
         let settings = &connection.settings;
-        let endpoint = self.endpoint(settings).map_err(WriteError::Permanent)?;
+        let endpoint = self
+            .reachable_endpoint(settings)
+            .await
+            .map_err(WriteError::Permanent)?;
         let cursor = connection
             .cursor
             .get("provider")
