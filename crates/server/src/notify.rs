@@ -376,6 +376,17 @@ impl Notifier {
         })
     }
 
+    /// The job writing an existing booking into a calendar connected after it was
+    /// confirmed (whatever the current set of write hosts says).
+    pub fn calendar_backfill_job(&self, booking_id: &str, now: i64) -> NewJob {
+        self.job_of(
+            JobKind::CalendarWrite,
+            json!({"booking_id": booking_id}),
+            now,
+            Some(booking_id),
+        )
+    }
+
     /// A job of `kind`; the store keeps kinds by name.
     fn job_of(
         &self,

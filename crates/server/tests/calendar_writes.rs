@@ -994,3 +994,54 @@ async fn radicale_a_full_read_of_an_emptied_calendar_frees_its_time() {
 async fn xandikos_a_full_read_of_an_emptied_calendar_frees_its_time() {
     a_full_read_of_an_emptied_calendar_frees_its_time(ServerKind::Xandikos).await;
 }
+
+/// A calendar connected after bookings were confirmed gets them too: its first successful
+/// sync queues the host's upcoming confirmed bookings for writing (a request and a
+/// cancelled booking are not written).
+#[tokio::test]
+async fn a_newly_connected_calendar_receives_the_upcoming_bookings() {
+    let Some(calendar) = calendar_for(ServerKind::Radicale).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let with_calendar = config(&calendar.proxied_url(), calendar.credentials());
+    let start = with_calendar.find("[[hosts.calendars]]").unwrap();
+    let end = with_calendar[start..].find("[[event_types]]").unwrap() + start;
+    let without_calendar = format!("{}{}", &with_calendar[..start], &with_calendar[end..]);
+    let mut before = TestServer::launch(Launch {
+        config: Some(&without_calendar),
+        dir: dir.path(),
+        env: Vec::new(),
+        use_config_database: false,
+    });
+    let day = days_ahead(4);
+    let book = |event: &'static str, start: String| {
+        let url = before.url("/booking");
+        async move {
+            let body = json!({"event": event, "start": start, "name": "Early Bird", "email": "early@example.com"});
+            let response = client().post(url).json(&body).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 201);
+            let body: Value = response.json().await.unwrap();
+            body["id"].as_str().unwrap().to_string()
+        }
+    };
+    let kept = book("meet", at(day, 9, 0)).await;
+    let requested = book("ask", at(day, 13, 0)).await;
+    let cancelled = book("meet", at(day, 15, 0)).await;
+    let api = Api::new(&before, &create_token(&before, "before"));
+    let (status, body) = api
+        .post(&format!("/api/v1/bookings/{cancelled}/cancel"), &json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(before.stop().success());
+
+    let service = Service::start(&calendar, dir.path()).await;
+    calendar
+        .wait_for(&uid(&kept), "written after connecting", |ics| {
+            starts_at(ics, &at(day, 9, 0))
+        })
+        .await;
+    service.writes_done(&kept).await;
+    assert!(calendar.with_uid(&uid(&requested)).await.is_empty());
+    assert!(calendar.with_uid(&uid(&cancelled)).await.is_empty());
+}

@@ -198,6 +198,10 @@ pub trait JobStore: Send + Sync + 'static {
     /// The earliest `run_at` of a queued job (or lease expiry of a running one).
     async fn next_job_at(&self) -> Result<Option<i64>, StoreError>;
 
+    /// Queues jobs that come with no change of their own (e.g. writing existing bookings
+    /// into a newly connected calendar), all or none.
+    async fn enqueue_jobs(&self, jobs: &[NewJob], now: i64) -> Result<(), StoreError>;
+
     /// All jobs, newest first, up to `limit` (for operators and tests).
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError>;
 

@@ -670,6 +670,23 @@ async fn failures_are_recorded_and_sync_now_runs_again() {
             vec!["alert-1".to_string()],
             "the e-mail goes with the flag, once"
         );
+        // Jobs that come with no change of their own (writing existing bookings into a new
+        // calendar) are queued as given.
+        store.enqueue_jobs(&[], 81).await.unwrap();
+        store
+            .enqueue_jobs(&[alert("backfill-1"), alert("backfill-2")], 81)
+            .await
+            .unwrap();
+        let mut queued: Vec<String> = store
+            .jobs(50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|job| job.id)
+            .filter(|id| id.starts_with("backfill-"))
+            .collect();
+        queued.sort();
+        assert_eq!(queued, ["backfill-1", "backfill-2"]);
 
         // "Sync now" while idle: due at once.
         assert!(store.request_calendar_sync("a", 90).await.unwrap());

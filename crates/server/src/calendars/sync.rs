@@ -141,6 +141,9 @@ impl Calendars {
                 if connection.alerted {
                     self.alert(&connection, Alert::Recovered, None).await?;
                 }
+                if settings.write && connection.last_success_at.is_none() {
+                    self.backfill(&settings.host_id, now).await?;
+                }
                 if changed {
                     self.busy_changed.notify_one();
                 }
@@ -276,6 +279,35 @@ impl Calendars {
         })
         .await
         .map_err(|err| SyncError::Data(err.to_string()))
+    }
+
+    /// Writes the host's upcoming confirmed bookings into a calendar that has just been
+    /// connected (its first successful sync): bookings made before it existed belong in
+    /// it too. The jobs are idempotent, so a booking already written is left as it is.
+    async fn backfill(&self, host: &str, now: i64) -> Result<(), StoreError> {
+        let upcoming = self
+            .store
+            .list_bookings(&openslot_store::BookingQuery {
+                statuses: vec![openslot_store::BookingStatus::Confirmed],
+                host_id: Some(host.to_string()),
+                start_from: Some(now),
+                ..Default::default()
+            })
+            .await?;
+        let jobs: Vec<_> = upcoming
+            .iter()
+            .map(|booking| self.notifier.calendar_backfill_job(&booking.id, now))
+            .collect();
+        if !jobs.is_empty() {
+            self.store.enqueue_jobs(&jobs, now).await?;
+            self.jobs_wake.notify_one();
+            tracing::info!(
+                host,
+                bookings = jobs.len(),
+                "upcoming bookings queued for the newly connected calendar"
+            );
+        }
+        Ok(())
     }
 
     /// The stretch of time imported: from a day back (a meeting under way still counts)

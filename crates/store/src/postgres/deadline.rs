@@ -287,6 +287,10 @@ impl JobStore for PgStore {
         self.deadline(self.queries.next_job_at()).await
     }
 
+    async fn enqueue_jobs(&self, jobs: &[NewJob], now: i64) -> Result<(), StoreError> {
+        self.deadline(self.queries.enqueue_jobs(jobs, now)).await
+    }
+
     async fn jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
         self.deadline(self.queries.jobs(limit)).await
     }

@@ -1077,6 +1077,16 @@ impl JobStore for PgQueries {
         Ok(())
     }
 
+    async fn enqueue_jobs(&self, jobs: &[NewJob], now: i64) -> Result<(), StoreError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        insert_jobs(&mut tx, jobs, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn next_job_at(&self) -> Result<Option<i64>, StoreError> {
         // Each minimum is the first entry of a partial index (Limit -> Index Only Scan using
         // jobs_due / jobs_lease), whatever the number of future jobs.

@@ -820,6 +820,16 @@ impl JobStore for SqliteStore {
         Ok(())
     }
 
+    async fn enqueue_jobs(&self, jobs: &[NewJob], now: i64) -> Result<(), StoreError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await?;
+        insert_jobs(&mut tx, jobs, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn next_job_at(&self) -> Result<Option<i64>, StoreError> {
         // Each minimum is the first entry of a partial index (`jobs_queued`, `jobs_leased`):
         //   SEARCH jobs USING COVERING INDEX jobs_queued, ... jobs_leased (min optimisation)
