@@ -133,6 +133,14 @@ impl Calendars {
                     tracing::warn!(connection = %settings.id, "calendar sync lease lost; result dropped");
                     return Ok(());
                 }
+                // This instance offers what it imported before it reports the sync done
+                // (others catch up on their next reload).
+                if changed {
+                    if let Err(err) = self.load_busy().await {
+                        tracing::warn!(error = %err, "calendar busy time not reloaded; retried shortly");
+                        self.busy_changed.notify_one();
+                    }
+                }
                 self.metrics
                     .record_calendar_sync(&settings.id, &settings.host_id, "ok");
                 tracing::info!(connection = %settings.id, host = %settings.host_id,
@@ -143,9 +151,6 @@ impl Calendars {
                 }
                 if settings.write && connection.last_success_at.is_none() {
                     self.backfill(&settings.host_id, now).await?;
-                }
-                if changed {
-                    self.busy_changed.notify_one();
                 }
             }
             Err(err) => {
