@@ -366,14 +366,8 @@ impl Notifier {
     /// it holds, or may hold) writes bookings to a calendar. The job reads the booking
     /// when it runs, so one kind serves create, move and removal.
     fn calendar_write(&self, booking_id: &str, hosts: &[&str], now: i64) -> Option<NewJob> {
-        self.writes_calendar(hosts).then(|| {
-            self.job_of(
-                JobKind::CalendarWrite,
-                json!({"booking_id": booking_id}),
-                now,
-                Some(booking_id),
-            )
-        })
+        self.writes_calendar(hosts)
+            .then(|| self.calendar_backfill_job(booking_id, now))
     }
 
     /// The job writing an existing booking into a calendar connected after it was

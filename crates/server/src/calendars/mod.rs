@@ -9,7 +9,7 @@ pub mod sync;
 pub mod verify;
 pub mod writeback;
 
-pub use service::{Calendars, Kind, OwnEvents};
+pub use service::{kind_of, Calendars, OwnEvents};
 pub use verify::CalendarVerifier;
 
 use std::fmt::Write;

@@ -18,7 +18,7 @@ use crate::{
     busy_cache::BookedTime,
     busy_cache::StalePolicy,
     clock::Clock,
-    config::{CalendarsConfig, OnStale},
+    config::{CalendarKind, CalendarsConfig, OnStale},
     credentials::Credentials,
     domain::MailKind,
     event_types::CatalogHandle,
@@ -27,21 +27,9 @@ use crate::{
     notify::Notifier,
 };
 
-/// A connection's kind, from its stored name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Caldav,
-    Ics,
-}
-
-impl Kind {
-    pub fn of(settings: &CalendarSettings) -> Kind {
-        if settings.kind == "ics" {
-            Kind::Ics
-        } else {
-            Kind::Caldav
-        }
-    }
+/// A stored connection's kind (the store keeps the name; the configuration's spelling).
+pub fn kind_of(settings: &CalendarSettings) -> CalendarKind {
+    CalendarKind::parse(&settings.kind).unwrap_or(CalendarKind::Caldav)
 }
 
 /// Recognises the events this service wrote (`booking-<id>@<mail host>`), which are

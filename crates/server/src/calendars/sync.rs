@@ -11,7 +11,8 @@ use openslot_store::{CalendarConnection, CalendarDelta, ResourceBusy, StoreError
 use serde_json::{json, Value};
 use tokio::{sync::watch, task::JoinSet};
 
-use super::service::{Calendars, Kind, OwnEvents};
+use super::service::{kind_of, Calendars, OwnEvents};
+use crate::config::CalendarKind;
 
 /// Longest sleep between looks for due connections (others may have become due through
 /// another instance's "sync now").
@@ -201,8 +202,8 @@ impl Calendars {
         } else {
             provider_cursor(stored).clone()
         };
-        let fetched = match Kind::of(settings) {
-            Kind::Caldav => {
+        let fetched = match kind_of(settings) {
+            CalendarKind::Caldav => {
                 let known = if force_full {
                     Vec::new()
                 } else {
@@ -213,7 +214,7 @@ impl Calendars {
                 };
                 caldav::sync(&self.client, &endpoint, &cursor, &known).await
             }
-            Kind::Ics => feed::fetch(&self.client, &endpoint, &cursor).await,
+            CalendarKind::Ics => feed::fetch(&self.client, &endpoint, &cursor).await,
         }
         .map_err(SyncError::Remote)?;
         let full_at = if force_full {

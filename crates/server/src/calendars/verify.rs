@@ -9,10 +9,13 @@ use jiff::Timestamp;
 use openslot_calendar::caldav;
 
 use super::{
-    service::{Calendars, Kind},
+    service::{kind_of, Calendars},
     sync::expand,
 };
-use crate::domain::{BusyVerifier, HostId, Verified};
+use crate::{
+    config::CalendarKind,
+    domain::{BusyVerifier, HostId, Verified},
+};
 
 /// The domain's [`BusyVerifier`] over the host's CalDAV connections.
 pub struct CalendarVerifier(pub Arc<Calendars>);
@@ -27,7 +30,7 @@ impl BusyVerifier for CalendarVerifier {
             .filter(|c| {
                 c.settings.host_id == host.as_str()
                     && c.settings.busy
-                    && Kind::of(&c.settings) == Kind::Caldav
+                    && kind_of(&c.settings) == CalendarKind::Caldav
             })
             .map(|connection| async move {
                 let settings = &connection.settings;

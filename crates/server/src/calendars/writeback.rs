@@ -6,7 +6,8 @@
 use openslot_calendar::{caldav, CalendarError, Written};
 use openslot_store::{Booking, BookingStatus, CalendarWrite, StoreError};
 
-use super::service::{Calendars, Kind};
+use super::service::{kind_of, Calendars};
+use crate::config::CalendarKind;
 
 /// Why a write did not complete.
 #[derive(Debug, thiserror::Error)]
@@ -91,7 +92,7 @@ impl Calendars {
                 .iter()
                 .filter(|c| {
                     c.settings.write
-                        && Kind::of(&c.settings) == Kind::Caldav
+                        && kind_of(&c.settings) == CalendarKind::Caldav
                         && booking.hosts.contains(&c.settings.host_id)
                 })
                 .collect(),
