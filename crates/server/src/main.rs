@@ -208,5 +208,6 @@ fn check_config(file: PathBuf) -> ExitCode {
         "{}",
         openslot::calendars::describe(&loaded.config.calendars, &checked.calendars)
     );
+    print!("{}", openslot::calendars::describe_oauth(&checked.oauth));
     ExitCode::SUCCESS
 }

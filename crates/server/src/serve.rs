@@ -49,6 +49,8 @@ pub struct Checked {
     pub calendars: Vec<crate::calendars::HostCalendar>,
     pub notifier: Notifier,
     pub routing: RoutingForms,
+    /// `[google]` and `[microsoft]`, checked, secrets read.
+    pub oauth: crate::config::OAuthApps,
 }
 
 /// Checks everything in the configuration that can be checked without opening anything.
@@ -240,9 +242,11 @@ pub fn validate(config: &Config, source: &str) -> Result<Checked, ConfigError> {
     let notifier = Notifier::new(config, source)?;
     let routing = RoutingForms::build(&config.routing_forms, source)?;
     let calendars = crate::calendars::host_calendars(config, source)?;
+    let oauth = crate::config::oauth_apps(config, source)?;
     Ok(Checked {
         catalog,
         calendars,
+        oauth,
         notifier,
         routing,
     })
@@ -304,6 +308,7 @@ pub async fn build_state(
         notifier,
         routing,
         calendars: configured,
+        oauth,
     }: Checked,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -380,7 +385,8 @@ pub async fn build_state(
             jobs_wake.clone(),
             &crate::calendars::event::mail_host(&config.public_url()),
         )
-        .map_err(|err| StartError::Calendars(err.to_string()))?,
+        .map_err(|err| StartError::Calendars(err.to_string()))?
+        .with_oauth(oauth),
     );
     let domain = Domain {
         store: store.clone(),

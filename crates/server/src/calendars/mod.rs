@@ -367,6 +367,29 @@ pub fn display_url(kind: CalendarKind, url: &str) -> String {
     }
 }
 
+/// The OAuth part of `openslot check-config`'s account: which providers hosts may connect
+/// in /admin/calendars, and where their endpoints are (never the secret).
+pub fn describe_oauth(apps: &crate::config::OAuthApps) -> String {
+    let mut out = String::new();
+    for app in apps.configured() {
+        let conference = match app.provider {
+            crate::config::OAuthProvider::Google => "Meet links",
+            crate::config::OAuthProvider::Microsoft => "Teams links",
+        };
+        let _ = writeln!(
+            out,
+            "{}\n  client id        {}\n  token endpoint   {}\n  api              {}\n  {:<16} {}",
+            app.provider.as_str(),
+            app.client_id,
+            app.token_url,
+            app.api_base,
+            conference,
+            if app.conference_links { "on" } else { "off" },
+        );
+    }
+    out
+}
+
 /// The calendars part of `openslot check-config`'s account: `[calendars]` and each
 /// connection (passwords never, only where they come from). Empty without calendars.
 pub fn describe(settings: &CalendarsConfig, calendars: &[HostCalendar]) -> String {

@@ -18,7 +18,7 @@ use crate::{
     busy_cache::BookedTime,
     busy_cache::StalePolicy,
     clock::Clock,
-    config::{CalendarKind, CalendarsConfig, OnStale},
+    config::{CalendarKind, CalendarsConfig, OAuthApps, OnStale},
     credentials::Credentials,
     domain::MailKind,
     event_types::CatalogHandle,
@@ -76,6 +76,8 @@ pub struct Calendars {
     pub busy_changed: Arc<Notify>,
     /// Wakes the job worker after an alert job is written.
     pub jobs_wake: Arc<Notify>,
+    /// The configured OAuth clients (`[google]`, `[microsoft]`).
+    pub oauth: OAuthApps,
     /// Connections as last loaded (for verify-on-book and the health page).
     pub connections: RwLock<Arc<Vec<CalendarConnection>>>,
     /// Busy version per connection as loaded into memory.
@@ -118,9 +120,16 @@ impl Calendars {
             wake: Arc::new(Notify::new()),
             busy_changed: Arc::new(Notify::new()),
             jobs_wake,
+            oauth: OAuthApps::default(),
             connections: RwLock::new(Arc::new(Vec::new())),
             loaded: RwLock::new(HashMap::new()),
         })
+    }
+
+    /// With the configured OAuth clients (`[google]`, `[microsoft]`).
+    pub fn with_oauth(mut self, oauth: OAuthApps) -> Calendars {
+        self.oauth = oauth;
+        self
     }
 
     /// How to reach a connection's calendar, its password opened (sealed in the store, or

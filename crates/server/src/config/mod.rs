@@ -10,6 +10,11 @@ use std::{
 
 use serde::Deserialize;
 
+mod oauth;
+pub use oauth::{
+    oauth_apps, oauth_apps_with, GoogleConfig, MicrosoftConfig, OAuthApp, OAuthApps, OAuthProvider,
+};
+
 /// The whole configuration file as written (optional keys stay optional here; the
 /// catalog resolves inheritance from `[defaults]`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -46,6 +51,12 @@ pub struct Config {
     /// How connected calendars (`[[hosts.calendars]]`) are synced and trusted.
     #[serde(default)]
     pub calendars: CalendarsConfig,
+    /// The Google OAuth client hosts connect Google Calendar through.
+    #[serde(default)]
+    pub google: Option<GoogleConfig>,
+    /// The Microsoft Entra app hosts connect Microsoft 365 calendars through.
+    #[serde(default)]
+    pub microsoft: Option<MicrosoftConfig>,
 }
 
 /// `[calendars]`: the background sync of every host's connected calendars, the check of
