@@ -51,6 +51,9 @@ const TEMPLATE_NAMES: &[&str] = &[
     "ops_calendar_recovered.subject",
     "ops_calendar_recovered.txt",
     "ops_calendar_recovered.html",
+    "ops_calendar_reconnect.subject",
+    "ops_calendar_reconnect.txt",
+    "ops_calendar_reconnect.html",
 ];
 
 fn builtin(name: &str) -> &'static str {
@@ -100,6 +103,15 @@ fn builtin(name: &str) -> &'static str {
         }
         "ops_calendar_recovered.html" => {
             include_str!("../templates/email/ops_calendar_recovered.html")
+        }
+        "ops_calendar_reconnect.subject" => {
+            include_str!("../templates/email/ops_calendar_reconnect.subject")
+        }
+        "ops_calendar_reconnect.txt" => {
+            include_str!("../templates/email/ops_calendar_reconnect.txt")
+        }
+        "ops_calendar_reconnect.html" => {
+            include_str!("../templates/email/ops_calendar_reconnect.html")
         }
         _ => "",
     }
@@ -901,7 +913,8 @@ impl Notifier {
             MailKind::InviteeCancelled => to_invitee(parts, Some(invite(InviteMethod::Cancel)))?,
             MailKind::OpsContact
             | MailKind::OpsCalendarFailing
-            | MailKind::OpsCalendarRecovered => {
+            | MailKind::OpsCalendarRecovered
+            | MailKind::OpsCalendarNeedsReconnect => {
                 return Err(RenderError(format!("{name:?} is not a booking message")))
             }
         };
@@ -1145,6 +1158,10 @@ hosts = ["ada", "grace"]
         for (kind, headline) in [
             (MailKind::OpsCalendarFailing, "Calendar failing"),
             (MailKind::OpsCalendarRecovered, "Calendar working again"),
+            (
+                MailKind::OpsCalendarNeedsReconnect,
+                "Calendar needs reconnecting",
+            ),
         ] {
             let jobs = notifier.jobs_for_calendar_alert(kind, &alert, now);
             assert_eq!(jobs.len(), 1);
@@ -1187,7 +1204,9 @@ hosts = ["ada", "grace"]
                 assert!(body.contains("cal-1"));
                 assert!(body.contains("server answered 503"));
                 assert!(body.contains("2030-03-17 17:46 UTC"), "{body}");
-                assert!(body.contains("2 hours 10 minutes"), "{body}");
+                if kind != MailKind::OpsCalendarNeedsReconnect {
+                    assert!(body.contains("2 hours 10 minutes"), "{body}");
+                }
                 assert!(!body.contains("hunter2"));
             }
             assert!(message.html.contains(headline));

@@ -560,6 +560,14 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         choice = %state.config.server.tzdb,
         "time-zone database"
     );
+    state.calendars.set_public_url(
+        &state
+            .config
+            .server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}")),
+    );
     tracing::info!(addr = %local, public_url = %state.config.public_url(), "listening");
 
     if let Some(listen) = &state.config.metrics.listen {

@@ -18,7 +18,7 @@ use crate::{
     busy_cache::BookedTime,
     busy_cache::StalePolicy,
     clock::Clock,
-    config::{CalendarKind, CalendarsConfig, OAuthApps, OnStale},
+    config::{CalendarKind, CalendarsConfig, OAuthApps, OAuthProvider, OnStale},
     credentials::Credentials,
     domain::MailKind,
     event_types::CatalogHandle,
@@ -78,6 +78,8 @@ pub struct Calendars {
     pub jobs_wake: Arc<Notify>,
     /// The configured OAuth clients (`[google]`, `[microsoft]`).
     pub oauth: OAuthApps,
+    /// Where this service is reached (set once listening): OAuth redirect URIs start here.
+    public_url: std::sync::OnceLock<String>,
     /// Connections as last loaded (for verify-on-book and the health page).
     pub connections: RwLock<Arc<Vec<CalendarConnection>>>,
     /// Busy version per connection as loaded into memory.
@@ -121,6 +123,7 @@ impl Calendars {
             busy_changed: Arc::new(Notify::new()),
             jobs_wake,
             oauth: OAuthApps::default(),
+            public_url: std::sync::OnceLock::new(),
             connections: RwLock::new(Arc::new(Vec::new())),
             loaded: RwLock::new(HashMap::new()),
         })
@@ -130,6 +133,23 @@ impl Calendars {
     pub fn with_oauth(mut self, oauth: OAuthApps) -> Calendars {
         self.oauth = oauth;
         self
+    }
+
+    /// Records where the service is reached: `[server] public_url`, or without one the
+    /// address it is listening on (port 0 in the configuration becomes the real port).
+    pub fn set_public_url(&self, url: &str) {
+        let _ = self.public_url.set(url.trim_end_matches('/').to_string());
+    }
+
+    /// The redirect URI registered with `provider`:
+    /// `{public_url}/admin/calendars/{provider}/callback`.
+    pub fn redirect_uri(&self, provider: OAuthProvider) -> String {
+        let base = self
+            .public_url
+            .get()
+            .map(String::as_str)
+            .unwrap_or("http://localhost");
+        format!("{base}/admin/calendars/{}/callback", provider.as_str())
     }
 
     /// How to reach a connection's calendar, its password opened (sealed in the store, or

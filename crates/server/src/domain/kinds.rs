@@ -48,6 +48,8 @@ pub enum MailKind {
     OpsCalendarFailing,
     /// A calendar connection that was reported failing works again.
     OpsCalendarRecovered,
+    /// A Google or Microsoft account's refresh token was refused: a person must reconnect.
+    OpsCalendarNeedsReconnect,
     InviteeRequestReceived,
     InviteeConfirmed,
     InviteeReminder,
@@ -58,7 +60,7 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 14] = [
+    pub const ALL: [MailKind; 15] = [
         MailKind::OpsBooking,
         MailKind::OpsCancelled,
         MailKind::OpsRescheduled,
@@ -66,6 +68,7 @@ impl MailKind {
         MailKind::OpsContact,
         MailKind::OpsCalendarFailing,
         MailKind::OpsCalendarRecovered,
+        MailKind::OpsCalendarNeedsReconnect,
         MailKind::InviteeRequestReceived,
         MailKind::InviteeConfirmed,
         MailKind::InviteeReminder,
@@ -85,6 +88,7 @@ impl MailKind {
             MailKind::OpsContact => "ops_contact",
             MailKind::OpsCalendarFailing => "ops_calendar_failing",
             MailKind::OpsCalendarRecovered => "ops_calendar_recovered",
+            MailKind::OpsCalendarNeedsReconnect => "ops_calendar_reconnect",
             MailKind::InviteeRequestReceived => "invitee_request_received",
             MailKind::InviteeConfirmed => "invitee_confirmed",
             MailKind::InviteeReminder => "invitee_reminder",
@@ -111,6 +115,7 @@ impl MailKind {
                 | MailKind::OpsContact
                 | MailKind::OpsCalendarFailing
                 | MailKind::OpsCalendarRecovered
+                | MailKind::OpsCalendarNeedsReconnect
         )
     }
 
@@ -118,7 +123,9 @@ impl MailKind {
     pub fn for_calendar(self) -> bool {
         matches!(
             self,
-            MailKind::OpsCalendarFailing | MailKind::OpsCalendarRecovered
+            MailKind::OpsCalendarFailing
+                | MailKind::OpsCalendarRecovered
+                | MailKind::OpsCalendarNeedsReconnect
         )
     }
 }
