@@ -1037,6 +1037,7 @@ hosts = ["ada", "grace"]
             status_reason: None,
             previous_start: None,
             confirmed_at: None,
+            meeting_url: None,
         }
     }
 
