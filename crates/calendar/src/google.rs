@@ -234,9 +234,9 @@ pub async fn free_busy(
                 .bearer(token)
                 .json(&body);
             let reply = call(http, request).await?;
-            let mut answer: FreeBusyAnswer = json_body(&reply)?;
+            let answer: FreeBusyAnswer = json_body(&reply)?;
             for (offset, id) in chunk.iter().enumerate() {
-                let calendar = answer.calendars.remove(id).ok_or_else(|| {
+                let calendar = answer.calendars.get(id).ok_or_else(|| {
                     CalendarError::Protocol("freeBusy answer lacks a requested calendar".into())
                 })?;
                 if let Some(error) = calendar.errors.first() {
