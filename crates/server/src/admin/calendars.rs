@@ -222,12 +222,23 @@ fn is_stale(state: &AppState, connection: &CalendarConnection, now: i64) -> bool
     now - fresh_since > i64::from(state.config.calendars.stale_after_minutes) * 60
 }
 
+/// A connection's address as it may be shown. A Google or Microsoft calendar's `url` is
+/// the provider's calendar id, no secret.
+fn shown_url(settings: &CalendarSettings) -> String {
+    match settings.kind.as_str() {
+        "google" | "microsoft" => settings.url.clone(),
+        kind => display_url(
+            CalendarKind::parse(kind).unwrap_or(CalendarKind::Caldav),
+            &settings.url,
+        ),
+    }
+}
+
 /// A connection as operators see it: never a password, sealed or not, and the address
 /// of an ICS feed (its secret) only as its host.
 pub fn connection_json(state: &AppState, connection: &CalendarConnection, now: i64) -> Value {
     let settings = &connection.settings;
-    let kind = CalendarKind::parse(&settings.kind).unwrap_or(CalendarKind::Caldav);
-    let shown = display_url(kind, &settings.url);
+    let shown = shown_url(settings);
     // Errors may quote the address they failed on.
     let last_error = connection
         .last_error
@@ -246,6 +257,7 @@ pub fn connection_json(state: &AppState, connection: &CalendarConnection, now: i
         "refresh_minutes": settings.refresh_minutes,
         "all_day_busy": settings.all_day_busy,
         "origin": settings.origin,
+        "account_id": settings.account_id,
         "last_attempt_at": timestamp(connection.last_attempt_at),
         "last_success_at": timestamp(connection.last_success_at),
         "last_error": last_error,
@@ -305,11 +317,10 @@ pub async fn connection(
 
 /// The settings of a connection for the audit log (where passwords never go).
 fn audited(settings: &CalendarSettings) -> Value {
-    let kind = CalendarKind::parse(&settings.kind).unwrap_or(CalendarKind::Caldav);
     json!({
         "host_id": settings.host_id,
         "kind": settings.kind,
-        "url": display_url(kind, &settings.url),
+        "url": shown_url(settings),
         "username": settings.username,
         "has_password": settings.password_enc.is_some(),
         "busy": settings.busy,
@@ -362,12 +373,11 @@ pub async fn add(
     }
     if calendar.write {
         if let Some(writer) = mine.iter().find(|row| row.settings.write) {
-            let kind = CalendarKind::parse(&writer.settings.kind).unwrap_or(CalendarKind::Caldav);
             return Err(invalid(
                 "write",
                 format!(
                     "only one calendar per host takes bookings; {} already does",
-                    display_url(kind, &writer.settings.url)
+                    shown_url(&writer.settings)
                 ),
             ));
         }
@@ -528,9 +538,14 @@ pub async fn list(
         Ok(rows) => rows,
         Err(err) => return super::error(&state, &session, err),
     };
+    let oauth = match super::oauth::list_context(&state, &session.role, query.host.as_deref()).await
+    {
+        Ok(oauth) => oauth,
+        Err(err) => return super::error(&state, &session, err),
+    };
     let now = state.clock.now().as_second();
     let rows: Vec<Value> = rows.iter().map(|row| row_view(&state, row, now)).collect();
-    page(
+    let response = page(
         &state,
         &session,
         "admin_calendars.html",
@@ -540,8 +555,13 @@ pub async fn list(
             "done": query.done,
             "stale_after_minutes": state.config.calendars.stale_after_minutes,
             "on_stale": state.config.calendars.on_stale.as_str(),
+            "accounts": oauth["accounts"],
+            "providers": oauth["providers"],
+            "hosts": host_choices(&state, &session.role),
+            "selected_host": query.host,
         }),
-    )
+    );
+    super::oauth::allow_sign_in_forms(&state, response)
 }
 
 fn form_page(

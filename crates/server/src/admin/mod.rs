@@ -12,6 +12,7 @@ mod event_form;
 mod event_types;
 pub mod hosts;
 mod login;
+pub mod oauth;
 mod system;
 pub mod throttle;
 
@@ -78,6 +79,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
         .merge(api::router())
+        .merge(oauth::router())
 }
 
 /// Renders an admin page for a signed-in user.

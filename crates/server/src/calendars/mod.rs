@@ -3,9 +3,11 @@
 //! checked, passwords resolved from the environment, and `check-config`'s account of
 //! them. The written form of a booking in a host's calendar is in [`event`].
 
+pub mod connect;
 pub mod event;
 pub mod service;
 pub mod sync;
+pub mod tokens;
 pub mod verify;
 pub mod writeback;
 

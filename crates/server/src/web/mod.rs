@@ -90,6 +90,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin_calendar.html"),
     ),
     (
+        "admin_calendar_account.html",
+        include_str!("../../templates/admin_calendar_account.html"),
+    ),
+    (
         "admin_hosts.html",
         include_str!("../../templates/admin_hosts.html"),
     ),
