@@ -824,3 +824,162 @@ async fn an_account_whose_grant_was_revoked_needs_reconnecting_and_is_reconnecte
         "{accounts}"
     );
 }
+
+mod browser {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::common::webdriver::{Browser, BrowserOptions};
+
+    const WAIT: Duration = Duration::from_secs(20);
+
+    async fn wait_for_url(browser: &Browser, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let url = browser.url().await;
+            if matches(&url) {
+                return url;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "waited for {what}; at {url}: {}",
+                browser.page_source().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn sign_in(browser: &Browser, server: &TestServer, email: &str) {
+        browser.goto(&server.url("/admin/login")).await;
+        browser
+            .wait_for("#email", WAIT)
+            .await
+            .send_keys(email)
+            .await;
+        browser.find("#password").await.send_keys(PASSWORD).await;
+        browser
+            .find("form[action=\"/admin/login\"] button[type=submit]")
+            .await
+            .click()
+            .await;
+        let dashboard = server.url("/admin");
+        wait_for_url(browser, "the dashboard", |url| url == dashboard).await;
+    }
+
+    /// From /admin/calendars through the provider's consent page (on another site) to the
+    /// picker; returns the account id.
+    pub async fn connect(
+        browser: &Browser,
+        server: &TestServer,
+        provider: &str,
+        sign_in_page: &str,
+    ) -> String {
+        browser.goto(&server.url("/admin/calendars")).await;
+        let host = browser
+            .wait_for(&format!("#connect-{provider}-host"), WAIT)
+            .await;
+        assert_eq!(host.property("value").await, "ada");
+        browser
+            .find(&format!("#connect-{provider}"))
+            .await
+            .click()
+            .await;
+        wait_for_url(browser, "the provider's sign-in page", |url| {
+            url.starts_with(sign_in_page)
+        })
+        .await;
+        let allow = browser.wait_for("#allow", WAIT).await;
+        allow.click().await;
+        let picker = server.url("/admin/calendars/accounts/");
+        let url = wait_for_url(browser, "the picker", |url| {
+            url.starts_with(&picker) && url.ends_with("?done=connected")
+        })
+        .await;
+        url[picker.len()..url.len() - "?done=connected".len()].to_string()
+    }
+
+    /// Ticks busy for `busy`, picks `write`, saves.
+    pub async fn choose(browser: &Browser, server: &TestServer, busy: &[&str], write: &str) {
+        for id in busy {
+            let checkbox = browser
+                .find(&format!("input[name=busy][value=\"{id}\"]"))
+                .await;
+            if !checkbox.is_selected().await {
+                checkbox.click().await;
+            }
+        }
+        browser
+            .find(&format!("input[name=write][value=\"{write}\"]"))
+            .await
+            .click()
+            .await;
+        browser
+            .find("#choose-calendars button[type=submit]")
+            .await
+            .click()
+            .await;
+        let done = server.url("/admin/calendars?done=chosen");
+        wait_for_url(browser, "the calendars page", |url| url == done).await;
+    }
+
+    #[tokio::test]
+    async fn google_is_connected_in_chromium() {
+        let Some(browser) = Browser::start(BrowserOptions::default()) else {
+            return;
+        };
+        let google = GoogleStandIn::start();
+        google.add_account(
+            ADA,
+            &[
+                CalendarSpec::primary(ADA, "Ada (work)"),
+                CalendarSpec::new("team-7@group.calendar.google.com", "Team"),
+            ],
+        );
+        // The sign-in page on another site than the server (localhost, not 127.0.0.1), as
+        // Google is: the SameSite=Strict session cookie is not sent on the way back.
+        let sign_in_page = google.auth_url().replace("127.0.0.1", "localhost");
+        let config = format!("{BASE}{}", google_section(&google, &sign_in_page));
+        let server = TestServer::start(&config);
+        google.register_redirect_uri(&server.url("/admin/calendars/google/callback"));
+        assert!(add_user(&server, "ops@example.com", PASSWORD)
+            .status
+            .success());
+
+        sign_in(&browser, &server, "ops@example.com").await;
+        let id = connect(&browser, &server, "google", &sign_in_page).await;
+        let heading = browser.find("h1").await.text().await;
+        assert_eq!(heading, format!("Google calendars of {ADA}"));
+        let status = browser.find("[role=status]").await.text().await;
+        assert!(status.contains("Google account connected"), "{status}");
+        choose(
+            &browser,
+            &server,
+            &[ADA, "team-7@group.calendar.google.com"],
+            ADA,
+        )
+        .await;
+        let row = browser
+            .wait_for(&format!("#account-{id}"), WAIT)
+            .await
+            .text()
+            .await;
+        assert!(
+            row.contains(ADA) && row.contains("2 in use") && row.contains("connected"),
+            "{row}"
+        );
+        let source = browser.page_source().await;
+        assert_secret_free("the calendars page", &source, &secrets_seen(&google));
+
+        let api = Api::new(&server, &create_token(&server, "ops"));
+        let (_, account) = api.get(&format!("/api/v1/calendar-accounts/{id}")).await;
+        assert_eq!(account["status"], "ok", "{account}");
+        let written: Vec<&Value> = account["calendars"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["write"] == true)
+            .collect();
+        assert_eq!(written.len(), 1, "{account}");
+        assert_eq!(written[0]["url"], ADA);
+    }
+}
