@@ -1815,3 +1815,128 @@ async fn microsoft_faults_use_graph_error_shape() {
         "a faulted request never reaches the endpoint"
     );
 }
+
+#[tokio::test]
+async fn access_ttl_browser_url_and_long_windows() {
+    let google = google();
+    let http = client();
+    google.set_access_ttl(1);
+    let (status, body) = {
+        let query = authorize(
+            &http,
+            &google.browser_auth_url(),
+            "openid email https://www.googleapis.com/auth/calendar",
+            REDIRECT,
+            &[("access_type", "offline")],
+            "allow",
+        )
+        .await;
+        // No PKCE asked for: none checked.
+        token_request(
+            &http,
+            &google.token_url(),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &query["code"]),
+                ("redirect_uri", REDIRECT),
+                ("client_id", "openslot-test-client"),
+                ("client_secret", "openslot-test-secret"),
+            ],
+        )
+        .await
+    };
+    assert!(google.browser_auth_url().starts_with("http://localhost:"));
+    assert_eq!((status.as_u16(), &body["expires_in"]), (200, &json!(1)));
+    let access = body["access_token"].as_str().unwrap();
+    let url = format!("{}/calendar/v3/freeBusy", google.api_base());
+    let window = |to: &str| {
+        json!({"timeMin": "2026-12-01T00:00:00Z", "timeMax": to, "items": [{"id": "primary"}]})
+            .to_string()
+    };
+    let (status, body) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-03-01T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-03-02T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["errors"][0]["reason"]),
+        (400, &json!("timeRangeTooLong"))
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-01-01T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401, "the access token outlived its expires_in");
+}
+
+#[tokio::test]
+async fn microsoft_all_day_events_are_days_in_the_calendar_zone() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    let day = |text: &str| text.parse::<jiff::civil::Date>().unwrap();
+    let id = microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::all_day(day("2026-12-04"), day("2026-12-05")).show_as(ShowAs::OutOfOffice),
+    );
+    let view = format!(
+        "{}/v1.0/me/calendarView?startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-10T00:00:00Z",
+        microsoft.graph_base()
+    );
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &view,
+        &access,
+        None,
+        Some("UTC"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let event = &body["value"][0];
+    assert_eq!(
+        (event["id"].as_str(), &event["isAllDay"]),
+        (Some(id.as_str()), &json!(true))
+    );
+    assert_eq!(event["start"]["dateTime"], "2026-12-03T23:00:00.0000000");
+    assert_eq!(event["originalStartTimeZone"], "Europe/Berlin");
+    let request = json!({
+        "schedules": ["ada@contoso.com"],
+        "startTime": {"dateTime": "2026-12-04T00:00:00", "timeZone": "Europe/Berlin"},
+        "endTime": {"dateTime": "2026-12-05T00:00:00", "timeZone": "Europe/Berlin"},
+        "availabilityViewInterval": 720,
+    });
+    let url = format!("{}/v1.0/me/calendar/getSchedule", microsoft.graph_base());
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(request),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["value"][0]["availabilityView"], "33");
+    assert_eq!(body["value"][0]["scheduleItems"][0]["status"], "oof");
+}

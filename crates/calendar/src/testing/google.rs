@@ -31,9 +31,12 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::oauth_peer::{
-    self, google_error, google_unauthorized, merge, midnight, observe, zone, CalendarSpec,
-    EventSpec, Fault, Flavor, Logged, Peer, Running, ShowAs, When,
+    self, google_error, google_parameter_error, google_unauthorized, merge, midnight, observe,
+    zone, CalendarSpec, EventSpec, Fault, Flavor, Logged, Peer, Running, ShowAs, When,
 };
+
+/// freeBusy's longest window (Google answers "The requested time range is too long." beyond).
+const MAX_FREE_BUSY_DAYS: i64 = 90;
 
 /// The scopes openslot asks Google for.
 pub const SCOPES: &str = "openid email https://www.googleapis.com/auth/calendar";
@@ -122,6 +125,13 @@ impl GoogleStandIn {
     /// `[google] auth_url`
     pub fn auth_url(&self) -> String {
         format!("{}/o/oauth2/v2/auth", self.peer.base)
+    }
+
+    /// [`Self::auth_url`] on `localhost` instead of `127.0.0.1` (same listener): to a browser
+    /// the redirect back to a server on 127.0.0.1 is then a cross-site navigation, as it is
+    /// from the real provider, so `SameSite` cookies behave as in production.
+    pub fn browser_auth_url(&self) -> String {
+        self.auth_url().replacen("127.0.0.1", "localhost", 1)
     }
 
     /// `[google] token_url`
@@ -449,10 +459,10 @@ fn span(resource: &Value, calendar_zone: &TimeZone) -> Result<(Timestamp, Timest
     let start = event_time(&resource["start"], calendar_zone, "start")?;
     let end = event_time(&resource["end"], calendar_zone, "end")?;
     if end < start {
-        return Err(google_error(
-            400,
+        return Err(google_parameter_error(
             "timeRangeEmpty",
             "The specified time range is empty.",
+            "timeMax",
         ));
     }
     Ok((start, end))
@@ -707,7 +717,7 @@ async fn free_busy(State(api): Shared, headers: HeaderMap, body: Bytes) -> Respo
     let bound = |name: &str| -> Result<Timestamp, Response> {
         let text = request[name]
             .as_str()
-            .ok_or_else(|| google_error(400, "required", &format!("Missing {name}.")))?;
+            .ok_or_else(|| google_error(400, "required", &format!("Missing {name} parameter.")))?;
         text.parse::<Timestamp>()
             .map_err(|_| google_error(400, "invalid", &format!("Invalid value for: {name}")))
     };
@@ -716,7 +726,18 @@ async fn free_busy(State(api): Shared, headers: HeaderMap, body: Bytes) -> Respo
         (Err(response), _) | (_, Err(response)) => return response,
     };
     if to <= from {
-        return google_error(400, "timeRangeEmpty", "The specified time range is empty.");
+        return google_parameter_error(
+            "timeRangeEmpty",
+            "The specified time range is empty.",
+            "timeMax",
+        );
+    }
+    if to.as_second() - from.as_second() > MAX_FREE_BUSY_DAYS * 86_400 {
+        return google_parameter_error(
+            "timeRangeTooLong",
+            "The requested time range is too long.",
+            "timeMax",
+        );
     }
     let out_zone = match request["timeZone"].as_str() {
         None => TimeZone::UTC,

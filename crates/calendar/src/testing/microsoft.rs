@@ -146,6 +146,13 @@ impl MicrosoftStandIn {
         format!("{}/common/oauth2/v2.0/authorize", self.peer.base)
     }
 
+    /// [`Self::auth_url`] on `localhost` instead of `127.0.0.1` (same listener): to a browser
+    /// the redirect back to a server on 127.0.0.1 is then a cross-site navigation, as it is
+    /// from the real provider, so `SameSite` cookies behave as in production.
+    pub fn browser_auth_url(&self) -> String {
+        self.auth_url().replacen("127.0.0.1", "localhost", 1)
+    }
+
     /// `[microsoft] token_url`
     pub fn token_url(&self) -> String {
         format!("{}/common/oauth2/v2.0/token", self.peer.base)

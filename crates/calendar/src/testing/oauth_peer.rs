@@ -1233,6 +1233,21 @@ pub(crate) fn google_error(status: u16, reason: &str, message: &str) -> Response
     (status, axum::Json(body)).into_response()
 }
 
+/// Google's error about one request parameter (`domain: calendar`, with its location).
+pub(crate) fn google_parameter_error(reason: &str, message: &str, location: &str) -> Response {
+    let body = json!({
+        "error": {
+            "errors": [{
+                "domain": "calendar", "reason": reason, "message": message,
+                "locationType": "parameter", "location": location,
+            }],
+            "code": 400,
+            "message": message,
+        }
+    });
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
 pub(crate) fn google_unauthorized() -> Response {
     let body = json!({
         "error": {
