@@ -1213,6 +1213,20 @@ async fn microsoft_authorization_code_flow_rotates_refresh_tokens() {
         (me["mail"].as_str(), me["userPrincipalName"].as_str()),
         (Some("ada@contoso.com"), Some("ada@contoso.com"))
     );
+    let (_, selected) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!(
+            "{}/v1.0/me?$select=mail,userPrincipalName",
+            microsoft.graph_base()
+        ),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(selected["mail"], "ada@contoso.com");
+    assert!(selected.get("displayName").is_none(), "{selected}");
 
     // Two refreshes of the same token at once overlap.
     let token_url = microsoft.token_url();

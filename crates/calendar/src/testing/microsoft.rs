@@ -30,6 +30,7 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::oauth_peer::{
     self, observe, zone, CalendarSpec, EventSpec, Fault, Flavor, Logged, Peer, Running, ShowAs,
@@ -709,13 +710,16 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn me(State(api): Shared, headers: HeaderMap) -> Response {
+async fn me(State(api): Shared, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let Some(email) = api.peer.bearer(&headers) else {
         return unauthorized(&api.peer);
     };
     let name = display_name(&email);
-    Json(json!({
-        "@odata.context": format!("{}/v1.0/$metadata#users/$entity", api.peer.base),
+    let id: String = Sha256::digest(email.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let user = json!({
         "businessPhones": [],
         "displayName": name,
         "givenName": name,
@@ -726,9 +730,11 @@ async fn me(State(api): Shared, headers: HeaderMap) -> Response {
         "officeLocation": null,
         "preferredLanguage": "en-US",
         "userPrincipalName": email,
-        "id": oauth_peer::uuid_like(&format!("{:x}", email.len() * 7919)),
-    }))
-    .into_response()
+        "id": oauth_peer::uuid_like(&id),
+    });
+    let mut body = select(user, &query_pairs(&raw));
+    body["@odata.context"] = json!(format!("{}/v1.0/$metadata#users/$entity", api.peer.base));
+    Json(body).into_response()
 }
 
 async fn list_calendars(
