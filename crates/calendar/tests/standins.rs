@@ -1954,3 +1954,95 @@ async fn microsoft_all_day_events_are_days_in_the_calendar_zone() {
     assert_eq!(body["value"][0]["availabilityView"], "33");
     assert_eq!(body["value"][0]["scheduleItems"][0]["status"], "oof");
 }
+
+#[tokio::test]
+async fn meeting_links_may_be_pending_until_read_again() {
+    let google = google();
+    let http = client();
+    let (access, _) = google.issue_tokens("ada@example.com");
+    google.set_conferences_pending(1);
+    let events = format!("{}/calendar/v3/calendars/primary/events", google.api_base());
+    let event = json!({
+        "id": "os00112233",
+        "summary": "Call",
+        "start": {"dateTime": "2026-12-03T10:00:00Z"},
+        "end": {"dateTime": "2026-12-03T10:30:00Z"},
+        "conferenceData": {"createRequest": {"requestId": "r-9", "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
+    });
+    let (status, created) = json_of(
+        http.post(format!("{events}?conferenceDataVersion=1"))
+            .bearer_auth(&access)
+            .body(event.to_string())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(
+        created["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "pending"
+    );
+    assert!(created.get("hangoutLink").is_none());
+    let (_, read) = json_of(
+        http.get(format!("{events}/os00112233"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        read["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "success"
+    );
+    assert!(read["hangoutLink"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://meet.google.com/"));
+
+    let microsoft = microsoft();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    microsoft.set_meetings_pending(1);
+    let create = format!(
+        "{}/v1.0/me/calendars/{TEAM_ID}/events",
+        microsoft.graph_base()
+    );
+    let event = json!({
+        "subject": "Call",
+        "start": {"dateTime": "2026-12-03T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-03T10:30:00", "timeZone": "UTC"},
+        "isOnlineMeeting": true,
+        "onlineMeetingProvider": "teamsForBusiness",
+        "transactionId": "t-1",
+    });
+    let (status, created) = graph(
+        &http,
+        reqwest::Method::POST,
+        &create,
+        &access,
+        Some(event),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            status.as_u16(),
+            &created["isOnlineMeeting"],
+            &created["onlineMeeting"]
+        ),
+        (201, &json!(true), &Value::Null)
+    );
+    let url = format!(
+        "{}/v1.0/me/events/{}?$select=id,isCancelled,onlineMeeting",
+        microsoft.graph_base(),
+        created["id"].as_str().unwrap()
+    );
+    let (status, read) = graph(&http, reqwest::Method::GET, &url, &access, None, None).await;
+    assert_eq!(status, 200);
+    assert!(read["onlineMeeting"]["joinUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://teams.microsoft.com/"));
+    assert!(read.get("subject").is_none(), "{read}");
+}

@@ -57,6 +57,8 @@ struct Data {
     calendars: Vec<Calendar>,
     page_size: usize,
     version: u64,
+    /// Conferences still to be created as `pending` (resolved by the next events.get).
+    pending_conferences: usize,
 }
 
 struct Calendar {
@@ -86,6 +88,7 @@ impl GoogleStandIn {
                 calendars: Vec::new(),
                 page_size: 2,
                 version: 1,
+                pending_conferences: 0,
             }),
         });
         let router = Router::new()
@@ -276,6 +279,12 @@ impl GoogleStandIn {
     /// How long a refresh takes (default 200 ms, so concurrent refreshes overlap).
     pub fn set_refresh_delay(&self, delay: Duration) {
         self.peer.set_refresh_delay(delay);
+    }
+
+    /// The next `times` Meet conferences requested by events.insert answer `pending`
+    /// (no link yet); an events.get of the event afterwards finds it created.
+    pub fn set_conferences_pending(&self, times: usize) {
+        lock(&self.api.data).pending_conferences = times;
     }
 
     /// Items per page of calendarList (default 2, so paging always happens).
@@ -518,7 +527,12 @@ fn conference(create_request: &Value) -> Result<Value, Response> {
 
 /// Applies `conferenceData` of a request body: only with `conferenceDataVersion=1`
 /// (version 0 ignores it, as Google does).
-fn apply_conference(resource: &mut Value, body: &Value, version: u8) -> Result<(), Response> {
+fn apply_conference(
+    resource: &mut Value,
+    body: &Value,
+    version: u8,
+    pending: bool,
+) -> Result<(), Response> {
     if version < 1 {
         return Ok(());
     }
@@ -529,8 +543,20 @@ fn apply_conference(resource: &mut Value, body: &Value, version: u8) -> Result<(
         let same = resource["conferenceData"]["createRequest"]["requestId"] == create["requestId"];
         if !same {
             let data = conference(create)?;
-            resource["hangoutLink"] = data["entryPoints"][0]["uri"].clone();
-            resource["conferenceData"] = data;
+            if pending {
+                // Google may answer before the conference exists: no link yet.
+                resource["conferenceData"] = json!({ "createRequest": {
+                    "requestId": create["requestId"],
+                    "conferenceSolutionKey": { "type": "hangoutsMeet" },
+                    "status": { "statusCode": "pending" },
+                }});
+                if let Some(object) = resource.as_object_mut() {
+                    object.remove("hangoutLink");
+                }
+            } else {
+                resource["hangoutLink"] = data["entryPoints"][0]["uri"].clone();
+                resource["conferenceData"] = data;
+            }
         }
     } else if requested.is_null() {
         if let Some(object) = resource.as_object_mut() {
@@ -827,6 +853,7 @@ async fn insert_event(
         None => base32hex(&api.peer.random_hex(26)),
     };
     let mut data = lock(&api.data);
+    let pending = data.pending_conferences > 0;
     let next = data.next_version();
     let Some(calendar) = data.calendar(&email, &calendar_id) else {
         return google_error(404, "notFound", "Not Found");
@@ -856,15 +883,20 @@ async fn insert_event(
         object.remove("conferenceData");
         object.remove("hangoutLink");
     }
-    if let Err(response) = apply_conference(&mut resource, &body, version) {
+    if let Err(response) = apply_conference(&mut resource, &body, version, pending) {
         return response;
     }
+    let used_pending =
+        resource["conferenceData"]["createRequest"]["status"]["statusCode"] == "pending";
     complete(&mut resource, &id, &calendar.spec, &email, next);
     calendar.events.push(Event {
         resource: resource.clone(),
         start,
         end,
     });
+    if used_pending {
+        data.pending_conferences -= 1;
+    }
     Json(resource).into_response()
 }
 
@@ -891,13 +923,20 @@ async fn get_event(
     let event = data.calendar(&email, &calendar_id).and_then(|calendar| {
         calendar
             .events
-            .iter()
+            .iter_mut()
             .find(|event| event.resource["id"] == event_id)
     });
-    match event {
-        Some(event) => Json(event.resource.clone()).into_response(),
-        None => google_error(404, "notFound", "Not Found"),
+    let Some(event) = event else {
+        return google_error(404, "notFound", "Not Found");
+    };
+    let create = &event.resource["conferenceData"]["createRequest"];
+    if create["status"]["statusCode"] == "pending" {
+        if let Ok(conference) = conference(create) {
+            event.resource["hangoutLink"] = conference["entryPoints"][0]["uri"].clone();
+            event.resource["conferenceData"] = conference;
+        }
     }
+    Json(event.resource.clone()).into_response()
 }
 
 async fn patch_event(
@@ -972,7 +1011,7 @@ async fn patch_event(
         }
     }
     merge_patch(&mut resource, &patch);
-    if let Err(response) = apply_conference(&mut resource, &body, version) {
+    if let Err(response) = apply_conference(&mut resource, &body, version, false) {
         return response;
     }
     let (start, end) = match span(&resource, &calendar_zone) {

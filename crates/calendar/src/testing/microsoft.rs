@@ -60,6 +60,9 @@ struct Data {
     calendars: Vec<Calendar>,
     page_size: usize,
     version: u64,
+    /// Online meetings still to be created without a join URL yet (filled in by the
+    /// next GET of the event).
+    pending_meetings: usize,
 }
 
 struct Calendar {
@@ -93,6 +96,7 @@ impl MicrosoftStandIn {
                 calendars: Vec::new(),
                 page_size: 2,
                 version: 1,
+                pending_meetings: 0,
             }),
         });
         let router = Router::new()
@@ -290,6 +294,13 @@ impl MicrosoftStandIn {
     /// How long a refresh takes (default 200 ms, so concurrent refreshes overlap).
     pub fn set_refresh_delay(&self, delay: Duration) {
         self.peer.set_refresh_delay(delay);
+    }
+
+    /// The next `times` online meetings asked for by a create answer without
+    /// `onlineMeeting` (null, as Graph may shortly after creation); a GET of the event
+    /// afterwards finds the join URL.
+    pub fn set_meetings_pending(&self, times: usize) {
+        lock(&self.api.data).pending_meetings = times;
     }
 
     /// Items per page of the calendar list and calendarView (default 2, so paging
@@ -1139,6 +1150,7 @@ fn create(
             );
         }
     }
+    let pending_meetings = data.pending_meetings;
     let Some(calendar) = data.calendar(email, calendar_id) else {
         return peer.graph_error(
             404,
@@ -1162,6 +1174,10 @@ fn create(
     let id = graph_id(peer);
     complete(&mut resource, &id, email, version, peer);
     apply_online_meeting(&mut resource, peer);
+    let pending = pending_meetings > 0 && !resource["onlineMeeting"].is_null();
+    if pending {
+        resource["onlineMeeting"] = Value::Null;
+    }
     let event = Event {
         resource,
         start,
@@ -1171,6 +1187,9 @@ fn create(
     };
     let rendered = render(&event, preferred.as_deref());
     calendar.events.push(event);
+    if pending {
+        data.pending_meetings -= 1;
+    }
     let mut response = (StatusCode::CREATED, Json(rendered)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("{}/v1.0/me/events/{id}", peer.base)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -1191,10 +1210,17 @@ async fn get_event(
     let zone_name = preferred.clone().unwrap_or_else(|| "UTC".to_owned());
     let mut data = lock(&api.data);
     match data.event(&email, &event_id) {
-        Some((event, _)) => applied(
-            Json(select(render(event, Some(&zone_name)), &query_pairs(&raw))).into_response(),
-            &preferred,
-        ),
+        Some((event, _)) => {
+            if event.resource["isOnlineMeeting"] == true
+                && event.resource["onlineMeeting"].is_null()
+            {
+                event.resource["onlineMeeting"] = online_meeting(&api.peer);
+            }
+            applied(
+                Json(select(render(event, Some(&zone_name)), &query_pairs(&raw))).into_response(),
+                &preferred,
+            )
+        }
         None => api.peer.graph_error(
             404,
             "ErrorItemNotFound",
