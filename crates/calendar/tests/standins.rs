@@ -2046,3 +2046,61 @@ async fn meeting_links_may_be_pending_until_read_again() {
         .starts_with("https://teams.microsoft.com/"));
     assert!(read.get("subject").is_none(), "{read}");
 }
+
+#[tokio::test]
+async fn a_quota_per_account_answers_429_with_retry_after() {
+    let microsoft = microsoft();
+    microsoft.add_account(
+        "bob@contoso.com",
+        &[CalendarSpec::primary("AAMkAGJvYgAAA=", "Calendar")],
+    );
+    let http = client();
+    let (ada, refresh_token) = microsoft.issue_tokens("ada@contoso.com");
+    let (bob, _) = microsoft.issue_tokens("bob@contoso.com");
+    microsoft.set_quota(2, Duration::from_secs(1));
+    let url = format!("{}/v1.0/me/calendars", microsoft.graph_base());
+    for _ in 0..2 {
+        assert_eq!(
+            http.get(&url)
+                .bearer_auth(&ada)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let response = http.get(&url).bearer_auth(&ada).send().await.unwrap();
+    assert_eq!(response.headers()["retry-after"], "1");
+    let (status, body) = json_of(response).await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (429, &json!("TooManyRequests"))
+    );
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&bob)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        refresh(&http, &microsoft.token_url(), &refresh_token)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(microsoft.throttled(), 1);
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&ada)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}

@@ -292,6 +292,18 @@ impl GoogleStandIn {
         lock(&self.api.data).page_size = items.max(1);
     }
 
+    /// At most `requests` API calls per account within any `per` (OAuth endpoints are
+    /// not counted); beyond it the answer is 429 with `Retry-After` until a call leaves
+    /// the window.
+    pub fn set_quota(&self, requests: usize, per: Duration) {
+        self.peer.set_quota(requests, per);
+    }
+
+    /// API calls refused by the quota so far.
+    pub fn throttled(&self) -> usize {
+        self.peer.throttled()
+    }
+
     /// The next `times` requests whose path contains `path_contains` get `fault`.
     pub fn fault(&self, path_contains: &str, fault: Fault, times: usize) {
         self.peer.fault(path_contains, fault, times);
