@@ -159,6 +159,7 @@ pub enum Fault {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Logged {
     pub method: String,
+    /// As sent, still percent-encoded (`/calendar/v3/calendars/ada%40example.com/events`).
     pub path: String,
     /// The raw query string (`""` when none).
     pub query: String,
