@@ -8,11 +8,15 @@ use std::time::Duration;
 
 use jiff::civil::date;
 use jiff::Timestamp;
+use openslot_calendar::microsoft::{self, BusyEvent};
 use openslot_calendar::oauth::{OAuthClient, Pkce, Provider};
-use openslot_calendar::testing::{CalendarSpec, EventSpec, Fault, GoogleStandIn, ShowAs};
+use openslot_calendar::testing::{
+    CalendarSpec, EventSpec, Fault, GoogleStandIn, MicrosoftStandIn, ShowAs,
+};
 use openslot_calendar::{google, CalendarError, EventInput, Http};
 
 const ADA: &str = "ada@example.com";
+const ADA_MS: &str = "ada@contoso.com";
 
 fn http() -> Http {
     Http::new(Duration::from_secs(5)).unwrap()
@@ -473,6 +477,418 @@ async fn google_faults_come_back_as_errors_the_engine_can_schedule() {
             .await,
         Err(CalendarError::RateLimited {
             retry_after_seconds: 4
+        })
+    );
+}
+
+fn microsoft_client(standin: &MicrosoftStandIn) -> OAuthClient {
+    let (client_id, client_secret) = standin.client();
+    OAuthClient {
+        provider: Provider::Microsoft,
+        client_id,
+        client_secret,
+        auth_url: standin.auth_url(),
+        token_url: standin.token_url(),
+        revoke_url: None,
+    }
+}
+
+fn microsoft_account(standin: &MicrosoftStandIn) {
+    standin.add_account(
+        ADA_MS,
+        &[
+            CalendarSpec::primary("AAMk-default", "Calendar"),
+            CalendarSpec::new("AAMk-team", "Team"),
+            CalendarSpec::new("AAMk-birthdays", "Birthdays").read_only(),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn microsoft_code_flow_with_pkce_rotating_refresh_and_invalid_grant() {
+    let standin = MicrosoftStandIn::start();
+    microsoft_account(&standin);
+    standin.sign_in_as(ADA_MS);
+    let client = microsoft_client(&standin);
+    let http = http();
+    let redirect = "http://127.0.0.1:9/admin/calendars/microsoft/callback";
+
+    let pkce = Pkce::generate();
+    let answer = consent(&client.authorize_url(redirect, "state-ms", &pkce.challenge, None)).await;
+    assert_eq!(answer["state"], "state-ms");
+    let tokens = client
+        .exchange_code(&http, &answer["code"], redirect, &pkce.verifier)
+        .await
+        .unwrap();
+    let first_refresh = tokens
+        .refresh_token
+        .clone()
+        .expect("offline_access gives a refresh token");
+    let exchange = standin
+        .requests()
+        .into_iter()
+        .find(|request| request.path.ends_with("/oauth2/v2.0/token"))
+        .unwrap();
+    assert!(exchange.form()["scope"].contains("Calendars.ReadWrite"));
+
+    let base = standin.graph_base();
+    assert_eq!(
+        microsoft::account_email(&http, &base, &tokens.access_token)
+            .await
+            .unwrap(),
+        ADA_MS
+    );
+    // Two calendars a page: the third comes through @odata.nextLink.
+    let calendars = microsoft::calendars(&http, &base, &tokens.access_token)
+        .await
+        .unwrap();
+    let seen: Vec<(&str, bool, bool)> = calendars
+        .iter()
+        .map(|calendar| (calendar.id.as_str(), calendar.primary, calendar.writable))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("AAMk-default", true, true),
+            ("AAMk-team", false, true),
+            ("AAMk-birthdays", false, false)
+        ]
+    );
+    assert!(
+        standin
+            .requests()
+            .iter()
+            .filter(|request| request.path == "/v1.0/me/calendars")
+            .count()
+            >= 2
+    );
+
+    // Microsoft rotates refresh tokens: the new one must be kept.
+    standin.expire_access_tokens();
+    assert_eq!(
+        microsoft::calendars(&http, &base, &tokens.access_token).await,
+        Err(CalendarError::Auth(401))
+    );
+    let refreshed = client.refresh(&http, &first_refresh).await.unwrap();
+    let second_refresh = refreshed
+        .refresh_token
+        .clone()
+        .expect("a rotated refresh token");
+    assert_ne!(second_refresh, first_refresh);
+    assert_eq!(
+        microsoft::calendars(&http, &base, &refreshed.access_token)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let refresh = standin
+        .requests()
+        .into_iter()
+        .rfind(|request| request.path.ends_with("/token"))
+        .unwrap()
+        .form();
+    assert_eq!(refresh["grant_type"], "refresh_token");
+    assert_eq!(refresh["client_secret"], client.client_secret);
+
+    standin.revoke_grants(ADA_MS);
+    let error = client.refresh(&http, &second_refresh).await.unwrap_err();
+    assert!(matches!(error, CalendarError::InvalidGrant(_)), "{error:?}");
+    // Disconnecting needs no call: Microsoft has no revocation endpoint for one token.
+    let before = standin.requests().len();
+    client.revoke(&http, &second_refresh).await.unwrap();
+    assert_eq!(standin.requests().len(), before);
+}
+
+#[tokio::test]
+async fn microsoft_busy_time_from_get_schedule_and_calendar_view() {
+    let standin = MicrosoftStandIn::start();
+    microsoft_account(&standin);
+    let (token, _) = standin.issue_tokens(ADA_MS);
+    let (http, base) = (http(), standin.graph_base());
+    let default = "AAMk-default";
+    standin.add_busy(
+        default,
+        at("2027-01-05T10:00:00Z"),
+        at("2027-01-05T11:00:00Z"),
+    );
+    for (show_as, hour) in [
+        (ShowAs::Tentative, 12),
+        (ShowAs::OutOfOffice, 13),
+        (ShowAs::Free, 14),
+        (ShowAs::WorkingElsewhere, 15),
+    ] {
+        standin.add_event(
+            default,
+            EventSpec::busy(
+                at(&format!("2027-01-06T{hour}:00:00Z")),
+                at(&format!("2027-01-06T{hour}:30:00Z")),
+            )
+            .show_as(show_as),
+        );
+    }
+    standin.add_event(
+        default,
+        EventSpec::busy(at("2027-01-07T09:00:00Z"), at("2027-01-07T10:00:00Z")).cancelled(),
+    );
+    standin.add_busy(
+        default,
+        at("2027-02-25T09:00:00Z"),
+        at("2027-02-25T09:15:00Z"),
+    );
+
+    // 59 days: two getSchedule windows.
+    let busy = microsoft::schedule(
+        &http,
+        &base,
+        &token,
+        ADA_MS,
+        at("2027-01-01T00:00:00Z"),
+        at("2027-03-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        busy,
+        vec![
+            (
+                seconds("2027-01-05T10:00:00Z"),
+                seconds("2027-01-05T11:00:00Z")
+            ),
+            (
+                seconds("2027-01-06T12:00:00Z"),
+                seconds("2027-01-06T12:30:00Z")
+            ),
+            (
+                seconds("2027-01-06T13:00:00Z"),
+                seconds("2027-01-06T13:30:00Z")
+            ),
+            (
+                seconds("2027-02-25T09:00:00Z"),
+                seconds("2027-02-25T09:15:00Z")
+            ),
+        ]
+    );
+    let schedules: Vec<_> = standin
+        .requests()
+        .into_iter()
+        .filter(|request| request.path == "/v1.0/me/calendar/getSchedule")
+        .collect();
+    assert_eq!(schedules.len(), 2);
+    assert_eq!(
+        schedules[0].header("prefer"),
+        Some("outlook.timezone=\"UTC\"")
+    );
+
+    // Another calendar: calendarView, paged, with event ids.
+    let team = "AAMk-team";
+    let first = standin.add_busy(team, at("2027-01-05T08:00:00Z"), at("2027-01-05T09:00:00Z"));
+    let second = standin.add_busy(team, at("2027-01-05T13:00:00Z"), at("2027-01-05T14:00:00Z"));
+    standin.add_event(
+        team,
+        EventSpec::busy(at("2027-01-05T15:00:00Z"), at("2027-01-05T16:00:00Z"))
+            .show_as(ShowAs::Free),
+    );
+    let holiday = standin.add_event(team, EventSpec::all_day(date(2027, 1, 8), date(2027, 1, 9)));
+    let mut events = microsoft::calendar_view(
+        &http,
+        &base,
+        &token,
+        team,
+        at("2027-01-01T00:00:00Z"),
+        at("2027-02-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+    events.sort_by_key(|event| event.start);
+    assert_eq!(
+        events,
+        vec![
+            BusyEvent {
+                id: first,
+                start: seconds("2027-01-05T08:00:00Z"),
+                end: seconds("2027-01-05T09:00:00Z"),
+                all_day: false
+            },
+            BusyEvent {
+                id: second,
+                start: seconds("2027-01-05T13:00:00Z"),
+                end: seconds("2027-01-05T14:00:00Z"),
+                all_day: false
+            },
+            BusyEvent {
+                id: holiday,
+                start: seconds("2027-01-08T00:00:00Z"),
+                end: seconds("2027-01-09T00:00:00Z"),
+                all_day: true
+            },
+        ]
+    );
+    assert!(
+        standin
+            .requests()
+            .iter()
+            .filter(|request| request.path.ends_with("/calendarView"))
+            .count()
+            >= 2,
+        "paged"
+    );
+}
+
+#[tokio::test]
+async fn microsoft_writes_create_move_and_delete_with_a_teams_link() {
+    let standin = MicrosoftStandIn::start();
+    microsoft_account(&standin);
+    let (token, _) = standin.issue_tokens(ADA_MS);
+    let (http, base) = (http(), standin.graph_base());
+    let team = "AAMk-team";
+
+    let created = microsoft::create_event(&http, &base, &token, team, "booking-1", &booking(true))
+        .await
+        .unwrap();
+    let join = created.meeting_url.clone().expect("a Teams join URL");
+    assert!(join.starts_with("https://teams.microsoft.com/"), "{join}");
+    // A retried create (same transactionId) answers the same event and makes no second.
+    let again = microsoft::create_event(&http, &base, &token, team, "booking-1", &booking(true))
+        .await
+        .unwrap();
+    assert_eq!(again.id, created.id);
+    assert_eq!(standin.events(team).len(), 1);
+    let stored = &standin.events(team)[0];
+    assert_eq!(stored["subject"], "Intro call: Grace Hopper");
+    assert_eq!(
+        stored["body"]["content"],
+        "Booked via openslot.\nNotes: compilers"
+    );
+    assert_eq!(stored["location"]["displayName"], "Room 4");
+    assert_eq!(
+        stored["attendees"][0]["emailAddress"]["address"],
+        "grace@example.com"
+    );
+    assert_eq!(stored["attendees"][0]["type"], "required");
+    assert_eq!(stored["isOnlineMeeting"], true);
+    assert_eq!(stored["onlineMeetingProvider"], "teamsForBusiness");
+    assert_eq!(stored["transactionId"], "booking-1");
+
+    let mut moved = booking(true);
+    moved.start = at("2027-01-06T14:00:00Z");
+    moved.end = at("2027-01-06T14:30:00Z");
+    let patched = microsoft::patch_event(&http, &base, &token, &created.id, &moved)
+        .await
+        .unwrap();
+    assert_eq!(patched.meeting_url.as_deref(), Some(join.as_str()));
+    let busy = microsoft::calendar_view(
+        &http,
+        &base,
+        &token,
+        team,
+        at("2027-01-01T00:00:00Z"),
+        at("2027-02-01T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        busy.iter()
+            .map(|event| (event.id.as_str(), event.start))
+            .collect::<Vec<_>>(),
+        [(created.id.as_str(), seconds("2027-01-06T14:00:00Z"))]
+    );
+    assert_eq!(
+        microsoft::get_event(&http, &base, &token, &created.id)
+            .await
+            .unwrap()
+            .and_then(|event| event.meeting_url),
+        Some(join)
+    );
+
+    microsoft::delete_event(&http, &base, &token, &created.id)
+        .await
+        .unwrap();
+    microsoft::delete_event(&http, &base, &token, &created.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        microsoft::get_event(&http, &base, &token, &created.id)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let writes: Vec<_> = standin
+        .requests()
+        .into_iter()
+        .filter(|request| request.method != "GET" && request.path.contains("/events"))
+        .collect();
+    assert_eq!(writes[0].path, "/v1.0/me/calendars/AAMk-team/events");
+    assert_eq!(writes[0].json()["start"]["dateTime"], "2027-01-05T09:00:00");
+    assert_eq!(writes[0].json()["start"]["timeZone"], "UTC");
+    assert_eq!(writes[2].method, "PATCH");
+    assert_eq!(writes[2].path, format!("/v1.0/me/events/{}", created.id));
+    assert_eq!(writes[3].method, "DELETE");
+}
+
+#[tokio::test]
+async fn microsoft_faults_come_back_as_errors_the_engine_can_schedule() {
+    let standin = MicrosoftStandIn::start();
+    microsoft_account(&standin);
+    let (token, refresh_token) = standin.issue_tokens(ADA_MS);
+    let base = standin.graph_base();
+    let query = |http: Http| {
+        let (base, token) = (base.clone(), token.clone());
+        async move {
+            microsoft::schedule(
+                &http,
+                &base,
+                &token,
+                ADA_MS,
+                at("2027-01-01T00:00:00Z"),
+                at("2027-01-08T00:00:00Z"),
+            )
+            .await
+        }
+    };
+    standin.fault("/getSchedule", Fault::Status(429, Some(9)), 1);
+    assert_eq!(
+        query(http()).await,
+        Err(CalendarError::RateLimited {
+            retry_after_seconds: 9
+        })
+    );
+    standin.fault("/getSchedule", Fault::Status(503, Some(2)), 1);
+    assert_eq!(query(http()).await.unwrap_err().retry_after(), Some(2));
+    standin.fault("/getSchedule", Fault::Status(500, None), 1);
+    let error = query(http()).await.unwrap_err();
+    assert!(
+        matches!(error, CalendarError::Status { status: 500, .. }),
+        "{error:?}"
+    );
+    standin.fault("/getSchedule", Fault::Delay(Duration::from_secs(3)), 1);
+    let quick = http().with_deadline(Duration::from_millis(300));
+    assert_eq!(query(quick).await, Err(CalendarError::Timeout(300)));
+    assert_eq!(query(http()).await.unwrap(), vec![]);
+
+    standin.fault("/calendarView", Fault::Status(429, None), 1);
+    assert_eq!(
+        microsoft::calendar_view(
+            &http(),
+            &base,
+            &token,
+            "AAMk-team",
+            at("2027-01-01T00:00:00Z"),
+            at("2027-01-02T00:00:00Z"),
+        )
+        .await,
+        Err(CalendarError::RateLimited {
+            retry_after_seconds: 30
+        })
+    );
+    standin.fault("/token", Fault::Status(503, Some(3)), 1);
+    assert_eq!(
+        microsoft_client(&standin)
+            .refresh(&http(), &refresh_token)
+            .await,
+        Err(CalendarError::RateLimited {
+            retry_after_seconds: 3
         })
     );
 }
