@@ -25,11 +25,14 @@ pub const SCHEDULE_MAX_DAYS: i64 = 41;
 const MAX_PAGES: usize = 100;
 const PREFER_UTC: &str = "outlook.timezone=\"UTC\"";
 
+/// Unreserved characters and `=` (Graph ids end in base64 padding, written literally in
+/// Microsoft's examples) stay; `/` and `+` in an id are encoded.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~');
+    .remove(b'~')
+    .remove(b'=');
 
 fn url(base: &str, path_and_query: &str) -> Result<Url, CalendarError> {
     let text = format!("{}{path_and_query}", base.trim_end_matches('/'));
