@@ -1213,6 +1213,20 @@ async fn microsoft_authorization_code_flow_rotates_refresh_tokens() {
         (me["mail"].as_str(), me["userPrincipalName"].as_str()),
         (Some("ada@contoso.com"), Some("ada@contoso.com"))
     );
+    let (_, selected) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!(
+            "{}/v1.0/me?$select=mail,userPrincipalName",
+            microsoft.graph_base()
+        ),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(selected["mail"], "ada@contoso.com");
+    assert!(selected.get("displayName").is_none(), "{selected}");
 
     // Two refreshes of the same token at once overlap.
     let token_url = microsoft.token_url();
@@ -1813,5 +1827,280 @@ async fn microsoft_faults_use_graph_error_shape() {
         microsoft.refreshes(),
         1,
         "a faulted request never reaches the endpoint"
+    );
+}
+
+#[tokio::test]
+async fn access_ttl_browser_url_and_long_windows() {
+    let google = google();
+    let http = client();
+    google.set_access_ttl(1);
+    let (status, body) = {
+        let query = authorize(
+            &http,
+            &google.browser_auth_url(),
+            "openid email https://www.googleapis.com/auth/calendar",
+            REDIRECT,
+            &[("access_type", "offline")],
+            "allow",
+        )
+        .await;
+        // No PKCE asked for: none checked.
+        token_request(
+            &http,
+            &google.token_url(),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &query["code"]),
+                ("redirect_uri", REDIRECT),
+                ("client_id", "openslot-test-client"),
+                ("client_secret", "openslot-test-secret"),
+            ],
+        )
+        .await
+    };
+    assert!(google.browser_auth_url().starts_with("http://localhost:"));
+    assert_eq!((status.as_u16(), &body["expires_in"]), (200, &json!(1)));
+    let access = body["access_token"].as_str().unwrap();
+    let url = format!("{}/calendar/v3/freeBusy", google.api_base());
+    let window = |to: &str| {
+        json!({"timeMin": "2026-12-01T00:00:00Z", "timeMax": to, "items": [{"id": "primary"}]})
+            .to_string()
+    };
+    let (status, body) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-03-01T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-03-02T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["errors"][0]["reason"]),
+        (400, &json!("timeRangeTooLong"))
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-01-01T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401, "the access token outlived its expires_in");
+}
+
+#[tokio::test]
+async fn microsoft_all_day_events_are_days_in_the_calendar_zone() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    let day = |text: &str| text.parse::<jiff::civil::Date>().unwrap();
+    let id = microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::all_day(day("2026-12-04"), day("2026-12-05")).show_as(ShowAs::OutOfOffice),
+    );
+    let view = format!(
+        "{}/v1.0/me/calendarView?startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-10T00:00:00Z",
+        microsoft.graph_base()
+    );
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &view,
+        &access,
+        None,
+        Some("UTC"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let event = &body["value"][0];
+    assert_eq!(
+        (event["id"].as_str(), &event["isAllDay"]),
+        (Some(id.as_str()), &json!(true))
+    );
+    assert_eq!(event["start"]["dateTime"], "2026-12-03T23:00:00.0000000");
+    assert_eq!(event["originalStartTimeZone"], "Europe/Berlin");
+    let request = json!({
+        "schedules": ["ada@contoso.com"],
+        "startTime": {"dateTime": "2026-12-04T00:00:00", "timeZone": "Europe/Berlin"},
+        "endTime": {"dateTime": "2026-12-05T00:00:00", "timeZone": "Europe/Berlin"},
+        "availabilityViewInterval": 720,
+    });
+    let url = format!("{}/v1.0/me/calendar/getSchedule", microsoft.graph_base());
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(request),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["value"][0]["availabilityView"], "33");
+    assert_eq!(body["value"][0]["scheduleItems"][0]["status"], "oof");
+}
+
+#[tokio::test]
+async fn meeting_links_may_be_pending_until_read_again() {
+    let google = google();
+    let http = client();
+    let (access, _) = google.issue_tokens("ada@example.com");
+    google.set_conferences_pending(1);
+    let events = format!("{}/calendar/v3/calendars/primary/events", google.api_base());
+    let event = json!({
+        "id": "os00112233",
+        "summary": "Call",
+        "start": {"dateTime": "2026-12-03T10:00:00Z"},
+        "end": {"dateTime": "2026-12-03T10:30:00Z"},
+        "conferenceData": {"createRequest": {"requestId": "r-9", "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
+    });
+    let (status, created) = json_of(
+        http.post(format!("{events}?conferenceDataVersion=1"))
+            .bearer_auth(&access)
+            .body(event.to_string())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(
+        created["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "pending"
+    );
+    assert!(created.get("hangoutLink").is_none());
+    let (_, read) = json_of(
+        http.get(format!("{events}/os00112233"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        read["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "success"
+    );
+    assert!(read["hangoutLink"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://meet.google.com/"));
+
+    let microsoft = microsoft();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    microsoft.set_meetings_pending(1);
+    let create = format!(
+        "{}/v1.0/me/calendars/{TEAM_ID}/events",
+        microsoft.graph_base()
+    );
+    let event = json!({
+        "subject": "Call",
+        "start": {"dateTime": "2026-12-03T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-03T10:30:00", "timeZone": "UTC"},
+        "isOnlineMeeting": true,
+        "onlineMeetingProvider": "teamsForBusiness",
+        "transactionId": "t-1",
+    });
+    let (status, created) = graph(
+        &http,
+        reqwest::Method::POST,
+        &create,
+        &access,
+        Some(event),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            status.as_u16(),
+            &created["isOnlineMeeting"],
+            &created["onlineMeeting"]
+        ),
+        (201, &json!(true), &Value::Null)
+    );
+    let url = format!(
+        "{}/v1.0/me/events/{}?$select=id,isCancelled,onlineMeeting",
+        microsoft.graph_base(),
+        created["id"].as_str().unwrap()
+    );
+    let (status, read) = graph(&http, reqwest::Method::GET, &url, &access, None, None).await;
+    assert_eq!(status, 200);
+    assert!(read["onlineMeeting"]["joinUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://teams.microsoft.com/"));
+    assert!(read.get("subject").is_none(), "{read}");
+}
+
+#[tokio::test]
+async fn a_quota_per_account_answers_429_with_retry_after() {
+    let microsoft = microsoft();
+    microsoft.add_account(
+        "bob@contoso.com",
+        &[CalendarSpec::primary("AAMkAGJvYgAAA=", "Calendar")],
+    );
+    let http = client();
+    let (ada, refresh_token) = microsoft.issue_tokens("ada@contoso.com");
+    let (bob, _) = microsoft.issue_tokens("bob@contoso.com");
+    microsoft.set_quota(2, Duration::from_secs(1));
+    let url = format!("{}/v1.0/me/calendars", microsoft.graph_base());
+    for _ in 0..2 {
+        assert_eq!(
+            http.get(&url)
+                .bearer_auth(&ada)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let response = http.get(&url).bearer_auth(&ada).send().await.unwrap();
+    assert_eq!(response.headers()["retry-after"], "1");
+    let (status, body) = json_of(response).await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (429, &json!("TooManyRequests"))
+    );
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&bob)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        refresh(&http, &microsoft.token_url(), &refresh_token)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(microsoft.throttled(), 1);
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&ada)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
     );
 }

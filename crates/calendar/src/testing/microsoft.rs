@@ -30,6 +30,7 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::oauth_peer::{
     self, observe, zone, CalendarSpec, EventSpec, Fault, Flavor, Logged, Peer, Running, ShowAs,
@@ -59,6 +60,9 @@ struct Data {
     calendars: Vec<Calendar>,
     page_size: usize,
     version: u64,
+    /// Online meetings still to be created without a join URL yet (filled in by the
+    /// next GET of the event).
+    pending_meetings: usize,
 }
 
 struct Calendar {
@@ -92,6 +96,7 @@ impl MicrosoftStandIn {
                 calendars: Vec::new(),
                 page_size: 2,
                 version: 1,
+                pending_meetings: 0,
             }),
         });
         let router = Router::new()
@@ -144,6 +149,13 @@ impl MicrosoftStandIn {
     /// `[microsoft] auth_url` (tenant `common`; any tenant segment is accepted).
     pub fn auth_url(&self) -> String {
         format!("{}/common/oauth2/v2.0/authorize", self.peer.base)
+    }
+
+    /// [`Self::auth_url`] on `localhost` instead of `127.0.0.1` (same listener): to a browser
+    /// the redirect back to a server on 127.0.0.1 is then a cross-site navigation, as it is
+    /// from the real provider, so `SameSite` cookies behave as in production.
+    pub fn browser_auth_url(&self) -> String {
+        self.auth_url().replacen("127.0.0.1", "localhost", 1)
     }
 
     /// `[microsoft] token_url`
@@ -284,10 +296,29 @@ impl MicrosoftStandIn {
         self.peer.set_refresh_delay(delay);
     }
 
+    /// The next `times` online meetings asked for by a create answer without
+    /// `onlineMeeting` (null, as Graph may shortly after creation); a GET of the event
+    /// afterwards finds the join URL.
+    pub fn set_meetings_pending(&self, times: usize) {
+        lock(&self.api.data).pending_meetings = times;
+    }
+
     /// Items per page of the calendar list and calendarView (default 2, so paging
     /// always happens).
     pub fn set_page_size(&self, items: usize) {
         lock(&self.api.data).page_size = items.max(1);
+    }
+
+    /// At most `requests` API calls per account within any `per` (OAuth endpoints are
+    /// not counted); beyond it the answer is 429 with `Retry-After` until a call leaves
+    /// the window.
+    pub fn set_quota(&self, requests: usize, per: Duration) {
+        self.peer.set_quota(requests, per);
+    }
+
+    /// API calls refused by the quota so far.
+    pub fn throttled(&self) -> usize {
+        self.peer.throttled()
     }
 
     /// The next `times` requests whose path contains `path_contains` get `fault`.
@@ -702,13 +733,16 @@ fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn me(State(api): Shared, headers: HeaderMap) -> Response {
+async fn me(State(api): Shared, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let Some(email) = api.peer.bearer(&headers) else {
         return unauthorized(&api.peer);
     };
     let name = display_name(&email);
-    Json(json!({
-        "@odata.context": format!("{}/v1.0/$metadata#users/$entity", api.peer.base),
+    let id: String = Sha256::digest(email.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let user = json!({
         "businessPhones": [],
         "displayName": name,
         "givenName": name,
@@ -719,9 +753,11 @@ async fn me(State(api): Shared, headers: HeaderMap) -> Response {
         "officeLocation": null,
         "preferredLanguage": "en-US",
         "userPrincipalName": email,
-        "id": oauth_peer::uuid_like(&format!("{:x}", email.len() * 7919)),
-    }))
-    .into_response()
+        "id": oauth_peer::uuid_like(&id),
+    });
+    let mut body = select(user, &query_pairs(&raw));
+    body["@odata.context"] = json!(format!("{}/v1.0/$metadata#users/$entity", api.peer.base));
+    Json(body).into_response()
 }
 
 async fn list_calendars(
@@ -1126,6 +1162,7 @@ fn create(
             );
         }
     }
+    let pending_meetings = data.pending_meetings;
     let Some(calendar) = data.calendar(email, calendar_id) else {
         return peer.graph_error(
             404,
@@ -1149,6 +1186,10 @@ fn create(
     let id = graph_id(peer);
     complete(&mut resource, &id, email, version, peer);
     apply_online_meeting(&mut resource, peer);
+    let pending = pending_meetings > 0 && !resource["onlineMeeting"].is_null();
+    if pending {
+        resource["onlineMeeting"] = Value::Null;
+    }
     let event = Event {
         resource,
         start,
@@ -1158,6 +1199,9 @@ fn create(
     };
     let rendered = render(&event, preferred.as_deref());
     calendar.events.push(event);
+    if pending {
+        data.pending_meetings -= 1;
+    }
     let mut response = (StatusCode::CREATED, Json(rendered)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("{}/v1.0/me/events/{id}", peer.base)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -1178,10 +1222,17 @@ async fn get_event(
     let zone_name = preferred.clone().unwrap_or_else(|| "UTC".to_owned());
     let mut data = lock(&api.data);
     match data.event(&email, &event_id) {
-        Some((event, _)) => applied(
-            Json(select(render(event, Some(&zone_name)), &query_pairs(&raw))).into_response(),
-            &preferred,
-        ),
+        Some((event, _)) => {
+            if event.resource["isOnlineMeeting"] == true
+                && event.resource["onlineMeeting"].is_null()
+            {
+                event.resource["onlineMeeting"] = online_meeting(&api.peer);
+            }
+            applied(
+                Json(select(render(event, Some(&zone_name)), &query_pairs(&raw))).into_response(),
+                &preferred,
+            )
+        }
         None => api.peer.graph_error(
             404,
             "ErrorItemNotFound",
