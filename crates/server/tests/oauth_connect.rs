@@ -13,7 +13,7 @@ use common::{
     admin::{add_host_user, add_user, create_token, input_value, Admin, Api},
     database_url_for, TestServer,
 };
-use openslot_calendar::testing::{CalendarSpec, GoogleStandIn};
+use openslot_calendar::testing::{CalendarSpec, GoogleStandIn, Logged, MicrosoftStandIn};
 use serde_json::Value;
 
 const PASSWORD: &str = "correct horse battery";
@@ -56,6 +56,33 @@ fn google_section(google: &GoogleStandIn, auth_url: &str) -> String {
         google.revoke_url(),
         google.api_base()
     )
+}
+
+fn microsoft_section(microsoft: &MicrosoftStandIn, auth_url: &str) -> String {
+    let (id, secret) = microsoft.client();
+    format!(
+        "[microsoft]\nclient_id = \"{id}\"\nclient_secret = \"{secret}\"\nauth_url = \"{auth_url}\"\n\
+         token_url = \"{}\"\ngraph_base = \"{}\"\n",
+        microsoft.token_url(),
+        microsoft.graph_base()
+    )
+}
+
+/// Ada's Microsoft 365 mailbox: Graph calendar ids are opaque (with `=` and `-`).
+const ADA_MS: &str = "ada@contoso.example";
+const MS_DEFAULT: &str = "AAMkADdefault-calendar-Ada==";
+const MS_ROOMS: &str = "AAMkADrooms-Ada_2=";
+const MS_BIRTHDAYS: &str = "AAMkADbirthdays-Ada==";
+
+fn add_microsoft_account(microsoft: &MicrosoftStandIn) {
+    microsoft.add_account(
+        ADA_MS,
+        &[
+            CalendarSpec::primary(MS_DEFAULT, "Calendar"),
+            CalendarSpec::new(MS_ROOMS, "Rooms"),
+            CalendarSpec::new(MS_BIRTHDAYS, "Birthdays").read_only(),
+        ],
+    );
 }
 
 /// A Google stand-in with Ada's work account (three calendars, one read only) and a
@@ -232,10 +259,14 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Tokens, secrets and verifiers the stand-in saw, none of which may be shown anywhere.
+/// Tokens, secrets and verifiers a stand-in saw, none of which may be shown anywhere.
 fn secrets_seen(google: &GoogleStandIn) -> Vec<String> {
-    let mut secrets = vec![google.client().1];
-    for request in google.requests() {
+    secrets_in(google.requests(), google.client().1)
+}
+
+fn secrets_in(requests: Vec<Logged>, client_secret: String) -> Vec<String> {
+    let mut secrets = vec![client_secret];
+    for request in requests {
         let form = request.form();
         for key in ["code_verifier", "refresh_token", "token", "client_secret"] {
             if let Some(value) = form.get(key).filter(|value| !value.is_empty()) {
@@ -825,6 +856,146 @@ async fn an_account_whose_grant_was_revoked_needs_reconnecting_and_is_reconnecte
     );
 }
 
+#[tokio::test]
+async fn microsoft_account_is_connected_chosen_and_disconnected() {
+    let microsoft = MicrosoftStandIn::start();
+    add_microsoft_account(&microsoft);
+    let config = format!(
+        "{BASE}{}",
+        microsoft_section(&microsoft, &microsoft.auth_url())
+    );
+    let server = TestServer::start(&config);
+    microsoft.register_redirect_uri(&server.url("/admin/calendars/microsoft/callback"));
+    assert!(add_user(&server, "ops@example.com", PASSWORD)
+        .status
+        .success());
+    let admin = signed_in(&server, "ops@example.com").await;
+    let api = Api::new(&server, &create_token(&server, "ops"));
+    let mut shown: Vec<(&str, String)> = Vec::new();
+
+    let list = get(&admin, "/admin/calendars").await;
+    assert!(list.body.contains("Connect Microsoft") && !list.body.contains("Connect Google"));
+
+    let authorize = start(&admin, "microsoft", Some("ada")).await;
+    assert!(authorize.starts_with(&microsoft.auth_url()), "{authorize}");
+    let param = |name: &str| query_param(&authorize, name);
+    assert_eq!(param("response_type").as_deref(), Some("code"));
+    assert_eq!(param("response_mode").as_deref(), Some("query"));
+    assert_eq!(param("code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(
+        param("redirect_uri"),
+        Some(server.url("/admin/calendars/microsoft/callback"))
+    );
+    let scope = param("scope").unwrap();
+    assert!(
+        scope.contains("offline_access") && scope.contains("Calendars.ReadWrite"),
+        "{scope}"
+    );
+    let back = consent(&server, &authorize, ADA_MS, "allow").await;
+    let finished = get(&admin, &back).await;
+    assert_eq!(finished.status, 303, "{}", finished.body);
+    let id = finished
+        .location
+        .strip_prefix("/admin/calendars/accounts/")
+        .and_then(|rest| rest.strip_suffix("?done=connected"))
+        .unwrap_or_else(|| panic!("{}", finished.location))
+        .to_string();
+    let exchange = microsoft
+        .requests()
+        .into_iter()
+        .find(|request| request.path.ends_with("/oauth2/v2.0/token"))
+        .expect("a token request");
+    assert_eq!(
+        openslot_calendar::oauth::Pkce::challenge_of(&exchange.form()["code_verifier"]),
+        param("code_challenge").unwrap()
+    );
+
+    let picker = get(&admin, &format!("/admin/calendars/accounts/{id}")).await;
+    assert_eq!(picker.status, 200, "{}", picker.body);
+    let page = text(&picker.body);
+    for name in [
+        "Microsoft calendars of ada@contoso.example",
+        "Calendar",
+        "Rooms",
+        "Birthdays",
+        "read only",
+    ] {
+        assert!(page.contains(name), "{name} missing from {page}");
+    }
+    shown.push(("the picker", picker.body));
+    let choose = format!("/admin/calendars/accounts/{id}");
+    let (status, _, body) = admin
+        .post(&choose, &[("busy", MS_BIRTHDAYS), ("write", MS_BIRTHDAYS)])
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _, body) = admin
+        .post(
+            &choose,
+            &[
+                ("busy", MS_DEFAULT),
+                ("busy", MS_ROOMS),
+                ("write", MS_ROOMS),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+
+    let (status, listed) = api.get("/api/v1/hosts/ada/calendar-accounts").await;
+    assert_eq!(status, 200, "{listed}");
+    let account = &listed["accounts"][0];
+    assert_eq!(
+        (&account["provider"], &account["email"]),
+        (&Value::from("microsoft"), &Value::from(ADA_MS)),
+        "{listed}"
+    );
+    let mut calendars: Vec<(String, bool)> = account["calendars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["kind"], "microsoft");
+            (c["url"].as_str().unwrap().to_string(), c["write"] == true)
+        })
+        .collect();
+    calendars.sort();
+    assert_eq!(
+        calendars,
+        [
+            (MS_DEFAULT.to_string(), false),
+            (MS_ROOMS.to_string(), true)
+        ]
+    );
+    shown.push(("the API list", listed.to_string()));
+    let list = get(&admin, "/admin/calendars").await;
+    shown.push(("the calendars page", list.body));
+
+    // Microsoft has no endpoint to revoke one refresh token: it is deleted here.
+    let (status, location, body) = admin
+        .post(&format!("/admin/calendars/accounts/{id}/disconnect"), &[])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin/calendars?done=disconnected"),
+        "{body}"
+    );
+    assert!(microsoft
+        .requests()
+        .iter()
+        .all(|request| !request.path.contains("revoke")));
+    let (status, _) = api.get(&format!("/api/v1/calendar-accounts/{id}")).await;
+    assert_eq!(status, 404);
+    let (_, calendars) = api.get("/api/v1/hosts/ada/calendars").await;
+    assert_eq!(calendars["calendars"], serde_json::json!([]), "{calendars}");
+
+    let secrets = secrets_in(microsoft.requests(), microsoft.client().1);
+    for (what, body) in &shown {
+        assert_secret_free(what, body, &secrets);
+    }
+    for line in server.logs() {
+        assert_secret_free("the log", &line, &secrets);
+    }
+}
+
 mod browser {
     use std::time::Duration;
 
@@ -923,7 +1094,7 @@ mod browser {
     }
 
     #[tokio::test]
-    async fn google_is_connected_in_chromium() {
+    async fn google_and_microsoft_are_connected_in_chromium() {
         let Some(browser) = Browser::start(BrowserOptions::default()) else {
             return;
         };
@@ -935,18 +1106,26 @@ mod browser {
                 CalendarSpec::new("team-7@group.calendar.google.com", "Team"),
             ],
         );
-        // The sign-in page on another site than the server (localhost, not 127.0.0.1), as
-        // Google is: the SameSite=Strict session cookie is not sent on the way back.
-        let sign_in_page = google.auth_url().replace("127.0.0.1", "localhost");
-        let config = format!("{BASE}{}", google_section(&google, &sign_in_page));
+        let microsoft = MicrosoftStandIn::start();
+        add_microsoft_account(&microsoft);
+        // The sign-in pages on another site than the server (localhost, not 127.0.0.1), as
+        // the providers' are: the SameSite=Strict session cookie is not sent on the way back.
+        let google_page = google.auth_url().replace("127.0.0.1", "localhost");
+        let microsoft_page = microsoft.browser_auth_url();
+        let config = format!(
+            "{BASE}{}{}",
+            google_section(&google, &google_page),
+            microsoft_section(&microsoft, &microsoft_page)
+        );
         let server = TestServer::start(&config);
         google.register_redirect_uri(&server.url("/admin/calendars/google/callback"));
+        microsoft.register_redirect_uri(&server.url("/admin/calendars/microsoft/callback"));
         assert!(add_user(&server, "ops@example.com", PASSWORD)
             .status
             .success());
 
         sign_in(&browser, &server, "ops@example.com").await;
-        let id = connect(&browser, &server, "google", &sign_in_page).await;
+        let google_id = connect(&browser, &server, "google", &google_page).await;
         let heading = browser.find("h1").await.text().await;
         assert_eq!(heading, format!("Google calendars of {ADA}"));
         let status = browser.find("[role=status]").await.text().await;
@@ -959,7 +1138,7 @@ mod browser {
         )
         .await;
         let row = browser
-            .wait_for(&format!("#account-{id}"), WAIT)
+            .wait_for(&format!("#account-{google_id}"), WAIT)
             .await
             .text()
             .await;
@@ -967,19 +1146,77 @@ mod browser {
             row.contains(ADA) && row.contains("2 in use") && row.contains("connected"),
             "{row}"
         );
+
+        let microsoft_id = connect(&browser, &server, "microsoft", &microsoft_page).await;
+        let heading = browser.find("h1").await.text().await;
+        assert_eq!(heading, format!("Microsoft calendars of {ADA_MS}"));
+        // Google's calendar already takes Ada's bookings: a second write calendar is refused
+        // on the page, with what was ticked kept.
+        browser
+            .find(&format!("input[name=busy][value=\"{MS_DEFAULT}\"]"))
+            .await
+            .click()
+            .await;
+        browser
+            .find(&format!("input[name=write][value=\"{MS_ROOMS}\"]"))
+            .await
+            .click()
+            .await;
+        browser
+            .find("#choose-calendars button[type=submit]")
+            .await
+            .click()
+            .await;
+        let alert = browser.wait_for("[role=alert]", WAIT).await.text().await;
+        assert!(
+            alert.contains("only one calendar per host takes bookings"),
+            "{alert}"
+        );
+        assert!(
+            browser
+                .find(&format!("input[name=busy][value=\"{MS_DEFAULT}\"]"))
+                .await
+                .is_selected()
+                .await
+        );
+        choose(&browser, &server, &[MS_DEFAULT], "").await;
+        let row = browser
+            .wait_for(&format!("#account-{microsoft_id}"), WAIT)
+            .await
+            .text()
+            .await;
+        assert!(row.contains(ADA_MS) && row.contains("1 in use"), "{row}");
         let source = browser.page_source().await;
-        assert_secret_free("the calendars page", &source, &secrets_seen(&google));
+        let mut secrets = secrets_seen(&google);
+        secrets.extend(secrets_in(microsoft.requests(), microsoft.client().1));
+        assert_secret_free("the calendars page", &source, &secrets);
 
         let api = Api::new(&server, &create_token(&server, "ops"));
-        let (_, account) = api.get(&format!("/api/v1/calendar-accounts/{id}")).await;
-        assert_eq!(account["status"], "ok", "{account}");
-        let written: Vec<&Value> = account["calendars"]
+        let (_, listed) = api.get("/api/v1/hosts/ada/calendars").await;
+        let mut calendars: Vec<(String, String, bool, bool)> = listed["calendars"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["write"] == true)
+            .map(|c| {
+                (
+                    c["kind"].as_str().unwrap().to_string(),
+                    c["url"].as_str().unwrap().to_string(),
+                    c["busy"] == true,
+                    c["write"] == true,
+                )
+            })
             .collect();
-        assert_eq!(written.len(), 1, "{account}");
-        assert_eq!(written[0]["url"], ADA);
+        calendars.sort();
+        let expected = |kind: &str, url: &str, busy: bool, write: bool| {
+            (kind.to_string(), url.to_string(), busy, write)
+        };
+        assert_eq!(
+            calendars,
+            [
+                expected("google", ADA, true, true),
+                expected("google", "team-7@group.calendar.google.com", true, false),
+                expected("microsoft", MS_DEFAULT, true, false),
+            ]
+        );
     }
 }
