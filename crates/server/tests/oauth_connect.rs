@@ -857,6 +857,28 @@ async fn an_account_whose_grant_was_revoked_needs_reconnecting_and_is_reconnecte
 }
 
 #[tokio::test]
+async fn the_same_account_connected_from_two_tabs_at_once_is_one_account() {
+    let (google, server) = google_and_server();
+    assert!(add_user(&server, "ops@example.com", PASSWORD)
+        .status
+        .success());
+    let admin = signed_in(&server, "ops@example.com").await;
+    let mut returns = Vec::new();
+    for _ in 0..2 {
+        let authorize = start(&admin, "google", Some("ada")).await;
+        returns.push(consent(&server, &authorize, ADA, "allow").await);
+    }
+    let (first, second) = tokio::join!(get(&admin, &returns[0]), get(&admin, &returns[1]));
+    for finished in [&first, &second] {
+        assert_eq!(finished.status, 303, "{}", finished.body);
+    }
+    let account = |answer: &Answer| answer.location.split('?').next().unwrap().to_string();
+    assert_eq!(account(&first), account(&second));
+    let store = store_of(&server).await;
+    assert_eq!(store.oauth_accounts(Some("ada")).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn microsoft_account_is_connected_chosen_and_disconnected() {
     let microsoft = MicrosoftStandIn::start();
     add_microsoft_account(&microsoft);

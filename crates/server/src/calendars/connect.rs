@@ -297,7 +297,7 @@ impl Calendars {
         };
         let now = self.clock.now().as_second();
         let expires_in = i64::try_from(tokens.expires_in).unwrap_or(i64::MAX / 4);
-        let account = OAuthAccount {
+        let mut account = OAuthAccount {
             id: existing
                 .as_ref()
                 .map_or_else(|| uuid::Uuid::now_v7().to_string(), |a| a.id.clone()),
@@ -314,7 +314,27 @@ impl Calendars {
             created_at: existing.as_ref().map_or(now, |a| a.created_at),
             updated_at: now,
         };
-        self.store.save_oauth_account(&account).await?;
+        if let Err(err) = self.store.save_oauth_account(&account).await {
+            // The same account connected at the same moment (two tabs) under another new
+            // id: the database refused the second; this sign-in updates the first.
+            let twin = self
+                .store
+                .oauth_accounts(Some(&account.host_id))
+                .await?
+                .into_iter()
+                .find(|other| {
+                    other.id != account.id
+                        && other.provider == account.provider
+                        && other.email.eq_ignore_ascii_case(&account.email)
+                });
+            let Some(twin) = twin.filter(|_| existing.is_none()) else {
+                return Err(err.into());
+            };
+            account.id = twin.id;
+            account.email = twin.email;
+            account.created_at = twin.created_at;
+            self.store.save_oauth_account(&account).await?;
+        }
         let action = if existing.is_some() {
             "calendar_account.reconnect"
         } else {
