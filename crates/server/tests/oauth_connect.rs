@@ -876,6 +876,12 @@ async fn the_same_account_connected_from_two_tabs_at_once_is_one_account() {
     assert_eq!(account(&first), account(&second));
     let store = store_of(&server).await;
     assert_eq!(store.oauth_accounts(Some("ada")).await.unwrap().len(), 1);
+    let exchanges = google
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/token")
+        .count();
+    assert_eq!(exchanges, 2, "each sign-in's code was exchanged");
 }
 
 #[tokio::test]
