@@ -11,6 +11,7 @@ const BELOW_EDGE: &[&str] = &[
     "calendars/mod.rs",
     "calendars/service.rs",
     "calendars/sync.rs",
+    "calendars/tokens.rs",
     "calendars/verify.rs",
     "calendars/writeback.rs",
     "catalog.rs",

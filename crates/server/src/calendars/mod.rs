@@ -6,6 +6,7 @@
 pub mod event;
 pub mod service;
 pub mod sync;
+pub mod tokens;
 pub mod verify;
 pub mod writeback;
 
