@@ -489,6 +489,7 @@ async fn picker_page(
             "account": view,
             "calendars": rows,
             "no_write": write.is_none(),
+            "listed": remote_error.is_none(),
             "remote_error": remote_error,
             "errors": errors,
             "done": done,
