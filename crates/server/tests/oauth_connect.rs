@@ -808,6 +808,11 @@ async fn an_account_whose_grant_was_revoked_needs_reconnecting_and_is_reconnecte
     );
     let list = text(&get(&admin, "/admin/calendars").await.body);
     assert!(list.contains("needs reconnecting"), "{list}");
+    let dashboard = text(&get(&admin, "/admin").await.body);
+    assert!(
+        dashboard.contains("1 account needs reconnecting"),
+        "{dashboard}"
+    );
 
     // Reconnecting as someone else is refused and changes nothing.
     google.set_access_ttl(3599);
@@ -854,6 +859,8 @@ async fn an_account_whose_grant_was_revoked_needs_reconnecting_and_is_reconnecte
         1,
         "{accounts}"
     );
+    let dashboard = text(&get(&admin, "/admin").await.body);
+    assert!(!dashboard.contains("needs reconnecting"), "{dashboard}");
 }
 
 #[tokio::test]

@@ -481,12 +481,21 @@ pub async fn sync(state: &AppState, id: &str, actor: &Actor, role: &Role) -> Res
     Ok(())
 }
 
-/// A summary for the dashboard: how many connections, failing, stale.
+/// A summary for the dashboard: how many connections, failing, stale, and how many
+/// Google or Microsoft accounts need reconnecting.
 pub async fn health(state: &AppState) -> Result<Value, ApiError> {
     let rows = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
+    let needs_reconnect = state
+        .store
+        .oauth_accounts(None)
+        .await?
+        .iter()
+        .filter(|account| account.status == crate::calendars::tokens::STATUS_NEEDS_RECONNECT)
+        .count();
     Ok(json!({
         "total": rows.len(),
+        "needs_reconnect": needs_reconnect,
         "failing": rows.iter().filter(|row| row.failing_since.is_some()).count(),
         "stale": rows.iter().filter(|row| row.settings.busy && is_stale(state, row, now)).count(),
     }))
