@@ -229,6 +229,10 @@ async fn connect_google(
     id
 }
 
+async fn put(api: &Api, path: &str, body: Value) -> (u16, Value) {
+    api.send(reqwest::Method::PUT, path, Some(&body)).await
+}
+
 /// The error code an admin error page shows.
 fn page_code(body: &str) -> String {
     let at = body
@@ -497,6 +501,68 @@ async fn google_account_is_connected_calendars_chosen_and_disconnected() {
         )
         .await;
     assert_eq!(status, 422, "{body}");
+
+    // The same choice through the API: the account's calendars with what is used now.
+    let path = format!("/api/v1/calendar-accounts/{id}/calendars");
+    let (status, remote) = api.get(&path).await;
+    assert_eq!(status, 200, "{remote}");
+    let flags: Vec<(&str, bool, bool, bool)> = remote["calendars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap(),
+                c["writable"] == true,
+                c["busy"] == true,
+                c["write"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            (ADA, true, true, true),
+            (holidays, false, false, false),
+            (team, true, true, false)
+        ],
+        "{remote}"
+    );
+    let (status, body) = put(
+        &api,
+        &path,
+        serde_json::json!({"busy": [ADA], "write": holidays}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("validation_failed")),
+        "{body}"
+    );
+    let (status, body) = put(&api, &path, serde_json::json!({"busy": ["nope"]})).await;
+    assert!(
+        body["error"]["fields"]["busy"]
+            .as_str()
+            .unwrap()
+            .contains("not one of"),
+        "{status} {body}"
+    );
+    let (status, body) = put(
+        &api,
+        &path,
+        serde_json::json!({"busy": [ADA, team], "write": ADA, "color": 1}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = put(
+        &api,
+        &path,
+        serde_json::json!({"busy": [ADA, team], "write": ADA}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["calendars"].as_array().unwrap().len(), 2, "{body}");
+    shown.push(("the API calendars".into(), remote.to_string()));
 
     // Letting calendars go: only Team remains, read for busy time, nothing written.
     let (status, _, body) = admin.post(&choose, &[("busy", team), ("write", "")]).await;

@@ -25,7 +25,7 @@ use crate::{
         tokens::{TokenError, STATUS_NEEDS_RECONNECT},
     },
     config::OAuthProvider,
-    http::{error::ApiError, state::AppState},
+    http::{body::JsonObject, error::ApiError, state::AppState},
     validate::FieldErrors,
 };
 
@@ -71,6 +71,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/calendar-accounts/{id}",
             get(api_get).delete(api_delete),
+        )
+        .route(
+            "/api/v1/calendar-accounts/{id}/calendars",
+            get(api_remote).put(api_choose),
         )
 }
 
@@ -652,4 +656,86 @@ async fn api_delete(
         .await
         .map_err(api_error)?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/v1/calendar-accounts/{id}/calendars`: the account's calendars at the provider
+/// and which are read and written now.
+async fn api_remote(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let account = account_for(&state, &id, &caller.role).await?;
+    let remote = state
+        .calendars
+        .remote_calendars(&account.id)
+        .await
+        .map_err(api_error)?;
+    let connections = state.store.calendar_connections().await?;
+    let mine = account_connections(&connections, &account.id);
+    let listed: Vec<Value> = remote
+        .iter()
+        .map(|calendar| {
+            let connected = mine.iter().find(|row| row.settings.url == calendar.id);
+            json!({
+                "id": calendar.id,
+                "name": calendar.name,
+                "primary": calendar.primary,
+                "writable": calendar.writable,
+                "time_zone": calendar.time_zone,
+                "busy": connected.is_some_and(|row| row.settings.busy),
+                "write": connected.is_some_and(|row| row.settings.write),
+                "connection_id": connected.map(|row| row.settings.id.clone()),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"calendars": listed})).into_response())
+}
+
+fn invalid(field: &str, message: &str) -> ApiError {
+    let mut fields = FieldErrors::new();
+    fields.insert(field.into(), message.into());
+    ApiError::validation(fields)
+}
+
+/// `PUT /api/v1/calendar-accounts/{id}/calendars` `{"busy": [ids], "write": id | null}`: as
+/// the picker's Save; answers the account.
+async fn api_choose(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    JsonObject(object): JsonObject,
+) -> ApiResult {
+    if let Some(unknown) = object
+        .keys()
+        .find(|key| !["busy", "write"].contains(&key.as_str()))
+    {
+        return Err(invalid(
+            unknown,
+            "is not a calendar choice (send busy and write)",
+        ));
+    }
+    let busy: Vec<String> = match object.get("busy") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| invalid("busy", "must be a list of calendar ids"))?,
+        Some(_) => return Err(invalid("busy", "must be a list of calendar ids")),
+    };
+    let write = match object.get("write") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
+        Some(_) => return Err(invalid("write", "must be a calendar id or null")),
+    };
+    let account = account_for(&state, &id, &caller.role).await?;
+    state
+        .calendars
+        .choose_calendars(&account.id, &busy, write.as_deref(), &caller.actor)
+        .await
+        .map_err(api_error)?;
+    let connections = state.store.calendar_connections().await?;
+    let now = state.clock.now().as_second();
+    Ok(Json(account_json(&state, &account, &connections, now)).into_response())
 }
