@@ -1,5 +1,6 @@
 //! Calendars, provider-neutral: what a remote calendar holds ([`source`]), how iCalendar
-//! data becomes busy time (`ical`), and the clients that fetch it (`caldav`, `feed`).
+//! data becomes busy time (`ical`), and the clients that fetch it (`caldav`, `feed`, and over
+//! OAuth (`oauth`) `google` and `microsoft`).
 //! Nothing here touches the database or serves HTTP; the server's sync engine glues a
 //! connection's stored state to these functions.
 
@@ -7,10 +8,15 @@ pub mod ical;
 pub mod source;
 
 pub use http::Http;
-pub use source::{CalendarError, Endpoint, Fetch, Resource, Written};
+pub use source::{
+    CalendarError, Endpoint, EventInput, Fetch, RemoteCalendar, Resource, Written, WrittenEvent,
+};
 pub mod caldav;
 pub mod feed;
+pub mod google;
 pub mod http;
+pub mod microsoft;
+pub mod oauth;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod xml;
