@@ -882,6 +882,7 @@ mod tests {
             status_reason: None,
             previous_start: None,
             confirmed_at: None,
+            meeting_url: None,
         };
         cache.apply(&both);
         assert_eq!(

@@ -1050,6 +1050,7 @@ hosts = ["ada", "grace"]
             status_reason: None,
             previous_start: None,
             confirmed_at: None,
+            meeting_url: None,
         }
     }
 

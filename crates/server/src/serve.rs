@@ -474,6 +474,7 @@ async fn seed_calendars(
                 refresh_minutes: calendar.refresh_minutes(),
                 all_day_busy: calendar.all_day_busy,
                 origin: "config".into(),
+                account_id: None,
             }
         })
         .collect();

@@ -1,4 +1,5 @@
-//! Plain data of calendar connections (CalDAV collections, ICS feeds): their settings, the
+//! Plain data of calendar connections (CalDAV collections, ICS feeds, Google and Microsoft
+//! calendars): their settings, the
 //! sync state kept with them, the busy time a sync imported, and the events written back
 //! for bookings. Instants are Unix seconds. The diff a sync applies is computed here, once
 //! for both backends.
@@ -28,6 +29,9 @@ pub struct CalendarSettings {
     pub all_day_busy: bool,
     /// `config` (from the configuration file, replaced on every start) or `admin`.
     pub origin: String,
+    /// The OAuth account a `google` or `microsoft` calendar is read through (`url` is then
+    /// the provider's calendar id); deleting the account deletes the connection.
+    pub account_id: Option<String>,
 }
 
 impl std::fmt::Debug for CalendarSettings {
@@ -50,6 +54,7 @@ impl std::fmt::Debug for CalendarSettings {
             .field("refresh_minutes", &self.refresh_minutes)
             .field("all_day_busy", &self.all_day_busy)
             .field("origin", &self.origin)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
@@ -64,6 +69,7 @@ impl CalendarSettings {
             || self.kind != next.kind
             || self.url != next.url
             || self.username != next.username
+            || self.account_id != next.account_id
             || self.all_day_busy != next.all_day_busy
     }
 

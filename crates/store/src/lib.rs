@@ -1,5 +1,5 @@
 //! Persistence for openslot behind the [`Store`] traits ([`BookingStore`], [`JobStore`],
-//! [`AdminStore`], [`CalendarStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
+//! [`AdminStore`], [`CalendarStore`], [`OAuthStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
 //! PostgreSQL implements the same traits for several instances. The store decides only
 //! "is this interval free for this host" (atomically, inside the database: a booking holds
 //! one or more hosts through `booking_holds`, and active holds of a host never overlap);
@@ -10,6 +10,7 @@ mod calendar;
 mod error;
 mod migrate;
 mod model;
+mod oauth;
 mod postgres;
 mod query;
 mod sqlite;
@@ -30,12 +31,13 @@ pub use model::{
     CreateOutcome, DayCap, HostBookingStat, HostHold, IdempotencyClaim, Job, JobState, NewBooking,
     NewContact, NewJob,
 };
+pub use oauth::{OAuthAccount, OAuthPending};
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// The store traits, for `use openslot_store::prelude::*`.
 pub mod prelude {
-    pub use crate::{AdminStore, BookingStore, CalendarStore, JobStore, Store};
+    pub use crate::{AdminStore, BookingStore, CalendarStore, JobStore, OAuthStore, Store};
 }
 
 /// Bookings, idempotency keys, contact messages, host holds and fairness inputs.
@@ -74,6 +76,15 @@ pub trait BookingStore: Send + Sync + 'static {
 
     /// One booking by id.
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError>;
+
+    /// Sets (or clears) the join URL of the online meeting a calendar write got for the
+    /// booking. Neither `sequence` nor `updated_at` moves: the booking's time and what
+    /// invitees were sent are unchanged. Whether the booking exists.
+    async fn set_booking_meeting_url(
+        &self,
+        id: &str,
+        meeting_url: Option<&str>,
+    ) -> Result<bool, StoreError>;
 
     /// Active bookings holding a host whose blocked range ends after `after_second`, handed over
     /// one at a time, so a caller that keeps its own compact copy never holds every row at
@@ -514,11 +525,88 @@ pub trait CalendarStore: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
 }
 
+/// OAuth sign-ins (Google, Microsoft) whose calendars are connections of kind `google` or
+/// `microsoft`, and the authorization requests in flight. An access token is refreshed by
+/// one worker of any instance at a time, under a lease on the account (worker names must
+/// be unique across instances).
+#[async_trait]
+pub trait OAuthStore: Send + Sync + 'static {
+    /// Inserts or updates the account `account.id` (keeping its `created_at`). Saving takes
+    /// the refresh lease away, so a refresh in flight with the tokens saved over writes
+    /// nothing; saving `status` `ok` after a reconnect re-arms
+    /// [`OAuthStore::mark_oauth_needs_reconnect`]. Another id with the same
+    /// `(host_id, provider, email)` is refused by the database.
+    async fn save_oauth_account(&self, account: &OAuthAccount) -> Result<(), StoreError>;
+
+    /// One account by id.
+    async fn oauth_account(&self, id: &str) -> Result<Option<OAuthAccount>, StoreError>;
+
+    /// The accounts of one host, or of every host, ordered by host, creation, then id.
+    async fn oauth_accounts(&self, host_id: Option<&str>) -> Result<Vec<OAuthAccount>, StoreError>;
+
+    /// Deletes an account with its calendar connections (their resources, busy time and
+    /// write records) and any authorization request reconnecting it. Whether it existed.
+    async fn delete_oauth_account(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// Takes the refresh lease on the account for `worker` until `now + lease_seconds`,
+    /// returning the account as it is now. `None` when there is no such account or another
+    /// worker holds an unexpired lease (that worker is refreshing: re-read the account
+    /// later). Of several claimers at once, exactly one gets it.
+    async fn claim_token_refresh(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<Option<OAuthAccount>, StoreError>;
+
+    /// Stores a refreshed access token (and the new refresh token if the provider rotated
+    /// it) and releases the lease, if `worker` still holds it: `false` (nothing written)
+    /// once another worker claimed it or the account was saved over. A lease that ran out
+    /// but was not taken still counts: a rotated refresh token must not be dropped.
+    async fn finish_token_refresh(
+        &self,
+        id: &str,
+        worker: &str,
+        access_token_enc: &str,
+        access_expires_at: i64,
+        refresh_token_enc: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives the lease up without writing tokens (the refresh failed transiently).
+    async fn release_token_refresh(&self, id: &str, worker: &str) -> Result<(), StoreError>;
+
+    /// Marks the account `needs_reconnect` with `detail`, releasing any refresh lease, and
+    /// queues `alert_jobs` in the same transaction, only on the change from `ok`: of any
+    /// number of callers, exactly one sees `true` and the alert goes out once until the
+    /// account is saved `ok` again.
+    async fn mark_oauth_needs_reconnect(
+        &self,
+        id: &str,
+        detail: &str,
+        alert_jobs: &[NewJob],
+        now: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Stores an authorization request (a `state_hash` already stored is refused).
+    async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), StoreError>;
+
+    /// Takes the request with this `state_hash`: deleted as it is read, so a state works
+    /// once. `None` when unknown, already taken or expired at `now` (`expires_at <= now`).
+    /// Also deletes every expired request.
+    async fn take_oauth_pending(
+        &self,
+        state_hash: &str,
+        now: i64,
+    ) -> Result<Option<OAuthPending>, StoreError>;
+}
+
 /// Everything the service persists: the focused traits together. Callers bring the
 /// methods into scope with `use openslot_store::prelude::*`.
-pub trait Store: BookingStore + JobStore + AdminStore + CalendarStore {}
+pub trait Store: BookingStore + JobStore + AdminStore + CalendarStore + OAuthStore {}
 
-impl<T: BookingStore + JobStore + AdminStore + CalendarStore + ?Sized> Store for T {}
+impl<T: BookingStore + JobStore + AdminStore + CalendarStore + OAuthStore + ?Sized> Store for T {}
 
 /// Counts for metrics and dashboards.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -155,6 +155,8 @@ pub struct Booking {
     /// When the booking became confirmed (at creation for instant bookings, at approval
     /// for requests); kept after a later cancellation, for funnels.
     pub confirmed_at: Option<Timestamp>,
+    /// The join URL of the online meeting (Meet, Teams) a calendar write got for it.
+    pub meeting_url: Option<String>,
 }
 
 /// The part of an active booking availability needs.

@@ -30,6 +30,7 @@ fn settings(id: &str, host: &str, url: &str) -> CalendarSettings {
         refresh_minutes: 5,
         all_day_busy: true,
         origin: "config".into(),
+        account_id: None,
     }
 }
 

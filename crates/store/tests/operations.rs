@@ -904,8 +904,8 @@ async fn the_operations_migration_is_applied_once() {
         let store = db.open().await;
         let versions = db.scalar("SELECT count(*) FROM schema_migrations").await;
         let expected = match db.backend {
-            Backend::Sqlite => 10,
-            Backend::Postgres => 6,
+            Backend::Sqlite => 11,
+            Backend::Postgres => 7,
         };
         assert_eq!(versions, expected);
         assert_eq!(store.migrate().await.unwrap(), 0);
@@ -957,8 +957,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/sqlite/0004_jobs.sql"),
                     include_str!("../migrations/sqlite/0005_booking_changes.sql"),
                 ],
-                10,
-                5,
+                11,
+                6,
             ),
             Backend::Postgres => (
                 &[
@@ -966,8 +966,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/postgres/0002_settings.sql"),
                     include_str!("../migrations/postgres/0003_jobs.sql"),
                 ],
-                6,
-                3,
+                7,
+                4,
             ),
         };
         let store = db.connect().await; // creates the SQLite file

@@ -389,6 +389,7 @@ pub async fn add(
         refresh_minutes: calendar.refresh_minutes(),
         all_day_busy: calendar.all_day_busy,
         origin: "admin".into(),
+        account_id: None,
     };
     let now = state.clock.now().as_second();
     let audit = AuditEntry {

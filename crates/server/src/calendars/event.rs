@@ -174,6 +174,7 @@ label = "Company"
             status_reason: None,
             previous_start: None,
             confirmed_at: Some(start),
+            meeting_url: None,
         }
     }
 

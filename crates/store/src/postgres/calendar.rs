@@ -21,7 +21,7 @@ const CONNECTION_COLUMNS: &str = "c.id, c.host_id, c.kind, c.url, c.username, c.
      c.password_enc, c.busy, c.write_events, c.refresh_minutes, c.all_day_busy, c.origin, \
      c.sync_cursor::text AS sync_cursor, c.last_attempt_at, c.last_success_at, c.last_error, \
      c.failing_since, c.alerted, c.events_imported, c.next_run_at, c.busy_version, c.locked_by, \
-     c.lease_until, c.created_at";
+     c.lease_until, c.created_at, c.account_id";
 
 fn connection_from_row(row: &PgRow) -> Result<CalendarConnection, StoreError> {
     let cursor: String = row.try_get("sync_cursor")?;
@@ -40,6 +40,7 @@ fn connection_from_row(row: &PgRow) -> Result<CalendarConnection, StoreError> {
                 .unwrap_or(u32::MAX),
             all_day_busy: row.try_get("all_day_busy")?,
             origin: row.try_get("origin")?,
+            account_id: row.try_get("account_id")?,
         },
         cursor: serde_json::from_str(&cursor)
             .map_err(|err| StoreError::Corrupt(format!("calendar cursor: {err}")))?,
@@ -124,8 +125,8 @@ async fn upsert_settings(
     let inserted = sqlx::query(
         "INSERT INTO calendar_connections (id, host_id, kind, url, username, password_env,
             password_enc, busy, write_events, refresh_minutes, all_day_busy, origin, next_run_at,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13)
+            created_at, updated_at, account_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&settings.id)
@@ -141,6 +142,7 @@ async fn upsert_settings(
     .bind(settings.all_day_busy)
     .bind(&settings.origin)
     .bind(now)
+    .bind(&settings.account_id)
     .execute(&mut *connection)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -164,7 +166,8 @@ async fn upsert_settings(
             sync_cursor = CASE WHEN $15 THEN 'null'::jsonb ELSE sync_cursor END,
             events_imported = CASE WHEN $15 THEN 0 ELSE events_imported END,
             locked_by = CASE WHEN $15 THEN NULL ELSE locked_by END,
-            lease_until = CASE WHEN $15 THEN NULL ELSE lease_until END
+            lease_until = CASE WHEN $15 THEN NULL ELSE lease_until END,
+            account_id = $17
          WHERE id = $16",
     )
     .bind(&settings.host_id)
@@ -183,6 +186,7 @@ async fn upsert_settings(
     .bind(now)
     .bind(change.reset)
     .bind(&settings.id)
+    .bind(&settings.account_id)
     .execute(&mut *connection)
     .await?;
     Ok(())

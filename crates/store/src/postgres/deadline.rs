@@ -26,7 +26,8 @@ use crate::{
     prelude::*, ActiveBooking, AdminUser, AuditEntry, Booking, BookingChange, BookingQuery,
     CalendarConnection, CalendarDelta, CalendarSettings, CalendarVersion, CalendarWrite,
     ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind,
-    IdempotencyClaim, Job, NewBooking, NewContact, NewJob, StoreError, StoredEventType,
+    IdempotencyClaim, Job, NewBooking, NewContact, NewJob, OAuthAccount, OAuthPending, StoreError,
+    StoredEventType,
 };
 
 /// How long a connection returned to the pool may take to answer a ping after a call was
@@ -176,6 +177,15 @@ impl BookingStore for PgStore {
 
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError> {
         self.deadline(self.queries.booking(id)).await
+    }
+
+    async fn set_booking_meeting_url(
+        &self,
+        id: &str,
+        meeting_url: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        self.deadline(self.queries.set_booking_meeting_url(id, meeting_url))
+            .await
     }
 
     async fn for_each_active_hold(
@@ -648,5 +658,92 @@ impl CalendarStore for PgStore {
                 .delete_calendar_write(booking_id, connection_id),
         )
         .await
+    }
+}
+
+#[async_trait]
+impl OAuthStore for PgStore {
+    async fn save_oauth_account(&self, account: &OAuthAccount) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_oauth_account(account))
+            .await
+    }
+
+    async fn oauth_account(&self, id: &str) -> Result<Option<OAuthAccount>, StoreError> {
+        self.deadline(self.queries.oauth_account(id)).await
+    }
+
+    async fn oauth_accounts(&self, host_id: Option<&str>) -> Result<Vec<OAuthAccount>, StoreError> {
+        self.deadline(self.queries.oauth_accounts(host_id)).await
+    }
+
+    async fn delete_oauth_account(&self, id: &str) -> Result<bool, StoreError> {
+        self.deadline(self.queries.delete_oauth_account(id)).await
+    }
+
+    async fn claim_token_refresh(
+        &self,
+        id: &str,
+        worker: &str,
+        now: i64,
+        lease_seconds: i64,
+    ) -> Result<Option<OAuthAccount>, StoreError> {
+        self.deadline(
+            self.queries
+                .claim_token_refresh(id, worker, now, lease_seconds),
+        )
+        .await
+    }
+
+    async fn finish_token_refresh(
+        &self,
+        id: &str,
+        worker: &str,
+        access_token_enc: &str,
+        access_expires_at: i64,
+        refresh_token_enc: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.deadline(self.queries.finish_token_refresh(
+            id,
+            worker,
+            access_token_enc,
+            access_expires_at,
+            refresh_token_enc,
+            now,
+        ))
+        .await
+    }
+
+    async fn release_token_refresh(&self, id: &str, worker: &str) -> Result<(), StoreError> {
+        self.deadline(self.queries.release_token_refresh(id, worker))
+            .await
+    }
+
+    async fn mark_oauth_needs_reconnect(
+        &self,
+        id: &str,
+        detail: &str,
+        alert_jobs: &[NewJob],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.deadline(
+            self.queries
+                .mark_oauth_needs_reconnect(id, detail, alert_jobs, now),
+        )
+        .await
+    }
+
+    async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_oauth_pending(pending))
+            .await
+    }
+
+    async fn take_oauth_pending(
+        &self,
+        state_hash: &str,
+        now: i64,
+    ) -> Result<Option<OAuthPending>, StoreError> {
+        self.deadline(self.queries.take_oauth_pending(state_hash, now))
+            .await
     }
 }

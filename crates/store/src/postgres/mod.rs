@@ -11,6 +11,7 @@ mod admin;
 mod calendar;
 mod deadline;
 mod migrate;
+mod oauth;
 
 use std::{future::Future, str::FromStr, time::Duration};
 
@@ -82,6 +83,7 @@ const MAX_RETRIES: u32 = 5;
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, \
      blocked_start, blocked_end, name, email, timezone, notes, answers::text AS answers, \
      created_at, updated_at, sequence, status_reason, previous_start_at, confirmed_at, \
+     meeting_url, \
      (SELECT string_agg(host_id, chr(31) ORDER BY position) FROM booking_holds \
       WHERE booking_id = bookings.id) AS hosts";
 
@@ -125,6 +127,7 @@ fn booking_from_row(row: &PgRow) -> Result<Booking, StoreError> {
             .try_get::<Option<i64>, _>("confirmed_at")?
             .map(timestamp)
             .transpose()?,
+        meeting_url: row.try_get("meeting_url")?,
     })
 }
 
@@ -793,6 +796,19 @@ impl BookingStore for PgQueries {
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         booking_in(&mut connection, id).await
+    }
+
+    async fn set_booking_meeting_url(
+        &self,
+        id: &str,
+        meeting_url: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let updated = sqlx::query("UPDATE bookings SET meeting_url = $1 WHERE id = $2")
+            .bind(meeting_url)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(updated.rows_affected() == 1)
     }
 
     async fn for_each_active_booking(

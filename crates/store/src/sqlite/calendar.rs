@@ -21,7 +21,7 @@ const BATCH: usize = 500;
 const CONNECTION_COLUMNS: &str = "id, host_id, kind, url, username, password_env, password_enc, \
      busy, write_events, refresh_minutes, all_day_busy, origin, sync_cursor, last_attempt_at, \
      last_success_at, last_error, failing_since, alerted, events_imported, next_run_at, \
-     busy_version, locked_by, lease_until, created_at";
+     busy_version, locked_by, lease_until, created_at, account_id";
 
 fn connection_from_row(row: &SqliteRow) -> Result<CalendarConnection, StoreError> {
     let cursor: String = row.try_get("sync_cursor")?;
@@ -40,6 +40,7 @@ fn connection_from_row(row: &SqliteRow) -> Result<CalendarConnection, StoreError
                 .unwrap_or(u32::MAX),
             all_day_busy: row.try_get::<i64, _>("all_day_busy")? != 0,
             origin: row.try_get("origin")?,
+            account_id: row.try_get("account_id")?,
         },
         cursor: serde_json::from_str(&cursor)
             .map_err(|err| StoreError::Corrupt(format!("calendar cursor: {err}")))?,
@@ -115,8 +116,8 @@ async fn upsert_settings(
     let inserted = sqlx::query(
         "INSERT INTO calendar_connections (id, host_id, kind, url, username, password_env,
             password_enc, busy, write_events, refresh_minutes, all_day_busy, origin, next_run_at,
-            created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            created_at, updated_at, account_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(&settings.id)
@@ -134,6 +135,7 @@ async fn upsert_settings(
     .bind(now)
     .bind(now)
     .bind(now)
+    .bind(&settings.account_id)
     .execute(&mut *connection)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -154,7 +156,8 @@ async fn upsert_settings(
     sqlx::query(
         "UPDATE calendar_connections SET host_id = ?, kind = ?, url = ?, username = ?,
             password_env = ?, password_enc = ?, busy = ?, write_events = ?, refresh_minutes = ?,
-            all_day_busy = ?, origin = ?, busy_version = ?, next_run_at = ?, updated_at = ?,
+            all_day_busy = ?, origin = ?, account_id = ?, busy_version = ?, next_run_at = ?,
+            updated_at = ?,
             sync_cursor = CASE WHEN ? THEN 'null' ELSE sync_cursor END,
             events_imported = CASE WHEN ? THEN 0 ELSE events_imported END,
             locked_by = CASE WHEN ? THEN NULL ELSE locked_by END,
@@ -172,6 +175,7 @@ async fn upsert_settings(
     .bind(i64::from(settings.refresh_minutes))
     .bind(i64::from(settings.all_day_busy))
     .bind(&settings.origin)
+    .bind(&settings.account_id)
     .bind(change.busy_version)
     .bind(change.next_run_at)
     .bind(now)

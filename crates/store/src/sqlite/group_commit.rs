@@ -249,6 +249,7 @@ fn stored(booking: &NewBooking, hosts: Vec<String>) -> Booking {
         status_reason: None,
         previous_start: None,
         confirmed_at: confirmed_at(booking).map(|_| second(booking.created_at)),
+        meeting_url: None,
     }
 }
 

@@ -5,6 +5,7 @@
 mod admin;
 mod calendar;
 mod group_commit;
+mod oauth;
 
 use std::{str::FromStr, time::Duration};
 
@@ -63,7 +64,7 @@ pub struct SqliteStore {
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
      blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence, \
-     status_reason, previous_start_at, confirmed_at, \
+     status_reason, previous_start_at, confirmed_at, meeting_url, \
      (SELECT group_concat(host_id, char(31) ORDER BY position) FROM booking_holds \
       WHERE booking_id = bookings.id) AS hosts";
 
@@ -113,6 +114,7 @@ fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
             .try_get::<Option<i64>, _>("confirmed_at")?
             .map(timestamp)
             .transpose()?,
+        meeting_url: row.try_get("meeting_url")?,
     })
 }
 
@@ -201,7 +203,29 @@ async fn apply_migration(
     pool: &SqlitePool,
     migration: &'static migrate::Migration,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut connection = pool.acquire().await?;
+    if !migration.foreign_keys_off {
+        return apply_migration_on(&mut connection, migration).await;
+    }
+    // Outside the transaction: inside one the pragma is silently ignored.
+    sqlx::Executor::execute(&mut *connection, "PRAGMA foreign_keys = OFF").await?;
+    let applied = apply_migration_on(&mut connection, migration).await;
+    // Back on whatever happened (a failed migration was rolled back first): the writer
+    // keeps serving. A connection that cannot be restored is closed rather than reused.
+    if let Err(err) = sqlx::Executor::execute(&mut *connection, "PRAGMA foreign_keys = ON").await {
+        connection.close_on_drop();
+        applied?;
+        return Err(err.into());
+    }
+    applied
+}
+
+/// Applies one migration in its own transaction on `connection`, unless it is recorded.
+async fn apply_migration_on(
+    connection: &mut sqlx::SqliteConnection,
+    migration: &'static migrate::Migration,
+) -> Result<bool, StoreError> {
+    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
     let done: Option<i64> =
         sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
             .bind(migration.version)
@@ -227,6 +251,32 @@ async fn apply_migration(
             name: migration.name,
             source,
         });
+    }
+    if migration.foreign_keys_off {
+        // Nothing enforced the keys while the migration ran: it commits only if every
+        // reference still resolves.
+        let violations = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await?;
+        if !violations.is_empty() {
+            let listed: Vec<String> = violations
+                .iter()
+                .take(5)
+                .map(|row| {
+                    let table: String = row.try_get("table").unwrap_or_default();
+                    let rowid: Option<i64> = row.try_get("rowid").unwrap_or_default();
+                    let parent: String = row.try_get("parent").unwrap_or_default();
+                    format!("{table} row {rowid:?} -> {parent}")
+                })
+                .collect();
+            return Err(StoreError::Corrupt(format!(
+                "migration {} ({}) left {} unresolved foreign key(s): {}",
+                migration.version,
+                migration.name,
+                violations.len(),
+                listed.join(", ")
+            )));
+        }
     }
     tx.commit().await?;
     Ok(true)
@@ -537,6 +587,19 @@ impl BookingStore for SqliteStore {
     async fn booking(&self, id: &str) -> Result<Option<Booking>, StoreError> {
         let mut connection = self.readers.acquire().await?;
         Self::booking_in(&mut connection, id).await
+    }
+
+    async fn set_booking_meeting_url(
+        &self,
+        id: &str,
+        meeting_url: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let updated = sqlx::query("UPDATE bookings SET meeting_url = ? WHERE id = ?")
+            .bind(meeting_url)
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        Ok(updated.rows_affected() == 1)
     }
 
     async fn for_each_active_booking(
@@ -1075,5 +1138,91 @@ impl AdminStore for SqliteStore {
         to_day: &str,
     ) -> Result<Vec<CounterDelta>, StoreError> {
         self.counters_impl(from_day, to_day).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn foreign_keys_on(store: &SqliteStore) -> i64 {
+        sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap()
+    }
+
+    /// A table rebuild that forgets the rows referring to the old table is rolled back,
+    /// and the writer enforces foreign keys again afterwards.
+    #[tokio::test]
+    async fn a_rebuild_leaving_dangling_references_is_not_committed() {
+        static BROKEN: migrate::Migration = migrate::Migration {
+            version: 900,
+            name: "broken_rebuild",
+            sql: "CREATE TABLE parent_new (id TEXT PRIMARY KEY);
+                  DROP TABLE parent;
+                  ALTER TABLE parent_new RENAME TO parent;",
+            foreign_keys_off: true,
+        };
+        static REBUILD: migrate::Migration = migrate::Migration {
+            version: 901,
+            name: "rebuild",
+            sql: "CREATE TABLE parent_new (id TEXT PRIMARY KEY, note TEXT);
+                  INSERT INTO parent_new (id) SELECT id FROM parent;
+                  DROP TABLE parent;
+                  ALTER TABLE parent_new RENAME TO parent;",
+            foreign_keys_off: true,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("fk.db").display());
+        let store = SqliteStore::open(&SqliteOptions::new(url)).await.unwrap();
+        store.migrate().await.unwrap();
+        sqlx::Executor::execute(
+            &store.writer,
+            "CREATE TABLE parent (id TEXT PRIMARY KEY);
+             CREATE TABLE child (parent_id TEXT NOT NULL REFERENCES parent (id) ON DELETE CASCADE);
+             INSERT INTO parent (id) VALUES ('p');
+             INSERT INTO child (parent_id) VALUES ('p');",
+        )
+        .await
+        .unwrap();
+
+        let err = apply_migration(&store.writer, &BROKEN).await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt(message) if message.contains("child")),
+            "{err}"
+        );
+        assert_eq!(foreign_keys_on(&store).await, 1);
+        let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM parent")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        assert_eq!(kept, 1, "the old table is back");
+        let recorded: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM schema_migrations WHERE version = 900")
+                .fetch_one(&store.writer)
+                .await
+                .unwrap();
+        assert_eq!(recorded, 0);
+
+        // Done right, the rows survive, the child's rows were not cascaded away by the
+        // drop, and deletes cascade again through the rebuilt table.
+        assert!(apply_migration(&store.writer, &REBUILD).await.unwrap());
+        assert_eq!(foreign_keys_on(&store).await, 1);
+        let children: i64 = sqlx::query_scalar("SELECT count(*) FROM child")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        assert_eq!(children, 1);
+        sqlx::query("DELETE FROM parent")
+            .execute(&store.writer)
+            .await
+            .unwrap();
+        let children: i64 = sqlx::query_scalar("SELECT count(*) FROM child")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        assert_eq!(children, 0);
+        assert!(!apply_migration(&store.writer, &REBUILD).await.unwrap());
     }
 }
