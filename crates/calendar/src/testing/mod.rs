@@ -1,6 +1,11 @@
-//! Real CalDAV servers for tests (feature `testing`): Radicale and Xandikos started on
-//! 127.0.0.1 with a free port and a fresh storage directory, stopped (and the directory
-//! removed) when dropped. Both are Python programs (`pip install radicale xandikos`).
+//! Peers for tests (feature `testing`).
+//!
+//! - [`GoogleStandIn`] and `MicrosoftStandIn`: HTTP stand-ins of Google (OAuth 2.0 +
+//!   Calendar API v3) and Microsoft (identity platform v2.0 + Graph v1.0) on 127.0.0.1:0,
+//!   each on its own thread and runtime, since these machines cannot reach the real ones.
+//! - Real CalDAV servers: Radicale and Xandikos started on 127.0.0.1 with a free port and a
+//!   fresh storage directory, stopped (and the directory removed) when dropped. Both are
+//!   Python programs (`pip install radicale xandikos`).
 //!
 //! `python3` is used unless `OPENSLOT_PYTHON` names another interpreter. When a server is
 //! not installed, [`CalDavServer::start`] fails; tests call [`require`] to decide between
@@ -272,3 +277,11 @@ impl Drop for CalDavServer {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+pub mod google;
+// pub mod microsoft;
+mod oauth_peer;
+
+pub use google::GoogleStandIn;
+// pub use microsoft::MicrosoftStandIn;
+pub use oauth_peer::{CalendarSpec, EventSpec, Fault, Logged, ShowAs, When};
