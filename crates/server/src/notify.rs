@@ -801,6 +801,7 @@ impl Notifier {
             "notes": booking.notes,
             "answers": answers,
             "booking_id": booking.id,
+            "location": booking.meeting_url,
             "booking_url": links::confirmation_url(&self.public_url, signer, booking),
             "manage_url": links::manage_url(&self.public_url, signer, booking),
             "approve_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "approve")),
@@ -849,7 +850,8 @@ impl Notifier {
                 booking.id,
                 links::manage_url(&self.public_url, signer, booking)
             ),
-            location: None,
+            // The Meet / Teams link a calendar write got for the booking, if any.
+            location: booking.meeting_url.clone(),
             url: Some(links::confirmation_url(&self.public_url, signer, booking)),
             // The assigned host organises the meeting; the service sends on their behalf.
             organizer: named.first().map_or_else(
@@ -967,6 +969,22 @@ impl Notifier {
             &self.event_source(catalog.hosts().names_hosts()),
             sequence,
             now,
+        )
+    }
+
+    /// The event to write into a host's Google or Microsoft calendar for `booking`; see
+    /// [`crate::calendars::event::remote_event`].
+    pub fn remote_event(
+        &self,
+        booking: &Booking,
+        catalog: &Catalog,
+    ) -> openslot_calendar::EventInput {
+        let hosts = booking_hosts(catalog, booking);
+        crate::calendars::event::remote_event(
+            booking,
+            catalog.get(&booking.event_slug),
+            &hosts,
+            &self.event_source(catalog.hosts().names_hosts()),
         )
     }
 

@@ -87,6 +87,43 @@ pub fn written_event(
     .to_calendar_object()
 }
 
+/// The event written into a host's Google or Microsoft calendar for `booking`: the same
+/// title and description as the CalDAV object, in the assigned host's zone, with the
+/// invitee and the other named hosts as attendees. The provider's own meeting (Meet,
+/// Teams) and the idempotency key are the writer's business.
+pub fn remote_event(
+    booking: &Booking,
+    event: Option<&EventType>,
+    hosts: &[&Host],
+    source: &EventSource<'_>,
+) -> openslot_calendar::EventInput {
+    let event_title = event.map_or(booking.event_slug.as_str(), |event| event.title.as_str());
+    let booking_link = format!("{}/admin/bookings/{}", source.public_url, booking.id);
+    let mut attendees = vec![(booking.email.clone(), booking.name.clone())];
+    if source.names_hosts {
+        // The first host is the calendar's owner (the organizer): only the others attend.
+        attendees.extend(
+            hosts
+                .iter()
+                .skip(1)
+                .map(|host| (host.email.clone(), host.name.clone())),
+        );
+    }
+    openslot_calendar::EventInput {
+        summary: format!("{event_title} with {}", booking.name),
+        description: description(booking, event, event_title, source, &booking_link),
+        location: booking.meeting_url.clone(),
+        start: booking.start,
+        end: booking.end,
+        time_zone: hosts
+            .first()
+            .map_or_else(|| "UTC".to_string(), |host| host.timezone_name.clone()),
+        attendees,
+        conference: false,
+        request_id: format!("openslot-{}", booking.id),
+    }
+}
+
 /// What the host reads in the event: who booked, their notes and answers, the reference
 /// and the host's link to the booking (where it can be changed or cancelled).
 fn description(

@@ -125,10 +125,7 @@ impl Calendars {
             };
             let renewed = self.renew(&account, app).await;
             if renewed.is_err() {
-                let _ = self
-                    .store
-                    .release_token_refresh(id, &self.worker_id)
-                    .await;
+                let _ = self.store.release_token_refresh(id, &self.worker_id).await;
             }
             return renewed.map(|token| AccessToken {
                 token,
@@ -207,8 +204,8 @@ impl Calendars {
             }
             Err(CalendarError::InvalidGrant(detail)) => {
                 self.needs_reconnect(account, &detail).await?;
-                let provider = OAuthProvider::parse(&account.provider)
-                    .map_or("oauth", OAuthProvider::as_str);
+                let provider =
+                    OAuthProvider::parse(&account.provider).map_or("oauth", OAuthProvider::as_str);
                 Err(TokenError::NeedsReconnect(provider))
             }
             Err(err) => Err(TokenError::Remote(err)),
@@ -217,7 +214,11 @@ impl Calendars {
 
     /// Marks the account "needs reconnecting" and, on that change only, queues one e-mail
     /// to the ops inbox (in the same transaction, so exactly one instance sends it).
-    async fn needs_reconnect(&self, account: &OAuthAccount, detail: &str) -> Result<(), StoreError> {
+    async fn needs_reconnect(
+        &self,
+        account: &OAuthAccount,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let detail = crate::privacy::scrub(detail);
         let jobs = self.notifier.jobs_for_calendar_alert(
