@@ -24,7 +24,7 @@ use common::{
 use jiff::Timestamp;
 use mail_parser::MessageParser;
 use openslot::{config::Config, credentials::Credentials};
-use openslot_calendar::testing::{CalendarSpec, GoogleStandIn};
+use openslot_calendar::testing::{CalendarSpec, Fault, GoogleStandIn};
 use openslot_store::{AuditEntry, CalendarConnection, CalendarSettings, OAuthAccount, Store};
 use serde_json::{json, Value};
 
@@ -590,4 +590,163 @@ async fn a_refused_refresh_token_needs_reconnecting_and_mails_once() {
         1,
         "a reconnect-needing account is not refreshed again"
     );
+}
+
+/// The provider misbehaving: a `500` and an answer slower than the sync's deadline are
+/// recorded as failures; an answer slower than verify's deadline leaves the booking to the
+/// stored busy time; a write refused with `429` + `Retry-After` is retried no sooner; a
+/// sync refused with `429` + `Retry-After: 120` is not tried again before. Bookings are
+/// taken throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_faults_are_recorded_and_retry_after_is_honoured() {
+    let google = GoogleStandIn::start();
+    google.add_account(ADA, &[CalendarSpec::primary(ADA, "Ada")]);
+    let (access, refresh) = google.issue_tokens(ADA);
+    let service = Service::start(&config(&google_section(&google, false)), 1).await;
+    let account = service
+        .seed_account("google", ADA, &refresh, Some((&access, 3000)))
+        .await;
+    let primary = service.connect(&account, "google", ADA, true, true).await;
+    let synced = service.sync(&primary).await;
+    assert!(synced.last_error.is_none(), "{:?}", synced.last_error);
+    let day = days_ahead(4);
+
+    google.fault("freeBusy", Fault::Status(500, None), 1);
+    let failed = service.sync(&primary).await;
+    let error = failed.last_error.clone().unwrap_or_default();
+    assert!(error.contains("500"), "{error}");
+    assert!(failed.failing_since.is_some());
+    service.book(&at(day, 8, 0)).await;
+
+    // Slower than the sync's 5 s deadline.
+    google.fault("freeBusy", Fault::Delay(Duration::from_secs(8)), 1);
+    let failed = service.sync(&primary).await;
+    let error = failed.last_error.clone().unwrap_or_default();
+    assert!(error.contains("no answer within"), "{error}");
+
+    // Slower than verify's 1.5 s: booked on the stored busy time, without waiting it out.
+    google.fault("freeBusy", Fault::Delay(Duration::from_secs(6)), 1);
+    let started = Instant::now();
+    service.book(&at(day, 10, 0)).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A write told to wait 4 s is retried no sooner (the job's own back-off would be 1 s;
+    // run times are whole seconds), and lands once.
+    google.fault("/events", Fault::Status(429, Some(4)), 1);
+    let started = Instant::now();
+    let booking = service.book(&at(day, 12, 0)).await;
+    wait_google_event(&google, ADA, &booking, "written after the wait", |_| true).await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    service.writes_done(&booking).await;
+    let inserts = google
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/events"))
+        .filter(|r| r.json()["id"] == openslot_calendar::google::event_id(&booking).as_str())
+        .collect::<Vec<_>>();
+    assert_eq!(inserts.len(), 1, "written once");
+    assert!(
+        google
+            .requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.path.ends_with("/events") && r.status == 429),
+        "the first attempt was refused"
+    );
+    assert_eq!(
+        google
+            .events(ADA)
+            .iter()
+            .filter(|e| e["id"] == openslot_calendar::google::event_id(&booking).as_str())
+            .count(),
+        1
+    );
+
+    // A sync told to wait two minutes is next due no sooner.
+    google.fault("freeBusy", Fault::Status(429, Some(120)), 1);
+    let now = Timestamp::now().as_second();
+    let limited = service.sync(&primary).await;
+    let error = limited.last_error.clone().unwrap_or_default();
+    assert!(error.contains("rate limited"), "{error}");
+    assert!(
+        limited.next_run_at >= now + 119,
+        "{} vs {now}",
+        limited.next_run_at
+    );
+    // Meanwhile bookings are still taken (verify does not call a held-back account).
+    let free_busy_before = google
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/calendar/v3/freeBusy")
+        .count();
+    service.book(&at(day, 15, 0)).await;
+    let free_busy_after = google
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/calendar/v3/freeBusy")
+        .count();
+    assert_eq!(free_busy_before, free_busy_after);
+}
+
+/// Two instances on one database: while both need the account's expired token at once
+/// (syncs and bookings on each), the provider sees one refresh at a time, and every
+/// booking's event is inserted once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_refresh_once_and_write_each_event_once() {
+    let google = GoogleStandIn::start();
+    google.add_account(ADA, &[CalendarSpec::primary(ADA, "Ada")]);
+    google.set_refresh_delay(Duration::from_millis(500));
+    let (_, refresh) = google.issue_tokens(ADA);
+    let service = Service::start(&config(&google_section(&google, true)), 2).await;
+    let account = service
+        .seed_account("google", ADA, &refresh, Some(("expired", -10)))
+        .await;
+    let primary = service.connect(&account, "google", ADA, true, true).await;
+    let day = days_ahead(5);
+    let now = Timestamp::now().as_second();
+    assert!(service
+        .store
+        .request_calendar_sync(&primary, now)
+        .await
+        .unwrap());
+    let bookings = futures_util::future::join_all((0..6).map(|index| {
+        let server = &service.servers[index % 2];
+        let start = at(day, 8 + index as i8 * 2, 0);
+        let service = &service;
+        async move {
+            let (status, body) = service.book_on(server, &start).await;
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_str().unwrap().to_string()
+        }
+    }))
+    .await;
+    for booking in &bookings {
+        wait_google_event(&google, ADA, booking, "written", |_| true).await;
+        service.writes_done(booking).await;
+    }
+    service.wait_syncs(&primary, 1).await;
+    assert_eq!(google.max_concurrent_refreshes(), 1);
+    assert_eq!(google.refreshes(), 1, "one renewal served both instances");
+    let requests = google.requests();
+    for booking in &bookings {
+        let id = openslot_calendar::google::event_id(booking);
+        let inserts = requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.json()["id"] == id.as_str())
+            .count();
+        assert_eq!(inserts, 1, "booking {booking} inserted {inserts} times");
+        let events = google
+            .events(ADA)
+            .into_iter()
+            .filter(|event| event["id"] == id.as_str())
+            .count();
+        assert_eq!(events, 1);
+    }
 }
