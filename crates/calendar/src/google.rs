@@ -234,9 +234,9 @@ pub async fn free_busy(
                 .bearer(token)
                 .json(&body);
             let reply = call(http, request).await?;
-            let mut answer: FreeBusyAnswer = json_body(&reply)?;
+            let answer: FreeBusyAnswer = json_body(&reply)?;
             for (offset, id) in chunk.iter().enumerate() {
-                let calendar = answer.calendars.remove(id).ok_or_else(|| {
+                let calendar = answer.calendars.get(id).ok_or_else(|| {
                     CalendarError::Protocol("freeBusy answer lacks a requested calendar".into())
                 })?;
                 if let Some(error) = calendar.errors.first() {
@@ -406,6 +406,41 @@ pub async fn patch_event(
     .bearer(token)
     .json(&event_body(event));
     written(&call(http, request).await?)
+}
+
+/// The event as Google holds it now (`None` when gone or cancelled): for a Meet link that
+/// was still pending when the event was written.
+pub async fn get_event(
+    http: &Http,
+    base: &str,
+    token: &str,
+    calendar_id: &str,
+    event_id: &str,
+) -> Result<Option<WrittenEvent>, CalendarError> {
+    let path = format!(
+        "/calendar/v3/calendars/{}/events/{}",
+        segment(calendar_id),
+        segment(event_id)
+    );
+    let reply = http
+        .send(
+            None,
+            Request::new(Method::GET, url(base, &path)?).bearer(token),
+        )
+        .await?;
+    match reply.status.as_u16() {
+        404 | 410 => Ok(None),
+        status if (200..300).contains(&status) => {
+            let status: Option<String> = serde_json::from_slice::<Value>(&reply.body)
+                .ok()
+                .and_then(|body| body.get("status")?.as_str().map(str::to_owned));
+            if status.as_deref() == Some("cancelled") {
+                return Ok(None);
+            }
+            written(&reply).map(Some)
+        }
+        _ => Err(google_error(&reply)),
+    }
 }
 
 /// Deletes the event; one that is already gone (404, 410) counts as deleted.
@@ -751,5 +786,34 @@ mod tests {
             calendars(&quick, &base, "t").await,
             Err(CalendarError::Timeout(300))
         ));
+    }
+
+    #[tokio::test]
+    async fn get_event_reads_a_late_meet_link_and_sees_deletions() {
+        let peer = Peer::start(vec![
+            Answer::json(
+                200,
+                r#"{"id":"os41","etag":"\"5\"","status":"confirmed","hangoutLink":"https://meet.google.com/x"}"#,
+            ),
+            Answer::json(200, r#"{"id":"os41","status":"cancelled"}"#),
+            Answer::json(404, r#"{"error":{"code":404,"message":"Not Found"}}"#),
+        ])
+        .await;
+        let (client, base) = (http(), peer.base());
+        let read = || get_event(&client, &base, "tok", "a b", "os41");
+        assert_eq!(
+            read()
+                .await
+                .unwrap()
+                .and_then(|event| event.meeting_url)
+                .as_deref(),
+            Some("https://meet.google.com/x")
+        );
+        assert_eq!(read().await.unwrap(), None);
+        assert_eq!(read().await.unwrap(), None);
+        assert_eq!(
+            peer.requests()[0].path,
+            "/calendar/v3/calendars/a%20b/events/os41"
+        );
     }
 }

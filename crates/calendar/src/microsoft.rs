@@ -25,11 +25,14 @@ pub const SCHEDULE_MAX_DAYS: i64 = 41;
 const MAX_PAGES: usize = 100;
 const PREFER_UTC: &str = "outlook.timezone=\"UTC\"";
 
+/// Unreserved characters and `=` (Graph ids end in base64 padding, written literally in
+/// Microsoft's examples) stay; `/` and `+` in an id are encoded.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~');
+    .remove(b'~')
+    .remove(b'=');
 
 fn url(base: &str, path_and_query: &str) -> Result<Url, CalendarError> {
     let text = format!("{}{path_and_query}", base.trim_end_matches('/'));
@@ -404,6 +407,40 @@ pub async fn patch_event(
     written(&call(http, request).await?)
 }
 
+/// The event as Graph holds it now (`None` when gone or cancelled): for a Teams link that
+/// was not in the create answer.
+pub async fn get_event(
+    http: &Http,
+    base: &str,
+    token: &str,
+    event_id: &str,
+) -> Result<Option<WrittenEvent>, CalendarError> {
+    let address = url(
+        base,
+        &format!(
+            "/v1.0/me/events/{}?$select=id,isCancelled,onlineMeeting",
+            segment(event_id)
+        ),
+    )?;
+    let reply = http
+        .send(None, Request::new(Method::GET, address).bearer(token))
+        .await?;
+    match reply.status.as_u16() {
+        404 | 410 => Ok(None),
+        status if (200..300).contains(&status) => {
+            let cancelled = serde_json::from_slice::<Value>(&reply.body)
+                .ok()
+                .and_then(|body| body.get("isCancelled")?.as_bool())
+                == Some(true);
+            if cancelled {
+                return Ok(None);
+            }
+            written(&reply).map(Some)
+        }
+        _ => Err(api_error(&reply)),
+    }
+}
+
 /// Deletes the event; one already gone (404) counts as deleted.
 pub async fn delete_event(
     http: &Http,
@@ -749,5 +786,31 @@ mod tests {
         assert!(body.get("isOnlineMeeting").is_none());
         assert_eq!(requests[2].method, "DELETE");
         assert_eq!(requests[2].path, "/v1.0/me/events/AAMkEv1");
+    }
+
+    #[tokio::test]
+    async fn get_event_reads_a_late_teams_link_and_sees_deletions() {
+        let peer = Peer::start(vec![
+            Answer::json(
+                200,
+                r#"{"id":"AAMkEv1","isCancelled":false,"onlineMeeting":{"joinUrl":"https://teams.microsoft.com/l/x"}}"#,
+            ),
+            Answer::json(200, r#"{"id":"AAMkEv1","isCancelled":true}"#),
+            Answer::json(404, r#"{"error":{"code":"ErrorItemNotFound","message":"gone"}}"#),
+        ])
+        .await;
+        let (client, base) = (http(), peer.base());
+        let read = || get_event(&client, &base, "tok", "AAMkEv1");
+        assert_eq!(
+            read()
+                .await
+                .unwrap()
+                .and_then(|event| event.meeting_url)
+                .as_deref(),
+            Some("https://teams.microsoft.com/l/x")
+        );
+        assert_eq!(read().await.unwrap(), None);
+        assert_eq!(read().await.unwrap(), None);
+        assert_eq!(peer.requests()[0].path, "/v1.0/me/events/AAMkEv1");
     }
 }

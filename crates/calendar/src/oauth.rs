@@ -166,39 +166,36 @@ impl OAuthClient {
         pkce_challenge: &str,
         login_hint: Option<&str>,
     ) -> String {
-        let mut url = match Url::parse(&self.auth_url) {
-            Ok(url) => url,
-            // The server validates the configured URL at start-up; appending to the raw text
-            // keeps this infallible all the same.
-            Err(_) => return format!("{}?invalid", self.auth_url),
-        };
-        {
-            let mut query = url.query_pairs_mut();
-            query
-                .append_pair("client_id", &self.client_id)
-                .append_pair("redirect_uri", redirect_uri)
-                .append_pair("response_type", "code")
-                .append_pair("scope", self.scopes())
-                .append_pair("state", state)
-                .append_pair("code_challenge", pkce_challenge)
-                .append_pair("code_challenge_method", "S256");
-            match self.provider {
-                // Without offline access and a forced consent Google hands out a refresh
-                // token only on the very first sign-in of an account.
-                Provider::Google => {
-                    query
-                        .append_pair("access_type", "offline")
-                        .append_pair("prompt", "consent");
-                }
-                Provider::Microsoft => {
-                    query.append_pair("response_mode", "query");
-                }
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("client_id", &self.client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("response_type", "code")
+            .append_pair("scope", self.scopes())
+            .append_pair("state", state)
+            .append_pair("code_challenge", pkce_challenge)
+            .append_pair("code_challenge_method", "S256");
+        match self.provider {
+            // Without offline access and a forced consent Google hands out a refresh token
+            // only on the very first sign-in of an account.
+            Provider::Google => {
+                query
+                    .append_pair("access_type", "offline")
+                    .append_pair("prompt", "consent");
             }
-            if let Some(hint) = login_hint {
-                query.append_pair("login_hint", hint);
+            Provider::Microsoft => {
+                query.append_pair("response_mode", "query");
             }
         }
-        url.into()
+        if let Some(hint) = login_hint {
+            query.append_pair("login_hint", hint);
+        }
+        let separator = if self.auth_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!("{}{separator}{}", self.auth_url, query.finish())
     }
 
     /// Redeems an authorization code (with the PKCE verifier) for tokens.

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use jiff::Timestamp;
-use openslot_calendar::testing::{CalendarSpec, EventSpec, Fault, GoogleStandIn, ShowAs};
+use openslot_calendar::testing::{
+    CalendarSpec, EventSpec, Fault, GoogleStandIn, MicrosoftStandIn, ShowAs,
+};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -1047,11 +1049,16 @@ fn blocking_get(base: &str, path: &str) -> String {
 #[test]
 fn stand_ins_work_from_sync_tests_and_stop_on_drop() {
     let google = google();
+    let microsoft = MicrosoftStandIn::start();
     let answer = blocking_get(&google.api_base(), "/calendar/v3/users/me/calendarList");
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
-    let google_base = google.base_url();
+    let answer = blocking_get(&microsoft.graph_base(), "/v1.0/me/calendars");
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("InvalidAuthenticationToken"), "{answer}");
+    let (google_base, microsoft_base) = (google.base_url(), microsoft.graph_base());
     drop(google);
-    for base in std::iter::once(google_base) {
+    drop(microsoft);
+    for base in [google_base, microsoft_base] {
         let address = base.trim_start_matches("http://").to_owned();
         assert!(
             std::net::TcpStream::connect(address).is_err(),
@@ -1071,4 +1078,1029 @@ async fn a_hanging_request_does_not_block_drop() {
     drop(google);
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(request.await.unwrap().is_err());
+}
+
+// ---------------------------------------------------------------- Microsoft
+
+const MS_REDIRECT: &str = "http://127.0.0.1:9/admin/calendars/microsoft/callback";
+const MS_SCOPES: &str =
+    "openid email offline_access User.Read Calendars.ReadWrite OnlineMeetings.ReadWrite";
+const DEFAULT_ID: &str = "AAMkAGI2TG93AAA=";
+const TEAM_ID: &str = "AAMkAGI2TG94AAA=";
+
+fn microsoft() -> MicrosoftStandIn {
+    let microsoft = MicrosoftStandIn::start();
+    microsoft.add_account(
+        "ada@contoso.com",
+        &[
+            CalendarSpec::primary(DEFAULT_ID, "Calendar").in_zone("Europe/Berlin"),
+            CalendarSpec::new(TEAM_ID, "Team"),
+            CalendarSpec::new("AAMkAGI2TG95AAA=", "Birthdays").read_only(),
+        ],
+    );
+    microsoft
+}
+
+async fn graph(
+    http: &Client,
+    method: reqwest::Method,
+    url: &str,
+    token: &str,
+    body: Option<Value>,
+    prefer_zone: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut request = http.request(method, url).bearer_auth(token);
+    if let Some(zone) = prefer_zone {
+        request = request.header("prefer", format!("outlook.timezone=\"{zone}\""));
+    }
+    if let Some(body) = body {
+        request = request
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+    }
+    json_of(request.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn microsoft_authorization_code_flow_rotates_refresh_tokens() {
+    let microsoft = microsoft();
+    let http = client();
+    let pkce = [
+        ("code_challenge", challenge(VERIFIER)),
+        ("code_challenge_method", "S256".to_owned()),
+    ];
+    let pkce: Vec<(&str, &str)> = pkce.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let query = authorize(
+        &http,
+        &microsoft.auth_url(),
+        MS_SCOPES,
+        MS_REDIRECT,
+        &pkce,
+        "allow",
+    )
+    .await;
+    assert_eq!(query["state"], "st-123");
+    assert!(query.contains_key("session_state"));
+
+    // A wrong verifier: invalid_grant with Microsoft's AADSTS code and fields.
+    let (status, body) = token_request(
+        &http,
+        &microsoft.token_url(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &query["code"]),
+            ("redirect_uri", MS_REDIRECT),
+            ("client_id", "openslot-test-client"),
+            ("client_secret", "openslot-test-secret"),
+            ("code_verifier", &VERIFIER.replace('d', "e")),
+            ("scope", MS_SCOPES),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(body["error_codes"], json!([501481]));
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .starts_with("AADSTS501481:"));
+    for field in ["timestamp", "trace_id", "correlation_id", "error_uri"] {
+        assert!(body[field].is_string(), "{field} missing: {body}");
+    }
+    // The code was spent by that attempt.
+    let (status, body) = exchange(&http, &microsoft.token_url(), &query["code"], MS_REDIRECT).await;
+    assert_eq!(
+        (status.as_u16(), &body["error_codes"]),
+        (400, &json!([54005]))
+    );
+
+    let query = authorize(
+        &http,
+        &microsoft.auth_url(),
+        MS_SCOPES,
+        MS_REDIRECT,
+        &pkce,
+        "allow",
+    )
+    .await;
+    let (status, body) = exchange(&http, &microsoft.token_url(), &query["code"], MS_REDIRECT).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["ext_expires_in"], 3599);
+    assert_eq!(
+        claims(body["id_token"].as_str().unwrap())["preferred_username"],
+        "ada@contoso.com"
+    );
+    let first_refresh = body["refresh_token"].as_str().unwrap().to_owned();
+
+    // Microsoft rotates the refresh token on every use.
+    let (status, body) = refresh(&http, &microsoft.token_url(), &first_refresh).await;
+    assert_eq!(status, 200, "{body}");
+    let second_refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(second_refresh, first_refresh);
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let (status, me) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!("{}/v1.0/me", microsoft.graph_base()),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (me["mail"].as_str(), me["userPrincipalName"].as_str()),
+        (Some("ada@contoso.com"), Some("ada@contoso.com"))
+    );
+    let (_, selected) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!(
+            "{}/v1.0/me?$select=mail,userPrincipalName",
+            microsoft.graph_base()
+        ),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(selected["mail"], "ada@contoso.com");
+    assert!(selected.get("displayName").is_none(), "{selected}");
+
+    // Two refreshes of the same token at once overlap.
+    let token_url = microsoft.token_url();
+    let (one, two) = tokio::join!(
+        refresh(&http, &token_url, &second_refresh),
+        refresh(&http, &token_url, &second_refresh)
+    );
+    assert_eq!((one.0.as_u16(), two.0.as_u16()), (200, 200));
+    assert_eq!(
+        (microsoft.refreshes(), microsoft.max_concurrent_refreshes()),
+        (3, 2)
+    );
+
+    microsoft.revoke_grants("ada@contoso.com");
+    let (status, body) = refresh(&http, &microsoft.token_url(), &second_refresh).await;
+    assert_eq!(
+        (
+            status.as_u16(),
+            body["error"].as_str(),
+            &body["error_codes"]
+        ),
+        (400, Some("invalid_grant"), &json!([50173]))
+    );
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!("{}/v1.0/me", microsoft.graph_base()),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (401, &json!("InvalidAuthenticationToken"))
+    );
+
+    // Without offline_access there is no refresh token; a wrong secret is 401 AADSTS7000215.
+    let query = authorize(
+        &http,
+        &microsoft.auth_url(),
+        "openid User.Read Calendars.ReadWrite",
+        MS_REDIRECT,
+        &pkce,
+        "allow",
+    )
+    .await;
+    let (status, body) = exchange(&http, &microsoft.token_url(), &query["code"], MS_REDIRECT).await;
+    assert_eq!(status, 200);
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    let (status, body) = token_request(
+        &http,
+        &microsoft.token_url(),
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "x"),
+            ("client_id", "openslot-test-client"),
+            ("client_secret", "nope"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (
+            status.as_u16(),
+            body["error"].as_str(),
+            &body["error_codes"]
+        ),
+        (401, Some("invalid_client"), &json!([7000215]))
+    );
+
+    // Deny carries error and error_description.
+    let query = authorize(
+        &http,
+        &microsoft.auth_url(),
+        MS_SCOPES,
+        MS_REDIRECT,
+        &pkce,
+        "deny",
+    )
+    .await;
+    assert_eq!(query["error"], "access_denied");
+    assert!(query["error_description"].starts_with("AADSTS65004"));
+}
+
+#[tokio::test]
+async fn microsoft_calendars_page_with_next_link() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    let (status, first) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!("{}/v1.0/me/calendars", microsoft.graph_base()),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    let value = first["value"].as_array().unwrap();
+    assert_eq!(value.len(), 2);
+    assert_eq!(
+        (
+            value[0]["id"].as_str(),
+            &value[0]["isDefaultCalendar"],
+            &value[0]["canEdit"]
+        ),
+        (Some(DEFAULT_ID), &json!(true), &json!(true))
+    );
+    assert_eq!(value[1]["isDefaultCalendar"], false);
+    assert_eq!(
+        value[0]["allowedOnlineMeetingProviders"],
+        json!(["teamsForBusiness"])
+    );
+    let next = first["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with(&format!("{}/v1.0/me/calendars?", microsoft.graph_base())),
+        "{next}"
+    );
+    let (_, second) = graph(&http, reqwest::Method::GET, next, &access, None, None).await;
+    let value = second["value"].as_array().unwrap();
+    assert_eq!(value.len(), 1);
+    assert_eq!(value[0]["canEdit"], false);
+    assert!(second.get("@odata.nextLink").is_none());
+}
+
+#[tokio::test]
+async fn microsoft_get_schedule_reads_the_default_calendar() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    microsoft.add_busy(
+        DEFAULT_ID,
+        at("2026-12-03T09:00:00Z"),
+        at("2026-12-03T10:00:00Z"),
+    );
+    microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::busy(at("2026-12-03T10:00:00Z"), at("2026-12-03T11:00:00Z"))
+            .show_as(ShowAs::Tentative),
+    );
+    microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::busy(at("2026-12-03T11:00:00Z"), at("2026-12-03T12:00:00Z"))
+            .show_as(ShowAs::WorkingElsewhere),
+    );
+    microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::busy(at("2026-12-03T12:00:00Z"), at("2026-12-03T13:00:00Z"))
+            .show_as(ShowAs::Free),
+    );
+    microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::busy(at("2026-12-03T13:00:00Z"), at("2026-12-03T14:00:00Z"))
+            .show_as(ShowAs::OutOfOffice),
+    );
+    microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::busy(at("2026-12-03T14:00:00Z"), at("2026-12-03T15:00:00Z")).cancelled(),
+    );
+    let removed = microsoft.add_busy(
+        DEFAULT_ID,
+        at("2026-12-03T15:00:00Z"),
+        at("2026-12-03T16:00:00Z"),
+    );
+    microsoft.remove_event(DEFAULT_ID, &removed);
+    microsoft.add_busy(
+        TEAM_ID,
+        at("2026-12-03T16:00:00Z"),
+        at("2026-12-03T17:00:00Z"),
+    );
+
+    let url = format!("{}/v1.0/me/calendar/getSchedule", microsoft.graph_base());
+    let request = json!({
+        "schedules": ["ada@contoso.com", "nobody@contoso.com"],
+        "startTime": {"dateTime": "2026-12-03T08:00:00", "timeZone": "UTC"},
+        "endTime": {"dateTime": "2026-12-03T18:00:00", "timeZone": "UTC"},
+        "availabilityViewInterval": 60,
+    });
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(request.clone()),
+        Some("UTC"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let ada = &body["value"][0];
+    assert_eq!(ada["scheduleId"], "ada@contoso.com");
+    assert_eq!(ada["availabilityView"], "0210030000");
+    let statuses: Vec<&str> = ada["scheduleItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["busy", "tentative", "workingElsewhere", "free", "oof"]
+    );
+    assert_eq!(
+        ada["scheduleItems"][0]["start"],
+        json!({"dateTime": "2026-12-03T09:00:00.0000000", "timeZone": "UTC"})
+    );
+    assert_eq!(
+        body["value"][1]["error"]["responseCode"],
+        "ErrorMailRecipientNotFound"
+    );
+
+    // Times in the zone the Prefer header names (Windows names too); the window's own zone.
+    let mut berlin = request.clone();
+    berlin["startTime"] =
+        json!({"dateTime": "2026-12-03T09:00:00", "timeZone": "W. Europe Standard Time"});
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(berlin),
+        Some("W. Europe Standard Time"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["value"][0]["scheduleItems"][0]["start"],
+        json!({"dateTime": "2026-12-03T10:00:00.0000000", "timeZone": "W. Europe Standard Time"})
+    );
+
+    let mut too_long = request.clone();
+    too_long["endTime"] = json!({"dateTime": "2027-02-04T08:00:00", "timeZone": "UTC"});
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(too_long),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (400, &json!("ErrorTimeIntervalTooBig"))
+    );
+    assert!(body["error"]["innerError"]["request-id"].is_string());
+    let mut bad_zone = request.clone();
+    bad_zone["startTime"]["timeZone"] = json!("Mars/Olympus");
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(bad_zone),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (400, &json!("TimeZoneNotSupportedException"))
+    );
+}
+
+#[tokio::test]
+async fn microsoft_calendar_view_pages_and_converts_zones() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    let ids: Vec<String> = (0..3)
+        .map(|hour| {
+            let start: Timestamp =
+                at("2026-12-03T09:00:00Z") + jiff::SignedDuration::from_hours(hour);
+            microsoft.add_busy(TEAM_ID, start, start + jiff::SignedDuration::from_mins(30))
+        })
+        .collect();
+    microsoft.add_event(
+        TEAM_ID,
+        EventSpec::busy(at("2026-12-03T15:00:00Z"), at("2026-12-03T16:00:00Z")).cancelled(),
+    );
+    microsoft.add_busy(
+        TEAM_ID,
+        at("2026-12-05T09:00:00Z"),
+        at("2026-12-05T10:00:00Z"),
+    );
+
+    let url = format!(
+        "{}/v1.0/me/calendars/{}/calendarView?startDateTime=2026-12-03T00:00:00Z&endDateTime=2026-12-04T00:00:00Z",
+        microsoft.graph_base(),
+        TEAM_ID.replace('=', "%3D")
+    );
+    let mut seen = Vec::new();
+    let mut next = Some(url.clone());
+    let mut pages = 0;
+    while let Some(url) = next {
+        let (status, body) = graph(
+            &http,
+            reqwest::Method::GET,
+            &url,
+            &access,
+            None,
+            Some("UTC"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        pages += 1;
+        for event in body["value"].as_array().unwrap() {
+            seen.push((
+                event["id"].as_str().unwrap().to_owned(),
+                event["isCancelled"].as_bool().unwrap(),
+                event["start"].clone(),
+            ));
+        }
+        next = body["@odata.nextLink"].as_str().map(str::to_owned);
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(seen.len(), 4);
+    assert_eq!(
+        seen.iter()
+            .take(3)
+            .map(|(id, ..)| id.clone())
+            .collect::<Vec<_>>(),
+        ids
+    );
+    assert!(seen[3].1, "the cancelled event is listed with isCancelled");
+    assert_eq!(
+        seen[0].2,
+        json!({"dateTime": "2026-12-03T09:00:00.0000000", "timeZone": "UTC"})
+    );
+
+    // Without Prefer: UTC as well; with an IANA zone: that zone. $select trims.
+    let (_, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!("{url}&$select=subject,start,end,showAs"),
+        &access,
+        None,
+        Some("America/New_York"),
+    )
+    .await;
+    let event = &body["value"][0];
+    assert_eq!(
+        event["start"],
+        json!({"dateTime": "2026-12-03T04:00:00.0000000", "timeZone": "America/New_York"})
+    );
+    assert!(
+        event.get("isCancelled").is_none() && event["id"].is_string() && event["showAs"] == "busy",
+        "{event}"
+    );
+
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &format!(
+            "{}/v1.0/me/calendars/{TEAM_ID}/calendarView",
+            microsoft.graph_base()
+        ),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (400, &json!("ErrorInvalidParameter"))
+    );
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &url.replace("TG94", "XXXX"),
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (404, &json!("ErrorItemNotFound"))
+    );
+}
+
+#[tokio::test]
+async fn microsoft_events_create_update_delete_with_teams_and_transaction_id() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    let create_url = format!(
+        "{}/v1.0/me/calendars/{}/events",
+        microsoft.graph_base(),
+        TEAM_ID.replace('=', "%3D")
+    );
+    let event = json!({
+        "subject": "Intro call with Bea",
+        "body": {"contentType": "text", "content": "Booked with openslot"},
+        "start": {"dateTime": "2026-12-03T10:00:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2026-12-03T10:30:00", "timeZone": "Europe/Berlin"},
+        "location": {"displayName": "Online"},
+        "attendees": [{"emailAddress": {"address": "bea@example.org", "name": "Bea"}, "type": "required"}],
+        "isOnlineMeeting": true,
+        "onlineMeetingProvider": "teamsForBusiness",
+        "transactionId": "0190b5d2-7c1e-7a51-9f0e-3c2b8a1d4e5f",
+    });
+    let (status, created) = graph(
+        &http,
+        reqwest::Method::POST,
+        &create_url,
+        &access,
+        Some(event.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let join_url = created["onlineMeeting"]["joinUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        join_url.starts_with("https://teams.microsoft.com/l/meetup-join/"),
+        "{join_url}"
+    );
+    assert_eq!(
+        created["start"],
+        json!({"dateTime": "2026-12-03T10:00:00.0000000", "timeZone": "Europe/Berlin"})
+    );
+    assert_eq!(created["attendees"][0]["status"]["response"], "none");
+    assert!(created["@odata.etag"].as_str().unwrap().starts_with("W/\""));
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    // The same transactionId again: 201 with the first event, no second one.
+    let (status, again) = graph(
+        &http,
+        reqwest::Method::POST,
+        &create_url,
+        &access,
+        Some(event.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), again["id"].as_str()),
+        (201, Some(id.as_str()))
+    );
+    assert_eq!(microsoft.events(TEAM_ID).len(), 1);
+    assert_eq!(
+        microsoft.events(TEAM_ID)[0]["transactionId"],
+        "0190b5d2-7c1e-7a51-9f0e-3c2b8a1d4e5f"
+    );
+
+    // Move it.
+    let event_url = format!("{}/v1.0/me/events/{id}", microsoft.graph_base());
+    let patch = json!({
+        "start": {"dateTime": "2026-12-03T14:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-03T15:00:00", "timeZone": "UTC"},
+    });
+    let (status, moved) = graph(
+        &http,
+        reqwest::Method::PATCH,
+        &event_url,
+        &access,
+        Some(patch),
+        Some("UTC"),
+    )
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["subject"], "Intro call with Bea");
+    assert_eq!(moved["onlineMeeting"]["joinUrl"], join_url.as_str());
+    assert_ne!(moved["changeKey"], created["changeKey"]);
+    let view = format!(
+        "{}/v1.0/me/calendars/{TEAM_ID}/calendarView?startDateTime=2026-12-03T00:00:00Z&endDateTime=2026-12-04T00:00:00Z",
+        microsoft.graph_base()
+    );
+    let (_, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &view,
+        &access,
+        None,
+        Some("UTC"),
+    )
+    .await;
+    assert_eq!(
+        body["value"][0]["start"]["dateTime"],
+        "2026-12-03T14:00:00.0000000"
+    );
+    let (status, body) = graph(&http, reqwest::Method::GET, &event_url, &access, None, None).await;
+    assert_eq!(
+        (status.as_u16(), &body["end"]["dateTime"]),
+        (200, &json!("2026-12-03T15:00:00.0000000"))
+    );
+
+    // Delete: 204, then 404 in Graph's error shape.
+    let response = http
+        .delete(&event_url)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::DELETE,
+        &event_url,
+        &access,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "ErrorItemNotFound");
+    assert_eq!(
+        body["error"]["message"],
+        "The specified object was not found in the store."
+    );
+    assert!(microsoft.events(TEAM_ID).is_empty());
+
+    // Read-only calendar; without isOnlineMeeting no meeting.
+    let read_only = format!(
+        "{}/v1.0/me/calendars/AAMkAGI2TG95AAA%3D/events",
+        microsoft.graph_base()
+    );
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &read_only,
+        &access,
+        Some(event.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (403, &json!("ErrorAccessDenied"))
+    );
+    let mut plain = event.clone();
+    plain["isOnlineMeeting"] = json!(false);
+    plain["transactionId"] = json!("another");
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &create_url,
+        &access,
+        Some(plain),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["onlineMeeting"]),
+        (201, &Value::Null)
+    );
+
+    let logged = microsoft.requests();
+    let first = logged
+        .iter()
+        .find(|entry| entry.method == "POST" && entry.path.ends_with("/events"))
+        .unwrap();
+    assert_eq!(
+        first.json()["transactionId"],
+        "0190b5d2-7c1e-7a51-9f0e-3c2b8a1d4e5f"
+    );
+    assert_eq!(first.status, 201);
+}
+
+#[tokio::test]
+async fn microsoft_faults_use_graph_error_shape() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, refresh_token) = microsoft.issue_tokens("ada@contoso.com");
+    let url = format!("{}/v1.0/me/calendars", microsoft.graph_base());
+    microsoft.fault("/v1.0/me/calendars", Fault::Status(429, Some(11)), 1);
+    let response = http.get(&url).bearer_auth(&access).send().await.unwrap();
+    assert_eq!(response.headers()["retry-after"], "11");
+    let (status, body) = json_of(response).await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (429, &json!("TooManyRequests"))
+    );
+    microsoft.fault("/v1.0/me/calendars", Fault::Status(503, Some(2)), 1);
+    let (status, body) = graph(&http, reqwest::Method::GET, &url, &access, None, None).await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (503, &json!("ServiceNotAvailable"))
+    );
+    assert_eq!(
+        graph(&http, reqwest::Method::GET, &url, &access, None, None)
+            .await
+            .0,
+        200
+    );
+
+    microsoft.fault("oauth2/v2.0/token", Fault::Status(500, None), 1);
+    let (status, body) = refresh(&http, &microsoft.token_url(), &refresh_token).await;
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (500, Some("server_error"))
+    );
+    let (status, _) = refresh(&http, &microsoft.token_url(), &refresh_token).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        microsoft.refreshes(),
+        1,
+        "a faulted request never reaches the endpoint"
+    );
+}
+
+#[tokio::test]
+async fn access_ttl_browser_url_and_long_windows() {
+    let google = google();
+    let http = client();
+    google.set_access_ttl(1);
+    let (status, body) = {
+        let query = authorize(
+            &http,
+            &google.browser_auth_url(),
+            "openid email https://www.googleapis.com/auth/calendar",
+            REDIRECT,
+            &[("access_type", "offline")],
+            "allow",
+        )
+        .await;
+        // No PKCE asked for: none checked.
+        token_request(
+            &http,
+            &google.token_url(),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &query["code"]),
+                ("redirect_uri", REDIRECT),
+                ("client_id", "openslot-test-client"),
+                ("client_secret", "openslot-test-secret"),
+            ],
+        )
+        .await
+    };
+    assert!(google.browser_auth_url().starts_with("http://localhost:"));
+    assert_eq!((status.as_u16(), &body["expires_in"]), (200, &json!(1)));
+    let access = body["access_token"].as_str().unwrap();
+    let url = format!("{}/calendar/v3/freeBusy", google.api_base());
+    let window = |to: &str| {
+        json!({"timeMin": "2026-12-01T00:00:00Z", "timeMax": to, "items": [{"id": "primary"}]})
+            .to_string()
+    };
+    let (status, body) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-03-01T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-03-02T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["errors"][0]["reason"]),
+        (400, &json!("timeRangeTooLong"))
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _) = json_of(
+        http.post(&url)
+            .bearer_auth(access)
+            .body(window("2027-01-01T00:00:00Z"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401, "the access token outlived its expires_in");
+}
+
+#[tokio::test]
+async fn microsoft_all_day_events_are_days_in_the_calendar_zone() {
+    let microsoft = microsoft();
+    let http = client();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    let day = |text: &str| text.parse::<jiff::civil::Date>().unwrap();
+    let id = microsoft.add_event(
+        DEFAULT_ID,
+        EventSpec::all_day(day("2026-12-04"), day("2026-12-05")).show_as(ShowAs::OutOfOffice),
+    );
+    let view = format!(
+        "{}/v1.0/me/calendarView?startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-10T00:00:00Z",
+        microsoft.graph_base()
+    );
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::GET,
+        &view,
+        &access,
+        None,
+        Some("UTC"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let event = &body["value"][0];
+    assert_eq!(
+        (event["id"].as_str(), &event["isAllDay"]),
+        (Some(id.as_str()), &json!(true))
+    );
+    assert_eq!(event["start"]["dateTime"], "2026-12-03T23:00:00.0000000");
+    assert_eq!(event["originalStartTimeZone"], "Europe/Berlin");
+    let request = json!({
+        "schedules": ["ada@contoso.com"],
+        "startTime": {"dateTime": "2026-12-04T00:00:00", "timeZone": "Europe/Berlin"},
+        "endTime": {"dateTime": "2026-12-05T00:00:00", "timeZone": "Europe/Berlin"},
+        "availabilityViewInterval": 720,
+    });
+    let url = format!("{}/v1.0/me/calendar/getSchedule", microsoft.graph_base());
+    let (status, body) = graph(
+        &http,
+        reqwest::Method::POST,
+        &url,
+        &access,
+        Some(request),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["value"][0]["availabilityView"], "33");
+    assert_eq!(body["value"][0]["scheduleItems"][0]["status"], "oof");
+}
+
+#[tokio::test]
+async fn meeting_links_may_be_pending_until_read_again() {
+    let google = google();
+    let http = client();
+    let (access, _) = google.issue_tokens("ada@example.com");
+    google.set_conferences_pending(1);
+    let events = format!("{}/calendar/v3/calendars/primary/events", google.api_base());
+    let event = json!({
+        "id": "os00112233",
+        "summary": "Call",
+        "start": {"dateTime": "2026-12-03T10:00:00Z"},
+        "end": {"dateTime": "2026-12-03T10:30:00Z"},
+        "conferenceData": {"createRequest": {"requestId": "r-9", "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
+    });
+    let (status, created) = json_of(
+        http.post(format!("{events}?conferenceDataVersion=1"))
+            .bearer_auth(&access)
+            .body(event.to_string())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(
+        created["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "pending"
+    );
+    assert!(created.get("hangoutLink").is_none());
+    let (_, read) = json_of(
+        http.get(format!("{events}/os00112233"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        read["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "success"
+    );
+    assert!(read["hangoutLink"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://meet.google.com/"));
+
+    let microsoft = microsoft();
+    let (access, _) = microsoft.issue_tokens("ada@contoso.com");
+    microsoft.set_meetings_pending(1);
+    let create = format!(
+        "{}/v1.0/me/calendars/{TEAM_ID}/events",
+        microsoft.graph_base()
+    );
+    let event = json!({
+        "subject": "Call",
+        "start": {"dateTime": "2026-12-03T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-03T10:30:00", "timeZone": "UTC"},
+        "isOnlineMeeting": true,
+        "onlineMeetingProvider": "teamsForBusiness",
+        "transactionId": "t-1",
+    });
+    let (status, created) = graph(
+        &http,
+        reqwest::Method::POST,
+        &create,
+        &access,
+        Some(event),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            status.as_u16(),
+            &created["isOnlineMeeting"],
+            &created["onlineMeeting"]
+        ),
+        (201, &json!(true), &Value::Null)
+    );
+    let url = format!(
+        "{}/v1.0/me/events/{}?$select=id,isCancelled,onlineMeeting",
+        microsoft.graph_base(),
+        created["id"].as_str().unwrap()
+    );
+    let (status, read) = graph(&http, reqwest::Method::GET, &url, &access, None, None).await;
+    assert_eq!(status, 200);
+    assert!(read["onlineMeeting"]["joinUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://teams.microsoft.com/"));
+    assert!(read.get("subject").is_none(), "{read}");
+}
+
+#[tokio::test]
+async fn a_quota_per_account_answers_429_with_retry_after() {
+    let microsoft = microsoft();
+    microsoft.add_account(
+        "bob@contoso.com",
+        &[CalendarSpec::primary("AAMkAGJvYgAAA=", "Calendar")],
+    );
+    let http = client();
+    let (ada, refresh_token) = microsoft.issue_tokens("ada@contoso.com");
+    let (bob, _) = microsoft.issue_tokens("bob@contoso.com");
+    microsoft.set_quota(2, Duration::from_secs(1));
+    let url = format!("{}/v1.0/me/calendars", microsoft.graph_base());
+    for _ in 0..2 {
+        assert_eq!(
+            http.get(&url)
+                .bearer_auth(&ada)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let response = http.get(&url).bearer_auth(&ada).send().await.unwrap();
+    assert_eq!(response.headers()["retry-after"], "1");
+    let (status, body) = json_of(response).await;
+    assert_eq!(
+        (status.as_u16(), &body["error"]["code"]),
+        (429, &json!("TooManyRequests"))
+    );
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&bob)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        refresh(&http, &microsoft.token_url(), &refresh_token)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(microsoft.throttled(), 1);
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(&ada)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }

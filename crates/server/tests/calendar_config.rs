@@ -199,3 +199,80 @@ fn calendar_mistakes_name_the_file_and_key_in_check_config_and_serve() {
         );
     }
 }
+
+const OAUTH: &str = r#"
+[server]
+public_url = "https://book.example.com"
+
+[google]
+client_id = "1234-abc.apps.googleusercontent.com"
+client_secret_env = "OPENSLOT_TEST_GOOGLE_SECRET"
+meet_links = true
+
+[microsoft]
+client_id = "00000000-1111-2222-3333-444444444444"
+client_secret = "inline-ms-s3cret"
+tenant = "contoso.onmicrosoft.com"
+"#;
+
+#[test]
+fn check_config_describes_the_oauth_clients_without_their_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openslot.toml");
+    std::fs::write(&path, OAUTH).unwrap();
+    let output = run(
+        &["check-config", path.to_str().unwrap()],
+        dir.path(),
+        &[("OPENSLOT_TEST_GOOGLE_SECRET", "env-google-s3cret")],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1234-abc.apps.googleusercontent.com"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("https://oauth2.googleapis.com/token"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        ),
+        "{stdout}"
+    );
+    for secret in ["env-google-s3cret", "inline-ms-s3cret"] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{secret} printed"
+        );
+    }
+
+    // Its variable missing: refused, naming the variable and the key that names it.
+    let output = run(&["check-config", path.to_str().unwrap()], dir.path(), &[]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("OPENSLOT_TEST_GOOGLE_SECRET"), "{stderr}");
+    assert!(stderr.contains("google.client_secret_env"), "{stderr}");
+
+    // A mistake in a contract key names it, in check-config and in serve.
+    let bad = OAUTH.replace("tenant = \"contoso.onmicrosoft.com\"", "tenant = \"a/b\"");
+    std::fs::write(&path, bad).unwrap();
+    for args in [
+        vec!["check-config", path.to_str().unwrap()],
+        vec!["serve", "--config", path.to_str().unwrap()],
+    ] {
+        let output = run(
+            &args,
+            dir.path(),
+            &[
+                ("OPENSLOT_TEST_GOOGLE_SECRET", "env-google-s3cret"),
+                ("OPENSLOT_LISTEN", "127.0.0.1:0"),
+            ],
+        );
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("microsoft.tenant"), "{args:?}: {stderr}");
+    }
+}

@@ -1,9 +1,10 @@
 //! Persistence for openslot behind the [`Store`] traits ([`BookingStore`], [`JobStore`],
-//! [`AdminStore`], [`CalendarStore`], [`OAuthStore`]; `use openslot_store::prelude::*`). SQLite is the embedded default;
-//! PostgreSQL implements the same traits for several instances. The store decides only
-//! "is this interval free for this host" (atomically, inside the database: a booking holds
-//! one or more hosts through `booking_holds`, and active holds of a host never overlap);
-//! every other rule lives in the engine and the domain.
+//! [`AdminStore`], [`CalendarStore`], [`OAuthStore`]; `use openslot_store::prelude::*`).
+//! SQLite is the embedded default; PostgreSQL implements the same traits for several
+//! instances. The store decides only "is this interval free for this host" (atomically,
+//! inside the database: a booking holds one or more hosts through `booking_holds`, and
+//! active holds of a host never overlap); every other rule lives in the engine and the
+//! domain.
 
 mod admin;
 mod calendar;
@@ -384,9 +385,9 @@ pub trait CalendarStore: Send + Sync + 'static {
 
     /// Makes the connections of origin `config` exactly `calendars` (whose origin is
     /// ignored): new ones are due at `now`; changed ones keep their sync state, except that a
-    /// change of host, kind, URL, username or `all_day_busy` drops the cursor and the
-    /// imported busy time (bumping `busy_version`), takes the lease away from a sync in
-    /// flight and makes it due at `now`; a changed password makes it due at `now`; a
+    /// change of host, kind, URL, username, OAuth account or `all_day_busy` drops the
+    /// cursor and the imported busy time (bumping `busy_version`), takes the lease away
+    /// from a sync in flight and makes it due at `now`; a changed password makes it due at `now`; a
     /// shorter `refresh_minutes` brings `next_run_at` forward to at most `now` + the new
     /// interval. Config connections no longer listed are deleted with all they imported.
     /// Admin connections are left alone, unless one has the id of a listed calendar: the

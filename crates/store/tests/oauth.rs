@@ -595,6 +595,7 @@ async fn needs_reconnect_alerts_once_until_the_account_is_saved_again() {
         store
             .save_oauth_account(&OAuthAccount {
                 refresh_token_enc: "refresh-new".into(),
+                created_at: 70,
                 updated_at: 70,
                 ..account("acc", "ada", "google", "ada@example.com")
             })
@@ -603,7 +604,8 @@ async fn needs_reconnect_alerts_once_until_the_account_is_saved_again() {
         let saved = store.oauth_account("acc").await.unwrap().unwrap();
         assert_eq!(saved.status, OAuthAccount::OK);
         assert_eq!(saved.status_detail, None);
-        assert_eq!(saved.created_at, 10);
+        assert_eq!(saved.created_at, 10, "an update keeps the creation time");
+        assert_eq!(saved.refresh_token_enc, "refresh-new");
         assert!(other
             .mark_oauth_needs_reconnect("acc", "invalid_grant", &[alert("alert-2")], 80)
             .await

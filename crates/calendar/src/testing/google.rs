@@ -31,9 +31,12 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::oauth_peer::{
-    self, google_error, google_unauthorized, merge, midnight, observe, zone, CalendarSpec,
-    EventSpec, Fault, Flavor, Logged, Peer, Running, ShowAs, When,
+    self, google_error, google_parameter_error, google_unauthorized, merge, midnight, observe,
+    zone, CalendarSpec, EventSpec, Fault, Flavor, Logged, Peer, Running, ShowAs, When,
 };
+
+/// freeBusy's longest window (Google answers "The requested time range is too long." beyond).
+const MAX_FREE_BUSY_DAYS: i64 = 90;
 
 /// The scopes openslot asks Google for.
 pub const SCOPES: &str = "openid email https://www.googleapis.com/auth/calendar";
@@ -54,6 +57,8 @@ struct Data {
     calendars: Vec<Calendar>,
     page_size: usize,
     version: u64,
+    /// Conferences still to be created as `pending` (resolved by the next events.get).
+    pending_conferences: usize,
 }
 
 struct Calendar {
@@ -83,6 +88,7 @@ impl GoogleStandIn {
                 calendars: Vec::new(),
                 page_size: 2,
                 version: 1,
+                pending_conferences: 0,
             }),
         });
         let router = Router::new()
@@ -122,6 +128,13 @@ impl GoogleStandIn {
     /// `[google] auth_url`
     pub fn auth_url(&self) -> String {
         format!("{}/o/oauth2/v2/auth", self.peer.base)
+    }
+
+    /// [`Self::auth_url`] on `localhost` instead of `127.0.0.1` (same listener): to a browser
+    /// the redirect back to a server on 127.0.0.1 is then a cross-site navigation, as it is
+    /// from the real provider, so `SameSite` cookies behave as in production.
+    pub fn browser_auth_url(&self) -> String {
+        self.auth_url().replacen("127.0.0.1", "localhost", 1)
     }
 
     /// `[google] token_url`
@@ -268,9 +281,27 @@ impl GoogleStandIn {
         self.peer.set_refresh_delay(delay);
     }
 
+    /// The next `times` Meet conferences requested by events.insert answer `pending`
+    /// (no link yet); an events.get of the event afterwards finds it created.
+    pub fn set_conferences_pending(&self, times: usize) {
+        lock(&self.api.data).pending_conferences = times;
+    }
+
     /// Items per page of calendarList (default 2, so paging always happens).
     pub fn set_page_size(&self, items: usize) {
         lock(&self.api.data).page_size = items.max(1);
+    }
+
+    /// At most `requests` API calls per account within any `per` (OAuth endpoints are
+    /// not counted); beyond it the answer is 429 with `Retry-After` until a call leaves
+    /// the window.
+    pub fn set_quota(&self, requests: usize, per: Duration) {
+        self.peer.set_quota(requests, per);
+    }
+
+    /// API calls refused by the quota so far.
+    pub fn throttled(&self) -> usize {
+        self.peer.throttled()
     }
 
     /// The next `times` requests whose path contains `path_contains` get `fault`.
@@ -449,10 +480,10 @@ fn span(resource: &Value, calendar_zone: &TimeZone) -> Result<(Timestamp, Timest
     let start = event_time(&resource["start"], calendar_zone, "start")?;
     let end = event_time(&resource["end"], calendar_zone, "end")?;
     if end < start {
-        return Err(google_error(
-            400,
+        return Err(google_parameter_error(
             "timeRangeEmpty",
             "The specified time range is empty.",
+            "timeMax",
         ));
     }
     Ok((start, end))
@@ -508,7 +539,12 @@ fn conference(create_request: &Value) -> Result<Value, Response> {
 
 /// Applies `conferenceData` of a request body: only with `conferenceDataVersion=1`
 /// (version 0 ignores it, as Google does).
-fn apply_conference(resource: &mut Value, body: &Value, version: u8) -> Result<(), Response> {
+fn apply_conference(
+    resource: &mut Value,
+    body: &Value,
+    version: u8,
+    pending: bool,
+) -> Result<(), Response> {
     if version < 1 {
         return Ok(());
     }
@@ -519,8 +555,20 @@ fn apply_conference(resource: &mut Value, body: &Value, version: u8) -> Result<(
         let same = resource["conferenceData"]["createRequest"]["requestId"] == create["requestId"];
         if !same {
             let data = conference(create)?;
-            resource["hangoutLink"] = data["entryPoints"][0]["uri"].clone();
-            resource["conferenceData"] = data;
+            if pending {
+                // Google may answer before the conference exists: no link yet.
+                resource["conferenceData"] = json!({ "createRequest": {
+                    "requestId": create["requestId"],
+                    "conferenceSolutionKey": { "type": "hangoutsMeet" },
+                    "status": { "statusCode": "pending" },
+                }});
+                if let Some(object) = resource.as_object_mut() {
+                    object.remove("hangoutLink");
+                }
+            } else {
+                resource["hangoutLink"] = data["entryPoints"][0]["uri"].clone();
+                resource["conferenceData"] = data;
+            }
         }
     } else if requested.is_null() {
         if let Some(object) = resource.as_object_mut() {
@@ -707,7 +755,7 @@ async fn free_busy(State(api): Shared, headers: HeaderMap, body: Bytes) -> Respo
     let bound = |name: &str| -> Result<Timestamp, Response> {
         let text = request[name]
             .as_str()
-            .ok_or_else(|| google_error(400, "required", &format!("Missing {name}.")))?;
+            .ok_or_else(|| google_error(400, "required", &format!("Missing {name} parameter.")))?;
         text.parse::<Timestamp>()
             .map_err(|_| google_error(400, "invalid", &format!("Invalid value for: {name}")))
     };
@@ -716,7 +764,18 @@ async fn free_busy(State(api): Shared, headers: HeaderMap, body: Bytes) -> Respo
         (Err(response), _) | (_, Err(response)) => return response,
     };
     if to <= from {
-        return google_error(400, "timeRangeEmpty", "The specified time range is empty.");
+        return google_parameter_error(
+            "timeRangeEmpty",
+            "The specified time range is empty.",
+            "timeMax",
+        );
+    }
+    if to.as_second() - from.as_second() > MAX_FREE_BUSY_DAYS * 86_400 {
+        return google_parameter_error(
+            "timeRangeTooLong",
+            "The requested time range is too long.",
+            "timeMax",
+        );
     }
     let out_zone = match request["timeZone"].as_str() {
         None => TimeZone::UTC,
@@ -806,6 +865,7 @@ async fn insert_event(
         None => base32hex(&api.peer.random_hex(26)),
     };
     let mut data = lock(&api.data);
+    let pending = data.pending_conferences > 0;
     let next = data.next_version();
     let Some(calendar) = data.calendar(&email, &calendar_id) else {
         return google_error(404, "notFound", "Not Found");
@@ -835,15 +895,20 @@ async fn insert_event(
         object.remove("conferenceData");
         object.remove("hangoutLink");
     }
-    if let Err(response) = apply_conference(&mut resource, &body, version) {
+    if let Err(response) = apply_conference(&mut resource, &body, version, pending) {
         return response;
     }
+    let used_pending =
+        resource["conferenceData"]["createRequest"]["status"]["statusCode"] == "pending";
     complete(&mut resource, &id, &calendar.spec, &email, next);
     calendar.events.push(Event {
         resource: resource.clone(),
         start,
         end,
     });
+    if used_pending {
+        data.pending_conferences -= 1;
+    }
     Json(resource).into_response()
 }
 
@@ -870,13 +935,20 @@ async fn get_event(
     let event = data.calendar(&email, &calendar_id).and_then(|calendar| {
         calendar
             .events
-            .iter()
+            .iter_mut()
             .find(|event| event.resource["id"] == event_id)
     });
-    match event {
-        Some(event) => Json(event.resource.clone()).into_response(),
-        None => google_error(404, "notFound", "Not Found"),
+    let Some(event) = event else {
+        return google_error(404, "notFound", "Not Found");
+    };
+    let create = &event.resource["conferenceData"]["createRequest"];
+    if create["status"]["statusCode"] == "pending" {
+        if let Ok(conference) = conference(create) {
+            event.resource["hangoutLink"] = conference["entryPoints"][0]["uri"].clone();
+            event.resource["conferenceData"] = conference;
+        }
     }
+    Json(event.resource.clone()).into_response()
 }
 
 async fn patch_event(
@@ -951,7 +1023,7 @@ async fn patch_event(
         }
     }
     merge_patch(&mut resource, &patch);
-    if let Err(response) = apply_conference(&mut resource, &body, version) {
+    if let Err(response) = apply_conference(&mut resource, &body, version, false) {
         return response;
     }
     let (start, end) = match span(&resource, &calendar_zone) {

@@ -279,9 +279,9 @@ impl Drop for CalDavServer {
 }
 
 pub mod google;
-// pub mod microsoft;
+pub mod microsoft;
 mod oauth_peer;
 
 pub use google::GoogleStandIn;
-// pub use microsoft::MicrosoftStandIn;
+pub use microsoft::MicrosoftStandIn;
 pub use oauth_peer::{CalendarSpec, EventSpec, Fault, Logged, ShowAs, When};

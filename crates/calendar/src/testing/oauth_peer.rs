@@ -159,6 +159,7 @@ pub enum Fault {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Logged {
     pub method: String,
+    /// As sent, still percent-encoded (`/calendar/v3/calendars/ada%40example.com/events`).
     pub path: String,
     /// The raw query string (`""` when none).
     pub query: String,
@@ -260,6 +261,14 @@ struct OAuthState {
     next_family: u64,
 }
 
+/// A per-account request quota on the API (not the OAuth endpoints).
+#[derive(Default)]
+struct Quota {
+    limit: Option<(usize, Duration)>,
+    recent: HashMap<String, std::collections::VecDeque<Instant>>,
+    throttled: usize,
+}
+
 /// The shared half of a stand-in: OAuth, log, faults.
 pub(crate) struct Peer {
     pub(crate) flavor: Flavor,
@@ -267,6 +276,7 @@ pub(crate) struct Peer {
     state: Mutex<OAuthState>,
     log: Mutex<Vec<Logged>>,
     faults: Mutex<Vec<(String, Fault, usize)>>,
+    quota: Mutex<Quota>,
     counter: Mutex<u64>,
 }
 
@@ -289,6 +299,7 @@ impl Peer {
             }),
             log: Mutex::default(),
             faults: Mutex::default(),
+            quota: Mutex::default(),
             counter: Mutex::new(0),
         }
     }
@@ -371,6 +382,42 @@ impl Peer {
         for (_, expires) in lock(&self.state).access_tokens.values_mut() {
             *expires = now;
         }
+    }
+
+    pub(crate) fn set_quota(&self, requests: usize, per: Duration) {
+        let mut quota = lock(&self.quota);
+        quota.limit = Some((requests.max(1), per));
+        quota.recent.clear();
+    }
+
+    pub(crate) fn throttled(&self) -> usize {
+        lock(&self.quota).throttled
+    }
+
+    /// Seconds to wait when this API request of a signed-in account is over its quota.
+    fn over_quota(&self, path: &str, headers: &HeaderMap) -> Option<u64> {
+        if self.is_oauth_path(path) {
+            return None;
+        }
+        let account = self.bearer(headers)?;
+        let mut quota = lock(&self.quota);
+        let (limit, per) = quota.limit?;
+        let now = Instant::now();
+        let recent = quota.recent.entry(account).or_default();
+        while recent
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= per)
+        {
+            recent.pop_front();
+        }
+        if recent.len() >= limit {
+            let free_at = recent[0] + per;
+            let wait = free_at.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+            quota.throttled += 1;
+            return Some(wait.max(1));
+        }
+        recent.push_back(now);
+        None
     }
 
     pub(crate) fn fault(&self, path_contains: &str, fault: Fault, times: usize) {
@@ -1233,6 +1280,21 @@ pub(crate) fn google_error(status: u16, reason: &str, message: &str) -> Response
     (status, axum::Json(body)).into_response()
 }
 
+/// Google's error about one request parameter (`domain: calendar`, with its location).
+pub(crate) fn google_parameter_error(reason: &str, message: &str, location: &str) -> Response {
+    let body = json!({
+        "error": {
+            "errors": [{
+                "domain": "calendar", "reason": reason, "message": message,
+                "locationType": "parameter", "location": location,
+            }],
+            "code": 400,
+            "message": message,
+        }
+    });
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
 pub(crate) fn google_unauthorized() -> Response {
     let body = json!({
         "error": {
@@ -1298,7 +1360,11 @@ pub(crate) async fn observe(
         });
         log.len() - 1
     };
-    let response = match peer.take_fault(&path) {
+    let fault = peer.take_fault(&path).or_else(|| {
+        peer.over_quota(&path, &parts.headers)
+            .map(|wait| Fault::Status(429, Some(wait)))
+    });
+    let response = match fault {
         Some(Fault::Status(status, retry_after)) => peer.fault_response(&path, status, retry_after),
         Some(Fault::Hang) => std::future::pending::<Response>().await,
         Some(Fault::Delay(delay)) => {
