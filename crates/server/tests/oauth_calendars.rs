@@ -24,7 +24,9 @@ use common::{
 use jiff::Timestamp;
 use mail_parser::MessageParser;
 use openslot::{config::Config, credentials::Credentials};
-use openslot_calendar::testing::{CalendarSpec, Fault, GoogleStandIn};
+use openslot_calendar::testing::{
+    CalendarSpec, EventSpec, Fault, GoogleStandIn, MicrosoftStandIn, ShowAs,
+};
 use openslot_store::{AuditEntry, CalendarConnection, CalendarSettings, OAuthAccount, Store};
 use serde_json::{json, Value};
 
@@ -749,4 +751,227 @@ async fn two_instances_refresh_once_and_write_each_event_once() {
             .count();
         assert_eq!(events, 1);
     }
+}
+
+fn microsoft_section(microsoft: &MicrosoftStandIn, teams_links: bool) -> String {
+    let (id, secret) = microsoft.client();
+    format!(
+        "\n[microsoft]\nclient_id = \"{id}\"\nclient_secret = \"{secret}\"\ntenant = \"common\"\n\
+         auth_url = \"{}\"\ntoken_url = \"{}\"\ngraph_base = \"{}\"\nteams_links = {teams_links}\n",
+        microsoft.auth_url(),
+        microsoft.token_url(),
+        microsoft.graph_base()
+    )
+}
+
+const ADA_MS: &str = "ada@contoso.example";
+const DEFAULT_CALENDAR: &str = "AAMkADefault=";
+const TEAM_CALENDAR: &str = "AAMkATeam=";
+
+/// Our event in a Microsoft calendar: the one created with the booking's id as its
+/// transaction id.
+fn microsoft_event(microsoft: &MicrosoftStandIn, booking: &str) -> Option<Value> {
+    microsoft
+        .events(DEFAULT_CALENDAR)
+        .into_iter()
+        .find(|event| event["transactionId"] == booking)
+}
+
+async fn wait_microsoft_event(
+    microsoft: &MicrosoftStandIn,
+    booking: &str,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    let started = Instant::now();
+    loop {
+        if let Some(event) = microsoft_event(microsoft, booking).filter(|event| check(event)) {
+            return event;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what}: {:#?}",
+            microsoft_event(microsoft, booking)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn starts_at(event: &Value, expected: &str) -> bool {
+    openslot_calendar::microsoft::parse_date_time_zone(&event["start"])
+        .is_ok_and(|start| start == instant(expected))
+}
+
+/// Microsoft 365: the default calendar's busy time from getSchedule, another calendar's
+/// (in a Windows-named zone, with an all-day event and a "free" one) from calendarView;
+/// verify-on-book; a booking written with a Teams meeting whose link arrives only on a
+/// read-back, reaching the API and the invitee's e-mail; moved with a PATCH, deleted with
+/// the booking. The rotated refresh token is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn microsoft_busy_time_verify_and_write_back_with_teams_links() {
+    let microsoft = MicrosoftStandIn::start();
+    microsoft.add_account(
+        ADA_MS,
+        &[
+            CalendarSpec::primary(DEFAULT_CALENDAR, "Calendar"),
+            CalendarSpec::new(TEAM_CALENDAR, "Team").in_zone("W. Europe Standard Time"),
+        ],
+    );
+    let day = days_ahead(3);
+    let holiday = days_ahead(6);
+    microsoft.add_busy(
+        DEFAULT_CALENDAR,
+        instant(&at(day, 9, 0)),
+        instant(&at(day, 10, 0)),
+    );
+    microsoft.add_event(
+        TEAM_CALENDAR,
+        EventSpec::all_day(holiday, holiday.tomorrow().unwrap()),
+    );
+    microsoft.add_event(
+        TEAM_CALENDAR,
+        EventSpec::busy(instant(&at(day, 13, 0)), instant(&at(day, 14, 0))).show_as(ShowAs::Free),
+    );
+    microsoft.add_busy(
+        TEAM_CALENDAR,
+        instant(&at(day, 16, 0)),
+        instant(&at(day, 17, 0)),
+    );
+    let (_, refresh) = microsoft.issue_tokens(ADA_MS);
+    let service = Service::start(&config(&microsoft_section(&microsoft, true)), 1).await;
+    let account = service
+        .seed_account("microsoft", ADA_MS, &refresh, None)
+        .await;
+    let default = service
+        .connect(&account, "microsoft", DEFAULT_CALENDAR, true, true)
+        .await;
+    let team = service
+        .connect(&account, "microsoft", TEAM_CALENDAR, true, false)
+        .await;
+    for id in [&default, &team] {
+        let synced = service.sync(id).await;
+        assert!(synced.last_error.is_none(), "{:?}", synced.last_error);
+    }
+    let requests = microsoft.requests();
+    assert!(requests
+        .iter()
+        .any(|r| r.method == "POST" && r.path == "/v1.0/me/calendar/getSchedule"));
+    assert!(requests
+        .iter()
+        .any(|r| r.method == "GET" && r.path.contains("/calendarView")));
+    // The rotated refresh token replaced the one seeded.
+    let stored = service
+        .store
+        .oauth_account(&account)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        service.credentials.open(&stored.refresh_token_enc).unwrap(),
+        refresh
+    );
+    assert!(!service.offered(&at(day, 9, 0)).await);
+    assert!(!service.offered(&at(day, 16, 0)).await);
+    assert!(
+        service.offered(&at(day, 13, 0)).await,
+        "a free event blocks nothing"
+    );
+    // The all-day event is a day in Berlin: from 23:00 UTC the evening before (winter).
+    let eve = holiday.yesterday().unwrap();
+    assert!(service.offered(&at(eve, 21, 30)).await);
+    assert!(!service.offered(&at(eve, 23, 0)).await);
+    assert!(!service.offered(&at(holiday, 12, 0)).await);
+
+    // Verify-on-book on the default calendar.
+    microsoft.add_busy(
+        DEFAULT_CALENDAR,
+        instant(&at(day, 18, 0)),
+        instant(&at(day, 19, 0)),
+    );
+    let (status, body) = service.book_on(service.server(), &at(day, 18, 0)).await;
+    assert_eq!((status, error_code(&body).as_str()), (409, "slot_taken"));
+
+    // Written with a Teams meeting whose link is only there on a second look.
+    microsoft.set_meetings_pending(1);
+    let booking = service.book(&at(day, 11, 0)).await;
+    let event = wait_microsoft_event(&microsoft, &booking, "written", |_| true).await;
+    assert!(starts_at(&event, &at(day, 11, 0)), "{event}");
+    assert_eq!(event["isOnlineMeeting"], true, "{event}");
+    assert_eq!(
+        event["onlineMeetingProvider"], "teamsForBusiness",
+        "{event}"
+    );
+    let create = microsoft
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/events"))
+        .unwrap();
+    assert_eq!(create.json()["transactionId"], booking.as_str());
+    assert!(
+        create.path.contains("/v1.0/me/calendars/"),
+        "{}",
+        create.path
+    );
+    service.writes_done(&booking).await;
+    let (_, body) = service
+        .api
+        .get(&format!("/api/v1/bookings/{booking}"))
+        .await;
+    let link = body["location"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a Teams link on {body}"))
+        .to_string();
+    assert!(link.starts_with("https://teams.microsoft.com/"), "{link}");
+    let (_, _, text) = service.mail(INVITEE, "Confirmed").await;
+    assert!(text.replace("=\r\n", "").contains(&link), "{text}");
+
+    // Its own event is no busy time: moved half an hour on after a sync, then cancelled.
+    service.sync(&default).await;
+    service
+        .act(&booking, "reschedule", json!({"start": at(day, 11, 30)}))
+        .await;
+    wait_microsoft_event(&microsoft, &booking, "moved", |event| {
+        starts_at(event, &at(day, 11, 30))
+    })
+    .await;
+    let event_id = event["id"].as_str().unwrap().to_string();
+    assert!(microsoft
+        .requests()
+        .iter()
+        .any(|r| r.method == "PATCH" && r.path.starts_with("/v1.0/me/events/")));
+    service.act(&booking, "cancel", json!({})).await;
+    let started = Instant::now();
+    while microsoft_event(&microsoft, &booking).is_some() {
+        assert!(started.elapsed() < Duration::from_secs(30), "never deleted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(microsoft
+        .requests()
+        .iter()
+        .any(|r| r.method == "DELETE" && r.path.contains(&event_id[..8])));
+}
+
+/// Calls of one account are spaced to its budget: a burst of bookings (a verify and a
+/// write each) never meets the provider's quota of 10 calls a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_stays_within_its_call_budget() {
+    let google = GoogleStandIn::start();
+    google.add_account(ADA, &[CalendarSpec::primary(ADA, "Ada")]);
+    let (access, refresh) = google.issue_tokens(ADA);
+    let service = Service::start(&config(&google_section(&google, false)), 1).await;
+    let account = service
+        .seed_account("google", ADA, &refresh, Some((&access, 3000)))
+        .await;
+    let primary = service.connect(&account, "google", ADA, true, true).await;
+    service.sync(&primary).await;
+    google.set_quota(10, Duration::from_secs(1));
+    let day = days_ahead(6);
+    let mut bookings = Vec::new();
+    for hour in 6..20 {
+        bookings.push(service.book(&at(day, hour, 0)).await);
+    }
+    for booking in &bookings {
+        wait_google_event(&google, ADA, booking, "written", |_| true).await;
+    }
+    assert_eq!(google.throttled(), 0, "the provider's quota was hit");
 }

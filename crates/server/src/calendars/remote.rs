@@ -34,11 +34,16 @@ pub const CALLS_PER_SECOND: u32 = 10;
 /// A provider's hold on an account no longer than this is waited out; a longer one fails
 /// the call at once (a sync is rescheduled after it, a write job retried after it).
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
+/// Read-backs of an event whose Meet / Teams meeting was still being made, and their
+/// spacing.
+const MEETING_LINK_READS: usize = 3;
+const MEETING_LINK_READ_EVERY: Duration = Duration::from_secs(1);
 /// How long a Microsoft calendar is known to be (or not be) the account's default one.
 const DEFAULT_CHECK_SECONDS: i64 = 24 * 3600;
 
-/// A token bucket per account, refilled at a fixed rate, and the instant until which the
-/// provider asked the account to wait.
+/// Calls of each account spaced at a fixed rate (a bucket of one: no burst, so no window
+/// of a second ever holds more than the rate), and the instant until which the provider
+/// asked the account to wait.
 pub struct CallBudget {
     per_second: f64,
     accounts: Mutex<HashMap<String, Allowance>>,
@@ -66,12 +71,12 @@ impl CallBudget {
                 let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();
                 let allowance = accounts.entry(account.to_string()).or_insert(Allowance {
-                    tokens: self.per_second,
+                    tokens: 1.0,
                     at: now,
                     hold_until: None,
                 });
                 let refill = now.duration_since(allowance.at).as_secs_f64() * self.per_second;
-                allowance.tokens = (allowance.tokens + refill).min(self.per_second);
+                allowance.tokens = (allowance.tokens + refill).min(1.0);
                 allowance.at = now;
                 match allowance.hold_until.filter(|until| *until > now) {
                     Some(until) => {
@@ -447,8 +452,63 @@ impl Calendars {
 
     /// Writes `booking`'s event into the connection's calendar: created the first time
     /// (with an id, or a transaction id, that makes a retried create land on the same
-    /// event), patched after. A meeting link the provider made is returned with it.
+    /// event), patched after. A meeting link the provider made is returned with it; one
+    /// still being made when the write was answered is read back a few times.
     pub(super) async fn remote_put(
+        &self,
+        connection: &CalendarConnection,
+        booking: &Booking,
+        previous: Option<&CalendarWrite>,
+        event: &EventInput,
+    ) -> Result<WrittenEvent, RemoteError> {
+        let mut written = self
+            .remote_write(connection, booking, previous, event)
+            .await?;
+        let settings = &connection.settings;
+        let kind = kind_of(settings);
+        if written.meeting_url.is_some() || !self.conference_links(kind) {
+            return Ok(written);
+        }
+        for _ in 0..MEETING_LINK_READS {
+            tokio::time::sleep(MEETING_LINK_READ_EVERY).await;
+            let (account, token) = self.remote_token(settings).await?;
+            let (base, bearer, client) =
+                (token.api_base.as_str(), token.token.as_str(), &self.client);
+            let read = match kind {
+                CalendarKind::Google => {
+                    self.metered(
+                        &account,
+                        1,
+                        google::get_event(client, base, bearer, &settings.url, &written.id),
+                    )
+                    .await
+                }
+                _ => {
+                    self.metered(
+                        &account,
+                        1,
+                        microsoft::get_event(client, base, bearer, &written.id),
+                    )
+                    .await
+                }
+            };
+            match read {
+                Ok(Some(again)) if again.meeting_url.is_some() => {
+                    written.meeting_url = again.meeting_url;
+                    break;
+                }
+                Ok(_) => {}
+                // The event is written: a link that cannot be read now is only missing.
+                Err(err) => {
+                    tracing::warn!(connection = %settings.id, error = %err, "meeting link not read back");
+                    break;
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    async fn remote_write(
         &self,
         connection: &CalendarConnection,
         booking: &Booking,
@@ -606,13 +666,18 @@ mod tests {
     async fn an_account_never_exceeds_its_rate() {
         let budget = CallBudget::new(20);
         let started = Instant::now();
-        for _ in 0..40 {
+        for _ in 0..11 {
             budget.spend("a", 1).await.unwrap();
         }
-        // 20 at once from the full bucket, the other 20 at 20 a second.
+        // The first at once, then one every 50 ms.
         let elapsed = started.elapsed();
-        assert!(elapsed >= Duration::from_millis(900), "{elapsed:?}");
-        assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+        assert!(elapsed >= Duration::from_millis(490), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+        // A call costing three leaves a debt the next one waits out.
+        budget.spend("a", 3).await.unwrap();
+        let started = Instant::now();
+        budget.spend("a", 1).await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(140));
         // Another account has its own bucket.
         let started = Instant::now();
         budget.spend("b", 1).await.unwrap();
