@@ -28,9 +28,10 @@ use super::{
 };
 use crate::config::{CalendarKind, OAuthProvider};
 
-/// Calls per second one account may make from this instance (Google's default per-user
-/// quota is 10/s; Graph throttles mailbox calls at a similar rate).
-pub const CALLS_PER_SECOND: u32 = 10;
+/// Calls per second one account may make from this instance: a margin below Google's
+/// default per-user quota of 10/s (Graph throttles mailbox calls at a similar rate), so
+/// network jitter bunching a few calls together does not reach it.
+pub const CALLS_PER_SECOND: u32 = 8;
 /// A provider's hold on an account no longer than this is waited out; a longer one fails
 /// the call at once (a sync is rescheduled after it, a write job retried after it).
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
