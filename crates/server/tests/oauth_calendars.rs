@@ -592,6 +592,27 @@ async fn a_refused_refresh_token_needs_reconnecting_and_mails_once() {
         1,
         "a reconnect-needing account is not refreshed again"
     );
+
+    // Reconnected (a new sign-in stored, as the connect pages do): syncs work again, and
+    // the booking taken meanwhile is written into the calendar.
+    let (_, fresh) = google.issue_tokens(ADA);
+    let mut reconnected = stored;
+    reconnected.refresh_token_enc = service.credentials.seal(&fresh);
+    reconnected.access_token_enc = None;
+    reconnected.access_expires_at = None;
+    reconnected.status = OAuthAccount::OK.into();
+    reconnected.status_detail = None;
+    service
+        .store
+        .save_oauth_account(&reconnected)
+        .await
+        .unwrap();
+    let synced = service.sync(&primary).await;
+    assert!(synced.last_error.is_none(), "{:?}", synced.last_error);
+    wait_google_event(&google, ADA, &booking, "written after reconnecting", |_| {
+        true
+    })
+    .await;
 }
 
 /// The provider misbehaving: a `500` and an answer slower than the sync's deadline are
