@@ -154,7 +154,10 @@ pub fn check_calendar(
         // Their access rests on a person's sign-in, which a file cannot hold.
         return Err((
             "kind",
-            format!("connect {provider} in /admin/calendars (\"Connect {provider}\"): its calendars are reached through the host's own sign-in"),
+            format!(
+                "{:?} calendars are not set up in this file: connect {provider} in /admin/calendars (they are reached through the host's own sign-in)",
+                calendar.kind.as_str()
+            ),
         ));
     }
     check_url(calendar.kind, &calendar.url).map_err(|message| ("url", message))?;
