@@ -32,10 +32,10 @@ const WAIT_STEP: Duration = Duration::from_millis(100);
 /// deadline).
 const MAX_WAITS: usize = 300;
 
-/// An account's status while it works.
-pub const STATUS_OK: &str = "ok";
+/// An account's status while it works (the store's spelling).
+pub const STATUS_OK: &str = OAuthAccount::OK;
 /// An account whose refresh token the provider refused: a person must sign in again.
-pub const STATUS_NEEDS_RECONNECT: &str = "needs_reconnect";
+pub const STATUS_NEEDS_RECONNECT: &str = OAuthAccount::NEEDS_RECONNECT;
 
 /// Why no access token could be had.
 #[derive(Debug, thiserror::Error)]
