@@ -1256,4 +1256,46 @@ hosts = ["ada", "grace"]
         };
         assert!(notifier.render_calendar_alert(&job, &catalog, now).is_err());
     }
+
+    #[test]
+    fn a_meeting_link_is_the_confirmations_location() {
+        let (notifier, catalog) = notifier();
+        let signer = crate::signing::Signer::new("test-secret-0123456789abcdef0123", &[]);
+        let now: Timestamp = "2030-03-01T09:00:00Z".parse().unwrap();
+        let job = Job {
+            id: "j".into(),
+            kind: "mail".into(),
+            payload: json!({"message": "invitee_confirmed", "booking_id": "b1"}),
+            state: JobState::Running,
+            run_at: 0,
+            attempts: 1,
+            max_attempts: 1,
+            last_error: None,
+            booking_id: Some("b1".into()),
+            created_at: 0,
+        };
+        let mut booking = booking(&["ada"], BookingStatus::Confirmed);
+        let render = |booking: &Booking| {
+            notifier
+                .render_booking(&job, booking, &catalog, &signer, now)
+                .unwrap()
+                .unwrap()
+        };
+        let plain = render(&booking);
+        assert!(!plain.text.contains("Where:"), "{}", plain.text);
+        assert_eq!(plain.invite.unwrap().location, None);
+        let link = "https://meet.google.com/abc-defg-hij";
+        booking.meeting_url = Some(link.into());
+        let with_link = render(&booking);
+        assert!(
+            with_link.text.contains(&format!("Where:      {link}")),
+            "{}",
+            with_link.text
+        );
+        assert!(with_link
+            .html
+            .replace("&#x2f;", "/")
+            .contains(&format!("href=\"{link}\"")));
+        assert_eq!(with_link.invite.unwrap().location.as_deref(), Some(link));
+    }
 }

@@ -257,6 +257,52 @@ label = "Company"
     }
 
     #[test]
+    fn the_api_event_carries_the_meeting_the_invitee_and_the_other_hosts() {
+        let config = Config::parse(CONFIG, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        let mut booking = booking();
+        booking.meeting_url = Some("https://meet.google.com/abc-defg-hij".into());
+        let hosts: Vec<&Host> = booking
+            .hosts
+            .iter()
+            .filter_map(|id| catalog.hosts().get(id))
+            .collect();
+        let public_url = config.public_url();
+        let source = EventSource {
+            org: "Acme",
+            service_address: "bookings@example.com",
+            public_url: &public_url,
+            names_hosts: true,
+        };
+        let event = remote_event(&booking, catalog.get("intro"), &hosts, &source);
+        assert_eq!(event.summary, format!("Intro call with {}", booking.name));
+        assert_eq!((event.start, event.end), (booking.start, booking.end));
+        assert_eq!(event.time_zone, hosts[0].timezone_name);
+        assert_eq!(event.location.as_deref(), booking.meeting_url.as_deref());
+        // The calendar's owner (the assigned host) is not its own attendee.
+        assert_eq!(
+            event.attendees,
+            vec![
+                ("ada@example.org".to_string(), booking.name.clone()),
+                ("alan@example.com".to_string(), "Alan Turing".to_string()),
+            ]
+        );
+        assert!(event
+            .description
+            .contains("Company: Analytical Engines, Ltd."));
+        assert!(event
+            .description
+            .contains(&format!("/admin/bookings/{}", booking.id)));
+        // Without named hosts (the implicit host) only the invitee attends.
+        let source = EventSource {
+            names_hosts: false,
+            ..source
+        };
+        let event = remote_event(&booking, catalog.get("intro"), &hosts, &source);
+        assert_eq!(event.attendees.len(), 1);
+    }
+
+    #[test]
     fn the_written_event_is_the_bookings_meeting_without_a_method() {
         let (ics, _) = render(4, true);
         let (calendar, event) = parse(&ics);
