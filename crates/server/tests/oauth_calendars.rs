@@ -996,3 +996,74 @@ async fn an_account_stays_within_its_call_budget() {
     }
     assert_eq!(google.throttled(), 0, "the provider's quota was hit");
 }
+
+/// The same with Microsoft, whose refresh tokens rotate: a second refresh with the old
+/// token would be refused, so one at a time is what keeps the account connected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_a_rotating_microsoft_token() {
+    let microsoft = MicrosoftStandIn::start();
+    microsoft.add_account(
+        ADA_MS,
+        &[CalendarSpec::primary(DEFAULT_CALENDAR, "Calendar")],
+    );
+    microsoft.set_refresh_delay(Duration::from_millis(500));
+    let (_, refresh) = microsoft.issue_tokens(ADA_MS);
+    let service = Service::start(&config(&microsoft_section(&microsoft, false)), 2).await;
+    let account = service
+        .seed_account("microsoft", ADA_MS, &refresh, Some(("expired", -10)))
+        .await;
+    let default = service
+        .connect(&account, "microsoft", DEFAULT_CALENDAR, true, true)
+        .await;
+    let day = days_ahead(5);
+    let now = Timestamp::now().as_second();
+    assert!(service
+        .store
+        .request_calendar_sync(&default, now)
+        .await
+        .unwrap());
+    let bookings = futures_util::future::join_all((0..6).map(|index| {
+        let server = &service.servers[index % 2];
+        let start = at(day, 8 + index as i8 * 2, 0);
+        let service = &service;
+        async move {
+            let (status, body) = service.book_on(server, &start).await;
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_str().unwrap().to_string()
+        }
+    }))
+    .await;
+    for booking in &bookings {
+        wait_microsoft_event(&microsoft, booking, "written", |_| true).await;
+        service.writes_done(booking).await;
+    }
+    let synced = service.wait_syncs(&default, 1).await;
+    assert!(synced.last_error.is_none(), "{:?}", synced.last_error);
+    assert_eq!(microsoft.max_concurrent_refreshes(), 1);
+    assert_eq!(
+        microsoft.refreshes(),
+        1,
+        "one renewal served both instances"
+    );
+    let stored = service
+        .store
+        .oauth_account(&account)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, OAuthAccount::OK);
+    let requests = microsoft.requests();
+    for booking in &bookings {
+        let creates = requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.json()["transactionId"] == booking.as_str())
+            .count();
+        assert_eq!(creates, 1, "booking {booking} created {creates} times");
+        let events = microsoft
+            .events(DEFAULT_CALENDAR)
+            .into_iter()
+            .filter(|event| event["transactionId"] == booking.as_str())
+            .count();
+        assert_eq!(events, 1);
+    }
+}

@@ -220,6 +220,8 @@ impl Calendars {
             provider_cursor(stored).clone()
         };
         let fetched = match kind_of(settings) {
+            // Read above, before any address is checked; spelled out so the match stays
+            // exhaustive.
             CalendarKind::Google | CalendarKind::Microsoft => {
                 return self.fetch_remote(connection, now).await
             }
