@@ -514,6 +514,20 @@ async fn google_busy_time_verify_and_write_back_with_meet_links() {
     assert_eq!(body["location"], link.as_str(), "{body}");
     let (_, subject, text) = service.mail(INVITEE, "Confirmed").await;
     assert!(text.contains(&link), "{subject}\n{text}");
+    // The invitee's manage page shows it too.
+    let manage = body["manage_url"].as_str().unwrap();
+    let manage = manage.replace("https://book.example.com", &service.server().base);
+    let page = client()
+        .get(&manage)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        // Templates escape slashes.
+        .replace("&#x2f;", "/");
+    assert!(page.contains(&format!("href=\"{link}\"")), "{page}");
 
     // Our own event is not busy time: after a sync the booking moves half an hour on
     // (overlapping where its event still is) and its event is patched.
