@@ -648,6 +648,23 @@ async fn provider_faults_are_recorded_and_retry_after_is_honoured() {
     assert!(synced.last_error.is_none(), "{:?}", synced.last_error);
     let day = days_ahead(4);
 
+    // Access tokens refused before their recorded expiry: renewed, and the read made again.
+    let refreshes = google.refreshes();
+    google.expire_access_tokens();
+    let synced = service.sync(&primary).await;
+    assert!(synced.last_error.is_none(), "{:?}", synced.last_error);
+    assert_eq!(google.refreshes(), refreshes + 1);
+    google.expire_access_tokens();
+    let booking = service.book(&at(day, 6, 0)).await;
+    wait_google_event(
+        &google,
+        ADA,
+        &booking,
+        "written with a renewed token",
+        |_| true,
+    )
+    .await;
+
     google.fault("freeBusy", Fault::Status(500, None), 1);
     let failed = service.sync(&primary).await;
     let error = failed.last_error.clone().unwrap_or_default();

@@ -143,8 +143,17 @@ impl RemoteError {
         matches!(self, RemoteError::Token(TokenError::NeedsReconnect(_)))
     }
 
-    /// Worth trying again later (a reconnect counts: the job waits for it).
+    /// The provider refused the access token itself (HTTP 401).
+    pub fn token_refused(&self) -> bool {
+        matches!(self, RemoteError::Remote(CalendarError::Auth(401)))
+    }
+
+    /// Worth trying again later (a reconnect counts: the job waits for it; so does a
+    /// refused access token, renewed by then).
     pub fn transient(&self) -> bool {
+        if self.token_refused() {
+            return true;
+        }
         match self {
             RemoteError::Remote(err) | RemoteError::Token(TokenError::Remote(err)) => {
                 err.transient()
@@ -253,8 +262,43 @@ impl Calendars {
             })
     }
 
-    /// The account of a connection, its access token (renewed if need be) paid for as one
-    /// call of the account's budget.
+    /// The provider refused an access token before its recorded expiry (revoked, or
+    /// expired early): it is recorded as expired, so the next call renews it. Done under
+    /// the account's refresh lease and only while `rejected` is still the stored token, so
+    /// a renewal by another instance meanwhile is left alone.
+    pub(super) async fn forget_access_token(
+        &self,
+        account: &str,
+        rejected: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now().as_second();
+        let Some(row) = self
+            .store
+            .claim_token_refresh(account, &self.worker_id, now, 30)
+            .await?
+        else {
+            // Another instance is renewing it right now.
+            return Ok(());
+        };
+        let sealed = row.access_token_enc.clone().unwrap_or_default();
+        let stored = self.credentials.open(&sealed).ok();
+        if stored.as_deref() == Some(rejected) {
+            self.store
+                .finish_token_refresh(account, &self.worker_id, &sealed, now - 1, None, now)
+                .await?;
+            tracing::info!(
+                account,
+                "access token refused by the provider; renewed on next use"
+            );
+        } else {
+            self.store
+                .release_token_refresh(account, &self.worker_id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The account of a connection and its access token (renewed if need be).
     pub(super) async fn remote_token(
         &self,
         settings: &CalendarSettings,
@@ -462,10 +506,20 @@ impl Calendars {
         previous: Option<&CalendarWrite>,
         event: &EventInput,
     ) -> Result<WrittenEvent, RemoteError> {
-        let mut written = self
-            .remote_write(connection, booking, previous, event)
-            .await?;
         let settings = &connection.settings;
+        let (account, token) = self.remote_token(settings).await?;
+        let mut written = match self
+            .remote_write(connection, booking, previous, event, &account, &token)
+            .await
+        {
+            Err(err) if err.token_refused() => {
+                self.forget_access_token(&account, &token.token).await?;
+                let (account, token) = self.remote_token(settings).await?;
+                self.remote_write(connection, booking, previous, event, &account, &token)
+                    .await?
+            }
+            other => other?,
+        };
         let kind = kind_of(settings);
         if written.meeting_url.is_some() || !self.conference_links(kind) {
             return Ok(written);
@@ -515,10 +569,11 @@ impl Calendars {
         booking: &Booking,
         previous: Option<&CalendarWrite>,
         event: &EventInput,
+        account: &str,
+        token: &AccessToken,
     ) -> Result<WrittenEvent, RemoteError> {
         let settings = &connection.settings;
         let kind = kind_of(settings);
-        let (account, token) = self.remote_token(settings).await?;
         let (base, bearer, client) = (token.api_base.as_str(), token.token.as_str(), &self.client);
         let mut event = event.clone();
         event.conference = self.conference_links(kind);
@@ -540,7 +595,7 @@ impl Calendars {
                 if previous.is_some() {
                     let patched = self
                         .metered(
-                            &account,
+                            account,
                             1,
                             google::patch_event(
                                 client,
@@ -560,7 +615,7 @@ impl Calendars {
                 // The insert carries our own id: a retry (or a second instance) meets a
                 // 409, which the client answers with a patch of the same event.
                 self.metered(
-                    &account,
+                    account,
                     1,
                     google::insert_event(client, base, bearer, &settings.url, &event_id, &event),
                 )
@@ -573,7 +628,7 @@ impl Calendars {
                 if let Some(write) = previous {
                     let patched = self
                         .metered(
-                            &account,
+                            account,
                             1,
                             microsoft::patch_event(client, base, bearer, &write.href, &event),
                         )
@@ -584,7 +639,7 @@ impl Calendars {
                     }
                 }
                 self.metered(
-                    &account,
+                    account,
                     1,
                     microsoft::create_event(
                         client,
@@ -611,11 +666,33 @@ impl Calendars {
     ) -> Result<(), RemoteError> {
         let settings = &connection.settings;
         let (account, token) = self.remote_token(settings).await?;
+        match self
+            .remote_remove(connection, write, &account, &token)
+            .await
+        {
+            Err(err) if err.token_refused() => {
+                self.forget_access_token(&account, &token.token).await?;
+                let (account, token) = self.remote_token(settings).await?;
+                self.remote_remove(connection, write, &account, &token)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    async fn remote_remove(
+        &self,
+        connection: &CalendarConnection,
+        write: &CalendarWrite,
+        account: &str,
+        token: &AccessToken,
+    ) -> Result<(), RemoteError> {
+        let settings = &connection.settings;
         let (base, bearer, client) = (token.api_base.as_str(), token.token.as_str(), &self.client);
         match kind_of(settings) {
             CalendarKind::Google => {
                 self.metered(
-                    &account,
+                    account,
                     1,
                     google::delete_event(client, base, bearer, &settings.url, &write.href),
                 )
@@ -623,7 +700,7 @@ impl Calendars {
             }
             CalendarKind::Microsoft => {
                 self.metered(
-                    &account,
+                    account,
                     1,
                     microsoft::delete_event(client, base, bearer, &write.href),
                 )

@@ -281,21 +281,33 @@ impl Calendars {
         now: Timestamp,
     ) -> Result<CalendarDelta, SyncError> {
         let settings = &connection.settings;
-        let (account, token) = self
-            .remote_token(settings)
-            .await
-            .map_err(SyncError::Oauth)?;
-        let (intervals, provider) = self
-            .remote_busy(
-                connection,
-                &self.client,
-                &token,
-                &account,
-                self.window(now),
-                true,
-            )
-            .await
-            .map_err(SyncError::Oauth)?;
+        let mut retried = false;
+        let (intervals, provider) = loop {
+            let (account, token) = self
+                .remote_token(settings)
+                .await
+                .map_err(SyncError::Oauth)?;
+            match self
+                .remote_busy(
+                    connection,
+                    &self.client,
+                    &token,
+                    &account,
+                    self.window(now),
+                    true,
+                )
+                .await
+            {
+                // A token refused before its time: once more with a renewed one.
+                Err(err) if err.token_refused() && !retried => {
+                    retried = true;
+                    self.forget_access_token(&account, &token.token)
+                        .await
+                        .map_err(SyncError::Store)?;
+                }
+                other => break other.map_err(SyncError::Oauth)?,
+            }
+        };
         Ok(CalendarDelta {
             full: true,
             upserts: vec![ResourceBusy {
