@@ -57,7 +57,7 @@ fn segment(text: &str) -> String {
 
 /// Google's error for a non-2xx answer: its 403s for quota (`rateLimitExceeded`,
 /// `userRateLimitExceeded`, `quotaExceeded`, …) mean "slow down", not "no access".
-fn google_error(reply: &Reply) -> CalendarError {
+pub(crate) fn google_error(reply: &Reply) -> CalendarError {
     if reply.status.as_u16() == 403 {
         let reasons: Vec<String> = serde_json::from_slice::<Value>(&reply.body)
             .ok()
@@ -205,6 +205,36 @@ fn instant(text: &str) -> Result<i64, CalendarError> {
         .map_err(|_| CalendarError::Protocol(format!("bad RFC 3339 time {text:?}")))
 }
 
+/// The busy intervals of each calendar of `chunk` (in its order) in one freeBusy answer.
+pub(crate) fn free_busy_answer(
+    reply: &Reply,
+    chunk: &[String],
+) -> Result<Vec<Vec<(i64, i64)>>, CalendarError> {
+    let answer: FreeBusyAnswer = json_body(reply)?;
+    let mut busy = Vec::with_capacity(chunk.len());
+    for id in chunk {
+        let calendar = answer.calendars.get(id).ok_or_else(|| {
+            CalendarError::Protocol("freeBusy answer lacks a requested calendar".into())
+        })?;
+        if let Some(error) = calendar.errors.first() {
+            let reason = error.reason.clone().unwrap_or_else(|| "unknown".into());
+            return Err(CalendarError::Status {
+                status: if reason == "notFound" { 404 } else { 502 },
+                detail: format!("freeBusy: {reason}"),
+            });
+        }
+        let mut intervals = Vec::with_capacity(calendar.busy.len());
+        for period in &calendar.busy {
+            let (start, end) = (instant(&period.start)?, instant(&period.end)?);
+            if end > start {
+                intervals.push((start, end));
+            }
+        }
+        busy.push(intervals);
+    }
+    Ok(busy)
+}
+
 /// Busy intervals (Unix seconds, `[start, end)`) of each calendar in `ids` over
 /// `[from, to)`, in the order of `ids`. The window is split into queries of at most
 /// [`FREE_BUSY_MAX_DAYS`] days; a calendar Google reports errors for fails the whole call
@@ -234,25 +264,10 @@ pub async fn free_busy(
                 .bearer(token)
                 .json(&body);
             let reply = call(http, request).await?;
-            let answer: FreeBusyAnswer = json_body(&reply)?;
-            for (offset, id) in chunk.iter().enumerate() {
-                let calendar = answer.calendars.get(id).ok_or_else(|| {
-                    CalendarError::Protocol("freeBusy answer lacks a requested calendar".into())
-                })?;
-                if let Some(error) = calendar.errors.first() {
-                    let reason = error.reason.clone().unwrap_or_else(|| "unknown".into());
-                    return Err(CalendarError::Status {
-                        status: if reason == "notFound" { 404 } else { 502 },
-                        detail: format!("freeBusy: {reason}"),
-                    });
-                }
-                let slot = &mut busy[chunk_index * FREE_BUSY_MAX_CALENDARS + offset].1;
-                for period in &calendar.busy {
-                    let (start, end) = (instant(&period.start)?, instant(&period.end)?);
-                    if end > start {
-                        slot.push((start, end));
-                    }
-                }
+            for (offset, intervals) in free_busy_answer(&reply, chunk)?.into_iter().enumerate() {
+                busy[chunk_index * FREE_BUSY_MAX_CALENDARS + offset]
+                    .1
+                    .extend(intervals);
             }
         }
         start = end;
@@ -339,7 +354,7 @@ struct EventAnswer {
     conference_data: Option<Value>,
 }
 
-fn written(reply: &Reply) -> Result<WrittenEvent, CalendarError> {
+pub(crate) fn written(reply: &Reply) -> Result<WrittenEvent, CalendarError> {
     let answer: EventAnswer = json_body(reply)?;
     let video = answer
         .conference_data

@@ -36,4 +36,52 @@ pub mod fuzzing {
         }
         Ok(parsed.responses.len())
     }
+
+    /// Reads `body` as each Google, Microsoft Graph and OAuth token-endpoint answer the
+    /// clients parse (with the status and `Retry-After` taken from its first bytes), as a
+    /// hostile or broken provider (or something posing as one) could send it; returns how
+    /// many of the parsers accepted it.
+    pub fn provider_answers(data: &[u8]) -> usize {
+        let (status, retry_after, body) = match data {
+            [a, b, rest @ ..] => {
+                let statuses = [
+                    200u16, 201, 204, 400, 401, 403, 404, 409, 410, 412, 429, 500, 503,
+                ];
+                (
+                    statuses[usize::from(*a) % statuses.len()],
+                    std::str::from_utf8(&rest[..usize::from(*b).min(rest.len()).min(40)])
+                        .unwrap_or("")
+                        .to_owned(),
+                    rest,
+                )
+            }
+            _ => (200, String::new(), data),
+        };
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(&retry_after) {
+            headers.insert(reqwest::header::RETRY_AFTER, value);
+        }
+        let reply = crate::http::Reply {
+            status: reqwest::StatusCode::from_u16(status).expect("a valid status"),
+            url: url::Url::parse("https://provider.example.com/").expect("a valid URL"),
+            headers,
+            body: body.to_vec(),
+        };
+        let calendars = ["primary".to_owned(), "ada@example.com".to_owned()];
+        let mut accepted = 0;
+        accepted += usize::from(crate::google::free_busy_answer(&reply, &calendars).is_ok());
+        accepted +=
+            usize::from(crate::microsoft::schedule_answer(&reply, "ada@example.com").is_ok());
+        accepted += usize::from(crate::oauth::token_answer(&reply).is_ok());
+        accepted += usize::from(crate::google::written(&reply).is_ok());
+        accepted += usize::from(crate::microsoft::written(&reply).is_ok());
+        let _ = crate::google::google_error(&reply).retry_after();
+        let _ = crate::http::status_error(&reply);
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+            accepted += usize::from(matches!(crate::microsoft::view_event(&value), Ok(Some(_))));
+            accepted += usize::from(crate::microsoft::parse_date_time_zone(&value).is_ok());
+        }
+        let _ = crate::http::retry_after_seconds(Some(&retry_after), jiff::Timestamp::UNIX_EPOCH);
+        accepted
+    }
 }

@@ -219,50 +219,61 @@ pub async fn schedule(
             .bearer(token)
             .header("prefer", PREFER_UTC)
             .json(&body);
-        let answer: Value = json_body(&call(http, request).await?)?;
-        let schedules = answer
-            .get("value")
-            .and_then(Value::as_array)
-            .ok_or_else(|| CalendarError::Protocol("getSchedule answer without value".into()))?;
-        let info = schedules
-            .iter()
-            .find(|info| {
-                info.get("scheduleId")
-                    .and_then(Value::as_str)
-                    .is_some_and(|id| id.eq_ignore_ascii_case(email))
-            })
-            .or_else(|| schedules.first())
-            .ok_or_else(|| CalendarError::Protocol("getSchedule answered no schedule".into()))?;
-        if let Some(error) = info.get("error").filter(|error| !error.is_null()) {
-            let message = error
-                .get("responseCode")
-                .or_else(|| error.get("message"))
-                .and_then(Value::as_str)
-                .unwrap_or("error");
-            return Err(CalendarError::Status {
-                status: 502,
-                detail: format!("getSchedule: {message}"),
-            });
-        }
-        for item in info
-            .get("scheduleItems")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !blocks_time(item.get("status").and_then(Value::as_str)) {
-                continue;
-            }
-            let item_start = parse_date_time_zone(item.get("start").unwrap_or(&Value::Null))?;
-            let item_end = parse_date_time_zone(item.get("end").unwrap_or(&Value::Null))?;
-            if item_end > item_start {
-                busy.push((item_start.as_second(), item_end.as_second()));
-            }
-        }
+        let reply = call(http, request).await?;
+        busy.extend(schedule_answer(&reply, email)?);
         start = end;
     }
     busy.sort_unstable();
     busy.dedup();
+    Ok(busy)
+}
+
+/// The busy intervals of `email`'s schedule in one getSchedule answer.
+pub(crate) fn schedule_answer(
+    reply: &Reply,
+    email: &str,
+) -> Result<Vec<(i64, i64)>, CalendarError> {
+    let mut busy = Vec::new();
+    let answer: Value = json_body(reply)?;
+    let schedules = answer
+        .get("value")
+        .and_then(Value::as_array)
+        .ok_or_else(|| CalendarError::Protocol("getSchedule answer without value".into()))?;
+    let info = schedules
+        .iter()
+        .find(|info| {
+            info.get("scheduleId")
+                .and_then(Value::as_str)
+                .is_some_and(|id| id.eq_ignore_ascii_case(email))
+        })
+        .or_else(|| schedules.first())
+        .ok_or_else(|| CalendarError::Protocol("getSchedule answered no schedule".into()))?;
+    if let Some(error) = info.get("error").filter(|error| !error.is_null()) {
+        let message = error
+            .get("responseCode")
+            .or_else(|| error.get("message"))
+            .and_then(Value::as_str)
+            .unwrap_or("error");
+        return Err(CalendarError::Status {
+            status: 502,
+            detail: format!("getSchedule: {message}"),
+        });
+    }
+    for item in info
+        .get("scheduleItems")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if !blocks_time(item.get("status").and_then(Value::as_str)) {
+            continue;
+        }
+        let item_start = parse_date_time_zone(item.get("start").unwrap_or(&Value::Null))?;
+        let item_end = parse_date_time_zone(item.get("end").unwrap_or(&Value::Null))?;
+        if item_end > item_start {
+            busy.push((item_start.as_second(), item_end.as_second()));
+        }
+    }
     Ok(busy)
 }
 
@@ -299,28 +310,34 @@ pub async fn calendar_view(
     )?;
     let mut events = Vec::new();
     for item in collection(http, base, token, first, true).await? {
-        if item.get("isCancelled").and_then(Value::as_bool) == Some(true)
-            || !blocks_time(item.get("showAs").and_then(Value::as_str))
-        {
-            continue;
-        }
-        let id = item
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| CalendarError::Protocol("event without id".into()))?;
-        let start = parse_date_time_zone(item.get("start").unwrap_or(&Value::Null))?;
-        let end = parse_date_time_zone(item.get("end").unwrap_or(&Value::Null))?;
-        if end <= start {
-            continue;
-        }
-        events.push(BusyEvent {
-            id: id.to_owned(),
-            start: start.as_second(),
-            end: end.as_second(),
-            all_day: item.get("isAllDay").and_then(Value::as_bool) == Some(true),
-        });
+        events.extend(view_event(&item)?);
     }
     Ok(events)
+}
+
+/// One calendarView item as busy time: `None` when it does not block time (cancelled,
+/// shown as free or working elsewhere, or empty).
+pub(crate) fn view_event(item: &Value) -> Result<Option<BusyEvent>, CalendarError> {
+    if item.get("isCancelled").and_then(Value::as_bool) == Some(true)
+        || !blocks_time(item.get("showAs").and_then(Value::as_str))
+    {
+        return Ok(None);
+    }
+    let id = item
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| CalendarError::Protocol("event without id".into()))?;
+    let start = parse_date_time_zone(item.get("start").unwrap_or(&Value::Null))?;
+    let end = parse_date_time_zone(item.get("end").unwrap_or(&Value::Null))?;
+    if end <= start {
+        return Ok(None);
+    }
+    Ok(Some(BusyEvent {
+        id: id.to_owned(),
+        start: start.as_second(),
+        end: end.as_second(),
+        all_day: item.get("isAllDay").and_then(Value::as_bool) == Some(true),
+    }))
 }
 
 fn event_body(event: &EventInput) -> Value {
@@ -344,7 +361,7 @@ fn event_body(event: &EventInput) -> Value {
     body
 }
 
-fn written(reply: &Reply) -> Result<WrittenEvent, CalendarError> {
+pub(crate) fn written(reply: &Reply) -> Result<WrittenEvent, CalendarError> {
     let answer: Value = json_body(reply)?;
     let id = answer
         .get("id")

@@ -278,34 +278,39 @@ impl OAuthClient {
             .header("accept", "application/json")
             .form(&fields);
         let reply = http.send(None, request).await?;
-        if !reply.status.is_success() {
-            return Err(oauth_error(&reply));
-        }
-        let answer: TokenAnswer = json_body(&reply)?;
-        if let Some(kind) = &answer.token_type {
-            if !kind.eq_ignore_ascii_case("bearer") {
-                return Err(CalendarError::Protocol(format!(
-                    "token type {kind:?}, expected Bearer"
-                )));
-            }
-        }
-        if answer.access_token.is_empty() {
-            return Err(CalendarError::Protocol("empty access token".into()));
-        }
-        // Google sends a number; some identity servers a numeric string.
-        let expires_in = match &answer.expires_in {
-            Some(serde_json::Value::Number(number)) => number.as_u64(),
-            Some(serde_json::Value::String(text)) => text.trim().parse().ok(),
-            _ => None,
-        }
-        .unwrap_or(DEFAULT_EXPIRES_IN);
-        Ok(TokenSet {
-            access_token: answer.access_token,
-            expires_in,
-            refresh_token: answer.refresh_token.filter(|token| !token.is_empty()),
-            scope: answer.scope,
-        })
+        token_answer(&reply)
     }
+}
+
+/// A token endpoint's answer: the tokens, or what its error means.
+pub(crate) fn token_answer(reply: &Reply) -> Result<TokenSet, CalendarError> {
+    if !reply.status.is_success() {
+        return Err(oauth_error(reply));
+    }
+    let answer: TokenAnswer = json_body(reply)?;
+    if let Some(kind) = &answer.token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(CalendarError::Protocol(format!(
+                "token type {kind:?}, expected Bearer"
+            )));
+        }
+    }
+    if answer.access_token.is_empty() {
+        return Err(CalendarError::Protocol("empty access token".into()));
+    }
+    // Google sends a number; some identity servers a numeric string.
+    let expires_in = match &answer.expires_in {
+        Some(serde_json::Value::Number(number)) => number.as_u64(),
+        Some(serde_json::Value::String(text)) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .unwrap_or(DEFAULT_EXPIRES_IN);
+    Ok(TokenSet {
+        access_token: answer.access_token,
+        expires_in,
+        refresh_token: answer.refresh_token.filter(|token| !token.is_empty()),
+        scope: answer.scope,
+    })
 }
 
 fn parse_url(text: &str) -> Result<Url, CalendarError> {
