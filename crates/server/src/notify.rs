@@ -801,6 +801,7 @@ impl Notifier {
             "notes": booking.notes,
             "answers": answers,
             "booking_id": booking.id,
+            "location": booking.meeting_url,
             "booking_url": links::confirmation_url(&self.public_url, signer, booking),
             "manage_url": links::manage_url(&self.public_url, signer, booking),
             "approve_url": requested.then(|| links::host_url(&self.public_url, signer, booking, "approve")),
@@ -849,7 +850,8 @@ impl Notifier {
                 booking.id,
                 links::manage_url(&self.public_url, signer, booking)
             ),
-            location: None,
+            // The Meet / Teams link a calendar write got for the booking, if any.
+            location: booking.meeting_url.clone(),
             url: Some(links::confirmation_url(&self.public_url, signer, booking)),
             // The assigned host organises the meeting; the service sends on their behalf.
             organizer: named.first().map_or_else(
@@ -967,6 +969,22 @@ impl Notifier {
             &self.event_source(catalog.hosts().names_hosts()),
             sequence,
             now,
+        )
+    }
+
+    /// The event to write into a host's Google or Microsoft calendar for `booking`; see
+    /// [`crate::calendars::event::remote_event`].
+    pub fn remote_event(
+        &self,
+        booking: &Booking,
+        catalog: &Catalog,
+    ) -> openslot_calendar::EventInput {
+        let hosts = booking_hosts(catalog, booking);
+        crate::calendars::event::remote_event(
+            booking,
+            catalog.get(&booking.event_slug),
+            &hosts,
+            &self.event_source(catalog.hosts().names_hosts()),
         )
     }
 
@@ -1237,5 +1255,47 @@ hosts = ["ada", "grace"]
             created_at: 0,
         };
         assert!(notifier.render_calendar_alert(&job, &catalog, now).is_err());
+    }
+
+    #[test]
+    fn a_meeting_link_is_the_confirmations_location() {
+        let (notifier, catalog) = notifier();
+        let signer = crate::signing::Signer::new("test-secret-0123456789abcdef0123", &[]);
+        let now: Timestamp = "2030-03-01T09:00:00Z".parse().unwrap();
+        let job = Job {
+            id: "j".into(),
+            kind: "mail".into(),
+            payload: json!({"message": "invitee_confirmed", "booking_id": "b1"}),
+            state: JobState::Running,
+            run_at: 0,
+            attempts: 1,
+            max_attempts: 1,
+            last_error: None,
+            booking_id: Some("b1".into()),
+            created_at: 0,
+        };
+        let mut booking = booking(&["ada"], BookingStatus::Confirmed);
+        let render = |booking: &Booking| {
+            notifier
+                .render_booking(&job, booking, &catalog, &signer, now)
+                .unwrap()
+                .unwrap()
+        };
+        let plain = render(&booking);
+        assert!(!plain.text.contains("Where:"), "{}", plain.text);
+        assert_eq!(plain.invite.unwrap().location, None);
+        let link = "https://meet.google.com/abc-defg-hij";
+        booking.meeting_url = Some(link.into());
+        let with_link = render(&booking);
+        assert!(
+            with_link.text.contains(&format!("Where:      {link}")),
+            "{}",
+            with_link.text
+        );
+        assert!(with_link
+            .html
+            .replace("&#x2f;", "/")
+            .contains(&format!("href=\"{link}\"")));
+        assert_eq!(with_link.invite.unwrap().location.as_deref(), Some(link));
     }
 }

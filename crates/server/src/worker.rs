@@ -57,12 +57,22 @@ pub struct Worker {
 enum Failure {
     Transient(String),
     Permanent(String),
+    /// Transient, and not to be tried again for at least this many seconds (the
+    /// provider's `Retry-After`).
+    Later(String, i64),
 }
 
 enum Outcome {
     Sent,
     Skipped,
+    /// Handed on to a copy of the job due later (without spending an attempt).
+    Postponed,
 }
+
+/// How long an invitee's confirmation waits for the booking's Meet / Teams link.
+const MEETING_LINK_WAIT_SECONDS: i64 = 60;
+/// How often a waiting confirmation looks again.
+const MEETING_LINK_POLL_SECONDS: i64 = 2;
 
 impl Worker {
     fn backoff(&self, attempts: u32) -> i64 {
@@ -100,9 +110,14 @@ impl Worker {
         };
         let catalog = self.catalog.load();
         let now = self.clock.now();
-        let render = |booking: &openslot_store::Booking| {
-            self.notifier
-                .written_event(booking, &catalog, booking.sequence, now)
+        let render = crate::calendars::writeback::Renderers {
+            ics: |booking: &openslot_store::Booking| {
+                self.notifier
+                    .written_event(booking, &catalog, booking.sequence, now)
+            },
+            remote: |booking: &openslot_store::Booking| {
+                self.notifier.remote_event(booking, &catalog)
+            },
         };
         match calendars.reconcile_booking(id, render).await {
             Ok(done) => {
@@ -115,6 +130,13 @@ impl Worker {
             Err(crate::calendars::writeback::WriteError::Permanent(err)) => {
                 Err(Failure::Permanent(err))
             }
+            Err(crate::calendars::writeback::WriteError::Later {
+                message,
+                retry_after_seconds,
+            }) => Err(Failure::Later(
+                message,
+                retry_after_seconds.min(MAX_BACKOFF_SECONDS as u64) as i64,
+            )),
         }
     }
 
@@ -141,6 +163,11 @@ impl Worker {
             let Some(booking) = self.store.booking(id).await.map_err(storage)? else {
                 return Err(Failure::Permanent(format!("booking {id} not found")));
             };
+            if message == Some(MailKind::InviteeConfirmed)
+                && self.wait_for_meeting_link(job, &booking).await?
+            {
+                return Ok(Outcome::Postponed);
+            }
             match self
                 .notifier
                 .render_booking(job, &booking, &self.catalog.load(), &self.signer, now)
@@ -172,6 +199,61 @@ impl Worker {
             }
         })?;
         Ok(Outcome::Sent)
+    }
+
+    /// Holds back an invitee's confirmation while the booking's Meet / Teams link may still
+    /// come (its calendar write not yet done), up to [`MEETING_LINK_WAIT_SECONDS`] after the
+    /// first look: a copy of the job, due a little later, takes over. Whether it was held.
+    async fn wait_for_meeting_link(
+        &self,
+        job: &Job,
+        booking: &openslot_store::Booking,
+    ) -> Result<bool, Failure> {
+        let Some(calendars) = &self.calendars else {
+            return Ok(false);
+        };
+        if !calendars.awaits_meeting_link(booking) {
+            return Ok(false);
+        }
+        let now = self.clock.now().as_second();
+        let until = job.payload["meeting_link_until"]
+            .as_i64()
+            .unwrap_or(now + MEETING_LINK_WAIT_SECONDS);
+        if now >= until {
+            return Ok(false);
+        }
+        // Written at this version without a link: none is coming.
+        let writes = self
+            .store
+            .calendar_writes(&booking.id)
+            .await
+            .map_err(|err| Failure::Transient(format!("store: {err}")))?;
+        let written = calendars.connections().iter().any(|connection| {
+            connection.settings.write
+                && calendars.conference_links(crate::calendars::kind_of(&connection.settings))
+                && writes.iter().any(|write| {
+                    write.connection_id == connection.settings.id
+                        && write.sequence == booking.sequence
+                })
+        });
+        if written {
+            return Ok(false);
+        }
+        let mut payload = job.payload.clone();
+        payload["meeting_link_until"] = serde_json::json!(until);
+        let copy = openslot_store::NewJob {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind: job.kind.clone(),
+            payload,
+            run_at: now + MEETING_LINK_POLL_SECONDS,
+            max_attempts: job.max_attempts,
+            booking_id: job.booking_id.clone(),
+        };
+        self.store
+            .enqueue_jobs(&[copy], now)
+            .await
+            .map_err(|err| Failure::Transient(format!("store: {err}")))?;
+        Ok(true)
     }
 
     /// Delivers a job, renewing its lease every half lease while the delivery lasts, so a
@@ -225,6 +307,10 @@ impl Worker {
                 }
                 tracing::info!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts, "job done");
             }
+            Ok(Outcome::Postponed) => {
+                self.store.finish_job(&job.id, &self.id, now).await?;
+                tracing::info!(job_id = %job.id, mail = %message, %booking_id, "waiting for the booking's meeting link");
+            }
             Ok(Outcome::Skipped) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
                 self.metrics.record_mail("skipped");
@@ -239,7 +325,18 @@ impl Worker {
                 tracing::warn!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
                     retry_in_seconds = delay, error = %crate::privacy::scrub(&error), "job failed; will retry");
             }
-            Err(Failure::Transient(error)) | Err(Failure::Permanent(error)) => {
+            Err(Failure::Later(error, at_least)) if job.attempts < job.max_attempts => {
+                let delay = self.backoff(job.attempts).max(at_least);
+                self.metrics.record_mail("retry");
+                self.store
+                    .retry_job(&job.id, &self.id, now + delay, &error, now)
+                    .await?;
+                tracing::warn!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
+                    retry_in_seconds = delay, error = %crate::privacy::scrub(&error), "job failed; retried when the provider allows");
+            }
+            Err(Failure::Transient(error))
+            | Err(Failure::Permanent(error))
+            | Err(Failure::Later(error, _)) => {
                 self.store.bury_job(&job.id, &self.id, &error, now).await?;
                 self.metrics.record_mail("dead");
                 tracing::error!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,

@@ -10,6 +10,7 @@ const BELOW_EDGE: &[&str] = &[
     "calendars/connect.rs",
     "calendars/event.rs",
     "calendars/mod.rs",
+    "calendars/remote.rs",
     "calendars/service.rs",
     "calendars/sync.rs",
     "calendars/tokens.rs",

@@ -132,6 +132,7 @@ pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
         "reason": booking.status_reason,
         "sequence": booking.sequence,
         "manage_url": state.manage_url(booking),
+        "location": booking.meeting_url,
     })
 }
 

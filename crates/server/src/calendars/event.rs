@@ -87,6 +87,43 @@ pub fn written_event(
     .to_calendar_object()
 }
 
+/// The event written into a host's Google or Microsoft calendar for `booking`: the same
+/// title and description as the CalDAV object, in the assigned host's zone, with the
+/// invitee and the other named hosts as attendees. The provider's own meeting (Meet,
+/// Teams) and the idempotency key are the writer's business.
+pub fn remote_event(
+    booking: &Booking,
+    event: Option<&EventType>,
+    hosts: &[&Host],
+    source: &EventSource<'_>,
+) -> openslot_calendar::EventInput {
+    let event_title = event.map_or(booking.event_slug.as_str(), |event| event.title.as_str());
+    let booking_link = format!("{}/admin/bookings/{}", source.public_url, booking.id);
+    let mut attendees = vec![(booking.email.clone(), booking.name.clone())];
+    if source.names_hosts {
+        // The first host is the calendar's owner (the organizer): only the others attend.
+        attendees.extend(
+            hosts
+                .iter()
+                .skip(1)
+                .map(|host| (host.email.clone(), host.name.clone())),
+        );
+    }
+    openslot_calendar::EventInput {
+        summary: format!("{event_title} with {}", booking.name),
+        description: description(booking, event, event_title, source, &booking_link),
+        location: booking.meeting_url.clone(),
+        start: booking.start,
+        end: booking.end,
+        time_zone: hosts
+            .first()
+            .map_or_else(|| "UTC".to_string(), |host| host.timezone_name.clone()),
+        attendees,
+        conference: false,
+        request_id: format!("openslot-{}", booking.id),
+    }
+}
+
 /// What the host reads in the event: who booked, their notes and answers, the reference
 /// and the host's link to the booking (where it can be changed or cancelled).
 fn description(
@@ -217,6 +254,52 @@ label = "Company"
             .collect();
         assert_eq!(events.len(), 1, "{ics}");
         (calendar.clone(), events[0].clone())
+    }
+
+    #[test]
+    fn the_api_event_carries_the_meeting_the_invitee_and_the_other_hosts() {
+        let config = Config::parse(CONFIG, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        let mut booking = booking();
+        booking.meeting_url = Some("https://meet.google.com/abc-defg-hij".into());
+        let hosts: Vec<&Host> = booking
+            .hosts
+            .iter()
+            .filter_map(|id| catalog.hosts().get(id))
+            .collect();
+        let public_url = config.public_url();
+        let source = EventSource {
+            org: "Acme",
+            service_address: "bookings@example.com",
+            public_url: &public_url,
+            names_hosts: true,
+        };
+        let event = remote_event(&booking, catalog.get("intro"), &hosts, &source);
+        assert_eq!(event.summary, format!("Intro call with {}", booking.name));
+        assert_eq!((event.start, event.end), (booking.start, booking.end));
+        assert_eq!(event.time_zone, hosts[0].timezone_name);
+        assert_eq!(event.location.as_deref(), booking.meeting_url.as_deref());
+        // The calendar's owner (the assigned host) is not its own attendee.
+        assert_eq!(
+            event.attendees,
+            vec![
+                ("ada@example.org".to_string(), booking.name.clone()),
+                ("alan@example.com".to_string(), "Alan Turing".to_string()),
+            ]
+        );
+        assert!(event
+            .description
+            .contains("Company: Analytical Engines, Ltd."));
+        assert!(event
+            .description
+            .contains(&format!("/admin/bookings/{}", booking.id)));
+        // Without named hosts (the implicit host) only the invitee attends.
+        let source = EventSource {
+            names_hosts: false,
+            ..source
+        };
+        let event = remote_event(&booking, catalog.get("intro"), &hosts, &source);
+        assert_eq!(event.attendees.len(), 1);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod connect;
 pub mod event;
+pub mod remote;
 pub mod service;
 pub mod sync;
 pub mod tokens;
@@ -146,6 +147,20 @@ pub fn check_calendar(
     settings: &CalendarsConfig,
     lookup: EnvLookup<'_>,
 ) -> Result<(), (&'static str, String)> {
+    if calendar.kind.is_oauth() {
+        let provider = match calendar.kind {
+            CalendarKind::Google => "Google",
+            _ => "Microsoft",
+        };
+        // Their access rests on a person's sign-in, which a file cannot hold.
+        return Err((
+            "kind",
+            format!(
+                "{:?} calendars are not set up in this file: connect {provider} in /admin/calendars (they are reached through the host's own sign-in)",
+                calendar.kind.as_str()
+            ),
+        ));
+    }
     check_url(calendar.kind, &calendar.url).map_err(|message| ("url", message))?;
     if calendar.kind == CalendarKind::Ics {
         if calendar.write {
@@ -318,6 +333,7 @@ fn check_url(kind: CalendarKind, url: &str) -> Result<(), String> {
     let schemes: &[&str] = match kind {
         CalendarKind::Caldav => &["https", "http"],
         CalendarKind::Ics => &["https", "http", "webcal", "webcals"],
+        CalendarKind::Google | CalendarKind::Microsoft => return Ok(()),
     };
     let shown = display_url(kind, url);
     let Some(parts) = split_url(url).filter(|parts| schemes.contains(&parts.scheme)) else {
@@ -354,6 +370,10 @@ fn check_url(kind: CalendarKind, url: &str) -> Result<(), String> {
 /// removed; of an ICS feed only the scheme and host, because a feed's address is usually
 /// its only secret.
 pub fn display_url(kind: CalendarKind, url: &str) -> String {
+    if kind.is_oauth() {
+        // A provider's calendar id (often the account's address): no secret in it.
+        return url.to_string();
+    }
     let Some(parts) = split_url(url) else {
         return "(not a URL)".to_string();
     };
@@ -361,7 +381,7 @@ pub fn display_url(kind: CalendarKind, url: &str) -> String {
     let authority = parts.authority;
     match kind {
         CalendarKind::Ics => format!("{scheme}://{authority}/… (feed address hidden)"),
-        CalendarKind::Caldav => {
+        CalendarKind::Caldav | CalendarKind::Google | CalendarKind::Microsoft => {
             let path = parts.rest.split(['?', '#']).next().unwrap_or("");
             let credentials = if parts.userinfo.is_some() { "***@" } else { "" };
             format!("{scheme}://{credentials}{authority}{path}")
@@ -597,7 +617,7 @@ all_day_busy = true
         for text in [
             "[calendars]\non_stale = \"maybe\"\n",
             "[calendars]\nrefresh = 5\n",
-            &format!("{HOST}[[hosts.calendars]]\nkind = \"google\"\nurl = \"https://x.example\"\n"),
+            &format!("{HOST}[[hosts.calendars]]\nkind = \"outlook\"\nurl = \"https://x.example\"\n"),
             &format!("{HOST}[[hosts.calendars]]\nkind = \"ics\"\nurl = \"https://x.example\"\npasword = \"x\"\n"),
         ] {
             let err = Config::parse(text, "test.toml").expect_err(text);
@@ -653,6 +673,16 @@ all_day_busy = true
                 "listed twice",
             ),
             (entry(&ics("write = true\n")), "hosts[0].calendars[0].write", "read only"),
+            (
+                entry("[[hosts.calendars]]\nkind = \"google\"\nurl = \"primary\"\n"),
+                "hosts[0].calendars[0].kind",
+                "connect Google in /admin/calendars",
+            ),
+            (
+                entry("[[hosts.calendars]]\nkind = \"microsoft\"\nurl = \"AAMk\"\nwrite = true\n"),
+                "hosts[0].calendars[0].kind",
+                "connect Microsoft in /admin/calendars",
+            ),
             (
                 entry(&format!(
                     "{}[[hosts.calendars]]\nkind = \"caldav\"\nurl = \"https://dav.example.com/other/\"\nwrite = true\n",

@@ -80,6 +80,8 @@ pub struct Calendars {
     pub oauth: OAuthApps,
     /// Where this service is reached (set once listening): OAuth redirect URIs start here.
     public_url: std::sync::OnceLock<String>,
+    /// Calls per account and second to Google and Microsoft, and their requests to wait.
+    pub budget: super::remote::CallBudget,
     /// Connections as last loaded (for verify-on-book and the health page).
     pub connections: RwLock<Arc<Vec<CalendarConnection>>>,
     /// Busy version per connection as loaded into memory.
@@ -124,6 +126,7 @@ impl Calendars {
             jobs_wake,
             oauth: OAuthApps::default(),
             public_url: std::sync::OnceLock::new(),
+            budget: super::remote::CallBudget::new(super::remote::CALLS_PER_SECOND),
             connections: RwLock::new(Arc::new(Vec::new())),
             loaded: RwLock::new(HashMap::new()),
         })

@@ -150,7 +150,14 @@ impl Calendars {
                 if connection.alerted {
                     self.alert(&connection, Alert::Recovered, None).await?;
                 }
-                if settings.write && connection.last_success_at.is_none() {
+                // A calendar connected anew, or reconnected after its account's sign-in
+                // was refused (its writes may have given up meanwhile), is brought up to
+                // date with the host's upcoming bookings.
+                let reconnected = connection
+                    .last_error
+                    .as_deref()
+                    .is_some_and(|error| error.contains(NEEDS_RECONNECTING));
+                if settings.write && (connection.last_success_at.is_none() || reconnected) {
                     self.backfill(&settings.host_id, now).await?;
                 }
             }
@@ -163,7 +170,12 @@ impl Calendars {
                 let delay = (refresh / 5)
                     .max(30)
                     .max(failing_for / 2)
-                    .min(refresh * FAILURE_BACKOFF_CAP);
+                    .min(refresh * FAILURE_BACKOFF_CAP)
+                    // Never before the provider said it would answer again.
+                    .max(
+                        err.retry_after()
+                            .map_or(0, |seconds| seconds.min(86_400) as i64),
+                    );
                 let updated = self
                     .store
                     .fail_calendar_sync(&settings.id, &self.worker_id, &message, now, now + delay)
@@ -175,7 +187,8 @@ impl Calendars {
                 if let Some(updated) = updated {
                     let since = updated.failing_since.unwrap_or(now);
                     let alert_after = i64::from(self.config.alert_after_minutes) * 60;
-                    if !updated.alerted && now - since >= alert_after {
+                    // An account that needs reconnecting told the ops inbox itself, once.
+                    if !updated.alerted && now - since >= alert_after && !err.needs_reconnect() {
                         self.alert(&updated, Alert::Failing, Some(&message)).await?;
                     }
                 }
@@ -190,6 +203,10 @@ impl Calendars {
         now: Timestamp,
     ) -> Result<CalendarDelta, SyncError> {
         let settings = &connection.settings;
+        if kind_of(settings).is_oauth() {
+            // A calendar id, reached through the provider's API: no address to check.
+            return self.fetch_remote(connection, now).await;
+        }
         let endpoint = self
             .reachable_endpoint(settings)
             .await
@@ -203,6 +220,11 @@ impl Calendars {
             provider_cursor(stored).clone()
         };
         let fetched = match kind_of(settings) {
+            // Read above, before any address is checked; spelled out so the match stays
+            // exhaustive.
+            CalendarKind::Google | CalendarKind::Microsoft => {
+                return self.fetch_remote(connection, now).await
+            }
             CalendarKind::Caldav => {
                 let known = if force_full {
                     Vec::new()
@@ -248,6 +270,53 @@ impl Calendars {
                     cursor: json!({ "provider": cursor, "full_at": full_at }),
                 }
             }
+        })
+    }
+
+    /// Reads a Google or Microsoft calendar's busy time over the whole window: one
+    /// resource (the calendar id) holding every interval, replacing what was stored.
+    async fn fetch_remote(
+        &self,
+        connection: &CalendarConnection,
+        now: Timestamp,
+    ) -> Result<CalendarDelta, SyncError> {
+        let settings = &connection.settings;
+        let mut retried = false;
+        let (intervals, provider) = loop {
+            let (account, token) = self
+                .remote_token(settings)
+                .await
+                .map_err(SyncError::Oauth)?;
+            match self
+                .remote_busy(
+                    connection,
+                    &self.client,
+                    &token,
+                    &account,
+                    self.window(now),
+                    true,
+                )
+                .await
+            {
+                // A token refused before its time: once more with a renewed one.
+                Err(err) if err.token_refused() && !retried => {
+                    retried = true;
+                    self.forget_access_token(&account, &token.token)
+                        .await
+                        .map_err(SyncError::Store)?;
+                }
+                other => break other.map_err(SyncError::Oauth)?,
+            }
+        };
+        Ok(CalendarDelta {
+            full: true,
+            upserts: vec![ResourceBusy {
+                href: settings.url.clone(),
+                etag: None,
+                intervals,
+            }],
+            removed: Vec::new(),
+            cursor: json!({ "provider": provider, "full_at": now.as_second() }),
         })
     }
 
@@ -354,9 +423,16 @@ pub fn expand(
     Ok(spans)
 }
 
+/// What the failure of a connection whose account's sign-in was refused says (and how the
+/// next successful sync recognises it came back).
+pub const NEEDS_RECONNECTING: &str = "needs reconnecting";
+
 /// Why a sync failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
+    /// A Google or Microsoft calendar (or its account's token).
+    #[error("{0}")]
+    Oauth(super::remote::RemoteError),
     #[error("{0}")]
     Remote(CalendarError),
     /// Credentials that cannot be opened, or an address user-added calendars may not reach.
@@ -369,9 +445,24 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// Seconds the provider asked us to wait before calling again, if it did.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            SyncError::Remote(err) => err.retry_after(),
+            SyncError::Oauth(err) => err.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// The account's sign-in was refused: a person must connect it again.
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(self, SyncError::Oauth(err) if err.needs_reconnect())
+    }
+
     /// A metric label.
     pub fn label(&self) -> &'static str {
         match self {
+            SyncError::Oauth(err) => err.label(),
             SyncError::Remote(CalendarError::Timeout(_)) => "timeout",
             SyncError::Remote(CalendarError::Unreachable(_)) => "unreachable",
             SyncError::Remote(CalendarError::Auth(_)) => "auth",

@@ -1,9 +1,11 @@
 //! Write-back: a booking's event in each of its hosts' `write` calendars made to match
 //! the booking as it is now — present while confirmed (moved with a higher SEQUENCE on
 //! reschedule), gone once it ends. Runs as a durable job written with the change; the
-//! job is idempotent, so a retry or a second job for the same booking converges.
+//! job is idempotent, so a retry or a second job for the same booking converges. Google
+//! and Microsoft calendars are written through their APIs ([`super::remote`]), the
+//! Meet / Teams link they make kept on the booking.
 
-use openslot_calendar::{caldav, CalendarError, Written};
+use openslot_calendar::{caldav, CalendarError, EventInput, Written};
 use openslot_store::{Booking, BookingStatus, CalendarWrite, StoreError};
 
 use super::service::{kind_of, Calendars};
@@ -18,6 +20,33 @@ pub enum WriteError {
     /// Retrying cannot help.
     #[error("{0}")]
     Permanent(String),
+    /// The provider asked us to wait: retry no sooner than this many seconds.
+    #[error("{message}")]
+    Later {
+        message: String,
+        retry_after_seconds: u64,
+    },
+}
+
+impl From<super::remote::RemoteError> for WriteError {
+    fn from(err: super::remote::RemoteError) -> Self {
+        let message = err.to_string();
+        match err.retry_after() {
+            Some(seconds) => WriteError::Later {
+                message,
+                retry_after_seconds: seconds,
+            },
+            None if err.transient() => WriteError::Transient(message),
+            None => WriteError::Permanent(message),
+        }
+    }
+}
+
+/// How a booking looks in a host's calendar: a calendar object (CalDAV), or an event for
+/// a provider's API (Google, Microsoft).
+pub struct Renderers<Ics, Remote> {
+    pub ics: Ics,
+    pub remote: Remote,
 }
 
 impl From<StoreError> for WriteError {
@@ -51,11 +80,15 @@ impl Calendars {
     /// run at once (on two instances): each records what it wrote before it looks at the
     /// booking again, and passes again while the booking changed under it, so whichever
     /// runs last sees the other's write and the calendar ends as the booking is.
-    pub async fn reconcile_booking(
+    pub async fn reconcile_booking<Ics, Remote>(
         &self,
         id: &str,
-        render: impl Fn(&Booking) -> String,
-    ) -> Result<Reconciled, WriteError> {
+        render: Renderers<Ics, Remote>,
+    ) -> Result<Reconciled, WriteError>
+    where
+        Ics: Fn(&Booking) -> String,
+        Remote: Fn(&Booking) -> EventInput,
+    {
         let mut total = Reconciled::default();
         for _ in 0..3 {
             let before = self
@@ -78,11 +111,15 @@ impl Calendars {
         Ok(total)
     }
 
-    async fn reconcile_once(
+    async fn reconcile_once<Ics, Remote>(
         &self,
         id: &str,
-        render: &impl Fn(&Booking) -> String,
-    ) -> Result<Reconciled, WriteError> {
+        render: &Renderers<Ics, Remote>,
+    ) -> Result<Reconciled, WriteError>
+    where
+        Ics: Fn(&Booking) -> String,
+        Remote: Fn(&Booking) -> EventInput,
+    {
         let booking = self.store.booking(id).await?;
         let writes = self.store.calendar_writes(id).await?;
         let connections = self.store.calendar_connections().await?;
@@ -92,7 +129,7 @@ impl Calendars {
                 .iter()
                 .filter(|c| {
                     c.settings.write
-                        && kind_of(&c.settings) == CalendarKind::Caldav
+                        && kind_of(&c.settings) != CalendarKind::Ics
                         && booking.hosts.contains(&c.settings.host_id)
                 })
                 .collect(),
@@ -107,7 +144,13 @@ impl Calendars {
                 // Already written at this version.
                 continue;
             }
-            match self.put(connection, booking, previous, render).await {
+            let result = if kind_of(settings).is_oauth() {
+                self.put_remote(connection, booking, previous, &render.remote)
+                    .await
+            } else {
+                self.put(connection, booking, previous, &render.ics).await
+            };
+            match result {
                 Ok(()) => done.written += 1,
                 Err(err) => {
                     tracing::warn!(booking_id = %id, connection = %settings.id, error = %err, "calendar write failed");
@@ -131,6 +174,21 @@ impl Calendars {
                     .await?;
                 continue;
             };
+            if kind_of(&connection.settings).is_oauth() {
+                match self.remote_delete(connection, write).await {
+                    Ok(()) => {
+                        self.store
+                            .delete_calendar_write(id, &write.connection_id)
+                            .await?;
+                        done.removed += 1;
+                    }
+                    Err(err) => {
+                        tracing::warn!(booking_id = %id, connection = %write.connection_id, error = %err, "calendar event not removed");
+                        first_error.get_or_insert(err.into());
+                    }
+                }
+                continue;
+            }
             let endpoint = self
                 .reachable_endpoint(&connection.settings)
                 .await
@@ -167,6 +225,48 @@ impl Calendars {
             Some(err) => Err(err),
             None => Ok(done),
         }
+    }
+
+    /// Writes the booking's event into a Google or Microsoft calendar, records it, and
+    /// keeps the meeting link the provider made on the booking.
+    async fn put_remote(
+        &self,
+        connection: &openslot_store::CalendarConnection,
+        booking: &Booking,
+        previous: Option<&CalendarWrite>,
+        render: &impl Fn(&Booking) -> EventInput,
+    ) -> Result<(), WriteError> {
+        let settings = &connection.settings;
+        let written = self
+            .remote_put(connection, booking, previous, &render(booking))
+            .await?;
+        self.store
+            .save_calendar_write(&CalendarWrite {
+                booking_id: booking.id.clone(),
+                connection_id: settings.id.clone(),
+                href: written.id,
+                etag: written.etag,
+                sequence: booking.sequence,
+                updated_at: self.clock.now().as_second(),
+            })
+            .await?;
+        // Only a web address goes into pages and e-mails as a link.
+        if let Some(link) = written
+            .meeting_url
+            .filter(|link| link.starts_with("https://"))
+        {
+            // The first link a booking gets is the one its invitee is sent; a second
+            // write calendar (another host of a collective booking) does not replace it.
+            let current = self.store.booking(&booking.id).await?;
+            if current.is_some_and(|current| current.meeting_url.is_none()) {
+                self.store
+                    .set_booking_meeting_url(&booking.id, Some(&link))
+                    .await?;
+                tracing::info!(booking_id = %booking.id, connection = %settings.id, "meeting link stored");
+            }
+            self.jobs_wake.notify_one();
+        }
+        Ok(())
     }
 
     async fn put(

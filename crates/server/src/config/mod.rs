@@ -179,6 +179,11 @@ pub enum CalendarKind {
     Caldav,
     /// An iCalendar feed fetched over HTTP (read only).
     Ics,
+    /// A Google calendar of an account connected in /admin/calendars (OAuth); the url is
+    /// the calendar's id. Never from the configuration file.
+    Google,
+    /// A Microsoft 365 / Outlook calendar of an account connected in /admin/calendars.
+    Microsoft,
 }
 
 impl CalendarKind {
@@ -187,7 +192,14 @@ impl CalendarKind {
         match self {
             CalendarKind::Caldav => "caldav",
             CalendarKind::Ics => "ics",
+            CalendarKind::Google => "google",
+            CalendarKind::Microsoft => "microsoft",
         }
+    }
+
+    /// Whether its calendars belong to an OAuth account (Google, Microsoft).
+    pub fn is_oauth(self) -> bool {
+        matches!(self, CalendarKind::Google | CalendarKind::Microsoft)
     }
 
     /// Parses [`CalendarKind::as_str`]'s spelling.
@@ -195,6 +207,8 @@ impl CalendarKind {
         match text {
             "caldav" => Some(CalendarKind::Caldav),
             "ics" => Some(CalendarKind::Ics),
+            "google" => Some(CalendarKind::Google),
+            "microsoft" => Some(CalendarKind::Microsoft),
             _ => None,
         }
     }
@@ -202,7 +216,7 @@ impl CalendarKind {
     /// `refresh_minutes` when the entry leaves it out.
     pub fn default_refresh_minutes(self) -> u32 {
         match self {
-            CalendarKind::Caldav => 5,
+            CalendarKind::Caldav | CalendarKind::Google | CalendarKind::Microsoft => 5,
             CalendarKind::Ics => 15,
         }
     }

@@ -154,6 +154,8 @@ pub fn booking_body(state: &AppState, booking: &Booking) -> Value {
         "hosts": hosts,
         "manage_url": state.manage_url(booking),
         "confirmation_url": state.confirmation_url(booking),
+        // The Meet / Teams link the host's calendar made for it, once it has one.
+        "location": booking.meeting_url,
         "id": booking.id,
         "status": booking.status.as_str(),
         "event": booking.event_slug,

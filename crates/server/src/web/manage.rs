@@ -249,6 +249,7 @@ fn render_manage(
             "visitor_time": long_time(booking.start, &zone),
             "host_time": long_time(booking.start, &host_zone),
             "status_label": status_label(booking.status),
+            "location": booking.status.is_active().then(|| booking.meeting_url.clone()).flatten(),
             "with": super::pages::join_names(&super::pages::booking_host_names(&catalog, booking)),
             "active": booking.status.is_active(),
             "can_change": changeable,

@@ -469,6 +469,7 @@ pub async fn confirmation(
         "embed": embed,
         "parent_origin": parent_origin(&state, embed, query.origin.as_deref()),
         "manage_url": booking.status.is_active().then(|| state.manage_url(&booking)),
+        "location": booking.status.is_active().then(|| booking.meeting_url.clone()).flatten(),
         "name": booking.name,
         "email": booking.email,
         "notes": booking.notes,
