@@ -45,6 +45,7 @@ email = "grace@example.com"
 slug = "intro"
 title = "Intro call"
 duration_minutes = 30
+hosts = ["ada"]
 "#;
 
 fn google_section(google: &GoogleStandIn, auth_url: &str) -> String {
@@ -1247,6 +1248,43 @@ mod browser {
             row.contains(ADA) && row.contains("2 in use") && row.contains("connected"),
             "{row}"
         );
+
+        // Busy time is read from the chosen calendar: a busy hour there is no longer offered.
+        let day = common::days_ahead(2);
+        let busy_start: jiff::Timestamp = common::at(day, 10, 0).parse().unwrap();
+        google.add_busy(
+            ADA,
+            busy_start,
+            busy_start + jiff::SignedDuration::from_hours(1),
+        );
+        let offered = |body: &Value| -> Vec<String> {
+            body["slots"]
+                .as_array()
+                .map(|slots| {
+                    slots
+                        .iter()
+                        .map(|s| s["start"].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let path = format!("/availability?event=intro&from={day}&to={day}");
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let (status, body) = common::get_json(&server, &path).await;
+            assert_eq!(status, 200, "{body}");
+            let starts = offered(&body);
+            if !starts.is_empty() && !starts.contains(&common::at(day, 10, 0)) {
+                assert!(!starts.contains(&common::at(day, 10, 30)), "{starts:?}");
+                assert!(starts.contains(&common::at(day, 11, 0)), "{starts:?}");
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the busy hour is still offered: {starts:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
 
         let microsoft_id = connect(&browser, &server, "microsoft", &microsoft_page).await;
         let heading = browser.find("h1").await.text().await;
