@@ -1226,6 +1226,14 @@ mod browser {
             .status
             .success());
 
+        // A busy hour in Ada's Google calendar, there before she connects it.
+        let day = common::days_ahead(2);
+        let busy_start: jiff::Timestamp = common::at(day, 10, 0).parse().unwrap();
+        google.add_busy(
+            ADA,
+            busy_start,
+            busy_start + jiff::SignedDuration::from_hours(1),
+        );
         sign_in(&browser, &server, "ops@example.com").await;
         let google_id = connect(&browser, &server, "google", &google_page).await;
         let heading = browser.find("h1").await.text().await;
@@ -1249,14 +1257,7 @@ mod browser {
             "{row}"
         );
 
-        // Busy time is read from the chosen calendar: a busy hour there is no longer offered.
-        let day = common::days_ahead(2);
-        let busy_start: jiff::Timestamp = common::at(day, 10, 0).parse().unwrap();
-        google.add_busy(
-            ADA,
-            busy_start,
-            busy_start + jiff::SignedDuration::from_hours(1),
-        );
+        // Busy time is read from the chosen calendar: the busy hour is no longer offered.
         let offered = |body: &Value| -> Vec<String> {
             body["slots"]
                 .as_array()
