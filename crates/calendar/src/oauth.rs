@@ -148,12 +148,14 @@ struct TokenAnswer {
 }
 
 impl OAuthClient {
-    /// The scopes asked for: reading and writing calendars, plus the account's address.
+    /// The scopes asked for, no more than the calls need: Google's calendar list and
+    /// free/busy (read only) and events; Microsoft's `/me`, calendars and events, and a
+    /// refresh token (`offline_access`). Meet and Teams links need nothing more.
     pub fn scopes(&self) -> &'static str {
         match self.provider {
-            Provider::Google => "openid email https://www.googleapis.com/auth/calendar",
+            Provider::Google => "https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events",
             Provider::Microsoft => {
-                "openid email offline_access User.Read Calendars.ReadWrite OnlineMeetings.ReadWrite"
+                "offline_access User.Read Calendars.ReadWrite"
             }
         }
     }
@@ -452,7 +454,7 @@ mod tests {
         assert_eq!(query["login_hint"], "ada@example.com");
         assert_eq!(
             query["scope"],
-            "openid email https://www.googleapis.com/auth/calendar"
+            "https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events"
         );
 
         let microsoft = OAuthClient {

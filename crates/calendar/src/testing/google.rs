@@ -39,7 +39,7 @@ use super::oauth_peer::{
 const MAX_FREE_BUSY_DAYS: i64 = 90;
 
 /// The scopes openslot asks Google for.
-pub const SCOPES: &str = "openid email https://www.googleapis.com/auth/calendar";
+pub const SCOPES: &str = "https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/calendar.events";
 
 /// A running Google stand-in; stops when dropped.
 pub struct GoogleStandIn {

@@ -38,8 +38,7 @@ use super::oauth_peer::{
 };
 
 /// The scopes openslot asks Microsoft for.
-pub const SCOPES: &str =
-    "openid email offline_access User.Read Calendars.ReadWrite OnlineMeetings.ReadWrite";
+pub const SCOPES: &str = "offline_access User.Read Calendars.ReadWrite";
 
 /// getSchedule's longest window (Graph answers `ErrorTimeIntervalTooBig` beyond it).
 const MAX_SCHEDULE_DAYS: i64 = 62;
