@@ -113,6 +113,25 @@ impl Credentials {
     }
 }
 
+/// What the store keeps of a secret (a session or API token, an OAuth `state`): lower-case
+/// hex SHA-256.
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::Digest;
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Constant-time comparison of two short strings (hashes, CSRF tokens).
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

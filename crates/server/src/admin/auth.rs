@@ -16,7 +16,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use openslot_store::{Credential, CredentialKind};
-use sha2::{Digest, Sha256};
 
 use crate::{domain::Actor, http::error::ApiError, http::state::AppState};
 
@@ -58,22 +57,8 @@ pub fn random_secret() -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// What the store keeps of a secret.
-pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Constant-time comparison of two short strings.
-pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+// Kept below the edge (the calendar connect flow stores and compares hashes the same way).
+pub use crate::credentials::{same, secret_hash};
 
 /// Whether an e-mail address looks usable for an admin account.
 pub fn valid_email(email: &str) -> bool {

@@ -16,14 +16,17 @@ use openslot_store::{
     AuditEntry, CalendarConnection, CalendarSettings, OAuthAccount, OAuthPending, StoreError,
 };
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use super::{
     connection_id,
     service::Calendars,
     tokens::{oauth_client, TokenError, STATUS_OK},
 };
-use crate::{config::OAuthProvider, domain::Actor};
+use crate::{
+    config::OAuthProvider,
+    credentials::{same, secret_hash},
+    domain::Actor,
+};
 
 /// How long a sign-in started in /admin may take at the provider.
 pub const PENDING_SECONDS: i64 = 600;
@@ -88,23 +91,6 @@ pub struct Chosen {
     pub added: usize,
     pub changed: usize,
     pub removed: usize,
-}
-
-/// Lower-case hex SHA-256: what the store keeps of a `state` and of a session id.
-fn digest(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Constant-time equality of two hashes.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// The connections read through `account_id`.
@@ -180,10 +166,10 @@ impl Calendars {
         let now = self.clock.now().as_second();
         self.store
             .save_oauth_pending(&OAuthPending {
-                state_hash: digest(&state),
+                state_hash: secret_hash(&state),
                 provider: provider.as_str().into(),
                 host_id: host_id.into(),
-                session_hash: digest(session_id),
+                session_hash: secret_hash(session_id),
                 verifier_enc: self.credentials.seal(&pkce.verifier),
                 account_id: reconnect.map(|account| account.id.clone()),
                 created_at: now,
@@ -203,7 +189,9 @@ impl Calendars {
     /// any more.
     pub async fn abandon_connect(&self, state: &str) -> Result<(), ConnectError> {
         let now = self.clock.now().as_second();
-        self.store.take_oauth_pending(&digest(state), now).await?;
+        self.store
+            .take_oauth_pending(&secret_hash(state), now)
+            .await?;
         Ok(())
     }
 
@@ -226,10 +214,10 @@ impl Calendars {
         // the outcome.
         let pending = self
             .store
-            .take_oauth_pending(&digest(state), now)
+            .take_oauth_pending(&secret_hash(state), now)
             .await?
             .ok_or(ConnectError::UnknownState)?;
-        if !same(&pending.session_hash, &digest(session_id)) {
+        if !same(&pending.session_hash, &secret_hash(session_id)) {
             return Err(ConnectError::OtherSession);
         }
         let started = OAuthProvider::parse(&pending.provider).ok_or(ConnectError::UnknownState)?;
@@ -604,14 +592,14 @@ mod tests {
 
     #[test]
     fn hashes_are_hex_sha256_and_compared_whole() {
-        let hash = digest("state");
+        let hash = secret_hash("state");
         assert_eq!(hash.len(), 64);
         assert!(hash
             .chars()
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
-        assert_ne!(hash, digest("state2"));
-        assert!(same(&hash, &digest("state")));
+        assert_ne!(hash, secret_hash("state2"));
+        assert!(same(&hash, &secret_hash("state")));
         assert!(!same(&hash, &hash[..63]));
-        assert!(!same(&hash, &digest("other")));
+        assert!(!same(&hash, &secret_hash("other")));
     }
 }
