@@ -46,6 +46,7 @@ pub mod notify;
 pub mod privacy;
 pub mod rate_limit;
 pub mod routing;
+pub mod scopes;
 pub mod serve;
 pub mod signing;
 pub mod tzdb;
