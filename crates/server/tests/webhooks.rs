@@ -491,8 +491,9 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     let slow = receiver().await;
     let fast = receiver().await;
     let instance = Instance::start(dir.path(), &config(true, 1), START).await;
-    instance.subscribe("slow", &slow.url).await;
-    instance.subscribe("fast", &fast.url).await;
+    // Stored first, so its delivery is queued (and claimed) first.
+    instance.subscribe("a-slow", &slow.url).await;
+    instance.subscribe("b-fast", &fast.url).await;
     slow.reply(&[Reply::Hang]);
     fast.reply(&[Reply::Redirect]);
     let started = Instant::now();
@@ -504,15 +505,17 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     let fast_received = fast.received();
     assert_eq!(fast_received.len(), 1);
     assert_eq!(fast_received[0].path, "/hook");
+    let slow_received = slow.received();
+    assert_eq!(slow_received.len(), 1);
     assert!(
-        fast_received[0].at.duration_since(started) < Duration::from_millis(900),
+        fast_received[0].at < slow_received[0].at + Duration::from_millis(900),
         "the hanging receiver held the other delivery back"
     );
     assert!(took < Duration::from_secs(5), "{took:?}");
     let fast_log = instance
         .state
         .store
-        .webhook_attempts("fast", 10)
+        .webhook_attempts("b-fast", 10)
         .await
         .unwrap();
     assert_eq!(fast_log[0].status_code, Some(302));
@@ -525,7 +528,7 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     let slow_log = instance
         .state
         .store
-        .webhook_attempts("slow", 10)
+        .webhook_attempts("a-slow", 10)
         .await
         .unwrap();
     assert_eq!(slow_log[0].status_code, None);
@@ -535,7 +538,7 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     );
     assert!(slow_log[0].latency_ms >= 900, "{slow_log:?}");
     // Both wait for their retry.
-    for subscription in ["slow", "fast"] {
+    for subscription in ["a-slow", "b-fast"] {
         let jobs = instance.webhook_jobs(subscription).await;
         assert_eq!(jobs[0].state, JobState::Queued);
         assert_eq!(jobs[0].run_at, START + 5);
