@@ -683,3 +683,53 @@ async fn a_queued_delivery_survives_a_restart_and_inactive_subscriptions_are_ski
     assert_eq!(jobs.len(), 2);
     assert!(jobs.iter().all(|job| job.state == JobState::Done));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_about_three_days_of_failures_a_delivery_is_dead_and_can_be_redelivered() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = receiver().await;
+    let instance = Instance::start(dir.path(), &config(true, 5), START).await;
+    instance.subscribe("wh1", &endpoint.url).await;
+    endpoint.reply(&[Reply::Status(500); 13]);
+    instance.book("instant", 10).await;
+    instance.run_due().await;
+    let mut waited = 0;
+    for attempt in 1..openslot::webhooks::MAX_ATTEMPTS {
+        let delay = openslot::webhooks::retry_delay(attempt);
+        // Not a second early.
+        instance.advance(delay - 1);
+        instance.run_due().await;
+        assert_eq!(endpoint.received().len(), attempt as usize);
+        instance.advance(1);
+        instance.run_due().await;
+        waited += delay;
+    }
+    assert_eq!(endpoint.received().len(), 13);
+    assert!((3 * 86400..4 * 86400).contains(&waited), "{waited}");
+    let jobs = instance.webhook_jobs("wh1").await;
+    assert_eq!(jobs[0].state, JobState::Dead);
+    assert_eq!(jobs[0].last_error.as_deref(), Some("HTTP 500"));
+    let failed = instance.state.store.failed_jobs(10).await.unwrap();
+    assert!(failed.iter().any(|job| job.id == jobs[0].id));
+    // Nothing more happens on its own.
+    instance.advance(7 * 86400);
+    instance.run_due().await;
+    assert_eq!(endpoint.received().len(), 13);
+
+    // Redelivered by an operator: the same message, now taken.
+    assert!(instance
+        .state
+        .store
+        .retry_dead_job(&jobs[0].id, instance.now())
+        .await
+        .unwrap());
+    instance.run_due().await;
+    let received = endpoint.received();
+    assert_eq!(received.len(), 14);
+    assert_eq!(
+        received[13].header("webhook-id"),
+        received[0].header("webhook-id")
+    );
+    assert_eq!(received[13].body, received[0].body);
+    assert_eq!(instance.webhook_jobs("wh1").await[0].state, JobState::Done);
+}
