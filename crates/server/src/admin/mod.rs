@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod auth;
-mod bookings;
+pub mod bookings;
 pub mod calendars;
 pub mod dashboard;
 mod event_form;
@@ -78,7 +78,7 @@ pub fn router() -> Router<AppState> {
             get(system::tokens_page).post(system::create_token),
         )
         .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
-        .merge(api::router())
+        .merge(api::api().split_for_parts().0)
         .merge(oauth::router())
 }
 

@@ -803,7 +803,8 @@ fn default_mode() -> String {
 }
 
 /// One `[[event_types]]` entry; unset keys inherit from `[defaults]`.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = EventTypeDefinition)]
 #[serde(deny_unknown_fields)]
 pub struct EventTypeConfig {
     pub slug: String,
@@ -854,7 +855,8 @@ pub struct EventTypeConfig {
 
 /// One `[[hosts]]` entry: a person bookings are made with. Unset keys inherit from
 /// `[defaults]`; the database stores the same shape (every key written out).
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = HostDefinition)]
 #[serde(deny_unknown_fields)]
 pub struct HostEntryConfig {
     pub id: String,
@@ -877,11 +879,12 @@ pub struct HostEntryConfig {
     /// stored definition (connections live in their own table), and absent from
     /// definitions stored before calendars existed.
     #[serde(default, skip_serializing)]
+    #[schema(ignore)]
     pub calendars: Vec<CalendarConfig>,
 }
 
 /// Whole days off, `from` to `to` inclusive, in the host's zone.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeOffConfig {
     pub from: String,
@@ -889,7 +892,7 @@ pub struct TimeOffConfig {
 }
 
 /// A custom question on the booking form.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionConfig {
     /// Key the answer is stored under (defaults to a slug of the label).
@@ -911,7 +914,7 @@ fn default_question_kind() -> String {
 }
 
 /// Hours for one date that replace the weekly hours (`hours = []` closes the date).
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideConfig {
     pub date: String,
