@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(booking::router())
         .merge(contact::router())
         .merge(health::router())
+        .merge(crate::openapi::router())
         .route_layer(middleware::from_fn(tag_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
