@@ -975,7 +975,7 @@ async fn disable_host(
     get,
     path = "/api/v1/dashboard",
     operation_id = "getDashboard",
-    tag = "dashboard",
+    tag = "operations",
     summary = "Dashboard numbers",
     params(Range),
     responses(
@@ -1006,7 +1006,7 @@ async fn get_dashboard(
     get,
     path = "/api/v1/jobs/failed",
     operation_id = "listFailedJobs",
-    tag = "jobs",
+    tag = "operations",
     summary = "List failed jobs",
     responses(
         (status = 200, description = "Jobs that failed (retrying or dead), at most 100.", body = JobList),
@@ -1027,7 +1027,7 @@ async fn list_failed_jobs(State(state): State<AppState>, caller: ApiCaller) -> A
     post,
     path = "/api/v1/jobs/{id}/retry",
     operation_id = "retryJob",
-    tag = "jobs",
+    tag = "operations",
     summary = "Retry a dead job",
     params(("id" = String, Path, description = "The job id")),
     responses(
@@ -1056,7 +1056,7 @@ async fn retry_job(
     get,
     path = "/api/v1/audit",
     operation_id = "listAudit",
-    tag = "audit",
+    tag = "operations",
     summary = "Read the audit log",
     params(AuditQuery),
     responses(
@@ -1084,7 +1084,7 @@ async fn list_audit(
     get,
     path = "/api/v1/hosts/{id}/calendars",
     operation_id = "listCalendars",
-    tag = "calendars",
+    tag = "hosts",
     summary = "List a host's calendars",
     params(("id" = String, Path, description = "The host's id")),
     responses(
@@ -1116,7 +1116,7 @@ async fn list_calendars(
     post,
     path = "/api/v1/hosts/{id}/calendars",
     operation_id = "addCalendar",
-    tag = "calendars",
+    tag = "hosts",
     summary = "Connect a CalDAV calendar or ICS feed",
     params(("id" = String, Path, description = "The host's id")),
     request_body(content = CalendarBody),
@@ -1155,7 +1155,7 @@ async fn add_calendar(
     get,
     path = "/api/v1/calendars/{id}",
     operation_id = "getCalendar",
-    tag = "calendars",
+    tag = "hosts",
     summary = "Read a calendar connection",
     params(("id" = String, Path, description = "The calendar connection id")),
     responses(
@@ -1184,7 +1184,7 @@ async fn get_calendar(
     delete,
     path = "/api/v1/calendars/{id}",
     operation_id = "deleteCalendar",
-    tag = "calendars",
+    tag = "hosts",
     summary = "Remove a calendar connection",
     params(("id" = String, Path, description = "The calendar connection id")),
     responses(
@@ -1210,7 +1210,7 @@ async fn delete_calendar(
     post,
     path = "/api/v1/calendars/{id}/sync",
     operation_id = "syncCalendar",
-    tag = "calendars",
+    tag = "hosts",
     summary = "Sync a calendar now",
     params(("id" = String, Path, description = "The calendar connection id")),
     responses(

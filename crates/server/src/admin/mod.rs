@@ -78,7 +78,6 @@ pub fn router() -> Router<AppState> {
             get(system::tokens_page).post(system::create_token),
         )
         .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
-        .merge(api::api().split_for_parts().0)
         .merge(oauth::router())
 }
 

@@ -704,7 +704,7 @@ type ApiResult = Result<Response, ApiError>;
     get,
     path = "/api/v1/hosts/{id}/calendar-accounts",
     operation_id = "listCalendarAccounts",
-    tag = "calendar-accounts",
+    tag = "hosts",
     summary = "List a host's connected accounts",
     params(("id" = String, Path, description = "The host's id")),
     responses(
@@ -737,7 +737,7 @@ async fn api_list(
     get,
     path = "/api/v1/calendar-accounts/{id}",
     operation_id = "getCalendarAccount",
-    tag = "calendar-accounts",
+    tag = "hosts",
     summary = "Read a connected account",
     params(("id" = String, Path, description = "The connected account's id")),
     responses(
@@ -765,7 +765,7 @@ async fn api_get(
     delete,
     path = "/api/v1/calendar-accounts/{id}",
     operation_id = "deleteCalendarAccount",
-    tag = "calendar-accounts",
+    tag = "hosts",
     summary = "Disconnect an account",
     params(("id" = String, Path, description = "The connected account's id")),
     responses(
@@ -798,7 +798,7 @@ async fn api_delete(
     get,
     path = "/api/v1/calendar-accounts/{id}/calendars",
     operation_id = "listRemoteCalendars",
-    tag = "calendar-accounts",
+    tag = "hosts",
     summary = "List an account's calendars at the provider",
     params(("id" = String, Path, description = "The connected account's id")),
     responses(
@@ -856,7 +856,7 @@ fn invalid(field: &str, message: &str) -> ApiError {
     put,
     path = "/api/v1/calendar-accounts/{id}/calendars",
     operation_id = "chooseCalendars",
-    tag = "calendar-accounts",
+    tag = "hosts",
     summary = "Choose which calendars are read and written",
     params(("id" = String, Path, description = "The connected account's id")),
     request_body(content = CalendarChoiceBody),

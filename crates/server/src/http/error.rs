@@ -22,21 +22,6 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-/// The error answer's shape, for the OpenAPI document (placeholder until the lead's
-/// `ErrorBody` lands on main).
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-/// One error.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    pub code: String,
-    pub message: String,
-    pub fields: Option<std::collections::BTreeMap<String, String>>,
-}
-
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
