@@ -1,8 +1,10 @@
 //! `/api/v1`: the admin actions as JSON for automation, authorised by an API token
 //! (`Authorization: Bearer TOKEN`, created under `/admin/tokens` or with
-//! `openslot admin create-token NAME`). Errors use the standard `{"error": {...}}` shape.
-//! Every route is registered through [`api`] from its `#[utoipa::path]`, so the served
-//! OpenAPI document describes exactly the routes that exist.
+//! `openslot admin create-token NAME --scope ...`). Each handler first checks the scope it
+//! needs (before reading a body), then its caller's role. Errors use the standard
+//! `{"error": {...}}` shape. Every route is registered through [`api`] from its
+//! `#[utoipa::path]`, so the served OpenAPI document describes exactly the routes that
+//! exist, with the scope each checks.
 
 use axum::{
     extract::{Path, Query, State},
@@ -32,6 +34,7 @@ use crate::{
         body::JsonObject,
         error::{ApiError, ErrorBody},
     },
+    scopes::Scope,
     validate::FieldErrors,
 };
 
@@ -238,6 +241,7 @@ async fn list_bookings(
     caller: ApiCaller,
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::BookingsRead)?;
     let filter = query(filter)?;
     let (found, total) = bookings::find(&state, &filter, &caller.role).await?;
     ok(BookingList {
@@ -272,6 +276,7 @@ async fn export_bookings(
     caller: ApiCaller,
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::BookingsRead)?;
     let filter = query(filter)?;
     let text = bookings::csv_text(&state, &filter, &caller.role).await?;
     state
@@ -308,6 +313,7 @@ async fn get_booking(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::BookingsRead)?;
     let (booking, history) = bookings::with_history(&state, &id, &caller.role).await?;
     ok(BookingDetail {
         booking: bookings::booking_view(&state, &booking),
@@ -342,6 +348,7 @@ async fn act_on_booking(
     Path((id, action)): Path<(String, String)>,
     request: axum::extract::Request,
 ) -> ApiResult {
+    caller.require(Scope::BookingsWrite)?;
     let empty = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -509,6 +516,7 @@ async fn reschedule_booking(
     security(("api_token" = ["event_types:read"]))
 )]
 async fn list_event_types(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.require(Scope::EventTypesRead)?;
     caller.role.require_admin()?;
     ok(EventTypeList {
         event_types: event_types::listing(&state).await?,
@@ -536,6 +544,7 @@ async fn get_event_type(
     caller: ApiCaller,
     Path(slug): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesRead)?;
     caller.role.require_admin()?;
     let listing = event_types::listing(&state).await?;
     listing
@@ -618,8 +627,10 @@ fn saved(row: openslot_store::StoredEventType, status: StatusCode) -> ApiResult 
 async fn create_event_type(
     State(state): State<AppState>,
     caller: ApiCaller,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesWrite)?;
+    let JsonObject(object) = body?;
     caller.role.require_admin()?;
     let (entry, enabled) = definition(object, None)?;
     let row = event_types::save(&state, entry, enabled, true, &caller.actor).await?;
@@ -651,8 +662,10 @@ async fn update_event_type(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesWrite)?;
+    let JsonObject(object) = body?;
     caller.role.require_admin()?;
     let (entry, enabled) = definition(object, Some(&slug))?;
     let row = event_types::save(&state, entry, enabled, false, &caller.actor).await?;
@@ -684,7 +697,7 @@ async fn update_event_type_by_post(
     state: State<AppState>,
     caller: ApiCaller,
     slug: Path<String>,
-    body: JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
     update_event_type(state, caller, slug, body).await
 }
@@ -694,6 +707,7 @@ async fn toggle_event_type(
     caller: ApiCaller,
     Path((slug, action)): Path<(String, String)>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesWrite)?;
     caller.role.require_admin()?;
     let enabled = match action.as_str() {
         "enable" => true,
@@ -774,6 +788,7 @@ async fn disable_event_type(
     security(("api_token" = ["hosts:read"]))
 )]
 async fn list_hosts(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     ok(HostList {
         hosts: hosts::listing(&state, &caller.role).await?,
     })
@@ -800,6 +815,7 @@ async fn get_host(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let row = hosts::stored(&state, &id, &caller.role).await?;
     ok(hosts::host_view(&row))
 }
@@ -831,8 +847,10 @@ fn saved_host(row: openslot_store::StoredHost, status: StatusCode) -> ApiResult 
 async fn create_host(
     State(state): State<AppState>,
     caller: ApiCaller,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     caller.role.require_admin()?;
     let (entry, enabled) = hosts::definition_from_json(object, None, None)?;
     let row = hosts::save(&state, entry, enabled, true, &caller.actor, &caller.role).await?;
@@ -864,8 +882,10 @@ async fn update_host(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     let stored = hosts::stored(&state, &id, &caller.role).await?;
     let (entry, enabled) = hosts::definition_from_json(object, Some(&id), Some(&stored))?;
     let row = hosts::save(&state, entry, enabled, false, &caller.actor, &caller.role).await?;
@@ -897,7 +917,7 @@ async fn update_host_by_post(
     state: State<AppState>,
     caller: ApiCaller,
     id: Path<String>,
-    body: JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
     update_host(state, caller, id, body).await
 }
@@ -907,6 +927,7 @@ async fn toggle_host(
     caller: ApiCaller,
     Path((id, action)): Path<(String, String)>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     let enabled = match action.as_str() {
         "enable" => true,
         "disable" => false,
@@ -993,6 +1014,7 @@ async fn get_dashboard(
     caller: ApiCaller,
     range: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::Admin)?;
     caller.role.require_admin()?;
     let range = query(range)?;
     let body = dashboard::data(&state, &range).await?;
@@ -1017,6 +1039,7 @@ async fn get_dashboard(
     security(("api_token" = ["admin"]))
 )]
 async fn list_failed_jobs(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.require(Scope::Admin)?;
     caller.role.require_admin()?;
     ok(JobList {
         jobs: system::failed_jobs(&state).await?,
@@ -1044,6 +1067,7 @@ async fn retry_job(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::Admin)?;
     caller.role.require_admin()?;
     system::retry(&state, &id, &caller.actor).await?;
     ok(Queued {
@@ -1073,6 +1097,7 @@ async fn list_audit(
     caller: ApiCaller,
     audit: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::AuditRead)?;
     caller.role.require_admin()?;
     let audit = query(audit)?;
     ok(AuditList {
@@ -1101,6 +1126,7 @@ async fn list_calendars(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     calendars::check_host(&state, &id, &caller.role)?;
     let rows = calendars::connections(&state, &caller.role, Some(&id)).await?;
     let now = state.clock.now().as_second();
@@ -1138,8 +1164,10 @@ async fn add_calendar(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     calendars::check_host(&state, &id, &caller.role)?;
     let new = NewCalendar::from_json(&object)?;
     let row = calendars::add(&state, &id, &new, &caller.actor, &caller.role).await?;
@@ -1172,6 +1200,7 @@ async fn get_calendar(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let row = calendars::connection(&state, &id, &caller.role).await?;
     ok(calendars::connection_view(
         &state,
@@ -1202,6 +1231,7 @@ async fn delete_calendar(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     calendars::remove(&state, &id, &caller.actor, &caller.role).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -1227,6 +1257,7 @@ async fn sync_calendar(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     calendars::sync(&state, &id, &caller.actor, &caller.role).await?;
     Ok((StatusCode::ACCEPTED, Json(Queued { id, state: "due" })).into_response())
 }

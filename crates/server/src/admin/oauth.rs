@@ -31,6 +31,7 @@ use crate::{
         error::{ApiError, ErrorBody},
         state::AppState,
     },
+    scopes::Scope,
     validate::FieldErrors,
 };
 
@@ -721,6 +722,7 @@ async fn api_list(
     caller: ApiCaller,
     Path(host): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     check_host(&state, &host, &caller.role)?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
@@ -754,6 +756,7 @@ async fn api_get(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let account = account_for(&state, &id, &caller.role).await?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
@@ -783,6 +786,7 @@ async fn api_delete(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     let account = account_for(&state, &id, &caller.role).await?;
     state
         .calendars
@@ -817,6 +821,7 @@ async fn api_remote(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let account = account_for(&state, &id, &caller.role).await?;
     let remote = state
         .calendars
@@ -879,8 +884,10 @@ async fn api_choose(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     if let Some(unknown) = object
         .keys()
         .find(|key| !["busy", "write"].contains(&key.as_str()))
