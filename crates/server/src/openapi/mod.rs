@@ -19,6 +19,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::{error::ErrorBody, state::AppState};
 
+pub mod links;
+
 /// The name of the bearer-token scheme `/api/v1` operations require (with their scope).
 pub const API_TOKEN: &str = "api_token";
 
@@ -77,7 +79,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
 
 /// The routes and their document, split: the routes go into the application router.
 pub fn router() -> Router<AppState> {
-    let (router, document) = documented().split_for_parts();
+    let (router, mut document) = documented().split_for_parts();
+    links::add(&mut document);
     let _ = DOCUMENT.set(document);
     router
 }
@@ -86,7 +89,11 @@ static DOCUMENT: OnceLock<Document> = OnceLock::new();
 
 /// The OpenAPI document (built once).
 pub fn document() -> &'static Document {
-    DOCUMENT.get_or_init(|| documented().split_for_parts().1)
+    DOCUMENT.get_or_init(|| {
+        let mut document = documented().split_for_parts().1;
+        links::add(&mut document);
+        document
+    })
 }
 
 /// This document.
