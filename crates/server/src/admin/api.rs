@@ -103,10 +103,16 @@ pub struct BookingDetail {
 #[schema(example = json!({"message": "Sorry, that day no longer works for us."}))]
 pub struct BookingMessageBody {
     /// At most 1000 characters of text; shown to the invitee.
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub message: Option<String>,
     /// The same as `message` (its older name).
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub reason: Option<String>,
 }
 
@@ -153,6 +159,28 @@ pub struct HostBody {
     pub enabled: Option<bool>,
 }
 
+/// Changes to a host: the keys sent replace the stored ones, the others stay.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"hours": ["10:00-16:00"], "time_off": [{"from": "2026-12-24", "to": "2026-12-31"}]}))]
+pub struct HostUpdateBody {
+    /// The host's id; cannot change.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// IANA time zone.
+    pub timezone: Option<String>,
+    /// Weekly hours, e.g. `09:00-17:00`.
+    pub hours: Option<Vec<String>>,
+    /// `mon` to `sun`.
+    pub weekdays: Option<Vec<String>>,
+    /// Bookings per day in the host's zone, across all event types.
+    pub max_per_day: Option<u32>,
+    pub overrides: Option<Vec<crate::config::OverrideConfig>>,
+    pub time_off: Option<Vec<crate::config::TimeOffConfig>>,
+    pub enabled: Option<bool>,
+}
+
 /// A host's calendar connections.
 #[derive(Serialize, ToSchema)]
 pub struct CalendarList {
@@ -165,7 +193,9 @@ pub struct CalendarList {
 #[schema(example = json!({"kind": "caldav", "url": "https://dav.example.com/calendars/ada/work/", "username": "ada", "password": "app-password", "busy": true, "write": false}))]
 pub struct CalendarBody {
     /// `caldav` or `ics`.
+    #[schema(pattern = "^\\s*(caldav|ics)\\s*$")]
     pub kind: String,
+    #[schema(format = "uri")]
     pub url: String,
     pub username: Option<String>,
     /// Stored sealed; never shown again.
@@ -175,6 +205,7 @@ pub struct CalendarBody {
     /// Write confirmed bookings into it (default false; one per host).
     pub write: Option<bool>,
     /// Minutes between syncs (default: the kind's).
+    #[schema(minimum = 1, maximum = 1440)]
     pub refresh_minutes: Option<u32>,
     /// All-day events block their day (default true).
     pub all_day_busy: Option<bool>,
@@ -227,7 +258,7 @@ fn query<T: Default>(
     summary = "List bookings",
     params(Filter),
     responses(
-        (status = 200, description = "Bookings matching the filter, newest start first, 50 a page.", body = BookingList, links(("getBooking" = (operation_id = "getBooking", parameters(("id" = "$response.body#/bookings/0/id")))), ("cancelBooking" = (operation_id = "cancelBooking", parameters(("id" = "$response.body#/bookings/0/id")))), ("rescheduleBooking" = (operation_id = "rescheduleBooking", parameters(("id" = "$response.body#/bookings/0/id")))))),
+        (status = 200, description = "Bookings matching the filter, newest start first, 50 a page.", body = BookingList),
         (status = 400, description = "`invalid_query`: the query string could not be read.", body = ErrorBody, example = json!({"error": {"code": "invalid_query", "message": "Failed to deserialize query string: page: invalid digit found in string"}})),
         (status = 401, description = "`unauthorized`: no token, an unknown or revoked one, or an expired one.", body = ErrorBody, example = json!({"error": {"code": "unauthorized", "message": "send an admin API token as `Authorization: Bearer TOKEN`"}})),
         (status = 403, description = "`insufficient_scope`: the token lacks `bookings:read` (named in `WWW-Authenticate`).", body = ErrorBody, example = json!({"error": {"code": "insufficient_scope", "message": "this token lacks the scope `bookings:read`"}})),
@@ -864,7 +895,7 @@ async fn create_host(
     tag = "hosts",
     summary = "Replace a host",
     params(("id" = String, Path, description = "The host's id")),
-    request_body(content = HostBody, description = "The whole definition; `id` may be left out but cannot change."),
+    request_body(content = HostUpdateBody, description = "The keys to change; `id` may be left out but cannot change."),
     responses(
         (status = 200, description = "The stored host.", body = HostView),
         (status = 400, description = "`malformed_json`: the body is not a JSON object.", body = ErrorBody, example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),
@@ -899,7 +930,7 @@ async fn update_host(
     tag = "hosts",
     summary = "Replace a host (POST, for clients without PUT)",
     params(("id" = String, Path, description = "The host's id")),
-    request_body(content = HostBody, description = "The whole definition; `id` may be left out but cannot change."),
+    request_body(content = HostUpdateBody, description = "The keys to change; `id` may be left out but cannot change."),
     responses(
         (status = 200, description = "The stored host.", body = HostView),
         (status = 400, description = "`malformed_json`: the body is not a JSON object.", body = ErrorBody, example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),

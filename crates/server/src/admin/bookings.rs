@@ -30,7 +30,10 @@ pub struct Filter {
     /// Statuses, comma-separated: `requested`, `confirmed`, `cancelled`, `declined`,
     /// `expired`.
     #[serde(default)]
-    #[param(example = "requested,confirmed")]
+    #[param(
+        example = "requested,confirmed",
+        pattern = r"^\s*((requested|confirmed|cancelled|declined|expired)\s*(,\s*(requested|confirmed|cancelled|declined|expired)\s*)*)?$"
+    )]
     pub status: Option<String>,
     /// Event type slug.
     #[serde(default)]
@@ -40,17 +43,19 @@ pub struct Filter {
     pub host: Option<String>,
     /// First day (`YYYY-MM-DD`, host's zone) of meeting starts.
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub from: Option<String>,
     /// Last day (inclusive).
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub to: Option<String>,
     /// Name or e-mail contains (at most 200 characters).
     #[serde(default)]
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Page (50 bookings each), from 0.
     #[serde(default)]
+    #[param(maximum = 4294967295_u64)]
     pub page: Option<u32>,
 }
 

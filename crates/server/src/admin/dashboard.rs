@@ -37,11 +37,11 @@ const MAX_RANGE_DAYS: i64 = 366;
 pub struct Range {
     /// First day (`YYYY-MM-DD`, operators' zone); default: 29 days before `to`.
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub from: Option<String>,
     /// Last day (inclusive); default: today.
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub to: Option<String>,
     /// Only this event type (slug).
     #[serde(default)]
@@ -551,9 +551,9 @@ pub struct Dashboard {
 /// The range a dashboard covers, as resolved (defaults filled in).
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct DashboardRange {
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD` (a year before 1 is written `-YYYYYY`).
     pub from: String,
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`.
     pub to: String,
     /// The event type filtered on, if any.
     pub event: Option<String>,
@@ -564,7 +564,7 @@ pub struct DashboardRange {
 /// Bookings created on one day.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct DayCount {
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`.
     pub day: String,
     pub created: i64,
 }

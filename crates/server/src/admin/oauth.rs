@@ -104,6 +104,7 @@ pub struct CalendarChoiceBody {
     /// Provider calendar ids (from `listRemoteCalendars`).
     pub busy: Option<Vec<String>>,
     /// One provider calendar id, or `null` for none.
+    #[schema(min_length = 1)]
     pub write: Option<String>,
 }
 

@@ -122,7 +122,8 @@ pub async fn retry_job(
 pub struct AuditQuery {
     /// Only entries about this target, e.g. `booking:ID`, `event_type:SLUG`, `job:ID`.
     pub target: Option<String>,
-    /// At most this many entries (1-1000, default 200).
+    /// At most this many entries (default 200; more than 1000 is read as 1000).
+    #[param(maximum = 4294967295_u64)]
     pub limit: Option<u32>,
 }
 

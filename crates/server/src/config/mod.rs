@@ -807,6 +807,7 @@ fn default_mode() -> String {
 #[schema(as = EventTypeDefinition)]
 #[serde(deny_unknown_fields)]
 pub struct EventTypeConfig {
+    #[schema(pattern = "^[a-z0-9-]{1,64}$")]
     pub slug: String,
     pub title: String,
     pub duration_minutes: u32,
@@ -859,6 +860,7 @@ pub struct EventTypeConfig {
 #[schema(as = HostDefinition)]
 #[serde(deny_unknown_fields)]
 pub struct HostEntryConfig {
+    #[schema(pattern = "^[a-z0-9-]{1,64}$")]
     pub id: String,
     pub name: String,
     pub email: String,

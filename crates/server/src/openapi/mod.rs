@@ -19,6 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::{error::ErrorBody, state::AppState};
 
+mod bodies;
 pub mod links;
 
 /// The name of the bearer-token scheme `/api/v1` operations require (with their scope).
@@ -80,7 +81,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
 /// The routes and their document, split: the routes go into the application router.
 pub fn router() -> Router<AppState> {
     let (router, mut document) = documented().split_for_parts();
-    links::add(&mut document);
+    finish(&mut document);
     let _ = DOCUMENT.set(document);
     router
 }
@@ -91,9 +92,16 @@ static DOCUMENT: OnceLock<Document> = OnceLock::new();
 pub fn document() -> &'static Document {
     DOCUMENT.get_or_init(|| {
         let mut document = documented().split_for_parts().1;
-        links::add(&mut document);
+        finish(&mut document);
         document
     })
+}
+
+/// What the handlers' attributes cannot say: links in the specification's spelling (and
+/// the one from the public booking to `/api/v1`), optional bodies that are not `null`.
+fn finish(document: &mut Document) {
+    links::add(document);
+    bodies::optional_not_null(document);
 }
 
 /// This document.
