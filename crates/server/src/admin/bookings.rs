@@ -24,10 +24,18 @@ use crate::{
 const PAGE_SIZE: u32 = 50;
 
 /// Filters from the query string (the same for the page, the CSV and the API).
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
+    /// Statuses, comma-separated: `requested`, `confirmed`, `cancelled`, `declined`,
+    /// `expired`.
     #[serde(default)]
+    #[param(
+        example = "requested,confirmed",
+        pattern = r"^\s*((requested|confirmed|cancelled|declined|expired)\s*(,\s*(requested|confirmed|cancelled|declined|expired)\s*)*)?$"
+    )]
     pub status: Option<String>,
+    /// Event type slug.
     #[serde(default)]
     pub event: Option<String>,
     /// Bookings holding this host (a host user always sees only their own host's).
@@ -35,14 +43,19 @@ pub struct Filter {
     pub host: Option<String>,
     /// First day (`YYYY-MM-DD`, host's zone) of meeting starts.
     #[serde(default)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub from: Option<String>,
     /// Last day (inclusive).
     #[serde(default)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub to: Option<String>,
-    /// Name or e-mail contains.
+    /// Name or e-mail contains (at most 200 characters).
     #[serde(default)]
+    #[param(max_length = 200)]
     pub q: Option<String>,
+    /// Page (50 bookings each), from 0.
     #[serde(default)]
+    #[param(maximum = 4294967295_u64)]
     pub page: Option<u32>,
 }
 
@@ -102,38 +115,169 @@ pub fn query_of(state: &AppState, filter: &Filter) -> Result<BookingQuery, ApiEr
     Ok(query)
 }
 
+/// A host a booking holds: its id and (while it is stored) its name.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "ada", "name": "Ada Lovelace"}))]
+pub struct BookingHostView {
+    pub id: String,
+    /// The id again when the host is no longer stored.
+    pub name: String,
+}
+
+/// An answer to one of the event type's questions, labelled.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AnswerRow {
+    /// The question's label (its id when the question no longer exists).
+    pub label: String,
+    pub value: String,
+}
+
+/// A booking as operators (and `/api/v1`, and webhooks) see it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "id": "0190c8d2-6f1e-7a3b-9c4d-5e6f7a8b9c0d",
+    "host": {"id": "ada", "name": "Ada Lovelace"},
+    "hosts": [{"id": "ada", "name": "Ada Lovelace"}],
+    "status": "confirmed",
+    "event": "discovery-call",
+    "event_title": "Discovery call",
+    "start": "2026-12-14T10:00:00Z",
+    "end": "2026-12-14T10:30:00Z",
+    "start_local": "Monday 14 December 2026, 10:00",
+    "name": "Grace Hopper",
+    "email": "grace@example.com",
+    "timezone": "Europe/London",
+    "notes": "About the compiler",
+    "answers": {"company": "Navy"},
+    "answer_rows": [{"label": "Company", "value": "Navy"}],
+    "created_at": "2026-12-01T09:00:00Z",
+    "updated_at": "2026-12-01T09:00:00Z",
+    "confirmed_at": "2026-12-01T09:00:00Z",
+    "reason": null,
+    "sequence": 0,
+    "manage_url": "https://book.example.com/manage/TOKEN",
+    "location": null
+}))]
+pub struct BookingView {
+    pub id: String,
+    /// The assigned host (a collective booking: the first of `hosts`).
+    pub host: BookingHostView,
+    /// Every host the booking holds, the assigned one first.
+    pub hosts: Vec<BookingHostView>,
+    pub status: BookingStatusView,
+    /// The event type's slug.
+    pub event: String,
+    /// `None` when the event type no longer exists.
+    pub event_title: Option<String>,
+    #[schema(format = DateTime)]
+    pub start: String,
+    #[schema(format = DateTime)]
+    pub end: String,
+    /// The start in words, in the event type's zone.
+    pub start_local: String,
+    pub name: String,
+    pub email: String,
+    /// The invitee's IANA time zone, when they gave one.
+    pub timezone: Option<String>,
+    pub notes: Option<String>,
+    /// Answers to the event type's questions, by question id.
+    #[schema(value_type = Object)]
+    pub answers: Value,
+    pub answer_rows: Vec<AnswerRow>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+    #[schema(format = DateTime)]
+    pub confirmed_at: Option<String>,
+    /// The invitee's reason for cancelling, or the host's message when declining.
+    pub reason: Option<String>,
+    /// iCalendar SEQUENCE: bumped on every change.
+    pub sequence: u32,
+    /// Where the invitee manages the booking.
+    pub manage_url: String,
+    /// The online meeting's join URL, once a calendar write made one.
+    pub location: Option<String>,
+}
+
+/// A booking's state.
+#[derive(Clone, Copy, Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BookingStatusView {
+    Requested,
+    Confirmed,
+    Cancelled,
+    Declined,
+    Expired,
+}
+
+impl From<BookingStatus> for BookingStatusView {
+    fn from(status: BookingStatus) -> Self {
+        match status {
+            BookingStatus::Requested => BookingStatusView::Requested,
+            BookingStatus::Confirmed => BookingStatusView::Confirmed,
+            BookingStatus::Cancelled => BookingStatusView::Cancelled,
+            BookingStatus::Declined => BookingStatusView::Declined,
+            BookingStatus::Expired => BookingStatusView::Expired,
+        }
+    }
+}
+
 /// A booking as operators see it.
-pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
+pub fn booking_view(state: &AppState, booking: &Booking) -> BookingView {
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
     let zone = event
         .map(|event| event.schedule.timezone().clone())
         .unwrap_or_else(|| state.host_zone());
-    let (host, hosts) = crate::http::booking::host_fields(catalog.hosts(), booking);
-    json!({
-        "id": booking.id,
-        "host": host,
-        "hosts": hosts,
-        "status": booking.status.as_str(),
-        "event": booking.event_slug,
-        "event_title": event.map(|event| event.title.clone()),
-        "start": booking.start.to_string(),
-        "end": booking.end.to_string(),
-        "start_local": long_time(booking.start, &zone),
-        "name": booking.name,
-        "email": booking.email,
-        "timezone": booking.timezone,
-        "notes": booking.notes,
-        "answers": booking.answers,
-        "answer_rows": answer_rows(event, &booking.answers),
-        "created_at": booking.created_at.to_string(),
-        "updated_at": booking.updated_at.to_string(),
-        "confirmed_at": booking.confirmed_at.map(|at| at.to_string()),
-        "reason": booking.status_reason,
-        "sequence": booking.sequence,
-        "manage_url": state.manage_url(booking),
-        "location": booking.meeting_url,
-    })
+    let hosts = catalog.hosts();
+    let named = |id: &str| BookingHostView {
+        id: id.to_string(),
+        name: hosts
+            .get(id)
+            .map_or(id, |host| host.name.as_str())
+            .to_string(),
+    };
+    let held = if booking.hosts.is_empty() {
+        vec![named(&booking.host_id)]
+    } else {
+        booking.hosts.iter().map(|id| named(id)).collect()
+    };
+    BookingView {
+        id: booking.id.clone(),
+        host: named(&booking.host_id),
+        hosts: held,
+        status: booking.status.into(),
+        event: booking.event_slug.clone(),
+        event_title: event.map(|event| event.title.clone()),
+        start: booking.start.to_string(),
+        end: booking.end.to_string(),
+        start_local: long_time(booking.start, &zone),
+        name: booking.name.clone(),
+        email: booking.email.clone(),
+        timezone: booking.timezone.clone(),
+        notes: booking.notes.clone(),
+        answers: booking.answers.clone(),
+        answer_rows: answer_rows(event, &booking.answers)
+            .into_iter()
+            .map(|row| AnswerRow {
+                label: row["label"].as_str().unwrap_or_default().to_string(),
+                value: row["value"].as_str().unwrap_or_default().to_string(),
+            })
+            .collect(),
+        created_at: booking.created_at.to_string(),
+        updated_at: booking.updated_at.to_string(),
+        confirmed_at: booking.confirmed_at.map(|at| at.to_string()),
+        reason: booking.status_reason.clone(),
+        sequence: booking.sequence,
+        manage_url: state.manage_url(booking),
+        location: booking.meeting_url.clone(),
+    }
+}
+
+/// [`booking_view`] as JSON (what pages and webhook bodies embed).
+pub fn booking_json(state: &AppState, booking: &Booking) -> Value {
+    json!(booking_view(state, booking))
 }
 
 /// Bookings matching `filter` that `role` may see, and how many there are in all.
@@ -162,12 +306,31 @@ pub async fn visible(state: &AppState, id: &str, role: &Role) -> Result<Booking,
         .ok_or_else(|| ApiError::not_found("booking_not_found", "there is no such booking"))
 }
 
+/// One change in a booking's history.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"at": "2026-12-02T10:00:00Z", "at_local": "Wednesday 2 December 2026, 10:00", "actor": "token:crm", "action": "booking.cancel", "before": {"status": "confirmed"}, "after": {"status": "cancelled"}}))]
+pub struct HistoryEntry {
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// `at` in words, in the operators' zone.
+    pub at_local: String,
+    /// Who: `invitee`, `admin:EMAIL`, `token:NAME`, `host-link`, `system`.
+    pub actor: String,
+    /// What, e.g. `booking.create`, `booking.cancel`, `booking.reschedule`.
+    pub action: String,
+    /// The booking's relevant fields before the change (`null` at creation).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<Value>,
+}
+
 /// A booking with its history (audit entries, oldest first).
 pub async fn with_history(
     state: &AppState,
     id: &str,
     role: &Role,
-) -> Result<(Booking, Vec<Value>), ApiError> {
+) -> Result<(Booking, Vec<HistoryEntry>), ApiError> {
     let booking = visible(state, id, role).await?;
     let mut entries = state
         .store
@@ -175,23 +338,29 @@ pub async fn with_history(
         .await?;
     entries.reverse();
     let zone = state.host_zone();
-    let mut history = vec![json!({
-        "at": booking.created_at.to_string(),
-        "at_local": long_time(booking.created_at, &zone),
-        "actor": "invitee",
-        "action": "booking.create",
-        "after": {"status": if booking.confirmed_at == Some(booking.created_at) { "confirmed" } else { "requested" }},
-    })];
+    let created = if booking.confirmed_at == Some(booking.created_at) {
+        "confirmed"
+    } else {
+        "requested"
+    };
+    let mut history = vec![HistoryEntry {
+        at: booking.created_at.to_string(),
+        at_local: long_time(booking.created_at, &zone),
+        actor: "invitee".into(),
+        action: "booking.create".into(),
+        before: None,
+        after: Some(json!({ "status": created })),
+    }];
     for entry in entries {
         let at = jiff::Timestamp::from_second(entry.at).unwrap_or_default();
-        history.push(json!({
-            "at": at.to_string(),
-            "at_local": long_time(at, &zone),
-            "actor": entry.actor,
-            "action": entry.action,
-            "before": entry.before,
-            "after": entry.after,
-        }));
+        history.push(HistoryEntry {
+            at: at.to_string(),
+            at_local: long_time(at, &zone),
+            actor: entry.actor,
+            action: entry.action,
+            before: entry.before,
+            after: entry.after,
+        });
     }
     Ok((booking, history))
 }
@@ -384,7 +553,7 @@ fn detail_page(
     state: &AppState,
     session: &AdminSession,
     booking: &Booking,
-    history: Vec<Value>,
+    history: Vec<HistoryEntry>,
     flash: Option<(&str, String)>,
 ) -> Response {
     let catalog = state.catalog.load();

@@ -186,12 +186,6 @@ impl NewCalendar {
     }
 }
 
-fn timestamp(second: Option<i64>) -> Value {
-    second
-        .and_then(|second| jiff::Timestamp::from_second(second).ok())
-        .map_or(Value::Null, |at| json!(at.to_string()))
-}
-
 /// `seconds` ago (or ahead) in words: "just now", "4 min ago", "in 2 h".
 pub fn relative(seconds: i64) -> String {
     let ahead = seconds < 0;
@@ -234,9 +228,70 @@ fn shown_url(settings: &CalendarSettings) -> String {
     }
 }
 
-/// A connection as operators see it: never a password, sealed or not, and the address
-/// of an ICS feed (its secret) only as its host.
-pub fn connection_json(state: &AppState, connection: &CalendarConnection, now: i64) -> Value {
+/// A calendar connection as operators see it (never a password, sealed or not).
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "id": "0190c8d2-0000-7000-8000-000000000001", "host_id": "ada", "kind": "caldav",
+    "url": "https://dav.example.com/calendars/ada/work/", "username": "ada",
+    "password_env": null, "has_password": true, "busy": true, "write": false,
+    "refresh_minutes": 5, "all_day_busy": true, "origin": "admin", "account_id": null,
+    "last_attempt_at": "2026-12-02T10:00:00Z", "last_success_at": "2026-12-02T10:00:00Z",
+    "last_error": null, "failing_since": null, "events_imported": 12,
+    "next_run_at": "2026-12-02T10:05:00Z", "stale": false, "created_at": "2026-12-01T09:00:00Z"
+}))]
+pub struct CalendarView {
+    pub id: String,
+    pub host_id: String,
+    /// `caldav`, `ics`, `google` or `microsoft`.
+    pub kind: String,
+    /// The address: an ICS feed's (its secret) only as its host; the provider's calendar
+    /// id for `google` and `microsoft`.
+    pub url: String,
+    pub username: Option<String>,
+    /// The environment variable the password is read from (configuration-file connections).
+    pub password_env: Option<String>,
+    pub has_password: bool,
+    /// Busy time is read from it.
+    pub busy: bool,
+    /// Confirmed bookings are written into it.
+    pub write: bool,
+    pub refresh_minutes: u32,
+    /// All-day events block their day.
+    pub all_day_busy: bool,
+    /// `config` (from the configuration file) or `admin`.
+    pub origin: String,
+    /// The Google or Microsoft account it is read through.
+    pub account_id: Option<String>,
+    #[schema(format = DateTime)]
+    pub last_attempt_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub last_success_at: Option<String>,
+    pub last_error: Option<String>,
+    /// Start of the current run of failures.
+    #[schema(format = DateTime)]
+    pub failing_since: Option<String>,
+    /// Busy intervals imported from it now.
+    pub events_imported: i64,
+    #[schema(format = DateTime)]
+    pub next_run_at: Option<String>,
+    /// No successful sync for longer than `[calendars] stale_after_minutes`.
+    pub stale: bool,
+    #[schema(format = DateTime)]
+    pub created_at: Option<String>,
+}
+
+fn instant(second: Option<i64>) -> Option<String> {
+    second
+        .and_then(|second| jiff::Timestamp::from_second(second).ok())
+        .map(|at| at.to_string())
+}
+
+/// A connection as the API shows it.
+pub fn connection_view(
+    state: &AppState,
+    connection: &CalendarConnection,
+    now: i64,
+) -> CalendarView {
     let settings = &connection.settings;
     let shown = shown_url(settings);
     // Errors may quote the address they failed on.
@@ -244,29 +299,34 @@ pub fn connection_json(state: &AppState, connection: &CalendarConnection, now: i
         .last_error
         .as_ref()
         .map(|error| error.replace(&settings.url, &shown));
-    json!({
-        "id": settings.id,
-        "host_id": settings.host_id,
-        "kind": settings.kind,
-        "url": shown,
-        "username": settings.username,
-        "password_env": settings.password_env,
-        "has_password": settings.password_enc.is_some() || settings.password_env.is_some(),
-        "busy": settings.busy,
-        "write": settings.write,
-        "refresh_minutes": settings.refresh_minutes,
-        "all_day_busy": settings.all_day_busy,
-        "origin": settings.origin,
-        "account_id": settings.account_id,
-        "last_attempt_at": timestamp(connection.last_attempt_at),
-        "last_success_at": timestamp(connection.last_success_at),
-        "last_error": last_error,
-        "failing_since": timestamp(connection.failing_since),
-        "events_imported": connection.events_imported,
-        "next_run_at": timestamp(Some(connection.next_run_at)),
-        "stale": is_stale(state, connection, now),
-        "created_at": timestamp(Some(connection.created_at)),
-    })
+    CalendarView {
+        id: settings.id.clone(),
+        host_id: settings.host_id.clone(),
+        kind: settings.kind.clone(),
+        url: shown,
+        username: settings.username.clone(),
+        password_env: settings.password_env.clone(),
+        has_password: settings.password_enc.is_some() || settings.password_env.is_some(),
+        busy: settings.busy,
+        write: settings.write,
+        refresh_minutes: settings.refresh_minutes,
+        all_day_busy: settings.all_day_busy,
+        origin: settings.origin.clone(),
+        account_id: settings.account_id.clone(),
+        last_attempt_at: instant(connection.last_attempt_at),
+        last_success_at: instant(connection.last_success_at),
+        last_error,
+        failing_since: instant(connection.failing_since),
+        events_imported: connection.events_imported,
+        next_run_at: instant(Some(connection.next_run_at)),
+        stale: is_stale(state, connection, now),
+        created_at: instant(Some(connection.created_at)),
+    }
+}
+
+/// [`connection_view`] as JSON, for pages that add to it.
+pub fn connection_json(state: &AppState, connection: &CalendarConnection, now: i64) -> Value {
+    json!(connection_view(state, connection, now))
 }
 
 /// The connections `role` may see, all hosts' or `host`'s only.
@@ -483,7 +543,7 @@ pub async fn sync(state: &AppState, id: &str, actor: &Actor, role: &Role) -> Res
 
 /// A summary for the dashboard: how many connections, failing, stale, and how many
 /// Google or Microsoft accounts need reconnecting.
-pub async fn health(state: &AppState) -> Result<Value, ApiError> {
+pub async fn health(state: &AppState) -> Result<CalendarHealth, ApiError> {
     let rows = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
     let needs_reconnect = state
@@ -493,12 +553,29 @@ pub async fn health(state: &AppState) -> Result<Value, ApiError> {
         .iter()
         .filter(|account| account.status == crate::calendars::tokens::STATUS_NEEDS_RECONNECT)
         .count();
-    Ok(json!({
-        "total": rows.len(),
-        "needs_reconnect": needs_reconnect,
-        "failing": rows.iter().filter(|row| row.failing_since.is_some()).count(),
-        "stale": rows.iter().filter(|row| row.settings.busy && is_stale(state, row, now)).count(),
-    }))
+    Ok(CalendarHealth {
+        total: rows.len(),
+        needs_reconnect,
+        failing: rows
+            .iter()
+            .filter(|row| row.failing_since.is_some())
+            .count(),
+        stale: rows
+            .iter()
+            .filter(|row| row.settings.busy && is_stale(state, row, now))
+            .count(),
+    })
+}
+
+/// How the calendar connections are doing, in counts.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CalendarHealth {
+    pub total: usize,
+    /// Google or Microsoft accounts whose grant the provider refused.
+    pub needs_reconnect: usize,
+    pub failing: usize,
+    /// Busy-time connections without a recent successful sync.
+    pub stale: usize,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

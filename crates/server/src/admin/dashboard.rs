@@ -14,7 +14,13 @@ use openslot_engine::{slots, BusyTimes, DayCounts, EventRules};
 use openslot_store::{AuditEntry, Booking, BookingBucket, BookingQuery, BookingStatus, BucketBy};
 use serde_json::{json, Value};
 
-use super::{bookings::booking_json, page, system, AdminSession};
+use super::{
+    bookings::{booking_view, BookingView},
+    calendars::CalendarHealth,
+    page,
+    system::{self, JobView},
+    AdminSession,
+};
 use crate::{
     catalog::{Catalog, EventType},
     http::error::ApiError,
@@ -26,12 +32,18 @@ use crate::{
 const MAX_RANGE_DAYS: i64 = 366;
 
 /// Date range and event type filter.
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
+    /// First day (`YYYY-MM-DD`, operators' zone); default: 29 days before `to`.
     #[serde(default)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub from: Option<String>,
+    /// Last day (inclusive); default: today.
     #[serde(default)]
+    #[param(pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?\s*$")]
     pub to: Option<String>,
+    /// Only this event type (slug).
     #[serde(default)]
     pub event: Option<String>,
 }
@@ -97,12 +109,8 @@ fn local(second: i64, zone: &TimeZone) -> jiff::ZonedDateTime {
         .to_zoned_datetime(zone.clone())
 }
 
-fn rate(part: i64, whole: i64) -> Value {
-    if whole <= 0 {
-        Value::Null
-    } else {
-        json!((part as f64 / whole as f64 * 1000.0).round() / 10.0)
-    }
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 10.0)
 }
 
 /// An event type as an audit snapshot (`{"enabled", "definition"}`) describes it; `None`
@@ -319,7 +327,7 @@ fn per_day_svg(days: &[(Date, i64)]) -> String {
 }
 
 /// Everything the dashboard shows, as JSON (also `GET /api/v1/dashboard`).
-pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
+pub async fn data(state: &AppState, range: &Range) -> Result<Dashboard, ApiError> {
     let resolved = resolve(state, range)?;
     if let Err(err) = state.funnel.flush(state.store.as_ref()).await {
         tracing::warn!(error = %err, "funnel counters not written");
@@ -377,7 +385,7 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         *per_day.entry(local(bucket.at, &zone).date()).or_default() += bucket.count;
     }
     let mut totals = [0i64; 5];
-    let funnel_rows: Vec<Value> = funnel
+    let funnel_rows: Vec<FunnelRow> = funnel
         .iter()
         .map(|(slug, counts)| {
             for (total, count) in totals.iter_mut().zip(counts) {
@@ -420,9 +428,15 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         }
     }
     let cells = utilisation(state, &resolved, &booked, &histories, &zone);
-    let heatmap: Vec<Value> = cells
+    let heatmap: Vec<HeatmapCell> = cells
         .iter()
-        .map(|((weekday, hour), (offered, booked))| json!({"weekday": WEEKDAY_NAMES[*weekday as usize], "hour": hour, "offered": offered, "booked": booked, "utilisation": rate(*booked, *offered)}))
+        .map(|((weekday, hour), (offered, booked))| HeatmapCell {
+            weekday: WEEKDAY_NAMES[*weekday as usize],
+            hour: *hour,
+            offered: *offered,
+            booked: *booked,
+            utilisation: rate(*booked, *offered),
+        })
         .collect();
 
     let hosts = per_host(state, &catalog, &resolved).await?;
@@ -458,34 +472,158 @@ pub async fn data(state: &AppState, range: &Range) -> Result<Value, ApiError> {
         .store
         .list_bookings(&list(now, None, vec![BookingStatus::Requested], 100))
         .await?;
-    let as_json = |bookings: &[Booking]| {
+    let views = |bookings: &[Booking]| {
         bookings
             .iter()
-            .map(|b| booking_json(state, b))
+            .map(|b| booking_view(state, b))
             .collect::<Vec<_>>()
     };
 
-    Ok(json!({
-        "range": {"from": resolved.from.to_string(), "to": resolved.to.to_string(), "event": resolved.event, "timezone": state.config.defaults.timezone},
-        "funnel": funnel_rows,
-        "funnel_total": funnel_row("all", Some("All event types"), &totals),
-        "per_day": days.iter().map(|(day, count)| json!({"day": day.to_string(), "created": count})).collect::<Vec<_>>(),
-        "heatmap": heatmap,
-        "today": as_json(&todays),
-        "upcoming": as_json(&upcoming),
-        "pending": as_json(&pending),
-        "failed_jobs": system::failed_jobs(state).await?,
-        "calendars": super::calendars::health(state).await?,
-        "hosts": hosts,
-        "routing": crate::routing::submission_counts(
+    Ok(Dashboard {
+        range: DashboardRange {
+            from: resolved.from.to_string(),
+            to: resolved.to.to_string(),
+            event: resolved.event.clone(),
+            timezone: state.config.defaults.timezone.clone(),
+        },
+        funnel: funnel_rows,
+        funnel_total: funnel_row("all", Some("All event types"), &totals),
+        per_day: days
+            .iter()
+            .map(|(day, count)| DayCount {
+                day: day.to_string(),
+                created: *count,
+            })
+            .collect(),
+        heatmap,
+        today: views(&todays),
+        upcoming: views(&upcoming),
+        pending: views(&pending),
+        failed_jobs: system::failed_jobs(state).await?,
+        calendars: super::calendars::health(state).await?,
+        hosts,
+        routing: crate::routing::submission_counts(
             &state.routing,
             counters
                 .iter()
                 .filter(|counter| counter.metric == crate::funnel::ROUTED)
                 .map(|counter| (counter.event_slug.as_str(), counter.count)),
         ),
-        "charts": {"per_day_svg": per_day_svg(&days), "heatmap_svg": heatmap_svg(&cells)},
-    }))
+        charts: Some(DashboardCharts {
+            per_day_svg: per_day_svg(&days),
+            heatmap_svg: heatmap_svg(&cells),
+        }),
+    })
+}
+
+/// The dashboard's numbers over a date range (the page draws them; `/api/v1/dashboard`
+/// answers them without the drawings).
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    pub range: DashboardRange,
+    /// Per event type.
+    pub funnel: Vec<FunnelRow>,
+    /// Every event type together (`event` is `all`).
+    pub funnel_total: FunnelRow,
+    /// Bookings created per day of the range.
+    pub per_day: Vec<DayCount>,
+    /// Offered and booked slots by weekday and hour.
+    pub heatmap: Vec<HeatmapCell>,
+    /// Active bookings starting today (operators' zone).
+    pub today: Vec<BookingView>,
+    /// The next active bookings after today (at most 20).
+    pub upcoming: Vec<BookingView>,
+    /// Requests awaiting the host's answer.
+    pub pending: Vec<BookingView>,
+    pub failed_jobs: Vec<JobView>,
+    pub calendars: CalendarHealth,
+    /// Per host over the range.
+    pub hosts: Vec<HostLoad>,
+    /// Submissions per routing form and route over the range.
+    #[schema(value_type = Vec<Object>)]
+    pub routing: Vec<Value>,
+    /// SVG drawings for the page; never part of an API answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    pub charts: Option<DashboardCharts>,
+}
+
+/// The range a dashboard covers, as resolved (defaults filled in).
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DashboardRange {
+    /// `YYYY-MM-DD` (a year before 1 is written `-YYYYYY`).
+    pub from: String,
+    /// `YYYY-MM-DD`.
+    pub to: String,
+    /// The event type filtered on, if any.
+    pub event: Option<String>,
+    /// The zone days are counted in.
+    pub timezone: String,
+}
+
+/// Bookings created on one day.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub created: i64,
+}
+
+/// Slots offered and booked in one hour of one weekday over the range.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HeatmapCell {
+    /// `Mon` to `Sun`.
+    pub weekday: &'static str,
+    pub hour: i8,
+    pub offered: i64,
+    pub booked: i64,
+    /// Percent booked (one decimal); `null` when nothing was offered.
+    pub utilisation: Option<f64>,
+}
+
+/// One host's load over the range.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HostLoad {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+    /// Active bookings starting in the range that hold the host.
+    pub bookings: i64,
+    pub booked_minutes: i64,
+    /// The host's working minutes over the range.
+    pub available_minutes: i64,
+    /// Percent of the working minutes booked; `null` without working minutes.
+    pub utilisation: Option<f64>,
+}
+
+/// Conversion through the booking funnel of one event type (or all).
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FunnelRow {
+    pub event: String,
+    pub title: String,
+    pub page_views: i64,
+    pub availability_loads: i64,
+    pub attempts: i64,
+    pub created: i64,
+    pub confirmed: i64,
+    pub rates: FunnelRates,
+}
+
+/// Percentages between funnel steps (one decimal); `null` where the step before is zero.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FunnelRates {
+    pub availability_per_view: Option<f64>,
+    pub attempt_per_availability: Option<f64>,
+    pub created_per_attempt: Option<f64>,
+    pub confirmed_per_created: Option<f64>,
+    pub created_per_view: Option<f64>,
+}
+
+/// The dashboard's drawings.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DashboardCharts {
+    pub per_day_svg: String,
+    pub heatmap_svg: String,
 }
 
 /// Minutes host `host` works over the days `from..=to` (in its zone): weekly hours and
@@ -516,7 +654,7 @@ async fn per_host(
     state: &AppState,
     catalog: &Catalog,
     range: &Resolved,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<HostLoad>, ApiError> {
     let query = BookingQuery {
         start_from: Some(range.start.as_second()),
         start_to: Some(range.end.as_second()),
@@ -542,53 +680,57 @@ async fn per_host(
             *booked.entry(host.clone()).or_default() += minutes;
         }
     }
-    let mut rows: Vec<Value> = catalog
+    let mut rows: Vec<HostLoad> = catalog
         .hosts()
         .iter()
         .map(|host| {
             let booked_minutes = booked.get(&host.id).copied().unwrap_or(0);
             let available = working_minutes(host, range.from, range.to);
-            json!({
-                "id": host.id,
-                "name": host.name,
-                "enabled": host.enabled,
-                "bookings": counts.get(&host.id).copied().unwrap_or(0),
-                "booked_minutes": booked_minutes,
-                "available_minutes": available,
-                "utilisation": rate(booked_minutes, available),
-            })
+            HostLoad {
+                id: host.id.clone(),
+                name: host.name.clone(),
+                enabled: host.enabled,
+                bookings: counts.get(&host.id).copied().unwrap_or(0),
+                booked_minutes,
+                available_minutes: available,
+                utilisation: rate(booked_minutes, available),
+            }
         })
         .collect();
     // Bookings of a host no longer stored still count, under its id.
     for (id, count) in &counts {
         if catalog.hosts().get(id).is_none() {
-            rows.push(json!({
-                "id": id, "name": id, "enabled": false, "bookings": count,
-                "booked_minutes": booked.get(id).copied().unwrap_or(0),
-                "available_minutes": 0, "utilisation": Value::Null,
-            }));
+            rows.push(HostLoad {
+                id: id.clone(),
+                name: id.clone(),
+                enabled: false,
+                bookings: *count,
+                booked_minutes: booked.get(id).copied().unwrap_or(0),
+                available_minutes: 0,
+                utilisation: None,
+            });
         }
     }
     Ok(rows)
 }
 
-fn funnel_row(slug: &str, title: Option<&str>, counts: &[i64; 5]) -> Value {
-    json!({
-        "event": slug,
-        "title": title.unwrap_or(slug),
-        "page_views": counts[0],
-        "availability_loads": counts[1],
-        "attempts": counts[2],
-        "created": counts[3],
-        "confirmed": counts[4],
-        "rates": {
-            "availability_per_view": rate(counts[1], counts[0]),
-            "attempt_per_availability": rate(counts[2], counts[1]),
-            "created_per_attempt": rate(counts[3], counts[2]),
-            "confirmed_per_created": rate(counts[4], counts[3]),
-            "created_per_view": rate(counts[3], counts[0]),
+fn funnel_row(slug: &str, title: Option<&str>, counts: &[i64; 5]) -> FunnelRow {
+    FunnelRow {
+        event: slug.to_string(),
+        title: title.unwrap_or(slug).to_string(),
+        page_views: counts[0],
+        availability_loads: counts[1],
+        attempts: counts[2],
+        created: counts[3],
+        confirmed: counts[4],
+        rates: FunnelRates {
+            availability_per_view: rate(counts[1], counts[0]),
+            attempt_per_availability: rate(counts[2], counts[1]),
+            created_per_attempt: rate(counts[3], counts[2]),
+            confirmed_per_created: rate(counts[4], counts[3]),
+            created_per_view: rate(counts[3], counts[0]),
         },
-    })
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -610,7 +752,8 @@ pub async fn page_handler(
         .map(|e| json!({"slug": e.slug, "title": e.title}))
         .collect();
     match data(state, &query.range).await {
-        Ok(mut context) => {
+        Ok(dashboard) => {
+            let mut context = json!(dashboard);
             context["events"] = json!(events);
             context["filter"] = json!(query.range);
             context["retried"] = json!(query.retried.is_some());

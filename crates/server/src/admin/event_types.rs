@@ -50,21 +50,40 @@ fn valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The stored form of every event type, as operators see it.
-pub async fn listing(state: &AppState) -> Result<Vec<Value>, ApiError> {
+/// A stored event type as operators see it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"slug": "discovery-call", "enabled": true, "position": 0, "definition": {"slug": "discovery-call", "title": "Discovery call", "duration_minutes": 30, "overrides": [], "questions": []}, "updated_at": "2026-12-01T09:00:00Z"}))]
+pub struct EventTypeView {
+    pub slug: String,
+    /// Disabled types are not bookable but keep their bookings.
+    pub enabled: bool,
+    /// Order on the booking page (ascending).
+    pub position: i64,
+    /// The definition: the configuration-file keys of an `[[event_types]]` entry (see
+    /// `EventTypeDefinition`).
+    #[schema(value_type = Object)]
+    pub definition: Value,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// A stored event type as operators see it.
+pub fn event_type_view(row: &StoredEventType) -> EventTypeView {
+    EventTypeView {
+        slug: row.slug.clone(),
+        enabled: row.enabled,
+        position: row.position,
+        definition: row.definition.clone(),
+        updated_at: jiff::Timestamp::from_second(row.updated_at)
+            .map(|at| at.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Every stored event type, in order.
+pub async fn listing(state: &AppState) -> Result<Vec<EventTypeView>, ApiError> {
     let rows = state.store.event_types().await?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            json!({
-                "slug": row.slug,
-                "enabled": row.enabled,
-                "position": row.position,
-                "definition": row.definition,
-                "updated_at": jiff::Timestamp::from_second(row.updated_at).map(|at| at.to_string()).unwrap_or_default(),
-            })
-        })
-        .collect())
+    Ok(rows.iter().map(event_type_view).collect())
 }
 
 /// Creates (`creating`) or replaces an event type; returns its stored definition.

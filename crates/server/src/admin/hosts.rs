@@ -49,23 +49,42 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// A stored host as operators see it.
-pub fn host_json(row: &StoredHost) -> Value {
-    json!({
-        "id": row.id,
-        "enabled": row.enabled,
-        "position": row.position,
-        "definition": row.definition,
-        "updated_at": jiff::Timestamp::from_second(row.updated_at).map(|at| at.to_string()).unwrap_or_default(),
-    })
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "ada", "enabled": true, "position": 0, "definition": {"id": "ada", "name": "Ada Lovelace", "email": "ada@example.com", "timezone": "Europe/London", "hours": ["09:00-17:00"], "weekdays": ["mon", "tue", "wed", "thu", "fri"], "overrides": [], "time_off": []}, "updated_at": "2026-12-01T09:00:00Z"}))]
+pub struct HostView {
+    pub id: String,
+    /// Disabled hosts get no new bookings but keep theirs.
+    pub enabled: bool,
+    /// Order in lists (ascending).
+    pub position: i64,
+    /// The host's definition: the configuration-file keys of a `[[hosts]]` entry, every
+    /// default written out (see `HostDefinition`).
+    #[schema(value_type = Object)]
+    pub definition: Value,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// A stored host as operators see it.
+pub fn host_view(row: &StoredHost) -> HostView {
+    HostView {
+        id: row.id.clone(),
+        enabled: row.enabled,
+        position: row.position,
+        definition: row.definition.clone(),
+        updated_at: jiff::Timestamp::from_second(row.updated_at)
+            .map(|at| at.to_string())
+            .unwrap_or_default(),
+    }
 }
 
 /// Every stored host `role` may see (a host user: only their own).
-pub async fn listing(state: &AppState, role: &Role) -> Result<Vec<Value>, ApiError> {
+pub async fn listing(state: &AppState, role: &Role) -> Result<Vec<HostView>, ApiError> {
     let rows = state.store.hosts().await?;
     Ok(rows
         .iter()
         .filter(|row| role.may_edit_host(&row.id))
-        .map(host_json)
+        .map(host_view)
         .collect())
 }
 

@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod auth;
-pub(crate) mod bookings;
+pub mod bookings;
 pub mod calendars;
 pub mod dashboard;
 mod event_form;
@@ -78,7 +78,6 @@ pub fn router() -> Router<AppState> {
             get(system::tokens_page).post(system::create_token),
         )
         .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
-        .merge(api::router())
         .merge(oauth::router())
 }
 

@@ -13,10 +13,11 @@ use axum::{
 };
 use openslot_store::{CalendarConnection, OAuthAccount};
 use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     auth::{forbidden, ApiCaller, Role},
-    calendars::{check_host, connection_json},
+    calendars::{check_host, connection_view, CalendarView},
     page, see_other, AdminForm, AdminSession,
 };
 use crate::{
@@ -25,7 +26,11 @@ use crate::{
         tokens::{TokenError, STATUS_NEEDS_RECONNECT},
     },
     config::OAuthProvider,
-    http::{body::JsonObject, error::ApiError, state::AppState},
+    http::{
+        body::JsonObject,
+        error::{ApiError, ErrorBody},
+        state::AppState,
+    },
     scopes::Scope,
     validate::FieldErrors,
 };
@@ -68,15 +73,39 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/calendars/accounts/{id}", get(picker).post(choose))
         .route("/admin/calendars/accounts/{id}/{action}", post(act))
-        .route("/api/v1/hosts/{id}/calendar-accounts", get(api_list))
-        .route(
-            "/api/v1/calendar-accounts/{id}",
-            get(api_get).delete(api_delete),
-        )
-        .route(
-            "/api/v1/calendar-accounts/{id}/calendars",
-            get(api_remote).put(api_choose),
-        )
+}
+
+/// The documented `/api/v1` routes of connected accounts.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_list))
+        .routes(routes!(api_get, api_delete))
+        .routes(routes!(api_remote, api_choose))
+}
+
+/// The accounts of a host.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CalendarAccountList {
+    pub accounts: Vec<CalendarAccountView>,
+}
+
+/// An account's calendars at its provider.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RemoteCalendarList {
+    pub calendars: Vec<RemoteCalendarView>,
+}
+
+/// Which of an account's calendars to read busy time from and which one to write
+/// bookings into; calendars left out stop being read.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"busy": ["primary", "team@group.calendar.google.com"], "write": "primary"}))]
+pub struct CalendarChoiceBody {
+    /// Provider calendar ids (from `listRemoteCalendars`).
+    pub busy: Option<Vec<String>>,
+    /// One provider calendar id, or `null` for none.
+    #[schema(min_length = 1)]
+    pub write: Option<String>,
 }
 
 /// The one place a [`ConnectError`] becomes an HTTP error.
@@ -141,37 +170,94 @@ pub async fn account_for(
         .ok_or_else(|| not_found(id))
 }
 
-fn timestamp(second: i64) -> Value {
-    jiff::Timestamp::from_second(second).map_or(Value::Null, |at| json!(at.to_string()))
-}
-
 fn label(provider: &str) -> &'static str {
     OAuthProvider::parse(provider).map_or("OAuth", OAuthProvider::label)
 }
 
-/// An account as operators see it, with the connections read through it: its address and
-/// health, never a token (sealed or not) nor who holds its refresh lease.
+/// A connected Google or Microsoft account as operators see it, with the connections read
+/// through it: its address and health, never a token (sealed or not) nor who holds its
+/// refresh lease.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "0190c8d2-0000-7000-8000-000000000004", "host_id": "ada", "provider": "google", "email": "ada@example.com", "status": "ok", "needs_reconnect": false, "status_detail": null, "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z", "calendars": []}))]
+pub struct CalendarAccountView {
+    pub id: String,
+    pub host_id: String,
+    /// `google` or `microsoft`.
+    pub provider: String,
+    /// The signed-in account's address.
+    pub email: String,
+    /// `ok` or `needs_reconnect` (the provider refused the grant).
+    pub status: String,
+    pub needs_reconnect: bool,
+    /// Why it needs reconnecting.
+    pub status_detail: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub updated_at: Option<String>,
+    /// The account's calendars that are read or written now.
+    pub calendars: Vec<CalendarView>,
+}
+
+fn instant(second: i64) -> Option<String> {
+    jiff::Timestamp::from_second(second)
+        .ok()
+        .map(|at| at.to_string())
+}
+
+/// An account as the API shows it, with its connected calendars among `connections`.
+pub fn account_view(
+    state: &AppState,
+    account: &OAuthAccount,
+    connections: &[CalendarConnection],
+    now: i64,
+) -> CalendarAccountView {
+    CalendarAccountView {
+        id: account.id.clone(),
+        host_id: account.host_id.clone(),
+        provider: account.provider.clone(),
+        email: account.email.clone(),
+        status: account.status.clone(),
+        needs_reconnect: account.status == STATUS_NEEDS_RECONNECT,
+        status_detail: account.status_detail.clone(),
+        created_at: instant(account.created_at),
+        updated_at: instant(account.updated_at),
+        calendars: account_connections(connections, &account.id)
+            .into_iter()
+            .map(|row| connection_view(state, row, now))
+            .collect(),
+    }
+}
+
+/// [`account_view`] as JSON, for pages that add to it.
 pub fn account_json(
     state: &AppState,
     account: &OAuthAccount,
     connections: &[CalendarConnection],
     now: i64,
 ) -> Value {
-    json!({
-        "id": account.id,
-        "host_id": account.host_id,
-        "provider": account.provider,
-        "email": account.email,
-        "status": account.status,
-        "needs_reconnect": account.status == STATUS_NEEDS_RECONNECT,
-        "status_detail": account.status_detail,
-        "created_at": timestamp(account.created_at),
-        "updated_at": timestamp(account.updated_at),
-        "calendars": account_connections(connections, &account.id)
-            .into_iter()
-            .map(|row| connection_json(state, row, now))
-            .collect::<Vec<_>>(),
-    })
+    json!(account_view(state, account, connections, now))
+}
+
+/// One calendar of an account at its provider, and whether it is read or written now.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "primary", "name": "Ada Lovelace", "primary": true, "writable": true, "time_zone": "Europe/London", "busy": true, "write": true, "connection_id": "0190c8d2-0000-7000-8000-000000000001"}))]
+pub struct RemoteCalendarView {
+    /// The provider's calendar id.
+    pub id: String,
+    pub name: String,
+    /// The account's main calendar.
+    pub primary: bool,
+    /// Whether the account may write events into it.
+    pub writable: bool,
+    /// IANA zone, where the provider says.
+    pub time_zone: Option<String>,
+    /// Busy time is read from it.
+    pub busy: bool,
+    /// Confirmed bookings are written into it.
+    pub write: bool,
+    /// Its calendar connection, when it is read or written.
+    pub connection_id: Option<String>,
 }
 
 /// The accounts `role` may see, all hosts' or `host`'s only.
@@ -616,6 +702,22 @@ async fn act(
 type ApiResult = Result<Response, ApiError>;
 
 /// `GET /api/v1/hosts/{id}/calendar-accounts`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/hosts/{id}/calendar-accounts",
+    operation_id = "listCalendarAccounts",
+    tag = "hosts",
+    summary = "List a host's connected accounts",
+    params(("id" = String, Path, description = "The host's id")),
+    responses(
+        (status = 200, description = "The host's connected Google and Microsoft accounts.", body = CalendarAccountList),
+        (status = 401, description = "`unauthorized`: no token, an unknown or revoked one, or an expired one.", body = ErrorBody, example = json!({"error": {"code": "unauthorized", "message": "send an admin API token as `Authorization: Bearer TOKEN`"}})),
+        (status = 403, description = "`insufficient_scope`: the token lacks `hosts:read` (named in `WWW-Authenticate`). `forbidden`: a host user's token reaching beyond their host.", body = ErrorBody, examples(("insufficient_scope" = (value = json!({"error": {"code": "insufficient_scope", "message": "this token lacks the scope `hosts:read`"}}))), ("forbidden" = (value = json!({"error": {"code": "forbidden", "message": "this needs an admin; a host user may only see their host's bookings and edit their host's hours"}}))))),
+        (status = 404, description = "`host_not_found`: there is no host \"grace\"", body = ErrorBody, example = json!({"error": {"code": "host_not_found", "message": "there is no host \"grace\""}})),
+        (status = 503, description = "`store_unavailable` or `busy`: the database cannot answer now; retry after `Retry-After` seconds.", body = ErrorBody, example = json!({"error": {"code": "store_unavailable", "message": "the database cannot be reached right now; please retry in a moment"}})),
+    ),
+    security(("api_token" = ["hosts:read"]))
+)]
 async fn api_list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -625,15 +727,31 @@ async fn api_list(
     check_host(&state, &host, &caller.role)?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
-    let listed: Vec<Value> = accounts(&state, &caller.role, Some(&host))
+    let accounts = accounts(&state, &caller.role, Some(&host))
         .await?
         .iter()
-        .map(|account| account_json(&state, account, &connections, now))
+        .map(|account| account_view(&state, account, &connections, now))
         .collect();
-    Ok(Json(json!({"accounts": listed})).into_response())
+    Ok(Json(CalendarAccountList { accounts }).into_response())
 }
 
 /// `GET /api/v1/calendar-accounts/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar-accounts/{id}",
+    operation_id = "getCalendarAccount",
+    tag = "hosts",
+    summary = "Read a connected account",
+    params(("id" = String, Path, description = "The connected account's id")),
+    responses(
+        (status = 200, description = "The account and its connected calendars.", body = CalendarAccountView),
+        (status = 401, description = "`unauthorized`: no token, an unknown or revoked one, or an expired one.", body = ErrorBody, example = json!({"error": {"code": "unauthorized", "message": "send an admin API token as `Authorization: Bearer TOKEN`"}})),
+        (status = 403, description = "`insufficient_scope`: the token lacks `hosts:read` (named in `WWW-Authenticate`).", body = ErrorBody, example = json!({"error": {"code": "insufficient_scope", "message": "this token lacks the scope `hosts:read`"}})),
+        (status = 404, description = "`calendar_account_not_found`: there is no connected account \"ID\"", body = ErrorBody, example = json!({"error": {"code": "calendar_account_not_found", "message": "there is no connected account \"ID\""}})),
+        (status = 503, description = "`store_unavailable` or `busy`: the database cannot answer now; retry after `Retry-After` seconds.", body = ErrorBody, example = json!({"error": {"code": "store_unavailable", "message": "the database cannot be reached right now; please retry in a moment"}})),
+    ),
+    security(("api_token" = ["hosts:read"]))
+)]
 async fn api_get(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -643,10 +761,27 @@ async fn api_get(
     let account = account_for(&state, &id, &caller.role).await?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
-    Ok(Json(account_json(&state, &account, &connections, now)).into_response())
+    Ok(Json(account_view(&state, &account, &connections, now)).into_response())
 }
 
 /// `DELETE /api/v1/calendar-accounts/{id}`: revoke and delete, as Disconnect does.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/calendar-accounts/{id}",
+    operation_id = "deleteCalendarAccount",
+    tag = "hosts",
+    summary = "Disconnect an account",
+    params(("id" = String, Path, description = "The connected account's id")),
+    responses(
+        (status = 204, description = "Revoked at the provider where it can be, and deleted with its calendars."),
+        (status = 401, description = "`unauthorized`: no token, an unknown or revoked one, or an expired one.", body = ErrorBody, example = json!({"error": {"code": "unauthorized", "message": "send an admin API token as `Authorization: Bearer TOKEN`"}})),
+        (status = 403, description = "`insufficient_scope`: the token lacks `hosts:write` (named in `WWW-Authenticate`).", body = ErrorBody, example = json!({"error": {"code": "insufficient_scope", "message": "this token lacks the scope `hosts:write`"}})),
+        (status = 404, description = "`calendar_account_not_found`: there is no connected account \"ID\"", body = ErrorBody, example = json!({"error": {"code": "calendar_account_not_found", "message": "there is no connected account \"ID\""}})),
+        (status = 502, description = "`provider_unavailable`: Google or Microsoft did not answer as expected.", body = ErrorBody, example = json!({"error": {"code": "provider_unavailable", "message": "the provider did not answer"}})),
+        (status = 503, description = "`store_unavailable` or `busy`: the database cannot answer now; retry after `Retry-After` seconds.", body = ErrorBody, example = json!({"error": {"code": "store_unavailable", "message": "the database cannot be reached right now; please retry in a moment"}})),
+    ),
+    security(("api_token" = ["hosts:write"]))
+)]
 async fn api_delete(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -664,6 +799,24 @@ async fn api_delete(
 
 /// `GET /api/v1/calendar-accounts/{id}/calendars`: the account's calendars at the provider
 /// and which are read and written now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar-accounts/{id}/calendars",
+    operation_id = "listRemoteCalendars",
+    tag = "hosts",
+    summary = "List an account's calendars at the provider",
+    params(("id" = String, Path, description = "The connected account's id")),
+    responses(
+        (status = 200, description = "The account's calendars at the provider, and which are read and written now.", body = RemoteCalendarList),
+        (status = 401, description = "`unauthorized`: no token, an unknown or revoked one, or an expired one.", body = ErrorBody, example = json!({"error": {"code": "unauthorized", "message": "send an admin API token as `Authorization: Bearer TOKEN`"}})),
+        (status = 403, description = "`insufficient_scope`: the token lacks `hosts:read` (named in `WWW-Authenticate`).", body = ErrorBody, example = json!({"error": {"code": "insufficient_scope", "message": "this token lacks the scope `hosts:read`"}})),
+        (status = 404, description = "`calendar_account_not_found`: no such account. `provider_not_configured`: the provider's OAuth client is no longer configured.", body = ErrorBody, example = json!({"error": {"code": "calendar_account_not_found", "message": "there is no connected account \"ID\""}})),
+        (status = 409, description = "`needs_reconnect`: the provider refused the account's grant; reconnect it under /admin/calendars.", body = ErrorBody, example = json!({"error": {"code": "needs_reconnect", "message": "the account needs reconnecting: use Reconnect and sign in again"}})),
+        (status = 502, description = "`provider_unavailable`: Google or Microsoft did not answer as expected.", body = ErrorBody, example = json!({"error": {"code": "provider_unavailable", "message": "the provider did not answer"}})),
+        (status = 503, description = "`store_unavailable` or `busy`: the database cannot answer now; retry after `Retry-After` seconds.", body = ErrorBody, example = json!({"error": {"code": "store_unavailable", "message": "the database cannot be reached right now; please retry in a moment"}})),
+    ),
+    security(("api_token" = ["hosts:read"]))
+)]
 async fn api_remote(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -678,23 +831,23 @@ async fn api_remote(
         .map_err(api_error)?;
     let connections = state.store.calendar_connections().await?;
     let mine = account_connections(&connections, &account.id);
-    let listed: Vec<Value> = remote
+    let calendars = remote
         .iter()
         .map(|calendar| {
             let connected = mine.iter().find(|row| row.settings.url == calendar.id);
-            json!({
-                "id": calendar.id,
-                "name": calendar.name,
-                "primary": calendar.primary,
-                "writable": calendar.writable,
-                "time_zone": calendar.time_zone,
-                "busy": connected.is_some_and(|row| row.settings.busy),
-                "write": connected.is_some_and(|row| row.settings.write),
-                "connection_id": connected.map(|row| row.settings.id.clone()),
-            })
+            RemoteCalendarView {
+                id: calendar.id.clone(),
+                name: calendar.name.clone(),
+                primary: calendar.primary,
+                writable: calendar.writable,
+                time_zone: calendar.time_zone.clone(),
+                busy: connected.is_some_and(|row| row.settings.busy),
+                write: connected.is_some_and(|row| row.settings.write),
+                connection_id: connected.map(|row| row.settings.id.clone()),
+            }
         })
         .collect();
-    Ok(Json(json!({"calendars": listed})).into_response())
+    Ok(Json(RemoteCalendarList { calendars }).into_response())
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -705,6 +858,29 @@ fn invalid(field: &str, message: &str) -> ApiError {
 
 /// `PUT /api/v1/calendar-accounts/{id}/calendars` `{"busy": [ids], "write": id | null}`: as
 /// the picker's Save; answers the account.
+#[utoipa::path(
+    put,
+    path = "/api/v1/calendar-accounts/{id}/calendars",
+    operation_id = "chooseCalendars",
+    tag = "hosts",
+    summary = "Choose which calendars are read and written",
+    params(("id" = String, Path, description = "The connected account's id")),
+    request_body(content = CalendarChoiceBody),
+    responses(
+        (status = 200, description = "The account with its calendars as chosen.", body = CalendarAccountView),
+        (status = 400, description = "`malformed_json`: the body is not a JSON object.", body = ErrorBody, example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),
+        (status = 401, description = "`unauthorized`: no token, an unknown or revoked one, or an expired one.", body = ErrorBody, example = json!({"error": {"code": "unauthorized", "message": "send an admin API token as `Authorization: Bearer TOKEN`"}})),
+        (status = 403, description = "`insufficient_scope`: the token lacks `hosts:write` (named in `WWW-Authenticate`).", body = ErrorBody, example = json!({"error": {"code": "insufficient_scope", "message": "this token lacks the scope `hosts:write`"}})),
+        (status = 404, description = "`calendar_account_not_found`: no such account. `provider_not_configured`: the provider's OAuth client is no longer configured.", body = ErrorBody, example = json!({"error": {"code": "calendar_account_not_found", "message": "there is no connected account \"ID\""}})),
+        (status = 409, description = "`needs_reconnect`: the provider refused the account's grant; reconnect it under /admin/calendars.", body = ErrorBody, example = json!({"error": {"code": "needs_reconnect", "message": "the account needs reconnecting: use Reconnect and sign in again"}})),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.", body = ErrorBody, example = json!({"error": {"code": "payload_too_large", "message": "the request body must be at most 64 KiB"}})),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`.", body = ErrorBody, example = json!({"error": {"code": "unsupported_media_type", "message": "send the request body as application/json"}})),
+        (status = 422, description = "`validation_failed`: an id is not one of the account's calendars, or the write calendar is not writable (`fields` names it).", body = ErrorBody, example = json!({"error": {"code": "validation_failed", "message": "some fields are missing or invalid", "fields": {"write": "must be a calendar id or null"}}})),
+        (status = 502, description = "`provider_unavailable`: Google or Microsoft did not answer as expected.", body = ErrorBody, example = json!({"error": {"code": "provider_unavailable", "message": "the provider did not answer"}})),
+        (status = 503, description = "`store_unavailable` or `busy`: the database cannot answer now; retry after `Retry-After` seconds.", body = ErrorBody, example = json!({"error": {"code": "store_unavailable", "message": "the database cannot be reached right now; please retry in a moment"}})),
+    ),
+    security(("api_token" = ["hosts:write"]))
+)]
 async fn api_choose(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -744,5 +920,5 @@ async fn api_choose(
         .map_err(api_error)?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
-    Ok(Json(account_json(&state, &account, &connections, now)).into_response())
+    Ok(Json(account_view(&state, &account, &connections, now)).into_response())
 }

@@ -57,24 +57,46 @@ pub fn job_label(kind: &str) -> &str {
     }
 }
 
+/// A failed job as operators see it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "0190c8d2-0000-7000-8000-000000000002", "kind": "mail", "label": "E-mail", "state": "dead", "attempts": 8, "max_attempts": 8, "last_error": "connection refused", "booking_id": "0190c8d2-6f1e-7a3b-9c4d-5e6f7a8b9c0d", "run_at": "Wednesday 2 December 2026, 10:00", "dead": true}))]
+pub struct JobView {
+    pub id: String,
+    /// `mail`, `booking_expiry`, `calendar_write`, ...
+    pub kind: String,
+    /// The kind in words.
+    pub label: String,
+    /// `dead` (out of attempts; retry it) or `retrying`.
+    #[schema(pattern = "^(dead|retrying)$")]
+    pub state: &'static str,
+    pub attempts: u32,
+    pub max_attempts: u32,
+    pub last_error: Option<String>,
+    pub booking_id: Option<String>,
+    /// When it runs (ran) next, in words in the operators' zone.
+    pub run_at: String,
+    pub dead: bool,
+}
+
 /// Failed jobs as operators see them.
-pub async fn failed_jobs(state: &AppState) -> Result<Vec<Value>, ApiError> {
+pub async fn failed_jobs(state: &AppState) -> Result<Vec<JobView>, ApiError> {
     let jobs = state.store.failed_jobs(100).await?;
     Ok(jobs
         .iter()
         .map(|job| {
-            json!({
-                "id": job.id,
-                "kind": job.kind,
-                "label": job_label(&job.kind),
-                "state": if job.state == openslot_store::JobState::Dead { "dead" } else { "retrying" },
-                "attempts": job.attempts,
-                "max_attempts": job.max_attempts,
-                "last_error": job.last_error,
-                "booking_id": job.booking_id,
-                "run_at": when(state, job.run_at),
-                "dead": job.state == openslot_store::JobState::Dead,
-            })
+            let dead = job.state == openslot_store::JobState::Dead;
+            JobView {
+                id: job.id.clone(),
+                kind: job.kind.clone(),
+                label: job_label(&job.kind).to_string(),
+                state: if dead { "dead" } else { "retrying" },
+                attempts: job.attempts,
+                max_attempts: job.max_attempts,
+                last_error: job.last_error.clone(),
+                booking_id: job.booking_id.clone(),
+                run_at: when(state, job.run_at),
+                dead,
+            }
         })
         .collect())
 }
@@ -94,35 +116,69 @@ pub async fn retry_job(
     }
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+/// Which audit entries to list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Only entries about this target, e.g. `booking:ID`, `event_type:SLUG`, `job:ID`.
     pub target: Option<String>,
+    /// At most this many entries (default 200; more than 1000 is read as 1000).
+    #[param(maximum = 4294967295_u64)]
     pub limit: Option<u32>,
 }
 
+/// One audit entry as operators see it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": "0190c8d2-0000-7000-8000-000000000003", "at": "2026-12-02T10:00:00Z", "at_local": "Wednesday 2 December 2026, 10:00", "actor": "token:crm", "action": "booking.cancel", "target": "booking:0190c8d2-6f1e-7a3b-9c4d-5e6f7a8b9c0d", "target_query": "booking%3A0190c8d2-6f1e-7a3b-9c4d-5e6f7a8b9c0d", "before": {"status": "confirmed"}, "after": {"status": "cancelled"}, "before_text": "{\"status\":\"confirmed\"}", "after_text": "{\"status\":\"cancelled\"}"}))]
+pub struct AuditEntryView {
+    pub id: String,
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// `at` in words, in the operators' zone.
+    pub at_local: String,
+    /// Who: `admin:EMAIL`, `token:NAME`, `invitee`, `host-link`, `system`.
+    pub actor: String,
+    /// What, e.g. `booking.cancel`, `event_type.update`, `job.retry`.
+    pub action: String,
+    /// What it was done to, e.g. `booking:ID`, `event_type:SLUG`, `job:ID`.
+    pub target: String,
+    /// `target` escaped for a query string.
+    pub target_query: String,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<Value>,
+    /// `before` as JSON text.
+    pub before_text: Option<String>,
+    pub after_text: Option<String>,
+}
+
 /// Audit entries, newest first.
-pub async fn audit_entries(state: &AppState, query: &AuditQuery) -> Result<Vec<Value>, ApiError> {
+pub async fn audit_entries(
+    state: &AppState,
+    query: &AuditQuery,
+) -> Result<Vec<AuditEntryView>, ApiError> {
     let target = query.target.as_deref().filter(|target| !target.is_empty());
     let entries = state
         .store
         .audit_entries(target, query.limit.unwrap_or(200).clamp(1, 1000))
         .await?;
     Ok(entries
-        .iter()
-        .map(|entry| {
-            json!({
-                "id": entry.id,
-                "at": jiff::Timestamp::from_second(entry.at).map(|at| at.to_string()).unwrap_or_default(),
-                "at_local": when(state, entry.at),
-                "actor": entry.actor,
-                "action": entry.action,
-                "target": entry.target,
-                "target_query": crate::web::pages::query_escape(&entry.target),
-                "before": entry.before,
-                "after": entry.after,
-                "before_text": entry.before.as_ref().map(Value::to_string),
-                "after_text": entry.after.as_ref().map(Value::to_string),
-            })
+        .into_iter()
+        .map(|entry| AuditEntryView {
+            at: jiff::Timestamp::from_second(entry.at)
+                .map(|at| at.to_string())
+                .unwrap_or_default(),
+            at_local: when(state, entry.at),
+            target_query: crate::web::pages::query_escape(&entry.target),
+            before_text: entry.before.as_ref().map(Value::to_string),
+            after_text: entry.after.as_ref().map(Value::to_string),
+            id: entry.id,
+            actor: entry.actor,
+            action: entry.action,
+            target: entry.target,
+            before: entry.before,
+            after: entry.after,
         })
         .collect())
 }

@@ -844,9 +844,11 @@ fn default_mode() -> String {
 }
 
 /// One `[[event_types]]` entry; unset keys inherit from `[defaults]`.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = EventTypeDefinition)]
 #[serde(deny_unknown_fields)]
 pub struct EventTypeConfig {
+    #[schema(pattern = "^[a-z0-9-]{1,64}$")]
     pub slug: String,
     pub title: String,
     pub duration_minutes: u32,
@@ -895,9 +897,11 @@ pub struct EventTypeConfig {
 
 /// One `[[hosts]]` entry: a person bookings are made with. Unset keys inherit from
 /// `[defaults]`; the database stores the same shape (every key written out).
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = HostDefinition)]
 #[serde(deny_unknown_fields)]
 pub struct HostEntryConfig {
+    #[schema(pattern = "^[a-z0-9-]{1,64}$")]
     pub id: String,
     pub name: String,
     pub email: String,
@@ -918,11 +922,12 @@ pub struct HostEntryConfig {
     /// stored definition (connections live in their own table), and absent from
     /// definitions stored before calendars existed.
     #[serde(default, skip_serializing)]
+    #[schema(ignore)]
     pub calendars: Vec<CalendarConfig>,
 }
 
 /// Whole days off, `from` to `to` inclusive, in the host's zone.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeOffConfig {
     pub from: String,
@@ -930,7 +935,7 @@ pub struct TimeOffConfig {
 }
 
 /// A custom question on the booking form.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionConfig {
     /// Key the answer is stored under (defaults to a slug of the label).
@@ -952,7 +957,7 @@ fn default_question_kind() -> String {
 }
 
 /// Hours for one date that replace the weekly hours (`hours = []` closes the date).
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideConfig {
     pub date: String,

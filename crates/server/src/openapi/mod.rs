@@ -19,6 +19,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::http::{error::ErrorBody, state::AppState};
 
+mod bodies;
+pub mod links;
+
 /// The name of the bearer-token scheme `/api/v1` operations require (with their scope).
 pub const API_TOKEN: &str = "api_token";
 
@@ -70,12 +73,15 @@ impl Modify for ApiToken {
 /// Every documented route, with the document they make. A module that serves documented
 /// routes exposes `pub fn api() -> OpenApiRouter<AppState>` and is merged here.
 pub fn documented() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(openapi_json))
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi_json))
+        .merge(crate::admin::api::api())
 }
 
 /// The routes and their document, split: the routes go into the application router.
 pub fn router() -> Router<AppState> {
-    let (router, document) = documented().split_for_parts();
+    let (router, mut document) = documented().split_for_parts();
+    finish(&mut document);
     let _ = DOCUMENT.set(document);
     router
 }
@@ -84,7 +90,18 @@ static DOCUMENT: OnceLock<Document> = OnceLock::new();
 
 /// The OpenAPI document (built once).
 pub fn document() -> &'static Document {
-    DOCUMENT.get_or_init(|| documented().split_for_parts().1)
+    DOCUMENT.get_or_init(|| {
+        let mut document = documented().split_for_parts().1;
+        finish(&mut document);
+        document
+    })
+}
+
+/// What the handlers' attributes cannot say: links in the specification's spelling (and
+/// the one from the public booking to `/api/v1`), optional bodies that are not `null`.
+fn finish(document: &mut Document) {
+    links::add(document);
+    bodies::optional_not_null(document);
 }
 
 /// This document.
