@@ -248,6 +248,8 @@ impl Worker {
             run_at: now + MEETING_LINK_POLL_SECONDS,
             max_attempts: job.max_attempts,
             booking_id: job.booking_id.clone(),
+            order_key: None,
+            embed_booking: false,
         };
         self.store
             .enqueue_jobs(&[copy], now)
