@@ -70,7 +70,9 @@ impl Modify for ApiToken {
 /// Every documented route, with the document they make. A module that serves documented
 /// routes exposes `pub fn api() -> OpenApiRouter<AppState>` and is merged here.
 pub fn documented() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(openapi_json))
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi_json))
+        .merge(crate::admin::webhooks_api::api())
 }
 
 /// The routes and their document, split: the routes go into the application router.
