@@ -77,28 +77,46 @@ pub struct WebhookList {
 /// A new subscription (`POST`) or a whole replacement (`PUT`).
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 pub struct WebhookInput {
-    /// An `https://` or `http://` URL (at most 2000 characters).
-    #[schema(example = "https://crm.example.com/hooks/openslot")]
+    /// An `https://` or `http://` URL (at most 2000 characters, no user name, password or
+    /// fragment).
+    #[schema(
+        example = "https://crm.example.com/hooks/openslot",
+        pattern = "^https?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$",
+        max_length = 2000
+    )]
     pub url: String,
     /// One or more of the event names; duplicates are dropped.
-    #[schema(example = json!(["booking.confirmed", "booking.cancelled"]))]
+    #[schema(example = json!(["booking.confirmed", "booking.cancelled"]), min_items = 1)]
     pub events: Vec<WebhookEventName>,
     /// Default `true`.
     #[serde(default)]
     pub active: Option<bool>,
-    /// At most 500 characters; default empty.
+    /// At most 500 characters, no control characters but tab and newline; default empty.
     #[serde(default)]
-    #[schema(example = "CRM sync")]
+    #[schema(
+        example = "CRM sync",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$",
+        max_length = 500
+    )]
     pub description: Option<String>,
 }
 
 /// A partial change (`PATCH`): only the keys sent change.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 pub struct WebhookPatch {
-    #[schema(example = "https://crm.example.com/hooks/openslot-v2")]
+    #[schema(
+        example = "https://crm.example.com/hooks/openslot-v2",
+        pattern = "^https?://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$",
+        max_length = 2000
+    )]
     pub url: Option<String>,
+    #[schema(min_items = 1)]
     pub events: Option<Vec<WebhookEventName>>,
     pub active: Option<bool>,
+    #[schema(
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$",
+        max_length = 500
+    )]
     pub description: Option<String>,
 }
 
@@ -526,8 +544,9 @@ pub async fn remove(state: &AppState, id: &str, actor: &Actor) -> Result<(), Api
 pub fn grace_hours(object: &Map<String, Value>) -> Result<u32, ApiError> {
     match object.get("grace_hours") {
         None | Some(Value::Null) => Ok(DEFAULT_GRACE_HOURS),
-        Some(value) => match value.as_u64() {
-            Some(hours) if hours <= u64::from(MAX_GRACE_HOURS) => Ok(hours as u32),
+        // JSON does not tell 24 from 24.0; both are the integer 24.
+        Some(value) => match value.as_f64().filter(|hours| hours.fract() == 0.0) {
+            Some(hours) if (0.0..=f64::from(MAX_GRACE_HOURS)).contains(&hours) => Ok(hours as u32),
             _ => {
                 let mut fields = FieldErrors::new();
                 fields.insert(
@@ -1125,6 +1144,10 @@ mod tests {
         assert_eq!(
             grace_hours(&object(json!({"grace_hours": 168}))).unwrap(),
             168
+        );
+        assert_eq!(
+            grace_hours(&object(json!({"grace_hours": 25.0}))).unwrap(),
+            25
         );
         for bad in [json!(169), json!(-1), json!(1.5), json!("24")] {
             assert!(grace_hours(&object(json!({"grace_hours": bad}))).is_err());
