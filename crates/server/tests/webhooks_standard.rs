@@ -18,7 +18,7 @@ use std::{
 use axum::{body::Bytes, extract::State, http::HeaderMap, routing::post, Router};
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use common::{
-    admin::{create_token, Api},
+    admin::{add_user, create_token, Admin, Api},
     post_json, TestServer,
 };
 use serde_json::{json, Value};
@@ -402,8 +402,49 @@ async fn a_booking_life_arrives_in_order_and_verifies_with_standard_webhooks() {
         .await;
     assert_eq!(log["deliveries"].as_array().unwrap().len(), 6, "{log}");
 
+    // The admin page shows the same log and redelivers from it.
+    let output = add_user(&server, "ops@example.com", "correct horse battery staple");
+    assert!(output.status.success(), "{output:?}");
+    let mut admin = Admin::new(&server);
+    let (status, _) = admin
+        .sign_in("ops@example.com", "correct horse battery staple")
+        .await;
+    assert_eq!(status, 303);
+    // The receiver has the redelivery; the worker may still be recording it.
+    let mut page = String::new();
+    for _ in 0..100 {
+        let (status, html) = admin.get(&format!("/admin/webhooks/{webhook}")).await;
+        assert_eq!(status, 200);
+        page = html;
+        if page.matches(">delivered</span>").count() == 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(page.matches(">delivered</span>").count(), 6, "{page}");
+    assert!(page.contains("HTTP 200"));
+    let contact_job = deliveries[0]["id"].as_str().unwrap();
+    assert!(page.contains(&format!("id=\"delivery-{contact_job}\"")));
+    let (status, location, _) = admin
+        .post(
+            &format!("/admin/webhooks/{webhook}/deliveries/{contact_job}/redeliver"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert!(
+        location.ends_with("done=redelivered#deliveries"),
+        "{location}"
+    );
+    let all = wait_for(&inbox, 7, &server).await;
+    assert_eq!(all[6].id, deliveries[0]["message_id"].as_str().unwrap());
+
     let (_, audit) = api
         .get(&format!("/api/v1/audit?target=webhook:{webhook}"))
         .await;
-    assert!(audit.to_string().contains("webhook.redeliver"), "{audit}");
+    assert_eq!(
+        audit.to_string().matches("webhook.redeliver").count(),
+        2,
+        "{audit}"
+    );
 }
