@@ -435,6 +435,38 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_scope_is_named_in_the_body_and_the_challenge() {
+        let caller = ApiCaller {
+            actor: Actor::Token("crm".into()),
+            role: Role::Admin,
+            scopes: Scopes::new([Scope::BookingsRead]),
+        };
+        assert!(caller.require(Scope::BookingsRead).is_ok());
+        let refused = caller.require(Scope::BookingsWrite).unwrap_err();
+        assert_eq!(
+            (refused.status, refused.code),
+            (StatusCode::FORBIDDEN, "insufficient_scope")
+        );
+        assert_eq!(
+            refused.message,
+            "this token lacks the scope `bookings:write`"
+        );
+        let response = refused.into_response();
+        assert_eq!(
+            response.headers()[header::WWW_AUTHENTICATE],
+            "Bearer error=\"insufficient_scope\", scope=\"bookings:write\""
+        );
+        // The role still applies to an admin-scoped token of a host user.
+        let host = ApiCaller {
+            actor: Actor::Token("desk".into()),
+            role: Role::Host("ada".into()),
+            scopes: Scopes::admin(),
+        };
+        assert!(host.require(Scope::EventTypesWrite).is_ok());
+        assert!(host.role.require_admin().is_err());
+    }
+
+    #[test]
     fn secrets_are_random_and_hashed() {
         let a = random_secret();
         assert_eq!(a.len(), 64);
