@@ -522,13 +522,14 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     // Parallel deliveries keep a stuck SMTP relay from holding the queue; outbox writes
     // cannot stall, and running them in parallel would only take database connections
     // from requests.
+    // Webhook deliveries share the slots: a receiver stuck until its deadline holds one.
+    // Without SMTP the slots are `[webhooks] concurrency` (`[mail] concurrency` keeps
+    // bounding SMTP connections and duplicates after a crash, so it is not raised here).
     let concurrency = if config.mail.smtp_url.is_some() {
         config.mail.concurrency
     } else {
-        1
-    }
-    // A webhook receiver stuck until its deadline must not hold every other job back.
-    .max(config.webhooks.concurrency.max(1));
+        config.webhooks.concurrency.max(1)
+    };
     let outbox = config
         .mail
         .smtp_url

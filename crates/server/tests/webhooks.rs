@@ -491,8 +491,9 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     let slow = receiver().await;
     let fast = receiver().await;
     let instance = Instance::start(dir.path(), &config(true, 1), START).await;
-    instance.subscribe("slow", &slow.url).await;
-    instance.subscribe("fast", &fast.url).await;
+    // Stored first, so its delivery is queued (and claimed) first.
+    instance.subscribe("a-slow", &slow.url).await;
+    instance.subscribe("b-fast", &fast.url).await;
     slow.reply(&[Reply::Hang]);
     fast.reply(&[Reply::Redirect]);
     let started = Instant::now();
@@ -504,15 +505,17 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     let fast_received = fast.received();
     assert_eq!(fast_received.len(), 1);
     assert_eq!(fast_received[0].path, "/hook");
+    let slow_received = slow.received();
+    assert_eq!(slow_received.len(), 1);
     assert!(
-        fast_received[0].at.duration_since(started) < Duration::from_millis(900),
+        fast_received[0].at < slow_received[0].at + Duration::from_millis(900),
         "the hanging receiver held the other delivery back"
     );
     assert!(took < Duration::from_secs(5), "{took:?}");
     let fast_log = instance
         .state
         .store
-        .webhook_attempts("fast", 10)
+        .webhook_attempts("b-fast", 10)
         .await
         .unwrap();
     assert_eq!(fast_log[0].status_code, Some(302));
@@ -525,7 +528,7 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     let slow_log = instance
         .state
         .store
-        .webhook_attempts("slow", 10)
+        .webhook_attempts("a-slow", 10)
         .await
         .unwrap();
     assert_eq!(slow_log[0].status_code, None);
@@ -535,7 +538,7 @@ async fn redirects_are_not_followed_and_a_hanging_receiver_times_out_alone() {
     );
     assert!(slow_log[0].latency_ms >= 900, "{slow_log:?}");
     // Both wait for their retry.
-    for subscription in ["slow", "fast"] {
+    for subscription in ["a-slow", "b-fast"] {
         let jobs = instance.webhook_jobs(subscription).await;
         assert_eq!(jobs[0].state, JobState::Queued);
         assert_eq!(jobs[0].run_at, START + 5);
@@ -679,4 +682,54 @@ async fn a_queued_delivery_survives_a_restart_and_inactive_subscriptions_are_ski
     let jobs = instance.webhook_jobs("wh1").await;
     assert_eq!(jobs.len(), 2);
     assert!(jobs.iter().all(|job| job.state == JobState::Done));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_about_three_days_of_failures_a_delivery_is_dead_and_can_be_redelivered() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = receiver().await;
+    let instance = Instance::start(dir.path(), &config(true, 5), START).await;
+    instance.subscribe("wh1", &endpoint.url).await;
+    endpoint.reply(&[Reply::Status(500); 13]);
+    instance.book("instant", 10).await;
+    instance.run_due().await;
+    let mut waited = 0;
+    for attempt in 1..openslot::webhooks::MAX_ATTEMPTS {
+        let delay = openslot::webhooks::retry_delay(attempt);
+        // Not a second early.
+        instance.advance(delay - 1);
+        instance.run_due().await;
+        assert_eq!(endpoint.received().len(), attempt as usize);
+        instance.advance(1);
+        instance.run_due().await;
+        waited += delay;
+    }
+    assert_eq!(endpoint.received().len(), 13);
+    assert!((3 * 86400..4 * 86400).contains(&waited), "{waited}");
+    let jobs = instance.webhook_jobs("wh1").await;
+    assert_eq!(jobs[0].state, JobState::Dead);
+    assert_eq!(jobs[0].last_error.as_deref(), Some("HTTP 500"));
+    let failed = instance.state.store.failed_jobs(10).await.unwrap();
+    assert!(failed.iter().any(|job| job.id == jobs[0].id));
+    // Nothing more happens on its own.
+    instance.advance(7 * 86400);
+    instance.run_due().await;
+    assert_eq!(endpoint.received().len(), 13);
+
+    // Redelivered by an operator: the same message, now taken.
+    assert!(instance
+        .state
+        .store
+        .retry_dead_job(&jobs[0].id, instance.now())
+        .await
+        .unwrap());
+    instance.run_due().await;
+    let received = endpoint.received();
+    assert_eq!(received.len(), 14);
+    assert_eq!(
+        received[13].header("webhook-id"),
+        received[0].header("webhook-id")
+    );
+    assert_eq!(received[13].body, received[0].body);
+    assert_eq!(instance.webhook_jobs("wh1").await[0].state, JobState::Done);
 }

@@ -75,8 +75,9 @@ pub struct WebhooksConfig {
     /// answer's status); only a 2xx within it counts as delivered.
     #[serde(default = "default_webhook_timeout")]
     pub timeout_seconds: u64,
-    /// Deliveries in flight at once at least (a receiver stuck until its deadline holds
-    /// one; the worker runs `max(this, [mail] concurrency)` jobs at once).
+    /// Jobs the worker runs at once when mail goes to the outbox (with SMTP,
+    /// `[mail] concurrency` bounds every job, webhooks included). A receiver stuck until
+    /// its deadline holds one.
     #[serde(default = "default_webhook_concurrency")]
     pub concurrency: usize,
 }
