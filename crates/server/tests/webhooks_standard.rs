@@ -461,3 +461,87 @@ async fn a_booking_life_arrives_in_order_and_verifies_with_standard_webhooks() {
         "{audit}"
     );
 }
+
+/// Marks job `id` dead in the test server's database, as the worker does after the last
+/// attempt of the ~3-day schedule (which a test against the real binary cannot wait for).
+async fn bury(server: &TestServer, id: &str) {
+    use sqlx::Connection;
+    let url = common::database_url_for(&server.dir);
+    let sql = "UPDATE jobs SET state = 'dead', last_error = 'HTTP 500' WHERE id = ";
+    if url.starts_with("postgres") {
+        let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("{sql}$1"))
+            .bind(id)
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    } else {
+        let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("{sql}?"))
+            .bind(id)
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_dead_delivery_is_shown_and_redelivered_through_the_api() {
+    let server = TestServer::start(CONFIG);
+    let api = Api::new(&server, &create_token(&server, "integration"));
+    let (url, inbox) = receiver().await;
+    let (status, created) = api
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": url, "events": ["contact.received"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let webhook = created["id"].as_str().unwrap().to_string();
+    let (status, body) = post_json(
+        &server,
+        "/contact",
+        &json!({"name": "Bo", "email": "bo@example.com", "message": "Call me?"}),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    let first = wait_for(&inbox, 1, &server).await.remove(0);
+    let path = format!("/api/v1/webhooks/{webhook}/deliveries");
+    let mut job = Value::Null;
+    for _ in 0..100 {
+        job = api.get(&path).await.1["deliveries"][0].clone();
+        if job["state"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let job_id = job["id"].as_str().unwrap().to_string();
+    bury(&server, &job_id).await;
+    let (_, log) = api.get(&path).await;
+    assert_eq!(log["deliveries"][0]["state"], "dead", "{log}");
+    assert_eq!(log["deliveries"].as_array().unwrap().len(), 1);
+
+    // Dead: the same job goes back in the queue, and the same message arrives again.
+    let (status, queued) = api
+        .post(&format!("{path}/{job_id}/redeliver"), &json!({}))
+        .await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["id"], job_id.as_str());
+    assert_eq!(queued["message_id"], first.id.as_str());
+    let again = wait_for(&inbox, 2, &server).await.remove(1);
+    assert_eq!(
+        (again.id.as_str(), &again.body),
+        (first.id.as_str(), &first.body)
+    );
+    let mut log = Value::Null;
+    for _ in 0..100 {
+        log = api.get(&path).await.1;
+        if log["deliveries"][0]["state"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let deliveries = log["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 1, "the same job, not a new one: {log}");
+    assert_eq!(deliveries[0]["state"], "delivered", "{log}");
+}
