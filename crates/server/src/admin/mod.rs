@@ -15,6 +15,8 @@ mod login;
 pub mod oauth;
 mod system;
 pub mod throttle;
+pub mod webhooks;
+pub mod webhooks_api;
 
 use axum::{
     extract::Request,
@@ -78,6 +80,21 @@ pub fn router() -> Router<AppState> {
             get(system::tokens_page).post(system::create_token),
         )
         .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
+        .route(
+            "/admin/webhooks",
+            get(webhooks::list).post(webhooks::create_submit),
+        )
+        .route("/admin/webhooks/new", get(webhooks::new_form))
+        .route(
+            "/admin/webhooks/{id}",
+            get(webhooks::detail).post(webhooks::update_submit),
+        )
+        .route("/admin/webhooks/{id}/rotate", post(webhooks::rotate_submit))
+        .route("/admin/webhooks/{id}/delete", post(webhooks::delete_submit))
+        .route(
+            "/admin/webhooks/{id}/deliveries/{job_id}/redeliver",
+            post(webhooks::redeliver_submit),
+        )
         .merge(oauth::router())
 }
 

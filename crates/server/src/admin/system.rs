@@ -53,6 +53,7 @@ pub fn job_label(kind: &str) -> &str {
         "mail" => "E-mail",
         "booking_expiry" => "Request expiry",
         "calendar_write" => "Calendar write-back",
+        "webhook" => "Webhook delivery",
         other => other,
     }
 }

@@ -76,6 +76,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(openapi_json))
         .merge(crate::admin::api::api())
+        .merge(crate::admin::webhooks_api::api())
 }
 
 /// The routes and their document, split: the routes go into the application router.

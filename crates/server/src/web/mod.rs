@@ -113,6 +113,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin_account.html",
         include_str!("../../templates/admin_account.html"),
     ),
+    (
+        "admin_webhooks.html",
+        include_str!("../../templates/admin_webhooks.html"),
+    ),
+    (
+        "admin_webhook.html",
+        include_str!("../../templates/admin_webhook.html"),
+    ),
+    (
+        "admin_webhook_new.html",
+        include_str!("../../templates/admin_webhook_new.html"),
+    ),
+    (
+        "admin_webhook_form.html",
+        include_str!("../../templates/admin_webhook_form.html"),
+    ),
 ];
 
 /// The scheme://host[:port] part of an absolute http(s) URL.
