@@ -76,8 +76,6 @@ def main():
 
     sys.path.insert(0, options.client_dir)
     from openslot_client import AuthenticatedClient, Client
-    from openslot_client.api.booking import create_booking, get_availability
-    from openslot_client.api.manage import cancel_managed_booking
     from openslot_client.models import (
         Availability,
         BookingRequestBody,
@@ -88,6 +86,9 @@ def main():
 
     with open(options.spec, encoding="utf-8") as file:
         spec = json.load(file)
+    get_availability = operation_module(spec, "get", "/availability")
+    create_booking = operation_module(spec, "post", "/booking")
+    cancel_managed_booking = operation_module(spec, "post", "/manage/{token}/cancel")
     public = Client(base_url=options.base_url, raise_on_unexpected_status=True)
     api = AuthenticatedClient(
         base_url=options.base_url, token=options.token, raise_on_unexpected_status=True

@@ -43,6 +43,7 @@ pub mod links;
 pub mod logging;
 pub mod metrics;
 pub mod notify;
+pub mod openapi;
 pub mod privacy;
 pub mod rate_limit;
 pub mod routing;

@@ -26,6 +26,8 @@ enum Command {
         #[arg(long, short, env = "OPENSLOT_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Print the OpenAPI 3.1 document of the HTTP API (as served at /api/openapi.json).
+    Openapi,
     /// Manage who may operate the service.
     Admin {
         #[command(subcommand)]
@@ -59,6 +61,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { file } => check_config(file),
+        Command::Openapi => match serde_json::to_string_pretty(&openslot::openapi::to_json(
+            openslot::openapi::document(),
+        )) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve { config } => with_runtime(|| async move {
             let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
             serve::run(loaded.config, &loaded.source)

@@ -171,7 +171,7 @@ pub fn find_event<'a>(catalog: &'a Catalog, slug: Option<&str>) -> Result<&'a Ev
     get,
     path = "/availability",
     operation_id = "getAvailability",
-    tag = "booking",
+    tag = "public",
     params(
         ("event" = Option<String>, Query, description = "Event type slug; the default event type when absent.", example = "intro-call"),
         ("tz" = Option<String>, Query, description = "IANA time zone `from` and `to` are read in (default `UTC`).", example = "Europe/London"),

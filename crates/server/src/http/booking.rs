@@ -347,7 +347,7 @@ fn created(state: &AppState, booking: &Booking, replayed: bool) -> Response {
     post,
     path = "/booking",
     operation_id = "createBooking",
-    tag = "booking",
+    tag = "public",
     params(
         ("Idempotency-Key" = Option<String>, Header,
             description = "1 to 255 visible ASCII characters. A retry with the same key and body answers the booking made the first time; the same key with a different body is 422 `idempotency_key_reused`."),

@@ -82,7 +82,7 @@ pub struct ContactReceived {
     post,
     path = "/contact",
     operation_id = "sendContactMessage",
-    tag = "booking",
+    tag = "public",
     request_body(
         description = "The message: JSON for the API, or the contact page's form.",
         content(

@@ -13,7 +13,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn api_docs(State(state): State<AppState>) -> Response {
-    let document = serde_json::to_value(crate::openapi::document()).unwrap_or(Value::Null);
+    let document = crate::openapi::to_json(crate::openapi::document());
     html(StatusCode::OK, state.web.render("api_docs.html", view(&document)))
 }
 

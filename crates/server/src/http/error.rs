@@ -6,7 +6,8 @@ use axum::{
     Json,
 };
 use openslot_store::StoreError;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::{domain::BookingError, validate::FieldErrors};
 
@@ -143,13 +144,37 @@ impl From<BookingError> for ApiError {
     }
 }
 
+/// The body of every error answer: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "validation_failed",
+    "message": "some fields are missing or invalid",
+    "fields": {"email": "enter an e-mail address like name@example.com"}}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong: a stable machine-readable `code`, a message for people and, for
+/// `validation_failed`, a message per offending field.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable across versions; match on this, not on the message.
+    pub code: String,
+    pub message: String,
+    /// Field name → what is wrong with it (only for `validation_failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<FieldErrors>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({"code": self.code, "message": self.message});
-        if let Some(fields) = self.fields {
-            body["fields"] = json!(fields);
-        }
-        let mut response = (self.status, Json(json!({ "error": body }))).into_response();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                fields: self.fields,
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::SERVICE_UNAVAILABLE
             || self.status == StatusCode::TOO_MANY_REQUESTS
         {

@@ -46,7 +46,7 @@ pub struct ReadyBody {
     get,
     path = "/healthz",
     operation_id = "getHealth",
-    tag = "operations",
+    tag = "meta",
     responses((status = 200, description = "Alive.", body = HealthBody)),
 )]
 async fn healthz() -> Json<HealthBody> {
@@ -60,7 +60,7 @@ async fn healthz() -> Json<HealthBody> {
     get,
     path = "/readyz",
     operation_id = "getReadiness",
-    tag = "operations",
+    tag = "meta",
     responses(
         (status = 200, description = "Ready.", body = ReadyBody),
         (status = 503, description = "`not_ready`: the database is not reachable.", body = ErrorBody,

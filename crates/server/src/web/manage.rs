@@ -316,7 +316,7 @@ fn render_manage(
     get,
     path = "/manage/{token}",
     operation_id = "getManagedBooking",
-    tag = "manage",
+    tag = "links",
     params(
         ("token" = String, Path, description = "The signed token of the invitee's manage link (`manage_token` of the booking)."),
         ("date" = Option<String>, Query, description = "HTML only: the day the time picker shows.", format = Date),
@@ -364,7 +364,7 @@ async fn show(
     post,
     path = "/manage/{token}/cancel",
     operation_id = "cancelManagedBooking",
-    tag = "manage",
+    tag = "links",
     params(("token" = String, Path, description = "The signed token of the invitee's manage link.")),
     request_body(
         description = "Optional: the reason.",
@@ -443,7 +443,7 @@ async fn cancel(
     post,
     path = "/manage/{token}/reschedule",
     operation_id = "rescheduleManagedBooking",
-    tag = "manage",
+    tag = "links",
     params(("token" = String, Path, description = "The signed token of the invitee's manage link.")),
     request_body(
         description = "The new time.",
@@ -639,7 +639,7 @@ async fn host_page(state: AppState, token: String, headers: HeaderMap, action: &
     get,
     path = "/host/{token}/approve",
     operation_id = "getApprovalRequest",
-    tag = "host",
+    tag = "links",
     params(("token" = String, Path, description = "The signed token of the host's link.")),
     responses(
         (status = 200, description = "The booking.",
@@ -667,7 +667,7 @@ async fn approve_page(
     get,
     path = "/host/{token}/decline",
     operation_id = "getDeclineRequest",
-    tag = "host",
+    tag = "links",
     params(("token" = String, Path, description = "The signed token of the host's link.")),
     responses(
         (status = 200, description = "The booking.",
@@ -751,7 +751,7 @@ async fn host_action(
     post,
     path = "/host/{token}/approve",
     operation_id = "approveBookingRequest",
-    tag = "host",
+    tag = "links",
     params(("token" = String, Path, description = "The signed token of the host's link.")),
     request_body(
         description = "Optional: a message for the invitee (declining).",
@@ -796,7 +796,7 @@ async fn approve(
     post,
     path = "/host/{token}/decline",
     operation_id = "declineBookingRequest",
-    tag = "host",
+    tag = "links",
     params(("token" = String, Path, description = "The signed token of the host's link.")),
     request_body(
         description = "Optional: a message for the invitee (declining).",

@@ -381,7 +381,7 @@ pub async fn book(
     get,
     path = "/booking/{id}",
     operation_id = "getConfirmationPage",
-    tag = "booking",
+    tag = "public",
     params(
         ("id" = String, Path, description = "The booking's id."),
         ("t" = Option<String>, Query, description = "The signed view token of `confirmation_url`."),
@@ -535,7 +535,7 @@ pub fn render_contact(state: &AppState, view: ContactView) -> String {
     get,
     path = "/contact",
     operation_id = "getContactPage",
-    tag = "booking",
+    tag = "public",
     params(
         ("event" = Option<String>, Query, description = "The event type the visitor was looking at."),
         ("sent" = Option<String>, Query, description = "`1`: say the message was sent."),
