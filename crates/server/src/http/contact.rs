@@ -153,6 +153,14 @@ pub async fn store_contact(
     let email = fields.email("email");
     let message = fields.required_text("message", 5000, true);
     let preferred_times = fields.optional_text("preferred_times", 1000, true);
+    // An unknown slug is ignored (the message still matters), a value that is no slug
+    // at all is a mistake worth reporting.
+    if !matches!(
+        object.get("event"),
+        None | Some(Value::Null) | Some(Value::String(_))
+    ) {
+        fields.reject("event", "must be a string");
+    }
     let (Some(name), Some(email), Some(message)) = (name, email, message) else {
         return Err(ApiError::validation(fields.errors));
     };

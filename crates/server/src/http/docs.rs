@@ -14,7 +14,10 @@ pub fn router() -> Router<AppState> {
 
 async fn api_docs(State(state): State<AppState>) -> Response {
     let document = crate::openapi::to_json(crate::openapi::document());
-    html(StatusCode::OK, state.web.render("api_docs.html", view(&document)))
+    html(
+        StatusCode::OK,
+        state.web.render("api_docs.html", view(&document)),
+    )
 }
 
 /// The page's values for an OpenAPI document (as JSON).
@@ -68,7 +71,7 @@ pub fn view(document: &Value) -> Value {
                 "name": name,
                 "anchor": schema_anchor(name),
                 "description": inline_markup(schema["description"].as_str().unwrap_or("")),
-                "rows": schema_rows(document, schema),
+                "rows": schema_rows(schema),
                 "example": schema.get("example").map(pretty),
             })
         })
@@ -126,7 +129,7 @@ fn operation_view(
                 "name": parameter["name"],
                 "location": parameter["in"],
                 "required": parameter["required"].as_bool().unwrap_or(false),
-                "type": type_label(document, &schema),
+                "type": type_label(&schema),
                 "description": inline_markup(parameter["description"].as_str().unwrap_or("")),
                 "example": parameter.get("example").or_else(|| schema.get("example")).map(compact),
             })
@@ -223,8 +226,8 @@ fn contents(document: &Value, content: &Value) -> Vec<Value> {
                 .or_else(|| resolve(document, &schema).get("example").cloned());
             json!({
                 "media_type": media_type,
-                "type": type_label(document, &schema),
-                "rows": if schema.get("$ref").is_some() { Vec::new() } else { schema_rows(document, &schema) },
+                "type": type_label(&schema),
+                "rows": if schema.get("$ref").is_some() { Vec::new() } else { schema_rows(&schema) },
                 "example": example.as_ref().map(pretty),
             })
         })
@@ -269,9 +272,9 @@ fn ref_name(value: &Value) -> Option<&str> {
 
 /// A short description of a schema's type: `string (date-time)`, `array of Slot`,
 /// `Booking or null`; a named schema carries a link to its section.
-fn type_label(document: &Value, schema: &Value) -> Value {
+fn type_label(schema: &Value) -> Value {
     let mut parts: Vec<Value> = Vec::new();
-    label_parts(document, schema, &mut parts, 0);
+    label_parts(schema, &mut parts, 0);
     Value::Array(parts)
 }
 
@@ -279,7 +282,7 @@ fn push_text(parts: &mut Vec<Value>, text: &str) {
     parts.push(json!({"text": text}));
 }
 
-fn label_parts(document: &Value, schema: &Value, parts: &mut Vec<Value>, depth: usize) {
+fn label_parts(schema: &Value, parts: &mut Vec<Value>, depth: usize) {
     if depth > 6 {
         push_text(parts, "…");
         return;
@@ -290,12 +293,16 @@ fn label_parts(document: &Value, schema: &Value, parts: &mut Vec<Value>, depth: 
     }
     for combinator in ["oneOf", "anyOf", "allOf"] {
         if let Some(options) = schema[combinator].as_array() {
-            let joiner = if combinator == "allOf" { " and " } else { " or " };
+            let joiner = if combinator == "allOf" {
+                " and "
+            } else {
+                " or "
+            };
             for (index, option) in options.iter().enumerate() {
                 if index > 0 {
                     push_text(parts, joiner);
                 }
-                label_parts(document, option, parts, depth + 1);
+                label_parts(option, parts, depth + 1);
             }
             return;
         }
@@ -316,7 +323,7 @@ fn label_parts(document: &Value, schema: &Value, parts: &mut Vec<Value>, depth: 
         match *kind {
             "array" => {
                 push_text(parts, "array of ");
-                label_parts(document, &schema["items"], parts, depth + 1);
+                label_parts(&schema["items"], parts, depth + 1);
             }
             "null" => push_text(parts, "null"),
             kind => {
@@ -332,13 +339,13 @@ fn label_parts(document: &Value, schema: &Value, parts: &mut Vec<Value>, depth: 
 
 /// A schema's fields as table rows, nested fields indented (`depth`), so an object reads
 /// as one table without scripts or recursion in the template.
-fn schema_rows(document: &Value, schema: &Value) -> Vec<Value> {
+fn schema_rows(schema: &Value) -> Vec<Value> {
     let mut rows = Vec::new();
-    collect_rows(document, schema, 0, &mut rows);
+    collect_rows(schema, 0, &mut rows);
     rows
 }
 
-fn collect_rows(document: &Value, schema: &Value, depth: usize, rows: &mut Vec<Value>) {
+fn collect_rows(schema: &Value, depth: usize, rows: &mut Vec<Value>) {
     if depth > 4 {
         return;
     }
@@ -354,7 +361,7 @@ fn collect_rows(document: &Value, schema: &Value, depth: usize, rows: &mut Vec<V
                     "description": "",
                     "constraints": "",
                 })),
-                None => collect_rows(document, part, depth, rows),
+                None => collect_rows(part, depth, rows),
             }
         }
     }
@@ -363,7 +370,7 @@ fn collect_rows(document: &Value, schema: &Value, depth: usize, rows: &mut Vec<V
         rows.push(json!({
             "depth": depth,
             "name": "",
-            "type": type_label(document, schema),
+            "type": type_label(schema),
             "required": false,
             "description": "",
             "constraints": format!("one of {}", listed.join(", ")),
@@ -376,7 +383,7 @@ fn collect_rows(document: &Value, schema: &Value, depth: usize, rows: &mut Vec<V
                 rows.push(json!({
                     "depth": depth,
                     "name": "",
-                    "type": type_label(document, option),
+                    "type": type_label(option),
                     "required": false,
                     "description": inline_markup(option["description"].as_str().unwrap_or("")),
                     "constraints": format!("one of {}", listed.join(", ")),
@@ -394,7 +401,7 @@ fn collect_rows(document: &Value, schema: &Value, depth: usize, rows: &mut Vec<V
         rows.push(json!({
             "depth": depth,
             "name": name,
-            "type": type_label(document, property),
+            "type": type_label(property),
             "required": required.contains(&name.as_str()),
             "description": inline_markup(property["description"].as_str().unwrap_or("")),
             "constraints": constraints(property),
@@ -406,7 +413,7 @@ fn collect_rows(document: &Value, schema: &Value, depth: usize, rows: &mut Vec<V
             property
         };
         if inner.get("$ref").is_none() && inner["properties"].is_object() {
-            collect_rows(document, inner, depth + 1, rows);
+            collect_rows(inner, depth + 1, rows);
         }
     }
 }
@@ -484,4 +491,49 @@ fn inline_markup(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_the_snake_case_words_in_backticks() {
+        assert_eq!(
+            error_codes("`slot_taken`: someone else; `event_not_found` (withdrawn); see `Retry-After`, `true`, `slot_taken`"),
+            vec!["slot_taken", "event_not_found"]
+        );
+    }
+
+    #[test]
+    fn descriptions_are_escaped_before_code_spans_are_marked() {
+        assert_eq!(
+            inline_markup("a <b> `x_y` & \"q\""),
+            "a &lt;b&gt; <code>x_y</code> &amp; &quot;q&quot;"
+        );
+        assert_eq!(inline_markup("one\n\ntwo"), "<p>one</p><p>two</p>");
+    }
+
+    #[test]
+    fn type_labels_name_formats_arrays_nullables_and_references() {
+        let label = |schema: Value| {
+            type_label(&schema)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|part| part["text"].as_str().unwrap().to_string())
+                .collect::<String>()
+        };
+        assert_eq!(
+            label(json!({"type": "string", "format": "date-time"})),
+            "string (date-time)"
+        );
+        assert_eq!(
+            label(json!({"type": "array", "items": {"$ref": "#/components/schemas/Slot"}})),
+            "array of Slot"
+        );
+        assert_eq!(label(json!({"type": ["string", "null"]})), "string or null");
+        let parts = type_label(&json!({"$ref": "#/components/schemas/Slot"}));
+        assert_eq!(parts[0]["href"], "#schema-Slot");
+    }
 }

@@ -111,7 +111,10 @@ async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
 /// clients ignore; they are renamed here.
 pub fn to_json(document: &Document) -> serde_json::Value {
     let mut value = serde_json::to_value(document).unwrap_or(serde_json::Value::Null);
-    if let Some(paths) = value.get_mut("paths").and_then(|paths| paths.as_object_mut()) {
+    if let Some(paths) = value
+        .get_mut("paths")
+        .and_then(|paths| paths.as_object_mut())
+    {
         let links = paths
             .values_mut()
             .filter_map(|item| item.as_object_mut())

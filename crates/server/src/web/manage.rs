@@ -83,7 +83,6 @@ pub struct HostAnswerRequest {
     pub message: Option<String>,
 }
 
-
 /// How the caller wants the answer.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {

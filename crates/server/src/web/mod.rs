@@ -39,7 +39,10 @@ pub struct Web {
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
-    ("api_docs.html", include_str!("../../templates/api_docs.html")),
+    (
+        "api_docs.html",
+        include_str!("../../templates/api_docs.html"),
+    ),
     ("book.html", include_str!("../../templates/book.html")),
     (
         "confirmation.html",
