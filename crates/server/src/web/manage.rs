@@ -74,6 +74,29 @@ pub struct RescheduleRequest {
     pub timezone: Option<String>,
 }
 
+/// The manage page's cancel form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CancelForm {
+    #[schema(max_length = 1000)]
+    pub reason: Option<String>,
+}
+
+/// The manage page's reschedule form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RescheduleForm {
+    /// The picked time.
+    #[schema(value_type = String, format = DateTime)]
+    pub start: String,
+    pub timezone: Option<String>,
+}
+
+/// The host page's approve or decline form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HostAnswerForm {
+    #[schema(max_length = 1000)]
+    pub message: Option<String>,
+}
+
 /// `POST /host/{token}/approve|decline` (every field optional; an empty body is fine).
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"message": "Sorry, I am travelling that week."}))]
@@ -318,7 +341,7 @@ fn render_manage(
     tag = "links",
     params(
         ("token" = String, Path, description = "The signed token of the invitee's manage link (`manage_token` of the booking)."),
-        ("date" = Option<String>, Query, description = "HTML only: the day the time picker shows.", format = Date),
+        ("date" = Option<String>, Query, description = "HTML only: the day (`YYYY-MM-DD`) the time picker shows; anything else shows the first day with times."),
         ("tz" = Option<String>, Query, description = "HTML only: the IANA zone the page shows times in."),
         ("done" = Option<String>, Query, description = "HTML only: `cancelled` or `rescheduled` shows that confirmation."),
     ),
@@ -367,7 +390,7 @@ async fn show(
     params(("token" = String, Path, description = "The signed token of the invitee's manage link.")),
     request_body(
         description = "Optional: the reason.",
-        content((CancelRequest = "application/json"), (CancelRequest = "application/x-www-form-urlencoded"))
+        content((Option<CancelRequest> = "application/json"), (Option<CancelForm> = "application/x-www-form-urlencoded"))
     ),
     responses(
         (status = 200, description = "Cancelled (or already over): the booking.", body = ManagedBooking),
@@ -446,7 +469,7 @@ async fn cancel(
     params(("token" = String, Path, description = "The signed token of the invitee's manage link.")),
     request_body(
         description = "The new time.",
-        content((RescheduleRequest = "application/json"), (RescheduleRequest = "application/x-www-form-urlencoded"))
+        content((RescheduleRequest = "application/json"), (RescheduleForm = "application/x-www-form-urlencoded"))
     ),
     responses(
         (status = 200, description = "Moved: the booking at its new time.", body = ManagedBooking),
@@ -754,7 +777,7 @@ async fn host_action(
     params(("token" = String, Path, description = "The signed token of the host's link.")),
     request_body(
         description = "Optional: a message for the invitee (declining).",
-        content((HostAnswerRequest = "application/json"), (HostAnswerRequest = "application/x-www-form-urlencoded"))
+        content((Option<HostAnswerRequest> = "application/json"), (Option<HostAnswerForm> = "application/x-www-form-urlencoded"))
     ),
     responses(
         (status = 200, description = "Answered: the booking.",
@@ -799,7 +822,7 @@ async fn approve(
     params(("token" = String, Path, description = "The signed token of the host's link.")),
     request_body(
         description = "Optional: a message for the invitee (declining).",
-        content((HostAnswerRequest = "application/json"), (HostAnswerRequest = "application/x-www-form-urlencoded"))
+        content((Option<HostAnswerRequest> = "application/json"), (Option<HostAnswerForm> = "application/x-www-form-urlencoded"))
     ),
     responses(
         (status = 200, description = "Answered: the booking.",
