@@ -1,6 +1,11 @@
 //! `openslot admin ...`: creating admin users and API tokens from the command line.
 
-use crate::{admin::auth, config::Config, serve};
+use crate::{
+    admin::auth,
+    config::Config,
+    scopes::{self, Scopes},
+    serve,
+};
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -65,25 +70,26 @@ pub async fn add_user(
     Ok(created)
 }
 
-/// Creates an API token and returns its secret.
-pub async fn create_token(config: &Config, name: &str) -> Result<String, String> {
+/// Creates an API token limited to `scopes` (none given: `admin`), ending after
+/// `expires_in_days` when given, and returns its secret.
+pub async fn create_token(
+    config: &Config,
+    name: &str,
+    scopes: &[String],
+    expires_in_days: Option<u32>,
+) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
         return Err("the token needs a name of 1 to 80 characters".into());
     }
+    let scopes = Scopes::parse_all(scopes)?;
+    let now = jiff::Timestamp::now().as_second();
+    let expires_at = expires_in_days
+        .map(|days| scopes::expiry(now, days))
+        .transpose()
+        .map_err(|message| format!("--expires-in-days: {message}"))?;
     let store = store(config).await?;
-    let secret = format!("os_{}", auth::random_secret());
-    let credential = openslot_store::Credential {
-        id: uuid::Uuid::now_v7().to_string(),
-        kind: openslot_store::CredentialKind::ApiToken,
-        token_hash: auth::secret_hash(&secret),
-        user_email: "cli".into(),
-        name: name.to_string(),
-        csrf: String::new(),
-        created_at: jiff::Timestamp::now().as_second(),
-        expires_at: None,
-        revoked_at: None,
-    };
+    let (secret, credential) = auth::new_api_token(name, "cli", &scopes, now, expires_at);
     store
         .create_credential(&credential)
         .await

@@ -47,6 +47,7 @@ pub mod openapi;
 pub mod privacy;
 pub mod rate_limit;
 pub mod routing;
+pub mod scopes;
 pub mod serve;
 pub mod signing;
 pub mod tzdb;

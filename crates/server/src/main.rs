@@ -51,6 +51,14 @@ enum AdminCommand {
     /// Create an API token for /api/v1 and print it (shown only once).
     CreateToken {
         name: String,
+        /// What the token may do; repeat for several. Without any: admin (everything).
+        /// Scopes: bookings:read, bookings:write, event_types:read, event_types:write,
+        /// hosts:read, hosts:write, webhooks:read, webhooks:write, audit:read, admin.
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+        /// End the token this many days from now (without it: until revoked).
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: Option<u32>,
         #[arg(long, short, env = "OPENSLOT_CONFIG")]
         config: Option<PathBuf>,
     },
@@ -125,9 +133,20 @@ fn main() -> ExitCode {
                     Ok(())
                 })
             }
-            AdminCommand::CreateToken { name, config } => with_runtime(|| async move {
+            AdminCommand::CreateToken {
+                name,
+                scopes,
+                expires_in_days,
+                config,
+            } => with_runtime(|| async move {
                 let loaded = Config::load(config.as_deref()).map_err(|err| err.to_string())?;
-                let secret = openslot::admin_cli::create_token(&loaded.config, &name).await?;
+                let secret = openslot::admin_cli::create_token(
+                    &loaded.config,
+                    &name,
+                    &scopes,
+                    expires_in_days,
+                )
+                .await?;
                 println!("{secret}");
                 Ok(())
             }),

@@ -32,6 +32,7 @@ const BELOW_EDGE: &[&str] = &[
     "privacy.rs",
     "rate_limit.rs",
     "routing.rs",
+    "scopes.rs",
     "signing.rs",
     "tzdb.rs",
     "validate.rs",

@@ -94,6 +94,10 @@ pub struct Credential {
     /// No longer valid from this instant (Unix seconds); `None`: until revoked.
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// What an API token may do: scope names as the server spells them (`bookings:read`,
+    /// ..., `admin`), stored space-separated; tokens from before scopes existed read as
+    /// `["admin"]`. Empty for sessions.
+    pub scopes: Vec<String>,
 }
 
 /// An entry for the audit log.

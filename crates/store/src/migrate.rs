@@ -84,6 +84,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         // Rebuilds calendar_connections to widen the CHECK on `kind`.
         foreign_keys_off: true,
     },
+    Migration {
+        version: 12,
+        name: "api_scopes",
+        sql: include_str!("../migrations/sqlite/0012_api_scopes.sql"),
+        foreign_keys_off: false,
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
@@ -131,6 +137,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         name: "oauth",
         sql: include_str!("../migrations/postgres/0007_oauth.sql"),
+        foreign_keys_off: false,
+    },
+    Migration {
+        version: 8,
+        name: "api_scopes",
+        sql: include_str!("../migrations/postgres/0008_api_scopes.sql"),
         foreign_keys_off: false,
     },
 ];

@@ -64,6 +64,11 @@ fn credential(
         created_at,
         expires_at,
         revoked_at: None,
+        scopes: if kind == CredentialKind::ApiToken {
+            vec!["admin".into()]
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -327,6 +332,122 @@ async fn credentials_are_valid_until_they_expire_or_are_revoked() {
             Some(&token),
             "never expires"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_token_scopes_and_expiry_round_trip() {
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let mut reader = credential("r1", CredentialKind::ApiToken, 100, Some(500));
+        reader.scopes = vec!["bookings:read".into(), "webhooks:write".into()];
+        let mut nothing = credential("r2", CredentialKind::ApiToken, 110, None);
+        nothing.scopes = Vec::new();
+        let session = credential("s1", CredentialKind::Session, 120, Some(900));
+        for c in [&reader, &nothing, &session] {
+            store.create_credential(c).await.unwrap();
+        }
+        let read = store.credential("hash-r1", 499).await.unwrap().unwrap();
+        assert_eq!(read.scopes, ["bookings:read", "webhooks:write"]);
+        assert_eq!(read, reader);
+        assert_eq!(
+            store
+                .credential("hash-r2", 499)
+                .await
+                .unwrap()
+                .unwrap()
+                .scopes,
+            Vec::<String>::new()
+        );
+        assert!(store
+            .credential("hash-s1", 499)
+            .await
+            .unwrap()
+            .unwrap()
+            .scopes
+            .is_empty());
+        let listed = store
+            .credentials(CredentialKind::ApiToken, 200)
+            .await
+            .unwrap();
+        assert_eq!(listed, [nothing.clone(), reader.clone()]);
+        // The expiry is where the token stops: from 500 on, it is not found.
+        assert_eq!(store.credential("hash-r1", 500).await.unwrap(), None);
+        assert_eq!(
+            db.scalar(
+                "SELECT count(*) FROM credentials WHERE scopes = 'bookings:read webhooks:write'"
+            )
+            .await,
+            1,
+            "stored space-separated"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tokens_from_before_scopes_are_admin() {
+    each_backend(|db| async move {
+        // The schema before the scopes migration, with a token and a session in it.
+        let earlier: &[&str] = match db.backend {
+            Backend::Sqlite => &[
+                include_str!("../migrations/sqlite/0001_bookings.sql"),
+                include_str!("../migrations/sqlite/0002_settings.sql"),
+                include_str!("../migrations/sqlite/0003_overlap_by_neighbour.sql"),
+                include_str!("../migrations/sqlite/0004_jobs.sql"),
+                include_str!("../migrations/sqlite/0005_booking_changes.sql"),
+                include_str!("../migrations/sqlite/0006_operations.sql"),
+                include_str!("../migrations/sqlite/0007_search_text.sql"),
+                include_str!("../migrations/sqlite/0008_job_claims.sql"),
+                include_str!("../migrations/sqlite/0009_hosts_and_holds.sql"),
+                include_str!("../migrations/sqlite/0010_calendars.sql"),
+                include_str!("../migrations/sqlite/0011_oauth.sql"),
+            ],
+            Backend::Postgres => &[
+                include_str!("../migrations/postgres/0001_bookings.sql"),
+                include_str!("../migrations/postgres/0002_settings.sql"),
+                include_str!("../migrations/postgres/0003_jobs.sql"),
+                include_str!("../migrations/postgres/0004_operations.sql"),
+                include_str!("../migrations/postgres/0005_hosts_and_holds.sql"),
+                include_str!("../migrations/postgres/0006_calendars.sql"),
+                include_str!("../migrations/postgres/0007_oauth.sql"),
+            ],
+        };
+        let store = db.connect().await; // creates the SQLite file
+        execute(
+            &db,
+            "CREATE TABLE schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await;
+        for (index, sql) in earlier.iter().enumerate() {
+            execute(&db, sql).await;
+            execute(
+                &db,
+                &format!(
+                    "INSERT INTO schema_migrations (version, name, applied_at)
+                     VALUES ({}, 'earlier', 0)",
+                    index + 1
+                ),
+            )
+            .await;
+        }
+        execute(
+            &db,
+            "INSERT INTO credentials (id, kind, token_hash, user_email, name, csrf, created_at)
+             VALUES ('old', 'api_token', 'hash-old', 'cli', 'nightly', '', 10),
+                    ('sess', 'session', 'hash-sess', 'a@example.com', '', 'c', 10)",
+        )
+        .await;
+        assert_eq!(store.migrate().await.unwrap(), 1);
+        let old = store.credential("hash-old", 20).await.unwrap().unwrap();
+        assert_eq!(
+            (old.name.as_str(), old.scopes),
+            ("nightly", vec!["admin".to_string()])
+        );
+        let session = store.credential("hash-sess", 20).await.unwrap().unwrap();
+        assert!(session.scopes.is_empty(), "{session:?}");
     })
     .await;
 }
@@ -904,8 +1025,8 @@ async fn the_operations_migration_is_applied_once() {
         let store = db.open().await;
         let versions = db.scalar("SELECT count(*) FROM schema_migrations").await;
         let expected = match db.backend {
-            Backend::Sqlite => 11,
-            Backend::Postgres => 7,
+            Backend::Sqlite => 12,
+            Backend::Postgres => 8,
         };
         assert_eq!(versions, expected);
         assert_eq!(store.migrate().await.unwrap(), 0);
@@ -957,8 +1078,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/sqlite/0004_jobs.sql"),
                     include_str!("../migrations/sqlite/0005_booking_changes.sql"),
                 ],
-                11,
-                6,
+                12,
+                7,
             ),
             Backend::Postgres => (
                 &[
@@ -966,8 +1087,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/postgres/0002_settings.sql"),
                     include_str!("../migrations/postgres/0003_jobs.sql"),
                 ],
-                7,
-                4,
+                8,
+                5,
             ),
         };
         let store = db.connect().await; // creates the SQLite file

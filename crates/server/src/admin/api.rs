@@ -1,6 +1,8 @@
 //! `/api/v1`: the admin actions as JSON for automation, authorised by an API token
 //! (`Authorization: Bearer TOKEN`, created under `/admin/tokens` or with
-//! `openslot admin create-token NAME`). Errors use the standard `{"error": {...}}` shape.
+//! `openslot admin create-token NAME --scope ...`). Each handler first checks the scope it
+//! needs (before reading a body), then its caller's role. Errors use the standard
+//! `{"error": {...}}` shape.
 
 use axum::{
     extract::{Path, Query, State},
@@ -23,6 +25,7 @@ use crate::{
     config::EventTypeConfig,
     http::state::AppState,
     http::{body::JsonObject, error::ApiError},
+    scopes::Scope,
     validate::FieldErrors,
 };
 
@@ -91,6 +94,7 @@ async fn list_bookings(
     caller: ApiCaller,
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::BookingsRead)?;
     let filter = query(filter)?;
     let (found, total) = bookings::find(&state, &filter, &caller.role).await?;
     ok(json!({
@@ -105,6 +109,7 @@ async fn export_bookings(
     caller: ApiCaller,
     filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::BookingsRead)?;
     let filter = query(filter)?;
     let text = bookings::csv_text(&state, &filter, &caller.role).await?;
     state
@@ -125,6 +130,7 @@ async fn get_booking(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::BookingsRead)?;
     let (booking, history) = bookings::with_history(&state, &id, &caller.role).await?;
     let mut body = booking_json(&state, &booking);
     body["history"] = json!(history);
@@ -158,6 +164,7 @@ async fn act_on_booking(
     Path((id, action)): Path<(String, String)>,
     request: axum::extract::Request,
 ) -> ApiResult {
+    caller.require(Scope::BookingsWrite)?;
     let empty = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -187,6 +194,7 @@ async fn act_on_booking(
 }
 
 async fn list_event_types(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.require(Scope::EventTypesRead)?;
     caller.role.require_admin()?;
     ok(json!({"event_types": event_types::listing(&state).await?}))
 }
@@ -196,6 +204,7 @@ async fn get_event_type(
     caller: ApiCaller,
     Path(slug): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesRead)?;
     caller.role.require_admin()?;
     let listing = event_types::listing(&state).await?;
     listing
@@ -258,8 +267,10 @@ fn saved(row: openslot_store::StoredEventType, status: StatusCode) -> ApiResult 
 async fn create_event_type(
     State(state): State<AppState>,
     caller: ApiCaller,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesWrite)?;
+    let JsonObject(object) = body?;
     caller.role.require_admin()?;
     let (entry, enabled) = definition(object, None)?;
     let row = event_types::save(&state, entry, enabled, true, &caller.actor).await?;
@@ -270,8 +281,10 @@ async fn update_event_type(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesWrite)?;
+    let JsonObject(object) = body?;
     caller.role.require_admin()?;
     let (entry, enabled) = definition(object, Some(&slug))?;
     let row = event_types::save(&state, entry, enabled, false, &caller.actor).await?;
@@ -283,6 +296,7 @@ async fn toggle_event_type(
     caller: ApiCaller,
     Path((slug, action)): Path<(String, String)>,
 ) -> ApiResult {
+    caller.require(Scope::EventTypesWrite)?;
     caller.role.require_admin()?;
     let enabled = match action.as_str() {
         "enable" => true,
@@ -299,6 +313,7 @@ async fn toggle_event_type(
 }
 
 async fn list_hosts(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     ok(json!({"hosts": hosts::listing(&state, &caller.role).await?}))
 }
 
@@ -307,6 +322,7 @@ async fn get_host(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let row = hosts::stored(&state, &id, &caller.role).await?;
     ok(hosts::host_json(&row))
 }
@@ -318,8 +334,10 @@ fn saved_host(row: openslot_store::StoredHost, status: StatusCode) -> ApiResult 
 async fn create_host(
     State(state): State<AppState>,
     caller: ApiCaller,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     caller.role.require_admin()?;
     let (entry, enabled) = hosts::definition_from_json(object, None, None)?;
     let row = hosts::save(&state, entry, enabled, true, &caller.actor, &caller.role).await?;
@@ -330,8 +348,10 @@ async fn update_host(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     let stored = hosts::stored(&state, &id, &caller.role).await?;
     let (entry, enabled) = hosts::definition_from_json(object, Some(&id), Some(&stored))?;
     let row = hosts::save(&state, entry, enabled, false, &caller.actor, &caller.role).await?;
@@ -343,6 +363,7 @@ async fn toggle_host(
     caller: ApiCaller,
     Path((id, action)): Path<(String, String)>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     let enabled = match action.as_str() {
         "enable" => true,
         "disable" => false,
@@ -362,6 +383,7 @@ async fn get_dashboard(
     caller: ApiCaller,
     range: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::Admin)?;
     caller.role.require_admin()?;
     let range = query(range)?;
     let mut body = dashboard::data(&state, &range).await?;
@@ -372,6 +394,7 @@ async fn get_dashboard(
 }
 
 async fn list_failed_jobs(State(state): State<AppState>, caller: ApiCaller) -> ApiResult {
+    caller.require(Scope::Admin)?;
     caller.role.require_admin()?;
     ok(json!({"jobs": system::failed_jobs(&state).await?}))
 }
@@ -381,6 +404,7 @@ async fn retry_job(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::Admin)?;
     caller.role.require_admin()?;
     system::retry(&state, &id, &caller.actor).await?;
     ok(json!({"id": id, "state": "queued"}))
@@ -391,6 +415,7 @@ async fn list_audit(
     caller: ApiCaller,
     audit: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    caller.require(Scope::AuditRead)?;
     caller.role.require_admin()?;
     let audit = query(audit)?;
     ok(json!({"entries": system::audit_entries(&state, &audit).await?}))
@@ -401,6 +426,7 @@ async fn list_calendars(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     calendars::check_host(&state, &id, &caller.role)?;
     let rows = calendars::connections(&state, &caller.role, Some(&id)).await?;
     let now = state.clock.now().as_second();
@@ -413,8 +439,10 @@ async fn add_calendar(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     calendars::check_host(&state, &id, &caller.role)?;
     let new = NewCalendar::from_json(&object)?;
     let row = calendars::add(&state, &id, &new, &caller.actor, &caller.role).await?;
@@ -431,6 +459,7 @@ async fn get_calendar(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let row = calendars::connection(&state, &id, &caller.role).await?;
     ok(calendars::connection_json(
         &state,
@@ -444,6 +473,7 @@ async fn delete_calendar(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     calendars::remove(&state, &id, &caller.actor, &caller.role).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -453,6 +483,7 @@ async fn sync_calendar(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     calendars::sync(&state, &id, &caller.actor, &caller.role).await?;
     Ok((
         StatusCode::ACCEPTED,

@@ -17,7 +17,12 @@ use axum::{
 };
 use openslot_store::{Credential, CredentialKind};
 
-use crate::{domain::Actor, http::error::ApiError, http::state::AppState};
+use crate::{
+    domain::Actor,
+    http::error::ApiError,
+    http::state::AppState,
+    scopes::{Scope, Scopes},
+};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "openslot_admin";
@@ -250,12 +255,37 @@ impl OptionalFromRequestParts<AppState> for AdminSession {
 }
 
 /// The caller of `/api/v1`: a valid API token in `Authorization: Bearer`. A token acts
-/// with the role of the user who made it (now, not when it was made); tokens made with
-/// `openslot admin create-token` are admin.
+/// with the role of the user who made it (now, not when it was made; tokens made with
+/// `openslot admin create-token` are admin) and within its own scopes: both limits apply.
 #[derive(Clone, Debug)]
 pub struct ApiCaller {
     pub actor: Actor,
     pub role: Role,
+    pub scopes: Scopes,
+}
+
+impl ApiCaller {
+    /// 403 `insufficient_scope`, naming the scope, unless the token holds `scope` (or
+    /// `admin`). Every `/api/v1` handler calls this first.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.scopes.allows(scope) {
+            Ok(())
+        } else {
+            Err(insufficient_scope(scope))
+        }
+    }
+}
+
+/// What a token without `scope` gets (RFC 6750, section 3.1).
+pub fn insufficient_scope(scope: Scope) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "insufficient_scope",
+        format!("this token lacks the scope `{scope}`"),
+    )
+    .with_challenge(format!(
+        "Bearer error=\"insufficient_scope\", scope=\"{scope}\""
+    ))
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -271,6 +301,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 "unauthorized",
                 "send an admin API token as `Authorization: Bearer TOKEN`",
             )
+            .with_challenge("Bearer")
         };
         let secret = parts
             .headers
@@ -280,20 +311,41 @@ impl FromRequestParts<AppState> for ApiCaller {
             .map(str::trim)
             .ok_or_else(unauthorized)?;
         let now = state.clock.now().as_second();
-        let credential = state.store.credential(&secret_hash(secret), now).await?;
+        // Looked up whatever its expiry (the earliest instant as "now"), so an expired
+        // token can be told apart from an unknown one; revoked tokens are never found.
+        let credential = state
+            .store
+            .credential(&secret_hash(secret), i64::MIN)
+            .await?;
         match credential {
             Some(credential) if credential.kind == CredentialKind::ApiToken => {
+                if let Some(expired) = credential.expires_at.filter(|at| *at <= now) {
+                    return Err(expired_token(expired));
+                }
                 let role = Role::of(state, &credential.user_email)
                     .await?
                     .unwrap_or(Role::Admin);
                 Ok(ApiCaller {
                     actor: Actor::Token(credential.name),
                     role,
+                    scopes: Scopes::from_names(&credential.scopes),
                 })
             }
             _ => Err(unauthorized()),
         }
     }
+}
+
+fn expired_token(at: i64) -> ApiError {
+    let when = jiff::Timestamp::from_second(at)
+        .map(|at| at.to_string())
+        .unwrap_or_default();
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        format!("this API token expired at {when}; create a new one"),
+    )
+    .with_challenge("Bearer error=\"invalid_token\", error_description=\"the token expired\"")
 }
 
 /// Creates a session for `email`; returns the cookie to set.
@@ -311,6 +363,7 @@ pub async fn start_session(state: &AppState, email: &str) -> Result<String, ApiE
         created_at: now,
         expires_at: Some(now + lifetime),
         revoked_at: None,
+        scopes: Vec::new(),
     };
     state.store.create_credential(&credential).await?;
     Ok(session_cookie(state, &secret, lifetime))
@@ -328,12 +381,15 @@ pub fn session_cookie(state: &AppState, secret: &str, max_age: i64) -> String {
     )
 }
 
-/// Creates an API token; returns the secret (shown once) and the stored credential.
-pub async fn create_api_token(
-    state: &AppState,
+/// A new API token's secret (shown once) and the credential to store: `scopes` limit
+/// it, `expires_at` (Unix seconds) ends it.
+pub fn new_api_token(
     name: &str,
     created_by: &str,
-) -> Result<(String, Credential), ApiError> {
+    scopes: &Scopes,
+    created_at: i64,
+    expires_at: Option<i64>,
+) -> (String, Credential) {
     let secret = format!("os_{}", random_secret());
     let credential = Credential {
         id: uuid::Uuid::now_v7().to_string(),
@@ -342,10 +398,24 @@ pub async fn create_api_token(
         user_email: created_by.to_string(),
         name: name.to_string(),
         csrf: String::new(),
-        created_at: state.clock.now().as_second(),
-        expires_at: None,
+        created_at,
+        expires_at,
         revoked_at: None,
+        scopes: scopes.names(),
     };
+    (secret, credential)
+}
+
+/// Creates an API token; returns the secret (shown once) and the stored credential.
+pub async fn create_api_token(
+    state: &AppState,
+    name: &str,
+    created_by: &str,
+    scopes: &Scopes,
+    expires_at: Option<i64>,
+) -> Result<(String, Credential), ApiError> {
+    let now = state.clock.now().as_second();
+    let (secret, credential) = new_api_token(name, created_by, scopes, now, expires_at);
     state.store.create_credential(&credential).await?;
     Ok((secret, credential))
 }
@@ -362,6 +432,38 @@ mod tests {
         assert!(!verify_password(&hash, "correct horsE"));
         assert!(!verify_password("not a hash", "correct horse"));
         assert_ne!(hash, hash_password("correct horse").unwrap(), "salted");
+    }
+
+    #[test]
+    fn a_missing_scope_is_named_in_the_body_and_the_challenge() {
+        let caller = ApiCaller {
+            actor: Actor::Token("crm".into()),
+            role: Role::Admin,
+            scopes: Scopes::new([Scope::BookingsRead]),
+        };
+        assert!(caller.require(Scope::BookingsRead).is_ok());
+        let refused = caller.require(Scope::BookingsWrite).unwrap_err();
+        assert_eq!(
+            (refused.status, refused.code),
+            (StatusCode::FORBIDDEN, "insufficient_scope")
+        );
+        assert_eq!(
+            refused.message,
+            "this token lacks the scope `bookings:write`"
+        );
+        let response = refused.into_response();
+        assert_eq!(
+            response.headers()[header::WWW_AUTHENTICATE],
+            "Bearer error=\"insufficient_scope\", scope=\"bookings:write\""
+        );
+        // The role still applies to an admin-scoped token of a host user.
+        let host = ApiCaller {
+            actor: Actor::Token("desk".into()),
+            role: Role::Host("ada".into()),
+            scopes: Scopes::admin(),
+        };
+        assert!(host.require(Scope::EventTypesWrite).is_ok());
+        assert!(host.role.require_admin().is_err());
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::{
     },
     config::OAuthProvider,
     http::{body::JsonObject, error::ApiError, state::AppState},
+    scopes::Scope,
     validate::FieldErrors,
 };
 
@@ -620,6 +621,7 @@ async fn api_list(
     caller: ApiCaller,
     Path(host): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     check_host(&state, &host, &caller.role)?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
@@ -637,6 +639,7 @@ async fn api_get(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let account = account_for(&state, &id, &caller.role).await?;
     let connections = state.store.calendar_connections().await?;
     let now = state.clock.now().as_second();
@@ -649,6 +652,7 @@ async fn api_delete(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
     let account = account_for(&state, &id, &caller.role).await?;
     state
         .calendars
@@ -665,6 +669,7 @@ async fn api_remote(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    caller.require(Scope::HostsRead)?;
     let account = account_for(&state, &id, &caller.role).await?;
     let remote = state
         .calendars
@@ -704,8 +709,10 @@ async fn api_choose(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
-    JsonObject(object): JsonObject,
+    body: Result<JsonObject, ApiError>,
 ) -> ApiResult {
+    caller.require(Scope::HostsWrite)?;
+    let JsonObject(object) = body?;
     if let Some(unknown) = object
         .keys()
         .find(|key| !["busy", "write"].contains(&key.as_str()))

@@ -1,4 +1,4 @@
-//! Failed jobs, the audit log and API tokens.
+//! Failed jobs, the audit log and API tokens (with their scopes and expiry).
 
 use axum::{
     extract::{Path, Query, State},
@@ -8,8 +8,14 @@ use axum::{
 use openslot_store::CredentialKind;
 use serde_json::{json, Value};
 
-use super::{auth, page, see_other, AdminForm, AdminSession};
-use crate::{display::long_time, domain::Actor, http::error::ApiError, http::state::AppState};
+use super::{auth, page, see_other, AdminForm, AdminSession, Form};
+use crate::{
+    display::long_time,
+    domain::Actor,
+    http::error::ApiError,
+    http::state::AppState,
+    scopes::{self, Scope, Scopes, MAX_TOKEN_DAYS},
+};
 
 fn when(state: &AppState, second: i64) -> String {
     jiff::Timestamp::from_second(second)
@@ -155,8 +161,48 @@ async fn tokens_context(state: &AppState) -> Result<Value, ApiError> {
             "name": token.name,
             "created_by": token.user_email,
             "created_at": when(state, token.created_at),
+            "scopes": token.scopes,
+            "expires_at": token.expires_at.map(|at| when(state, at)),
+        })).collect::<Vec<_>>(),
+        "scopes": Scope::ALL.iter().map(|scope| json!({
+            "name": scope.as_str(),
+            "description": scope.description(),
         })).collect::<Vec<_>>(),
     }))
+}
+
+/// The scopes and expiry (`expires_in_days`, blank: none) the token form posted.
+fn token_limits(state: &AppState, form: &Form) -> Result<(Scopes, Option<i64>), ApiError> {
+    let mut errors = crate::validate::FieldErrors::new();
+    let scopes = Scopes::parse_all(&form.all("scope")).unwrap_or_else(|message| {
+        errors.insert("scope".into(), message);
+        Scopes::default()
+    });
+    let expires_at = match form.text("expires_in_days") {
+        None => None,
+        Some(days) => {
+            let now = state.clock.now().as_second();
+            match days
+                .parse::<u32>()
+                .map_err(|_| ())
+                .and_then(|days| scopes::expiry(now, days).map_err(|_| ()))
+            {
+                Ok(at) => Some(at),
+                Err(()) => {
+                    errors.insert(
+                        "expires_in_days".into(),
+                        format!("a whole number of days from 1 to {MAX_TOKEN_DAYS}, or blank"),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    if errors.is_empty() {
+        Ok((scopes, expires_at))
+    } else {
+        Err(ApiError::validation(errors))
+    }
 }
 
 /// `GET /admin/tokens`.
@@ -184,7 +230,11 @@ pub async fn create_token(
         errors.insert("name".into(), "a name of 1 to 80 characters".into());
         return super::error(&state, &session, ApiError::validation(errors));
     }
-    let created = auth::create_api_token(&state, &name, &session.email).await;
+    let (scopes, expires_at) = match token_limits(&state, &form) {
+        Ok(limits) => limits,
+        Err(err) => return super::error(&state, &session, err),
+    };
+    let created = auth::create_api_token(&state, &name, &session.email, &scopes, expires_at).await;
     match (created, tokens_context(&state).await) {
         (Ok((secret, credential)), Ok(mut context)) => {
             state
@@ -194,7 +244,11 @@ pub async fn create_token(
                     "api_token.create",
                     format!("api_token:{}", credential.id),
                     None,
-                    Some(json!({"name": name})),
+                    Some(json!({
+                        "name": name,
+                        "scopes": credential.scopes,
+                        "expires_at": credential.expires_at,
+                    })),
                 )
                 .await;
             context["secret"] = json!(secret);

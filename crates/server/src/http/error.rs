@@ -20,6 +20,8 @@ pub struct ApiError {
     pub fields: Option<FieldErrors>,
     /// Seconds for `Retry-After` on 429 and 503 answers.
     pub retry_after: Option<u64>,
+    /// A `WWW-Authenticate` challenge (RFC 6750) for answers to bearer tokens.
+    pub challenge: Option<String>,
 }
 
 impl ApiError {
@@ -30,7 +32,13 @@ impl ApiError {
             message: message.into(),
             fields: None,
             retry_after: None,
+            challenge: None,
         }
+    }
+
+    pub fn with_challenge(mut self, challenge: impl Into<String>) -> Self {
+        self.challenge = Some(challenge.into());
+        self
     }
 
     pub fn with_fields(mut self, fields: FieldErrors) -> Self {
@@ -181,6 +189,14 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if let Some(value) = self
+            .challenge
+            .and_then(|challenge| HeaderValue::from_str(&challenge).ok())
+        {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
         }
         response
     }

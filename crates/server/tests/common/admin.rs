@@ -59,12 +59,19 @@ fn add_user_with(server: &TestServer, args: &[&str], password: &str) -> std::pro
 
 /// `openslot admin create-token NAME`; returns the printed secret.
 pub fn create_token(server: &TestServer, name: &str) -> String {
-    let output = admin_command(server)
-        .args(["create-token", name])
-        .output()
-        .expect("create-token");
+    let output = create_token_with(server, name, &[]);
     assert!(output.status.success(), "{output:?}");
     String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+/// `openslot admin create-token NAME ARGS...` (e.g. `--scope bookings:read`), as run.
+pub fn create_token_with(server: &TestServer, name: &str, args: &[&str]) -> std::process::Output {
+    admin_command(server)
+        .arg("create-token")
+        .arg(name)
+        .args(args)
+        .output()
+        .expect("create-token")
 }
 
 /// A browser-like client for `/admin`: no automatic redirects, keeps the session cookie.

@@ -15,7 +15,7 @@ const ADMIN_COLUMNS: &str =
     "id, email, password_hash, failed_logins, locked_until, created_at, host_id";
 
 const CREDENTIAL_COLUMNS: &str =
-    "id, kind, token_hash, user_email, name, csrf, created_at, expires_at, revoked_at";
+    "id, kind, token_hash, user_email, name, csrf, created_at, expires_at, revoked_at, scopes";
 
 /// A credential that is neither revoked nor expired at `$2`.
 const CREDENTIAL_VALID: &str = "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)";
@@ -51,6 +51,11 @@ fn credential_from_row(row: &PgRow) -> Result<Credential, StoreError> {
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
         revoked_at: row.try_get("revoked_at")?,
+        scopes: row
+            .try_get::<String, _>("scopes")?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -254,7 +259,7 @@ impl PgQueries {
     ) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO credentials ({CREDENTIAL_COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         ))
         .bind(&credential.id)
         .bind(credential.kind.as_str())
@@ -265,6 +270,7 @@ impl PgQueries {
         .bind(credential.created_at)
         .bind(credential.expires_at)
         .bind(credential.revoked_at)
+        .bind(credential.scopes.join(" "))
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -16,7 +16,7 @@ const ADMIN_COLUMNS: &str =
     "id, email, password_hash, failed_logins, locked_until, created_at, host_id";
 
 const CREDENTIAL_COLUMNS: &str =
-    "id, kind, token_hash, user_email, name, csrf, created_at, expires_at, revoked_at";
+    "id, kind, token_hash, user_email, name, csrf, created_at, expires_at, revoked_at, scopes";
 
 /// A credential that is neither revoked nor expired at the bound instant.
 const CREDENTIAL_VALID: &str = "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
@@ -50,6 +50,11 @@ fn credential_from_row(row: &SqliteRow) -> Result<Credential, StoreError> {
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
         revoked_at: row.try_get("revoked_at")?,
+        scopes: row
+            .try_get::<String, _>("scopes")?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -253,7 +258,7 @@ impl SqliteStore {
         credential: &Credential,
     ) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "INSERT INTO credentials ({CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO credentials ({CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(&credential.id)
         .bind(credential.kind.as_str())
@@ -264,6 +269,7 @@ impl SqliteStore {
         .bind(credential.created_at)
         .bind(credential.expires_at)
         .bind(credential.revoked_at)
+        .bind(credential.scopes.join(" "))
         .execute(&self.writer)
         .await?;
         Ok(())
