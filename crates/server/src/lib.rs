@@ -17,7 +17,8 @@
 //!   [`busy_cache`] (bookings and imported calendar busy time, in memory), [`worker`],
 //!   [`clock`], [`config`], [`calendars`] (connected calendars: configuration, sync,
 //!   verify-on-book, the event written into them), [`credentials`] (calendar passwords
-//!   sealed at rest) and the small helpers ([`links`], [`signing`], [`validate`],
+//!   sealed at rest), [`webhooks`] (Standard Webhooks events, signatures, delivery jobs
+//!   and their delivery) and the small helpers ([`links`], [`signing`], [`validate`],
 //!   [`display`], [`funnel`], [`metrics`], [`privacy`], [`rate_limit`], [`tzdb`]).
 //!
 //! Nothing below the edge names axum, HTTP types (`StatusCode`, headers), `ApiError`,
@@ -53,4 +54,5 @@ pub mod signing;
 pub mod tzdb;
 pub mod validate;
 pub mod web;
+pub mod webhooks;
 pub mod worker;

@@ -108,6 +108,7 @@ pub struct Metrics {
     attempts: Family<AttemptLabels, Counter>,
     page_views: Family<EventLabels, Counter>,
     mail: Family<OutcomeLabels, Counter>,
+    webhooks: Family<OutcomeLabels, Counter>,
     contact_messages: Counter,
     tzdb: Family<TzdbLabels, Gauge>,
     calendar_syncs: Family<CalendarSyncLabels, Counter>,
@@ -172,6 +173,12 @@ impl Default for Metrics {
             "Mail job outcomes (sent, retry, dead, skipped)",
             mail.clone(),
         );
+        let webhooks = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "openslot_webhook_deliveries",
+            "Webhook delivery attempts by outcome (delivered, failed, refused, skipped, dead)",
+            webhooks.clone(),
+        );
         let tzdb = Family::<TzdbLabels, Gauge>::default();
         registry.register(
             "openslot_tzdb_info",
@@ -205,6 +212,7 @@ impl Default for Metrics {
             attempts,
             page_views,
             mail,
+            webhooks,
             contact_messages,
             tzdb,
             calendar_syncs,
@@ -290,6 +298,14 @@ impl Metrics {
     /// `outcome`: sent, retry, dead, skipped.
     pub fn record_mail(&self, outcome: &'static str) {
         self.mail.get_or_create(&OutcomeLabels { outcome }).inc();
+    }
+
+    /// `outcome`: delivered, failed (the receiver did not take it), refused (the target
+    /// is internal), skipped (subscription gone or inactive), dead.
+    pub fn record_webhook(&self, outcome: &'static str) {
+        self.webhooks
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
     }
 
     pub fn record_contact(&self) {

@@ -408,6 +408,8 @@ impl Notifier {
             run_at,
             max_attempts: self.max_attempts,
             booking_id: booking_id.map(str::to_string),
+            order_key: None,
+            embed_booking: false,
         }
     }
 

@@ -377,7 +377,7 @@ pub async fn build_state(
             store.clone(),
             clock.clone(),
             config.calendars.clone(),
-            credentials,
+            credentials.clone(),
             catalog.clone(),
             busy.clone(),
             notifier.clone(),
@@ -399,6 +399,7 @@ pub async fn build_state(
         jobs_wake: jobs_wake.clone(),
     };
     let state = AppState {
+        credentials,
         notifier,
         jobs_wake,
         busy_changed: Arc::new(tokio::sync::Notify::new()),
@@ -481,6 +482,21 @@ async fn seed_calendars(
     store.sync_config_calendars(&settings, now).await
 }
 
+/// Webhook delivery for the worker: bookings are shown as `/api/v1` shows them.
+pub fn webhook_delivery(state: &AppState) -> crate::webhooks::Delivery {
+    let view_state = state.clone();
+    crate::webhooks::Delivery {
+        store: state.store.clone(),
+        credentials: state.credentials.clone(),
+        config: state.config.webhooks.clone(),
+        view: Arc::new(move |booking: &openslot_store::Booking| {
+            crate::admin::bookings::booking_json(&view_state, booking)
+        }),
+        metrics: state.metrics.clone(),
+        clock: state.clock.clone(),
+    }
+}
+
 /// How often funnel counters are written to the database.
 const FUNNEL_FLUSH: Duration = Duration::from_secs(5);
 
@@ -506,10 +522,13 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
     // Parallel deliveries keep a stuck SMTP relay from holding the queue; outbox writes
     // cannot stall, and running them in parallel would only take database connections
     // from requests.
+    // Webhook deliveries share the slots: a receiver stuck until its deadline holds one.
+    // Without SMTP the slots are `[webhooks] concurrency` (`[mail] concurrency` keeps
+    // bounding SMTP connections and duplicates after a crash, so it is not raised here).
     let concurrency = if config.mail.smtp_url.is_some() {
         config.mail.concurrency
     } else {
-        1
+        config.webhooks.concurrency.max(1)
     };
     let outbox = config
         .mail
@@ -540,6 +559,7 @@ pub async fn run(config: Config, source: &str) -> Result<(), StartError> {
         metrics: state.metrics.clone(),
         concurrency,
         calendars: Some(state.calendars.clone()),
+        webhooks: Some(Arc::new(webhook_delivery(&state))),
     };
     let worker = tokio::spawn(worker.run(worker_stopped));
     let listener = TcpListener::bind(addr)

@@ -52,6 +52,8 @@ pub struct Worker {
     pub concurrency: usize,
     /// Writes bookings into hosts' calendars (`calendar_write` jobs).
     pub calendars: Option<Arc<crate::calendars::Calendars>>,
+    /// Delivers webhook messages (`webhook` jobs).
+    pub webhooks: Option<Arc<crate::webhooks::Delivery>>,
 }
 
 enum Failure {
@@ -140,10 +142,27 @@ impl Worker {
         }
     }
 
+    /// Runs one attempt of a webhook delivery (see [`crate::webhooks::delivery`]).
+    async fn deliver_webhook(&self, job: &Job) -> Result<Outcome, Failure> {
+        let Some(webhooks) = &self.webhooks else {
+            // Only a worker built without one (a test) lacks it: nothing could ever run it.
+            return Err(Failure::Permanent(
+                "no webhook delivery in this process".into(),
+            ));
+        };
+        match webhooks.deliver(job).await {
+            Ok(crate::webhooks::Delivered::Sent) => Ok(Outcome::Sent),
+            Ok(crate::webhooks::Delivered::Skipped) => Ok(Outcome::Skipped),
+            Err(crate::webhooks::DeliveryError::Transient(error)) => Err(Failure::Transient(error)),
+            Err(crate::webhooks::DeliveryError::Permanent(error)) => Err(Failure::Permanent(error)),
+        }
+    }
+
     async fn deliver(&self, job: &Job) -> Result<Outcome, Failure> {
         match JobKind::parse(&job.kind) {
             Some(JobKind::BookingExpiry) => return self.expire(job).await,
             Some(JobKind::CalendarWrite) => return self.write_calendars(job).await,
+            Some(JobKind::Webhook) => return self.deliver_webhook(job).await,
             Some(JobKind::Mail) => {}
             None => {
                 return Err(Failure::Permanent(format!(
@@ -248,6 +267,8 @@ impl Worker {
             run_at: now + MEETING_LINK_POLL_SECONDS,
             max_attempts: job.max_attempts,
             booking_id: job.booking_id.clone(),
+            order_key: None,
+            embed_booking: false,
         };
         self.store
             .enqueue_jobs(&[copy], now)
@@ -297,6 +318,21 @@ impl Worker {
         }
         let message = job.payload["message"].as_str().unwrap_or("").to_string();
         let booking_id = job.payload["booking_id"].as_str().unwrap_or("").to_string();
+        // Webhooks count their own outcomes (see `crate::webhooks::delivery`) and follow
+        // their own retry schedule.
+        let webhook = JobKind::parse(&job.kind) == Some(JobKind::Webhook);
+        let record_mail = |outcome: &'static str| {
+            if !webhook {
+                self.metrics.record_mail(outcome);
+            }
+        };
+        let backoff = |attempts: u32| {
+            if webhook {
+                crate::webhooks::retry_delay(attempts)
+            } else {
+                self.backoff(attempts)
+            }
+        };
         let outcome = self.deliver_renewing(&job).await;
         let now = self.clock.now().as_second();
         match outcome {
@@ -313,12 +349,12 @@ impl Worker {
             }
             Ok(Outcome::Skipped) => {
                 self.store.finish_job(&job.id, &self.id, now).await?;
-                self.metrics.record_mail("skipped");
+                record_mail("skipped");
                 tracing::info!(job_id = %job.id, mail = %message, %booking_id, "job no longer applies; skipped");
             }
             Err(Failure::Transient(error)) if job.attempts < job.max_attempts => {
-                let delay = self.backoff(job.attempts);
-                self.metrics.record_mail("retry");
+                let delay = backoff(job.attempts);
+                record_mail("retry");
                 self.store
                     .retry_job(&job.id, &self.id, now + delay, &error, now)
                     .await?;
@@ -326,8 +362,8 @@ impl Worker {
                     retry_in_seconds = delay, error = %crate::privacy::scrub(&error), "job failed; will retry");
             }
             Err(Failure::Later(error, at_least)) if job.attempts < job.max_attempts => {
-                let delay = self.backoff(job.attempts).max(at_least);
-                self.metrics.record_mail("retry");
+                let delay = backoff(job.attempts).max(at_least);
+                record_mail("retry");
                 self.store
                     .retry_job(&job.id, &self.id, now + delay, &error, now)
                     .await?;
@@ -338,7 +374,10 @@ impl Worker {
             | Err(Failure::Permanent(error))
             | Err(Failure::Later(error, _)) => {
                 self.store.bury_job(&job.id, &self.id, &error, now).await?;
-                self.metrics.record_mail("dead");
+                if webhook {
+                    self.metrics.record_webhook("dead");
+                }
+                record_mail("dead");
                 tracing::error!(job_id = %job.id, mail = %message, %booking_id, attempts = job.attempts,
                     error = %crate::privacy::scrub(&error), "job dead");
             }

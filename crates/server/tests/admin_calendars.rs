@@ -570,6 +570,8 @@ async fn dead_write_back_jobs_are_listed_with_a_retry() {
         run_at: later,
         max_attempts: 1,
         booking_id: None,
+        order_key: None,
+        embed_booking: false,
     };
     assert!(store
         .set_calendar_alerted(&feed.settings.id, true, &[job], later - 1)

@@ -110,6 +110,7 @@ async fn start_in(dir: &std::path::Path, text: &str, now: Timestamp) -> App {
         metrics: state.metrics.clone(),
         concurrency: 1,
         calendars: Some(state.calendars.clone()),
+        webhooks: None,
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

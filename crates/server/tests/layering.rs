@@ -36,6 +36,8 @@ const BELOW_EDGE: &[&str] = &[
     "signing.rs",
     "tzdb.rs",
     "validate.rs",
+    "webhooks/delivery.rs",
+    "webhooks/mod.rs",
     "worker.rs",
 ];
 

@@ -514,6 +514,7 @@ async fn driven_with(text: &str, now: Timestamp) -> Driven {
         busy_changed: Arc::new(tokio::sync::Notify::new()),
         metrics: Arc::new(openslot::metrics::Metrics::default()),
         calendars: None,
+        webhooks: None,
         concurrency: 4,
     };
     Driven {

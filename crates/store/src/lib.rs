@@ -1,5 +1,6 @@
 //! Persistence for openslot behind the [`Store`] traits ([`BookingStore`], [`JobStore`],
-//! [`AdminStore`], [`CalendarStore`], [`OAuthStore`]; `use openslot_store::prelude::*`).
+//! [`AdminStore`], [`CalendarStore`], [`OAuthStore`], [`WebhookStore`];
+//! `use openslot_store::prelude::*`).
 //! SQLite is the embedded default; PostgreSQL implements the same traits for several
 //! instances. The store decides only "is this interval free for this host" (atomically,
 //! inside the database: a booking holds one or more hosts through `booking_holds`, and
@@ -15,6 +16,7 @@ mod oauth;
 mod postgres;
 mod query;
 mod sqlite;
+mod webhook;
 
 use async_trait::async_trait;
 
@@ -35,10 +37,13 @@ pub use model::{
 pub use oauth::{OAuthAccount, OAuthPending};
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::{SqliteOptions, SqliteStore};
+pub use webhook::{WebhookAttempt, WebhookStore, WebhookSubscription};
 
 /// The store traits, for `use openslot_store::prelude::*`.
 pub mod prelude {
-    pub use crate::{AdminStore, BookingStore, CalendarStore, JobStore, OAuthStore, Store};
+    pub use crate::{
+        AdminStore, BookingStore, CalendarStore, JobStore, OAuthStore, Store, WebhookStore,
+    };
 }
 
 /// Bookings, idempotency keys, contact messages, host holds and fairness inputs.
@@ -605,9 +610,16 @@ pub trait OAuthStore: Send + Sync + 'static {
 
 /// Everything the service persists: the focused traits together. Callers bring the
 /// methods into scope with `use openslot_store::prelude::*`.
-pub trait Store: BookingStore + JobStore + AdminStore + CalendarStore + OAuthStore {}
+pub trait Store:
+    BookingStore + JobStore + AdminStore + CalendarStore + OAuthStore + WebhookStore
+{
+}
 
-impl<T: BookingStore + JobStore + AdminStore + CalendarStore + OAuthStore + ?Sized> Store for T {}
+impl<
+        T: BookingStore + JobStore + AdminStore + CalendarStore + OAuthStore + WebhookStore + ?Sized,
+    > Store for T
+{
+}
 
 /// Counts for metrics and dashboards.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -90,6 +90,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0012_api_scopes.sql"),
         foreign_keys_off: false,
     },
+    Migration {
+        version: 13,
+        name: "webhooks",
+        sql: include_str!("../migrations/sqlite/0013_webhooks.sql"),
+        foreign_keys_off: false,
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
@@ -143,6 +149,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         name: "api_scopes",
         sql: include_str!("../migrations/postgres/0008_api_scopes.sql"),
+        foreign_keys_off: false,
+    },
+    Migration {
+        version: 9,
+        name: "webhooks",
+        sql: include_str!("../migrations/postgres/0009_webhooks.sql"),
         foreign_keys_off: false,
     },
 ];

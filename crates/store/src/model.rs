@@ -1,10 +1,10 @@
 //! Plain data the store reads and writes.
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a booking stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingStatus {
     /// Awaiting the host's confirmation; holds the slot.
@@ -125,8 +125,9 @@ pub struct NewBooking {
     pub jobs: Vec<NewJob>,
 }
 
-/// A stored booking.
-#[derive(Clone, Debug, PartialEq)]
+/// A stored booking. Serializable so a job can carry the booking as it was when the job
+/// was queued ([`NewJob::embed_booking`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Booking {
     pub id: String,
     /// The assigned host (collective: the first of [`Booking::hosts`]).
@@ -247,6 +248,14 @@ pub struct NewJob {
     pub max_attempts: u32,
     /// The booking it concerns, so its pending jobs can be found (e.g. to drop reminders).
     pub booking_id: Option<String>,
+    /// Jobs sharing a key run strictly one at a time, in the order they were queued: a
+    /// job is not claimed while an earlier one of its key is queued (even if waiting for a
+    /// retry) or running. A dead or cancelled job no longer holds the others back.
+    pub order_key: Option<String>,
+    /// The store writes the booking (`booking_id`) as committed by the same transaction
+    /// into `payload["booking"]`, so the job sees the booking as it was at the change, not
+    /// as it is when the job runs.
+    pub embed_booking: bool,
 }
 
 /// Where a job stands.
@@ -348,4 +357,20 @@ pub enum ChangeOutcome {
     Changed(Booking),
     /// The booking is not in a state the change applies to; nothing was done.
     Unchanged(Booking),
+}
+
+/// A job's payload with `booking` set to the booking as stored (the object's other fields
+/// kept; a payload that is not an object becomes `{"booking": …}`), as JSON text.
+pub(crate) fn embed_booking(
+    payload: &serde_json::Value,
+    booking: &Booking,
+) -> Result<String, crate::StoreError> {
+    let booking = serde_json::to_value(booking)
+        .map_err(|err| crate::StoreError::Corrupt(format!("booking {}: {err}", booking.id)))?;
+    let mut payload = match payload {
+        serde_json::Value::Object(fields) => fields.clone(),
+        _ => serde_json::Map::new(),
+    };
+    payload.insert("booking".into(), booking);
+    Ok(serde_json::Value::Object(payload).to_string())
 }

@@ -642,6 +642,8 @@ async fn failures_are_recorded_and_sync_now_runs_again() {
             run_at: 80,
             max_attempts: 3,
             booking_id: None,
+            order_key: None,
+            embed_booking: false,
         };
         assert!(store
             .set_calendar_alerted("a", true, &[alert("alert-1")], 80)

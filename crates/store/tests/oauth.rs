@@ -109,6 +109,8 @@ fn alert(id: &str) -> NewJob {
         run_at: 50,
         max_attempts: 3,
         booking_id: None,
+        order_key: None,
+        embed_booking: false,
     }
 }
 
@@ -263,16 +265,18 @@ async fn the_oauth_migration_keeps_the_calendars_of_issue_13() {
         let structure_before = texts(&db, structure_sql).await;
         assert!(structure_before.len() >= 2, "{structure_before:?}");
 
-        // The OAuth migration and the ones after it.
-        assert_eq!(store.migrate().await.unwrap(), 2);
+        // The OAuth migration and every later one apply.
+        assert!(store.migrate().await.unwrap() >= 1);
         let version = match db.backend {
-            Backend::Sqlite => 12,
-            Backend::Postgres => 8,
+            Backend::Sqlite => 11,
+            Backend::Postgres => 7,
         };
         assert_eq!(
-            db.scalar("SELECT max(version) FROM schema_migrations")
-                .await,
-            version
+            db.scalar(&format!(
+                "SELECT count(*) FROM schema_migrations WHERE version = {version}"
+            ))
+            .await,
+            1
         );
 
         // Every row, with all its sync state, is as it was (and has no account).

@@ -440,7 +440,8 @@ async fn tokens_from_before_scopes_are_admin() {
                     ('sess', 'session', 'hash-sess', 'a@example.com', '', 'c', 10)",
         )
         .await;
-        assert_eq!(store.migrate().await.unwrap(), 1);
+        // The scopes migration and every later one apply.
+        assert!(store.migrate().await.unwrap() >= 1);
         let old = store.credential("hash-old", 20).await.unwrap().unwrap();
         assert_eq!(
             (old.name.as_str(), old.scopes),
@@ -877,6 +878,8 @@ fn job(id: &str, run_at: i64) -> NewJob {
         run_at,
         max_attempts: 3,
         booking_id: Some("f1".into()),
+        order_key: None,
+        embed_booking: false,
     }
 }
 
@@ -1024,11 +1027,7 @@ async fn the_operations_migration_is_applied_once() {
     each_backend(|db| async move {
         let store = db.open().await;
         let versions = db.scalar("SELECT count(*) FROM schema_migrations").await;
-        let expected = match db.backend {
-            Backend::Sqlite => 12,
-            Backend::Postgres => 8,
-        };
-        assert_eq!(versions, expected);
+        assert_eq!(versions, migrations_on_disk(db.backend).0);
         assert_eq!(store.migrate().await.unwrap(), 0);
         let reopened = db.connect().await;
         assert_eq!(reopened.migrate().await.unwrap(), 0);
@@ -1065,6 +1064,24 @@ async fn execute(db: &common::TestDb, sql: &str) {
     }
 }
 
+/// How many migration files the backend has and the highest version among them (the
+/// numbers of several slices' migrations may leave gaps).
+fn migrations_on_disk(backend: Backend) -> (i64, i64) {
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let directory = format!("{}/migrations/{folder}", env!("CARGO_MANIFEST_DIR"));
+    let versions: Vec<i64> = std::fs::read_dir(directory)
+        .unwrap()
+        .filter_map(|entry| {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            name.ends_with(".sql").then(|| name[..4].parse().unwrap())
+        })
+        .collect();
+    (versions.len() as i64, versions.into_iter().max().unwrap())
+}
+
 #[tokio::test]
 async fn the_operations_migration_backfills_confirmed_at() {
     each_backend(|db| async move {
@@ -1078,8 +1095,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/sqlite/0004_jobs.sql"),
                     include_str!("../migrations/sqlite/0005_booking_changes.sql"),
                 ],
-                12,
-                7,
+                migrations_on_disk(db.backend).1,
+                migrations_on_disk(db.backend).0 as usize - 5,
             ),
             Backend::Postgres => (
                 &[
@@ -1087,8 +1104,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
                     include_str!("../migrations/postgres/0002_settings.sql"),
                     include_str!("../migrations/postgres/0003_jobs.sql"),
                 ],
-                8,
-                5,
+                migrations_on_disk(db.backend).1,
+                migrations_on_disk(db.backend).0 as usize - 3,
             ),
         };
         let store = db.connect().await; // creates the SQLite file

@@ -273,6 +273,8 @@ fn job(id: &str, run_at: i64, booking: &str) -> openslot_store::NewJob {
         run_at,
         max_attempts: 3,
         booking_id: Some(booking.into()),
+        order_key: None,
+        embed_booking: false,
     }
 }
 
@@ -591,6 +593,8 @@ async fn concurrent_claimers_never_get_the_same_job() {
                 run_at: 100 + index % 7,
                 max_attempts: 3,
                 booking_id: None,
+                order_key: None,
+                embed_booking: false,
             })
             .collect();
         store

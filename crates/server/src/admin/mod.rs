@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod auth;
-mod bookings;
+pub(crate) mod bookings;
 pub mod calendars;
 pub mod dashboard;
 mod event_form;

@@ -57,6 +57,47 @@ pub struct Config {
     /// The Microsoft Entra app hosts connect Microsoft 365 calendars through.
     #[serde(default)]
     pub microsoft: Option<MicrosoftConfig>,
+    /// How webhook deliveries reach subscribers.
+    #[serde(default)]
+    pub webhooks: WebhooksConfig,
+}
+
+/// `[webhooks]`: delivery of signed event messages to subscribed URLs.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Whether subscriptions may point at loopback, private, link-local or metadata
+    /// addresses. Off by default: whoever may subscribe must not make the server reach
+    /// inside. Checked at every delivery attempt, after resolving the name.
+    #[serde(default)]
+    pub allow_private_targets: bool,
+    /// Hard deadline of one delivery attempt (resolving, connecting, sending, the
+    /// answer's status); only a 2xx within it counts as delivered.
+    #[serde(default = "default_webhook_timeout")]
+    pub timeout_seconds: u64,
+    /// Jobs the worker runs at once when mail goes to the outbox (with SMTP,
+    /// `[mail] concurrency` bounds every job, webhooks included). A receiver stuck until
+    /// its deadline holds one.
+    #[serde(default = "default_webhook_concurrency")]
+    pub concurrency: usize,
+}
+
+fn default_webhook_timeout() -> u64 {
+    10
+}
+
+fn default_webhook_concurrency() -> usize {
+    4
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        WebhooksConfig {
+            allow_private_targets: false,
+            timeout_seconds: default_webhook_timeout(),
+            concurrency: default_webhook_concurrency(),
+        }
+    }
 }
 
 /// `[calendars]`: the background sync of every host's connected calendars, the check of

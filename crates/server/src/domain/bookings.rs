@@ -23,6 +23,7 @@ use crate::{
     catalog::{Catalog, EventType, Mode},
     hosts::{Assignment, Host, HostDirectory},
     notify::{held_by, Notifier},
+    webhooks::{self, WebhookEvent},
 };
 
 /// A booking request whose fields are valid (the edge parsed them); whether the time is
@@ -536,9 +537,15 @@ impl Domain {
                 .min(slot.start.as_second())
         });
         let may_hold: Vec<&str> = plan.hosts.iter().map(HostId::as_str).collect();
-        let jobs = self
+        let mut jobs = self
             .notifier
             .jobs_for_new_booking_expiring(&id, status, slot.start, now, expires_at, &may_hold);
+        if let Some(event) = webhooks::created(status) {
+            jobs.extend(
+                webhooks::jobs_for_event(self.store.as_ref(), event, Some(&id), Value::Null, now)
+                    .await?,
+            );
+        }
         let new = NewBooking {
             id,
             assign,
@@ -635,11 +642,21 @@ impl Domain {
                 return Err(BookingError::ChangeWindowClosed);
             }
         }
-        let jobs = self.notifier.jobs_for_end(
+        let mut jobs = self.notifier.jobs_for_end(
             &booking.id,
             BookingStatus::Cancelled,
             now,
             &held_by(&booking),
+        );
+        jobs.extend(
+            webhooks::jobs_for_event(
+                self.store.as_ref(),
+                WebhookEvent::BookingCancelled,
+                Some(&booking.id),
+                Value::Null,
+                now,
+            )
+            .await?,
         );
         let change = BookingChange::End {
             status: BookingStatus::Cancelled,
@@ -721,7 +738,17 @@ impl Domain {
         let mut moved = booking.clone();
         moved.start = slot.start;
         moved.end = slot.end;
-        let jobs = self.notifier.jobs_for_move(&moved, now);
+        let mut jobs = self.notifier.jobs_for_move(&moved, now);
+        jobs.extend(
+            webhooks::jobs_for_event(
+                self.store.as_ref(),
+                WebhookEvent::BookingRescheduled,
+                Some(&booking.id),
+                Value::Null,
+                now,
+            )
+            .await?,
+        );
         let change = BookingChange::Move {
             start: slot.start,
             end: slot.end,
@@ -789,7 +816,7 @@ impl Domain {
             return Err(BookingError::NotActive(booking.status));
         }
         let now = self.clock.now();
-        let (change, jobs) = if approve {
+        let (change, mut jobs) = if approve {
             let mut confirmed = booking.clone();
             confirmed.status = BookingStatus::Confirmed;
             (
@@ -810,6 +837,21 @@ impl Domain {
                 ),
             )
         };
+        let event = if approve {
+            WebhookEvent::BookingConfirmed
+        } else {
+            WebhookEvent::BookingDeclined
+        };
+        jobs.extend(
+            webhooks::jobs_for_event(
+                self.store.as_ref(),
+                event,
+                Some(&booking.id),
+                Value::Null,
+                now,
+            )
+            .await?,
+        );
         match self
             .store
             .change_booking(&booking.id, change, jobs, now)
@@ -863,7 +905,17 @@ pub async fn expire(
         Vec::new()
     };
     let held: Vec<&str> = held.iter().map(String::as_str).collect();
-    let jobs = notifier.jobs_for_end(booking_id, BookingStatus::Expired, now, &held);
+    let mut jobs = notifier.jobs_for_end(booking_id, BookingStatus::Expired, now, &held);
+    jobs.extend(
+        webhooks::jobs_for_event(
+            store,
+            WebhookEvent::BookingExpired,
+            Some(booking_id),
+            Value::Null,
+            now,
+        )
+        .await?,
+    );
     match store.change_booking(booking_id, change, jobs, now).await? {
         Some(ChangeOutcome::Changed(after)) => {
             tracing::info!(booking_id = %booking_id, status = "expired", "booking expired unanswered");

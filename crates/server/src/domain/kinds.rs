@@ -12,13 +12,16 @@ pub enum JobKind {
     /// Bring a booking's event in its hosts' write calendars up to date with the booking
     /// as it is when the job runs (put while confirmed, removed once it ended).
     CalendarWrite,
+    /// Deliver one webhook message to one subscription (see [`crate::webhooks`]).
+    Webhook,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [
+    pub const ALL: [JobKind; 4] = [
         JobKind::Mail,
         JobKind::BookingExpiry,
         JobKind::CalendarWrite,
+        JobKind::Webhook,
     ];
 
     /// The name stored in the jobs table.
@@ -27,6 +30,7 @@ impl JobKind {
             JobKind::Mail => "mail",
             JobKind::BookingExpiry => "booking_expiry",
             JobKind::CalendarWrite => "calendar_write",
+            JobKind::Webhook => "webhook",
         }
     }
 
@@ -147,7 +151,8 @@ mod tests {
             JobKind::parse("calendar_write"),
             Some(JobKind::CalendarWrite)
         );
-        assert_eq!(JobKind::parse("webhook"), None);
+        assert_eq!(JobKind::parse("webhook"), Some(JobKind::Webhook));
+        assert_eq!(JobKind::parse("webhooks"), None);
         assert_eq!(MailKind::parse(""), None);
     }
 }

@@ -173,7 +173,27 @@ pub async fn store_contact(
         .and_then(Value::as_str)
         .filter(|slug| state.catalog.load().get(slug).is_some());
     let now = state.clock.now();
-    let jobs = state.notifier.jobs_for_contact(&id, event, now);
+    let mut jobs = state.notifier.jobs_for_contact(&id, event, now);
+    let data = crate::webhooks::contact_data(
+        &id,
+        &state.host_id,
+        &name,
+        &email,
+        &message,
+        preferred_times.as_deref(),
+        event,
+        now,
+    );
+    jobs.extend(
+        crate::webhooks::jobs_for_event(
+            state.store.as_ref(),
+            crate::webhooks::WebhookEvent::ContactReceived,
+            None,
+            data,
+            now,
+        )
+        .await?,
+    );
     let stored = state
         .store
         .create_contact(NewContact {

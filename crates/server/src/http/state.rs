@@ -52,6 +52,8 @@ pub struct AppState {
     pub login_limiter: Arc<RateLimiter>,
     /// Failed sign-ins per (account, client address).
     pub login_throttle: Arc<crate::admin::throttle::LoginThrottle>,
+    /// Seals secrets at rest (calendar passwords, OAuth tokens, webhook signing secrets).
+    pub credentials: Arc<crate::credentials::Credentials>,
 }
 
 impl AppState {

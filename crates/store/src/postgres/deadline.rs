@@ -27,7 +27,7 @@ use crate::{
     CalendarConnection, CalendarDelta, CalendarSettings, CalendarVersion, CalendarWrite,
     ChangeOutcome, ContactMessage, CounterDelta, CreateOutcome, Credential, CredentialKind,
     IdempotencyClaim, Job, NewBooking, NewContact, NewJob, OAuthAccount, OAuthPending, StoreError,
-    StoredEventType,
+    StoredEventType, WebhookAttempt, WebhookSubscription,
 };
 
 /// How long a connection returned to the pool may take to answer a ping after a call was
@@ -744,6 +744,48 @@ impl OAuthStore for PgStore {
         now: i64,
     ) -> Result<Option<OAuthPending>, StoreError> {
         self.deadline(self.queries.take_oauth_pending(state_hash, now))
+            .await
+    }
+}
+
+#[async_trait]
+impl WebhookStore for PgStore {
+    async fn save_webhook(&self, subscription: &WebhookSubscription) -> Result<(), StoreError> {
+        self.deadline(self.queries.save_webhook(subscription)).await
+    }
+
+    async fn webhook(&self, id: &str) -> Result<Option<WebhookSubscription>, StoreError> {
+        self.deadline(self.queries.webhook(id)).await
+    }
+
+    async fn webhooks(&self) -> Result<Vec<WebhookSubscription>, StoreError> {
+        self.deadline(self.queries.webhooks()).await
+    }
+
+    async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
+        self.deadline(self.queries.delete_webhook(id)).await
+    }
+
+    async fn record_webhook_attempt(&self, attempt: &WebhookAttempt) -> Result<(), StoreError> {
+        self.deadline(self.queries.record_webhook_attempt(attempt))
+            .await
+    }
+
+    async fn webhook_attempts(
+        &self,
+        subscription_id: &str,
+        limit: u32,
+    ) -> Result<Vec<WebhookAttempt>, StoreError> {
+        self.deadline(self.queries.webhook_attempts(subscription_id, limit))
+            .await
+    }
+
+    async fn webhook_jobs(
+        &self,
+        subscription_id: &str,
+        limit: u32,
+    ) -> Result<Vec<Job>, StoreError> {
+        self.deadline(self.queries.webhook_jobs(subscription_id, limit))
             .await
     }
 }

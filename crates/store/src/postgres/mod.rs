@@ -12,6 +12,7 @@ mod calendar;
 mod deadline;
 mod migrate;
 mod oauth;
+mod webhook;
 
 use std::{future::Future, str::FromStr, time::Duration};
 
@@ -394,27 +395,50 @@ async fn hold(
     held.map(|_| ())
 }
 
-/// Queues jobs on an open transaction's connection, in one statement.
+/// Queues jobs on an open transaction's connection, in one statement. A job with
+/// [`NewJob::embed_booking`] carries the booking as this transaction has written it; jobs
+/// with an [`NewJob::order_key`] take numbers from `jobs_order_seq` in the order given.
 async fn insert_jobs(
     connection: &mut PgConnection,
     jobs: &[NewJob],
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     if jobs.is_empty() {
         return Ok(());
     }
+    let mut payloads: Vec<String> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        payloads.push(match (&job.booking_id, job.embed_booking) {
+            (Some(booking_id), true) => {
+                let row = sqlx::query(&format!(
+                    "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
+                ))
+                .bind(booking_id)
+                .fetch_optional(&mut *connection)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("job {} embeds a missing booking", job.id))
+                })?;
+                crate::model::embed_booking(&job.payload, &booking_from_row(&row)?)?
+            }
+            _ => job.payload.to_string(),
+        });
+    }
     let ids: Vec<&str> = jobs.iter().map(|job| job.id.as_str()).collect();
     let kinds: Vec<&str> = jobs.iter().map(|job| job.kind.as_str()).collect();
-    let payloads: Vec<String> = jobs.iter().map(|job| job.payload.to_string()).collect();
     let run_ats: Vec<i64> = jobs.iter().map(|job| job.run_at).collect();
     let max_attempts: Vec<i64> = jobs.iter().map(|job| i64::from(job.max_attempts)).collect();
     let bookings: Vec<Option<&str>> = jobs.iter().map(|job| job.booking_id.as_deref()).collect();
+    let order_keys: Vec<Option<&str>> = jobs.iter().map(|job| job.order_key.as_deref()).collect();
     sqlx::query(
         "INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts,
-            booking_id, created_at, updated_at)
-         SELECT id, kind, payload::jsonb, 'queued', run_at, 0, max_attempts, booking_id, $7, $7
-         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::text[])
-            AS new (id, kind, payload, run_at, max_attempts, booking_id)",
+            booking_id, created_at, updated_at, order_key, order_seq)
+         SELECT id, kind, payload::jsonb, 'queued', run_at, 0, max_attempts, booking_id, $7, $7,
+            order_key, CASE WHEN order_key IS NULL THEN NULL ELSE nextval('jobs_order_seq') END
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::text[],
+                $8::text[]) WITH ORDINALITY
+            AS new (id, kind, payload, run_at, max_attempts, booking_id, order_key, position)
+         ORDER BY position",
     )
     .bind(ids)
     .bind(kinds)
@@ -423,6 +447,7 @@ async fn insert_jobs(
     .bind(max_attempts)
     .bind(bookings)
     .bind(now)
+    .bind(order_keys)
     .execute(connection)
     .await?;
     Ok(())
@@ -987,10 +1012,15 @@ impl JobStore for PgQueries {
         // fine with no backlog, but the cost then grows with the backlog.
         let rows = sqlx::query(&format!(
             "WITH queued AS (
-                SELECT id, run_at FROM jobs
+                SELECT id, run_at FROM jobs AS candidate
                 WHERE state = 'queued' AND run_at <= $3
+                  AND (order_key IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM jobs AS earlier
+                    WHERE earlier.order_key = candidate.order_key
+                      AND earlier.order_seq < candidate.order_seq
+                      AND earlier.state IN ('queued', 'running')))
                 ORDER BY run_at LIMIT $4
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF candidate SKIP LOCKED
              ), expired AS (
                 SELECT id, run_at FROM jobs
                 WHERE state = 'running' AND lease_until <= $3

@@ -122,7 +122,17 @@ async fn insert(
         .bind(crate::query::search_text(&booking.name, &booking.email))
         .execute(&mut *connection)
         .await?;
-    super::insert_jobs(connection, &booking.jobs, booking.created_at.as_second()).await?;
+    match super::insert_jobs(connection, &booking.jobs, booking.created_at.as_second()).await {
+        Ok(()) => {}
+        Err(StoreError::Database(err)) => return Err(err),
+        // A job that cannot be written (its booking unreadable) refuses this booking only.
+        Err(refusal) => {
+            for statement in ["ROLLBACK TO booking", "RELEASE booking"] {
+                sqlx::query(statement).execute(&mut *connection).await?;
+            }
+            return Ok(Err(refusal));
+        }
+    }
     if let Some(claim) = &job.claim {
         // The key was looked up above on this same connection, under the write lock, so
         // it cannot have appeared since.

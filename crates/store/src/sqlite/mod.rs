@@ -6,6 +6,7 @@ mod admin;
 mod calendar;
 mod group_commit;
 mod oauth;
+mod webhook;
 
 use std::{str::FromStr, time::Duration};
 
@@ -140,26 +141,46 @@ fn job_from_row(row: &SqliteRow) -> Result<Job, StoreError> {
     })
 }
 
-/// Queues jobs on an open transaction's connection.
+/// Queues jobs on an open transaction's connection. A job with
+/// [`NewJob::embed_booking`] carries the booking as this transaction has written it; a job
+/// with an [`NewJob::order_key`] takes the next number of its key (the single writer makes
+/// that read and the insert one step).
 pub(crate) async fn insert_jobs(
     connection: &mut sqlx::SqliteConnection,
     jobs: &[NewJob],
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     for job in jobs {
+        let payload = match (&job.booking_id, job.embed_booking) {
+            (Some(booking_id), true) => {
+                let booking = SqliteStore::booking_in(connection, booking_id)
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("job {} embeds a missing booking", job.id))
+                    })?;
+                crate::model::embed_booking(&job.payload, &booking)?
+            }
+            _ => job.payload.to_string(),
+        };
         sqlx::query(
             "INSERT INTO jobs (id, kind, payload, state, run_at, attempts, max_attempts,
-                booking_id, created_at, updated_at)
-             VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?)",
+                booking_id, created_at, updated_at, order_key, order_seq)
+             VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?,
+                CASE WHEN ? IS NULL THEN NULL
+                     ELSE (SELECT coalesce(max(order_seq), 0) + 1 FROM jobs WHERE order_key = ?)
+                END)",
         )
         .bind(&job.id)
         .bind(&job.kind)
-        .bind(job.payload.to_string())
+        .bind(payload)
         .bind(job.run_at)
         .bind(i64::from(job.max_attempts))
         .bind(&job.booking_id)
         .bind(now)
         .bind(now)
+        .bind(&job.order_key)
+        .bind(&job.order_key)
+        .bind(&job.order_key)
         .execute(&mut *connection)
         .await?;
     }
@@ -780,8 +801,13 @@ impl JobStore for SqliteStore {
              WHERE id IN (
                 SELECT id FROM (
                     SELECT id, run_at FROM (
-                        SELECT id, run_at FROM jobs
+                        SELECT id, run_at FROM jobs AS candidate
                         WHERE state = 'queued' AND run_at <= ?
+                          AND (order_key IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM jobs AS earlier
+                            WHERE earlier.order_key = candidate.order_key
+                              AND earlier.order_seq < candidate.order_seq
+                              AND earlier.state IN ('queued', 'running')))
                         ORDER BY run_at LIMIT ?)
                     UNION ALL
                     SELECT id, run_at FROM (
