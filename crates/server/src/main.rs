@@ -69,7 +69,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { file } => check_config(file),
-        Command::Openapi => match serde_json::to_string_pretty(openslot::openapi::document()) {
+        Command::Openapi => match serde_json::to_string_pretty(&openslot::openapi::to_json(
+            openslot::openapi::document(),
+        )) {
             Ok(text) => {
                 println!("{text}");
                 ExitCode::SUCCESS

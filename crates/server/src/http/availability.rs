@@ -4,29 +4,36 @@ use axum::{
     extract::{rejection::QueryRejection, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::get,
-    Json, Router,
+    Json,
 };
 use jiff::{civil::Date, tz::TimeZone, Timestamp};
 use openslot_engine::window_end;
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use crate::{
     catalog::{Catalog, EventType},
     http::state::AppState,
     validate::FieldErrors,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/availability", get(availability))
+/// `GET /availability`, documented.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(availability))
 }
 
-#[derive(Serialize)]
-struct SlotBody {
+/// One bookable time.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Slot, example = json!({"start": "2027-01-04T09:30:00Z", "end": "2027-01-04T10:00:00Z"}))]
+pub struct SlotBody {
+    /// What to send as `start` to `POST /booking`.
     #[serde(serialize_with = "instant")]
+    #[schema(value_type = String, format = DateTime)]
     start: Timestamp,
     #[serde(serialize_with = "instant")]
+    #[schema(value_type = String, format = DateTime)]
     end: Timestamp,
 }
 
@@ -102,8 +109,15 @@ fn civil_date(days: i64) -> [u8; 10] {
     out
 }
 
-#[derive(Serialize)]
-struct AvailabilityBody<'a> {
+/// The free times of one event type between two dates.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Availability, example = json!({
+    "event": "intro-call", "title": "Intro call", "duration_minutes": 30,
+    "timezone": "Europe/London", "host_timezone": "Europe/Berlin",
+    "from": "2027-01-04", "to": "2027-01-04",
+    "slots": [{"start": "2027-01-04T09:30:00Z", "end": "2027-01-04T10:00:00Z"}]}))]
+pub struct AvailabilityBody<'a> {
+    /// The event type's slug.
     event: &'a str,
     title: &'a str,
     duration_minutes: u32,
@@ -111,8 +125,11 @@ struct AvailabilityBody<'a> {
     timezone: &'a str,
     /// The zone the host's hours are in.
     host_timezone: &'a str,
+    #[schema(value_type = String, format = Date)]
     from: Date,
+    #[schema(value_type = String, format = Date)]
     to: Date,
+    /// Every bookable time, earliest first.
     slots: Vec<SlotBody>,
 }
 
@@ -145,6 +162,35 @@ pub fn find_event<'a>(catalog: &'a Catalog, slug: Option<&str>) -> Result<&'a Ev
     Ok(crate::domain::bookings::find_event(catalog, slug)?)
 }
 
+/// Free times of an event type.
+///
+/// Every time between `from` and `to` (whole days in `tz`) at which the event type can be
+/// booked now: working hours, buffers, notice, daily caps, the host's calendars and other
+/// bookings are already taken into account.
+#[utoipa::path(
+    get,
+    path = "/availability",
+    operation_id = "getAvailability",
+    tag = "public",
+    params(
+        ("event" = Option<String>, Query, description = "Event type slug; the default event type when absent.", example = "intro-call"),
+        ("tz" = Option<String>, Query, description = "IANA time zone `from` and `to` are read in (default `UTC`).", example = "Europe/London"),
+        ("from" = Option<String>, Query, description = "First day, `YYYY-MM-DD` (default, also when empty: today in `tz`).", pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2027-01-04"),
+        ("to" = Option<String>, Query, description = "Last day, `YYYY-MM-DD` (default, also when empty: the end of the booking window).", pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2027-01-08"),
+        ("host" = Option<String>, Query, description = "Only the times this host (by id) can take.", example = "ada"),
+    ),
+    responses(
+        (status = 200, description = "The free times.", body = AvailabilityBody,
+            links(("book" = (operation_id = "createBooking",
+                request_body = json!({"event": "$response.body#/event", "start": "$response.body#/slots/0/start"}),
+                description = "Book the first free time.")))),
+        (status = 400, description = "`invalid_query` (the query string cannot be read), `invalid_date` (`from`/`to` not `YYYY-MM-DD`, out of range, or `to` before `from`), `invalid_timezone`, `invalid_host` (not a host of this event type); `fields` names the parameter.",
+            body = ErrorBody,
+            example = json!({"error": {"code": "invalid_date", "message": "from must be a date written YYYY-MM-DD, got \"tomorrow\"", "fields": {"from": "from must be a date written YYYY-MM-DD, got \"tomorrow\""}}})),
+        (status = 404, description = "`event_not_found`: no such event type, or none is configured.", body = ErrorBody,
+            example = json!({"error": {"code": "event_not_found", "message": "there is no event type \"nope\""}})),
+    )
+)]
 async fn availability(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,

@@ -5,6 +5,7 @@ pub mod availability;
 pub mod body;
 pub mod booking;
 pub mod contact;
+pub mod docs;
 pub mod error;
 mod health;
 pub mod listener;
@@ -43,10 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::router())
         .merge(crate::admin::router())
         .merge(crate::web::router())
-        .merge(availability::router())
-        .merge(booking::router())
-        .merge(contact::router())
-        .merge(health::router())
+        .merge(docs::router())
         .merge(crate::openapi::router())
         .route_layer(middleware::from_fn(tag_route))
         .fallback(not_found)
@@ -63,6 +61,16 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(middleware::from_fn_with_state(https, cache_and_transport))
         .layer(middleware::from_fn_with_state(metrics, request_log))
+}
+
+/// The documented public routes (merged into the document by `crate::openapi`).
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .merge(availability::api())
+        .merge(booking::api())
+        .merge(contact::api())
+        .merge(health::api())
+        .merge(crate::web::api())
 }
 
 /// `/metrics` alone, for the separate metrics listener.

@@ -6,12 +6,14 @@ use axum::{
     extract::{rejection::QueryRejection, Path, Query, Request, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use jiff::{civil::Date, tz::TimeZone};
 use openslot_store::{Booking, BookingStatus};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     pages::{html, query_escape, see_other},
@@ -23,21 +25,85 @@ use crate::{
     http::state::AppState,
     http::{
         body::{Form, MAX_BODY_BYTES},
-        booking::{booking_body, parse_start},
-        error::ApiError,
+        booking::{parse_start, PublicBooking},
+        error::{ApiError, ErrorBody},
     },
     links,
     signing::TokenError,
     validate::Fields,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/manage/{token}", get(show))
-        .route("/manage/{token}/cancel", post(cancel))
-        .route("/manage/{token}/reschedule", post(reschedule))
-        .route("/host/{token}/approve", get(approve_page).post(approve))
-        .route("/host/{token}/decline", get(decline_page).post(decline))
+/// The signed-link routes, documented.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(show))
+        .routes(routes!(cancel))
+        .routes(routes!(reschedule))
+        .routes(routes!(approve_page, approve))
+        .routes(routes!(decline_page, decline))
+}
+
+/// A booking as its invitee (or, through the host's link, its host) sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ManagedBooking {
+    #[serde(flatten)]
+    pub booking: PublicBooking,
+    /// Whether the invitee can still cancel or reschedule it online.
+    pub can_change: bool,
+    /// The invitee's reason for cancelling, or the host's message when declining.
+    pub reason: Option<String>,
+}
+
+/// `POST /manage/{token}/cancel` (every field optional; an empty body is fine).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "Something came up"}))]
+pub struct CancelRequest {
+    /// Told to the host.
+    #[schema(max_length = 1000)]
+    pub reason: Option<String>,
+}
+
+/// `POST /manage/{token}/reschedule`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"start": "2027-01-05T14:00:00Z", "timezone": "Europe/London"}))]
+pub struct RescheduleRequest {
+    /// The new start: one of the times `GET /availability` offers.
+    #[schema(value_type = String, format = DateTime)]
+    pub start: String,
+    /// The invitee's IANA time zone (the page's redirect shows times in it).
+    pub timezone: Option<String>,
+}
+
+/// The manage page's cancel form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CancelForm {
+    #[schema(max_length = 1000)]
+    pub reason: Option<String>,
+}
+
+/// The manage page's reschedule form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RescheduleForm {
+    /// The picked time.
+    #[schema(value_type = String, format = DateTime)]
+    pub start: String,
+    pub timezone: Option<String>,
+}
+
+/// The host page's approve or decline form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct HostAnswerForm {
+    #[schema(max_length = 1000)]
+    pub message: Option<String>,
+}
+
+/// `POST /host/{token}/approve|decline` (every field optional; an empty body is fine).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"message": "Sorry, I am travelling that week."}))]
+pub struct HostAnswerRequest {
+    /// Declining: told to the invitee.
+    #[schema(max_length = 1000)]
+    pub message: Option<String>,
 }
 
 /// How the caller wants the answer.
@@ -175,14 +241,14 @@ fn status_label(status: BookingStatus) -> &'static str {
     }
 }
 
-fn json_booking(state: &AppState, booking: &Booking) -> Value {
+fn json_booking(state: &AppState, booking: &Booking) -> ManagedBooking {
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
-    let mut body = booking_body(state, booking);
-    body["can_change"] =
-        json!(booking.status.is_active() && can_change(event, booking, state.clock.now()));
-    body["reason"] = json!(booking.status_reason);
-    body
+    ManagedBooking {
+        booking: PublicBooking::new(state, booking),
+        can_change: booking.status.is_active() && can_change(event, booking, state.clock.now()),
+        reason: booking.status_reason.clone(),
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -264,6 +330,34 @@ fn render_manage(
     )
 }
 
+/// Shows a booking through its manage link.
+///
+/// JSON when the request accepts `application/json` (and not `text/html`), else the manage
+/// page (HTML) with times to move it to.
+#[utoipa::path(
+    get,
+    path = "/manage/{token}",
+    operation_id = "getManagedBooking",
+    tag = "links",
+    params(
+        ("token" = String, Path, description = "The signed token of the invitee's manage link (`manage_token` of the booking)."),
+        ("date" = Option<String>, Query, description = "HTML only: the day (`YYYY-MM-DD`) the time picker shows; anything else shows the first day with times."),
+        ("tz" = Option<String>, Query, description = "HTML only: the IANA zone the page shows times in."),
+        ("done" = Option<String>, Query, description = "HTML only: `cancelled` or `rescheduled` shows that confirmation."),
+    ),
+    responses(
+        (status = 200, description = "The booking.",
+            content((ManagedBooking = "application/json"), (String = "text/html"))),
+        (status = 403, description = "`invalid_token` (mistyped or altered link), `wrong_token_scope` (a host link).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "invalid_token", "message": "this link is not valid; it may have been mistyped or altered"}})),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`: the link is older than the booking's start plus 90 days.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 503, description = "`store_unavailable` or `busy`: retry.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn show(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -284,6 +378,42 @@ async fn show(
     }
 }
 
+/// Cancels a booking through its manage link.
+///
+/// A second cancel answers the booking unchanged. JSON in (or `Accept: application/json`)
+/// answers JSON; a form post answers `303 See Other` to the manage page.
+#[utoipa::path(
+    post,
+    path = "/manage/{token}/cancel",
+    operation_id = "cancelManagedBooking",
+    tag = "links",
+    params(("token" = String, Path, description = "The signed token of the invitee's manage link.")),
+    request_body(
+        description = "Optional: the reason.",
+        content((Option<CancelRequest> = "application/json"), (Option<CancelForm> = "application/x-www-form-urlencoded"))
+    ),
+    responses(
+        (status = 200, description = "Cancelled (or already over): the booking.", body = ManagedBooking),
+        (status = 303, description = "Form post cancelled: back to the manage page.",
+            headers(("Location" = String, description = "`/manage/{token}?done=cancelled`"))),
+        (status = 400, description = "`malformed_json` (the body is not a JSON object), `malformed_form`.",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),
+        (status = 403, description = "`invalid_token` (mistyped or altered link), `wrong_token_scope` (a link for another action).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "invalid_token", "message": "this link is not valid; it may have been mistyped or altered"}})),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 408, description = "`request_timeout`: the body was not received in time.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 415, description = "`unsupported_media_type`: send `application/json` or a form.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 422, description = "`validation_failed` (`reason` too long), `change_window_closed` (too close to the start to change online).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "change_window_closed", "message": "it is too late to change this booking online; please contact us"}})),
+        (status = 503, description = "`store_unavailable` or `busy`: nothing changed, retry.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -327,6 +457,45 @@ async fn cancel(
     }
 }
 
+/// Moves a booking through its manage link.
+///
+/// JSON in (or `Accept: application/json`) answers JSON; a form post answers
+/// `303 See Other` to the manage page, or the page again (HTML) with what went wrong.
+#[utoipa::path(
+    post,
+    path = "/manage/{token}/reschedule",
+    operation_id = "rescheduleManagedBooking",
+    tag = "links",
+    params(("token" = String, Path, description = "The signed token of the invitee's manage link.")),
+    request_body(
+        description = "The new time.",
+        content((RescheduleRequest = "application/json"), (RescheduleForm = "application/x-www-form-urlencoded"))
+    ),
+    responses(
+        (status = 200, description = "Moved: the booking at its new time.", body = ManagedBooking),
+        (status = 303, description = "Form post moved it: back to the manage page.",
+            headers(("Location" = String, description = "`/manage/{token}?done=rescheduled&tz=…`"))),
+        (status = 400, description = "`malformed_json` (the body is not a JSON object), `malformed_form`.",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),
+        (status = 403, description = "`invalid_token` (mistyped or altered link), `wrong_token_scope` (a link for another action).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "invalid_token", "message": "this link is not valid; it may have been mistyped or altered"}})),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 408, description = "`request_timeout`: the body was not received in time.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 415, description = "`unsupported_media_type`: send `application/json` or a form.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 409, description = "`booking_not_active` (cancelled, declined or expired), `slot_taken` (someone else has that time), `event_not_found` (its event type was withdrawn).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "booking_not_active", "message": "this booking is cancelled"}})),
+        (status = 422, description = "`validation_failed` (`start` missing or not a date-time), `slot_unavailable` (not an offered time), `host_unavailable`, `change_window_closed`.",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "validation_failed", "message": "some fields are missing or invalid", "fields": {"start": "pick a new time (an RFC 3339 date-time)"}}})),
+        (status = 503, description = "`store_unavailable` or `busy`: nothing changed, retry.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn reschedule(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -484,6 +653,26 @@ async fn host_page(state: AppState, token: String, headers: HeaderMap, action: &
     }
 }
 
+/// Shows the host a request to approve (the link in the host's e-mail).
+///
+/// GET only shows it: mail scanners follow links. JSON when the request accepts
+/// `application/json` (and not `text/html`), else the page with a button.
+#[utoipa::path(
+    get,
+    path = "/host/{token}/approve",
+    operation_id = "getApprovalRequest",
+    tag = "links",
+    params(("token" = String, Path, description = "The signed token of the host's link.")),
+    responses(
+        (status = 200, description = "The booking.",
+            content((ManagedBooking = "application/json"), (String = "text/html"))),
+        (status = 403, description = "`invalid_token`, `wrong_token_scope` (an invitee's link).",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`: the meeting has started.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 503, description = "`store_unavailable` or `busy`: retry.", content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn approve_page(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -492,6 +681,26 @@ async fn approve_page(
     host_page(state, token, headers, "approve").await
 }
 
+/// Shows the host a request to decline (the link in the host's e-mail).
+///
+/// GET only shows it: mail scanners follow links. JSON when the request accepts
+/// `application/json` (and not `text/html`), else the page with a button.
+#[utoipa::path(
+    get,
+    path = "/host/{token}/decline",
+    operation_id = "getDeclineRequest",
+    tag = "links",
+    params(("token" = String, Path, description = "The signed token of the host's link.")),
+    responses(
+        (status = 200, description = "The booking.",
+            content((ManagedBooking = "application/json"), (String = "text/html"))),
+        (status = 403, description = "`invalid_token`, `wrong_token_scope` (an invitee's link).",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`: the meeting has started.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 503, description = "`store_unavailable` or `busy`: retry.", content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn decline_page(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -556,6 +765,42 @@ async fn host_action(
     }
 }
 
+/// Approves a booking request through the host's link.
+///
+/// Answering twice is harmless (`200` with the booking unchanged, or the page says so).
+/// JSON in (or `Accept: application/json`) answers JSON, else the page (HTML).
+#[utoipa::path(
+    post,
+    path = "/host/{token}/approve",
+    operation_id = "approveBookingRequest",
+    tag = "links",
+    params(("token" = String, Path, description = "The signed token of the host's link.")),
+    request_body(
+        description = "Optional: a message for the invitee (declining).",
+        content((Option<HostAnswerRequest> = "application/json"), (Option<HostAnswerForm> = "application/x-www-form-urlencoded"))
+    ),
+    responses(
+        (status = 200, description = "Answered: the booking.",
+            content((ManagedBooking = "application/json"), (String = "text/html"))),
+        (status = 400, description = "`malformed_json` (the body is not a JSON object), `malformed_form`.",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),
+        (status = 403, description = "`invalid_token` (mistyped or altered link), `wrong_token_scope` (a link for another action).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "invalid_token", "message": "this link is not valid; it may have been mistyped or altered"}})),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 408, description = "`request_timeout`: the body was not received in time.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 415, description = "`unsupported_media_type`: send `application/json` or a form.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 409, description = "`booking_not_active`: the request is no longer waiting for an answer (cancelled, expired, or answered the other way).",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 422, description = "`validation_failed`: `message` too long.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 503, description = "`store_unavailable` or `busy`: nothing changed, retry.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn approve(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -565,6 +810,42 @@ async fn approve(
     host_action(state, token, headers, request, "approve").await
 }
 
+/// Declines a booking request through the host's link.
+///
+/// Answering twice is harmless (`200` with the booking unchanged, or the page says so).
+/// JSON in (or `Accept: application/json`) answers JSON, else the page (HTML).
+#[utoipa::path(
+    post,
+    path = "/host/{token}/decline",
+    operation_id = "declineBookingRequest",
+    tag = "links",
+    params(("token" = String, Path, description = "The signed token of the host's link.")),
+    request_body(
+        description = "Optional: a message for the invitee (declining).",
+        content((Option<HostAnswerRequest> = "application/json"), (Option<HostAnswerForm> = "application/x-www-form-urlencoded"))
+    ),
+    responses(
+        (status = 200, description = "Answered: the booking.",
+            content((ManagedBooking = "application/json"), (String = "text/html"))),
+        (status = 400, description = "`malformed_json` (the body is not a JSON object), `malformed_form`.",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "malformed_json", "message": "the request body must be a JSON object"}})),
+        (status = 403, description = "`invalid_token` (mistyped or altered link), `wrong_token_scope` (a link for another action).",
+            content((ErrorBody = "application/json"), (String = "text/html")),
+            example = json!({"error": {"code": "invalid_token", "message": "this link is not valid; it may have been mistyped or altered"}})),
+        (status = 404, description = "`booking_not_found`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 408, description = "`request_timeout`: the body was not received in time.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 410, description = "`token_expired`.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 415, description = "`unsupported_media_type`: send `application/json` or a form.", content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 409, description = "`booking_not_active`: the request is no longer waiting for an answer (cancelled, expired, or answered the other way).",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 422, description = "`validation_failed`: `message` too long.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+        (status = 503, description = "`store_unavailable` or `busy`: nothing changed, retry.",
+            content((ErrorBody = "application/json"), (String = "text/html"))),
+    )
+)]
 async fn decline(
     State(state): State<AppState>,
     Path(token): Path<String>,

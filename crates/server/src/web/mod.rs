@@ -39,6 +39,10 @@ pub struct Web {
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
+    (
+        "api_docs.html",
+        include_str!("../../templates/api_docs.html"),
+    ),
     ("book.html", include_str!("../../templates/book.html")),
     (
         "confirmation.html",
@@ -221,12 +225,18 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/with/{host}", get(pages::with_host))
         .route("/book/{slug}", get(pages::book))
-        .route("/booking/{id}", get(pages::confirmation))
-        .route("/contact", get(pages::contact))
         .route("/assets/{name}", get(assets::serve_asset))
         .route("/embed.js", get(assets::serve_embed))
-        .merge(manage::router())
         .merge(routing::router())
+}
+
+/// The documented public pages: the confirmation page and the signed-link routes.
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(pages::confirmation))
+        .routes(routes!(pages::contact))
+        .merge(manage::api())
 }
 
 /// Security headers on every response: the CSP (frames only from allowed origins),

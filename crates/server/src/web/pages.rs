@@ -373,6 +373,28 @@ pub async fn book(
 }
 
 /// `GET /booking/{id}`: what happened to a booking, in the visitor's and the host's zones.
+/// The confirmation page of a booking (HTML).
+///
+/// With the signed view token `t` (from the redirect after booking, or `confirmation_url`)
+/// it shows the booking; without it, a neutral page that shows nothing personal.
+#[utoipa::path(
+    get,
+    path = "/booking/{id}",
+    operation_id = "getConfirmationPage",
+    tag = "public",
+    params(
+        ("id" = String, Path, description = "The booking's id."),
+        ("t" = Option<String>, Query, description = "The signed view token of `confirmation_url`."),
+        ("tz" = Option<String>, Query, description = "The IANA zone to show the time in."),
+        ("embed" = Option<String>, Query, description = "`1`: the embedded variant of the page."),
+        ("origin" = Option<String>, Query, description = "Embedded: the embedding page's origin (an allowed origin)."),
+    ),
+    responses(
+        (status = 200, description = "The page.", content_type = "text/html", body = String),
+        (status = 404, description = "No such booking (HTML page).", content_type = "text/html", body = String),
+        (status = 503, description = "The database cannot be reached (HTML page); retry.", content_type = "text/html", body = String),
+    )
+)]
 pub async fn confirmation(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -508,7 +530,18 @@ pub fn render_contact(state: &AppState, view: ContactView) -> String {
     )
 }
 
-/// `GET /contact`: the fallback form.
+/// The contact page (HTML): the fallback form for people who cannot find a time.
+#[utoipa::path(
+    get,
+    path = "/contact",
+    operation_id = "getContactPage",
+    tag = "public",
+    params(
+        ("event" = Option<String>, Query, description = "The event type the visitor was looking at."),
+        ("sent" = Option<String>, Query, description = "`1`: say the message was sent."),
+    ),
+    responses((status = 200, description = "The page.", content_type = "text/html", body = String)),
+)]
 pub async fn contact(
     State(state): State<AppState>,
     query: Result<Query<PageQuery>, QueryRejection>,
