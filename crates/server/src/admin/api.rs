@@ -356,21 +356,17 @@ fn optional_string(
     object: &Map<String, Value>,
     names: &[&str],
 ) -> Result<Option<String>, ApiError> {
-    for name in names {
-        match object.get(*name) {
-            None | Some(Value::Null) => continue,
-            Some(Value::String(text)) => {
-                let text = text.trim();
-                return Ok((!text.is_empty()).then(|| text.to_string()));
-            }
-            Some(_) => {
-                let mut errors = FieldErrors::new();
-                errors.insert((*name).into(), "must be a string".into());
-                return Err(ApiError::validation(errors));
-            }
-        }
+    // Every alias given is checked like the message itself (a bad value under an alias is
+    // still an error); the first non-empty one wins.
+    let mut fields = crate::validate::Fields::new(object);
+    let texts: Vec<Option<String>> = names
+        .iter()
+        .map(|name| fields.optional_text(name, 1000, true))
+        .collect();
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
     }
-    Ok(None)
+    Ok(texts.into_iter().flatten().next())
 }
 
 async fn act_on_booking(

@@ -75,8 +75,9 @@ async fn optional_object(
                 ),
             )
         })?;
-    let text = std::str::from_utf8(&bytes).unwrap_or("x").trim();
-    if text.is_empty() || text == "null" {
+    // No body at all means "the defaults"; anything sent must be an object (the document
+    // says so: `null` is refused like any other non-object).
+    if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
     Ok(JsonObject::parse(content_type.as_deref().unwrap_or(""), &bytes)?.0)

@@ -139,9 +139,19 @@ mod tests {
             assert!(!object.contains_key("operation_id"), "{at}: {link}");
             let target = link["operationId"].as_str().expect(at);
             assert!(ids.iter().any(|id| id == target), "{at}: {target}");
-            assert!(link["parameters"]["id"]
-                .as_str()
-                .is_some_and(|expression| expression.starts_with("$response.body#/")));
+            // What a link passes on (parameters, a request body) is runtime expressions
+            // over the answer or its request.
+            let passed: Vec<&Value> = ["parameters", "requestBody"]
+                .iter()
+                .filter_map(|key| link[*key].as_object())
+                .flat_map(|object| object.values())
+                .collect();
+            let valid = passed.iter().all(|value| {
+                value.as_str().is_some_and(|expression| {
+                    expression.starts_with("$response.") || expression.starts_with("$request.")
+                })
+            });
+            assert!(!passed.is_empty() && valid, "{at}: {link}");
         }
         let named = |at: &str| {
             links
@@ -153,7 +163,9 @@ mod tests {
         assert_eq!(named("get /api/v1/bookings 200"), 0);
         assert_eq!(named("get /api/v1/bookings/{id} 200"), 2);
         if ids.iter().any(|id| id == super::CREATE_BOOKING) {
-            assert_eq!(named("post /booking 201"), 3);
+            for target in super::BOOKING_TARGETS {
+                assert_eq!(named(&format!("post /booking 201 {target}")), 1, "{target}");
+            }
         }
         assert!(links.iter().all(|(_, link)| link != &Value::Null));
     }

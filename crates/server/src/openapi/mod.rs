@@ -123,35 +123,7 @@ async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
     Json(to_json(&document))
 }
 
-/// The document as JSON, as OpenAPI spells it. utoipa 5 writes the fields of a Link
-/// Object in snake case (`operation_id`, `request_body`), which validators reject and
-/// clients ignore; they are renamed here.
+/// The document as JSON (links already in the specification's spelling: see [`links`]).
 pub fn to_json(document: &Document) -> serde_json::Value {
-    let mut value = serde_json::to_value(document).unwrap_or(serde_json::Value::Null);
-    if let Some(paths) = value
-        .get_mut("paths")
-        .and_then(|paths| paths.as_object_mut())
-    {
-        let links = paths
-            .values_mut()
-            .filter_map(|item| item.as_object_mut())
-            .flat_map(|item| item.values_mut())
-            .filter_map(|operation| operation.get_mut("responses")?.as_object_mut())
-            .flat_map(|responses| responses.values_mut())
-            .filter_map(|response| response.get_mut("links")?.as_object_mut())
-            .flat_map(|links| links.values_mut())
-            .filter_map(|link| link.as_object_mut());
-        for link in links {
-            for (written, spelled) in [
-                ("operation_id", "operationId"),
-                ("operation_ref", "operationRef"),
-                ("request_body", "requestBody"),
-            ] {
-                if let Some(field) = link.remove(written) {
-                    link.insert(spelled.to_string(), field);
-                }
-            }
-        }
-    }
-    value
+    serde_json::to_value(document).unwrap_or(serde_json::Value::Null)
 }
