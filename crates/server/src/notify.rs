@@ -385,12 +385,16 @@ impl Notifier {
     /// The job writing an existing booking into a calendar connected after it was
     /// confirmed (whatever the current set of write hosts says).
     pub fn calendar_backfill_job(&self, booking_id: &str, now: i64) -> NewJob {
-        self.job_of(
+        let mut job = self.job_of(
             JobKind::CalendarWrite,
             json!({"booking_id": booking_id}),
             now,
             Some(booking_id),
-        )
+        );
+        // One booking's writes run one at a time, in order: with several worker slots a
+        // put still in flight could otherwise land after the removal that followed it.
+        job.order_key = Some(format!("calendar:{booking_id}"));
+        job
     }
 
     /// A job of `kind`; the store keeps kinds by name.

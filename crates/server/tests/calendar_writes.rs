@@ -947,8 +947,10 @@ async fn a_full_read_of_an_emptied_calendar_frees_its_time(kind: ServerKind) {
         .id
         .clone();
     assert!(store.request_calendar_sync(&id, now).await.unwrap());
+    // Claimed as if an hour later: a sync the stopped instance still held a lease on when
+    // it stopped would otherwise keep the connection from being claimed here.
     let connection = store
-        .claim_calendar_sync("test", now, 60)
+        .claim_calendar_sync("test", now + 3600, 60)
         .await
         .unwrap()
         .expect("due after request");
