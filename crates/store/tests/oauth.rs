@@ -17,21 +17,6 @@ use openslot_store::{
 };
 use serde_json::json;
 
-/// Runs SQL (several statements allowed) directly on the database.
-async fn execute(db: &TestDb, sql: &str) {
-    use sqlx::Connection;
-    match db.backend {
-        Backend::Sqlite => {
-            let mut connection = sqlx::SqliteConnection::connect(db.url()).await.unwrap();
-            sqlx::Executor::execute(&mut connection, sql).await.unwrap();
-        }
-        Backend::Postgres => {
-            let mut connection = sqlx::PgConnection::connect(db.url()).await.unwrap();
-            sqlx::Executor::execute(&mut connection, sql).await.unwrap();
-        }
-    }
-}
-
 /// The first column of every row of a query returning text.
 async fn texts(db: &TestDb, sql: &str) -> Vec<String> {
     use sqlx::Connection;
@@ -205,32 +190,13 @@ async fn the_oauth_migration_keeps_the_calendars_of_issue_13() {
             ],
         };
         let store = db.connect().await; // creates the SQLite file
-        execute(
-            &db,
-            "CREATE TABLE schema_migrations (
-                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-        )
-        .await;
-        for (index, sql) in earlier.iter().enumerate() {
-            execute(&db, sql).await;
-            execute(
-                &db,
-                &format!(
-                    "INSERT INTO schema_migrations (version, name, applied_at)
-                     VALUES ({}, 'earlier', 0)",
-                    index + 1
-                ),
-            )
-            .await;
-        }
+        db.apply_as_earlier(earlier).await;
         let (yes, no) = match db.backend {
             Backend::Sqlite => ("1", "0"),
             Backend::Postgres => ("TRUE", "FALSE"),
         };
-        execute(
-            &db,
-            &format!(
-                "INSERT INTO calendar_connections (id, host_id, kind, url, username, password_env,
+        db.execute(&format!(
+            "INSERT INTO calendar_connections (id, host_id, kind, url, username, password_env,
                     password_enc, busy, write_events, refresh_minutes, all_day_busy, origin,
                     sync_cursor, last_success_at, events_imported, next_run_at, busy_version,
                     created_at, updated_at)
@@ -247,8 +213,7 @@ async fn the_oauth_migration_keeps_the_calendars_of_issue_13() {
                  INSERT INTO calendar_writes (booking_id, connection_id, href, etag, sequence,
                     updated_at)
                  VALUES ('b1', 'dav', '/ada/b1.ics', 'w1', 2, 50);"
-            ),
-        )
+        ))
         .await;
         let structure_sql = match db.backend {
             Backend::Sqlite => {

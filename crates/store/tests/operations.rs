@@ -415,26 +415,8 @@ async fn tokens_from_before_scopes_are_admin() {
             ],
         };
         let store = db.connect().await; // creates the SQLite file
-        execute(
-            &db,
-            "CREATE TABLE schema_migrations (
-                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-        )
-        .await;
-        for (index, sql) in earlier.iter().enumerate() {
-            execute(&db, sql).await;
-            execute(
-                &db,
-                &format!(
-                    "INSERT INTO schema_migrations (version, name, applied_at)
-                     VALUES ({}, 'earlier', 0)",
-                    index + 1
-                ),
-            )
-            .await;
-        }
-        execute(
-            &db,
+        db.apply_as_earlier(earlier).await;
+        db.execute(
             "INSERT INTO credentials (id, kind, token_hash, user_email, name, csrf, created_at)
              VALUES ('old', 'api_token', 'hash-old', 'cli', 'nightly', '', 10),
                     ('sess', 'session', 'hash-sess', 'a@example.com', '', 'c', 10)",
@@ -1049,21 +1031,6 @@ async fn the_operations_migration_is_applied_once() {
     .await;
 }
 
-/// Runs SQL (several statements allowed) directly on the database.
-async fn execute(db: &common::TestDb, sql: &str) {
-    use sqlx::Connection;
-    match db.backend {
-        Backend::Sqlite => {
-            let mut connection = sqlx::SqliteConnection::connect(db.url()).await.unwrap();
-            sqlx::Executor::execute(&mut connection, sql).await.unwrap();
-        }
-        Backend::Postgres => {
-            let mut connection = sqlx::PgConnection::connect(db.url()).await.unwrap();
-            sqlx::Executor::execute(&mut connection, sql).await.unwrap();
-        }
-    }
-}
-
 /// How many migration files the backend has and the highest version among them (the
 /// numbers of several slices' migrations may leave gaps).
 fn migrations_on_disk(backend: Backend) -> (i64, i64) {
@@ -1109,26 +1076,8 @@ async fn the_operations_migration_backfills_confirmed_at() {
             ),
         };
         let store = db.connect().await; // creates the SQLite file
-        execute(
-            &db,
-            "CREATE TABLE schema_migrations (
-                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-        )
-        .await;
-        for (index, sql) in earlier.iter().enumerate() {
-            execute(&db, sql).await;
-            execute(
-                &db,
-                &format!(
-                    "INSERT INTO schema_migrations (version, name, applied_at)
-                     VALUES ({}, 'earlier', 0)",
-                    index + 1
-                ),
-            )
-            .await;
-        }
-        execute(
-            &db,
+        db.apply_as_earlier(earlier).await;
+        db.execute(
             "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
                 blocked_start, blocked_end, name, email, created_at, updated_at)
              VALUES ('a', 'h', 'e', 'confirmed', 10, 20, 10, 20, 'Ñandú Ærø', 'e', 1, 5),

@@ -56,6 +56,41 @@ impl TestDb {
         &self.url
     }
 
+    /// Runs SQL (several statements allowed) directly on the database.
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn execute(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut connection = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+                sqlx::Executor::execute(&mut connection, sql).await.unwrap();
+            }
+            Backend::Postgres => {
+                let mut connection = sqlx::PgConnection::connect(&self.url).await.unwrap();
+                sqlx::Executor::execute(&mut connection, sql).await.unwrap();
+            }
+        }
+    }
+
+    /// Builds the schema an earlier version left: these migrations applied and recorded
+    /// as versions 1, 2, … (so the store's runner applies only the later ones).
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn apply_as_earlier(&self, migrations: &[&str]) {
+        self.execute(
+            "CREATE TABLE schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await;
+        for (index, sql) in migrations.iter().enumerate() {
+            self.execute(sql).await;
+            self.execute(&format!(
+                "INSERT INTO schema_migrations (version, name, applied_at)
+                 VALUES ({}, 'earlier', 0)",
+                index + 1
+            ))
+            .await;
+        }
+    }
+
     /// Runs a query returning one integer directly on the database (for checks that look
     /// past the store).
     pub async fn scalar(&self, sql: &str) -> i64 {
