@@ -40,6 +40,7 @@ pub mod event_types;
 pub mod funnel;
 pub mod hosts;
 pub mod http;
+pub mod i18n;
 pub mod links;
 pub mod logging;
 pub mod metrics;

@@ -146,11 +146,15 @@ fn assert_page_quality(page: &Page) {
         page.body.len()
     );
     assert!(page.body.starts_with("<!doctype html>"));
-    assert!(page.body.contains("<html lang=\"en\">"));
-    // No inline script: every script element has a src.
+    assert!(page.body.contains("<html lang=\"en\" dir=\"ltr\">"));
+    // No inline script: every script element has a src, or is a JSON data block (the
+    // page's messages), which browsers never run.
     for piece in page.body.split("<script").skip(1) {
         let tag = &piece[..piece.find('>').unwrap()];
-        assert!(tag.contains("src="), "inline script: <script{tag}>");
+        assert!(
+            tag.contains("src=") || tag.contains("type=\"application/json\""),
+            "inline script: <script{tag}>"
+        );
     }
     assert!(!page.body.contains("style=\""), "inline style attribute");
     assert!(

@@ -533,6 +533,11 @@ pub struct BrandingConfig {
     pub intro: Option<String>,
     #[serde(default)]
     pub footer_links: Vec<FooterLink>,
+    /// The language of a visitor who asks for none we speak (no `?lang=`, no language
+    /// cookie, no supported `Accept-Language`), and of operations mail without a host
+    /// locale.
+    #[serde(default)]
+    pub default_locale: crate::i18n::Locale,
 }
 
 impl Default for BrandingConfig {
@@ -543,6 +548,7 @@ impl Default for BrandingConfig {
             accent_color: default_accent(),
             intro: None,
             footer_links: Vec::new(),
+            default_locale: crate::i18n::Locale::default(),
         }
     }
 }

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(reject_undecodable_path))
         .layer(cors)
+        .layer(middleware::from_fn(crate::web::lang::remember_choice))
         .layer(middleware::from_fn_with_state(
             csp,
             crate::web::security_headers,

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod forms;
+pub mod lang;
 pub mod manage;
 pub mod pages;
 mod picker;
@@ -147,9 +148,11 @@ pub fn origin_of(url: &str) -> Option<String> {
 
 impl Web {
     pub fn new(config: &Config) -> Self {
+        crate::i18n::init();
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        env.add_function("t", lang::template_text);
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .unwrap_or_else(|err| panic!("template {name} does not parse: {err}"));
@@ -199,7 +202,29 @@ impl Web {
         }
     }
 
-    /// Renders `template` with the page values merged over the common ones.
+    /// Renders a visitor-facing page in `lang`: the page values over the common ones,
+    /// plus `lang`, `dir`, the language menu and the messages `app.js` shows.
+    pub fn render_in(&self, template: &str, lang: &lang::PageLang, page: Value) -> String {
+        let locale = lang.locale;
+        let messages: serde_json::Map<String, Value> = lang::SCRIPT_MESSAGES
+            .iter()
+            .map(|id| (id.to_string(), json!(crate::i18n::text(locale, id, &[]))))
+            .collect();
+        let mut context = json!({
+            "lang": locale.tag(),
+            "dir": locale.dir(),
+            "languages": lang.menu(),
+            "language_name": locale.autonym(),
+            "script_messages": messages,
+        });
+        if let (Value::Object(context), Value::Object(page)) = (&mut context, page) {
+            context.extend(page);
+        }
+        self.render(template, context)
+    }
+
+    /// Renders `template` with the page values merged over the common ones (in English
+    /// unless the page values carry a `lang`: the admin pages).
     pub fn render(&self, template: &str, page: Value) -> String {
         let mut context = self.base.clone();
         if let (Value::Object(context), Value::Object(page)) = (&mut context, page) {

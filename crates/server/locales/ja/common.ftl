@@ -1,0 +1,10 @@
+# Shared by every visitor-facing page.
+skip-to-content = コンテンツへスキップ
+language-menu = 言語
+language-menu-current = 現在の言語: { $language }
+footer-nav = フッター
+footer-powered = openslot による予約
+footer-accessibility = アクセシビリティ
+duration-minutes = { $count }分
+duration-hours = { $count }時間
+duration-days = { $count }日
