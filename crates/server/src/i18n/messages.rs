@@ -7,20 +7,22 @@ use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource, Fluent
 use super::Locale;
 
 /// The catalog files every locale has, by name (`locales/<tag>/<file>.ftl`).
-pub const FILES: [&str; 3] = ["common", "pages", "email"];
+pub const FILES: [&str; 5] = ["common", "booking", "manage", "email", "accessibility"];
 
 macro_rules! catalog {
     ($tag:literal) => {
         [
             include_str!(concat!("../../locales/", $tag, "/common.ftl")),
-            include_str!(concat!("../../locales/", $tag, "/pages.ftl")),
+            include_str!(concat!("../../locales/", $tag, "/booking.ftl")),
+            include_str!(concat!("../../locales/", $tag, "/manage.ftl")),
             include_str!(concat!("../../locales/", $tag, "/email.ftl")),
+            include_str!(concat!("../../locales/", $tag, "/accessibility.ftl")),
         ]
     };
 }
 
 /// The catalog sources of `locale`, in the order of [`FILES`].
-pub fn sources(locale: Locale) -> [&'static str; 3] {
+pub fn sources(locale: Locale) -> [&'static str; 5] {
     match locale {
         Locale::En => catalog!("en"),
         Locale::De => catalog!("de"),
