@@ -1075,6 +1075,7 @@ hosts = ["ada", "grace"]
             previous_start: None,
             confirmed_at: None,
             meeting_url: None,
+            locale: None,
         }
     }
 

@@ -558,6 +558,7 @@ impl Domain {
             name: request.name,
             email: request.email,
             timezone: request.timezone,
+            locale: None,
             notes: request.notes,
             answers: Value::Object(request.answers),
             created_at: now,
