@@ -1446,4 +1446,56 @@ hosts = ["ada", "grace"]
             .contains(&format!("href=\"{link}\"")));
         assert_eq!(with_link.invite.unwrap().location.as_deref(), Some(link));
     }
+
+    #[test]
+    fn the_invitee_reads_the_stored_locale_and_a_host_their_own() {
+        let (notifier, _) = notifier();
+        let mut booking = booking(&["ada"], BookingStatus::Confirmed);
+        // Made before the language was kept: the default locale.
+        assert_eq!(invitee_locale(&booking, Locale::Sv), Locale::Sv);
+        booking.locale = Some("de".into());
+        assert_eq!(invitee_locale(&booking, Locale::Sv), Locale::De);
+        booking.locale = Some("tlh".into());
+        assert_eq!(invitee_locale(&booking, Locale::Sv), Locale::Sv);
+
+        let french = CONFIG.replacen(
+            "email = \"ada@example.com\"",
+            "email = \"ada@example.com\"\nlocale = \"fr\"",
+            1,
+        );
+        let config = Config::parse(&french, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        let directory = catalog.hosts();
+        let (ada, grace) = (
+            directory.get("ada").unwrap(),
+            directory.get("grace").unwrap(),
+        );
+        assert_eq!(notifier.host_locale([ada, grace].into_iter()), Locale::Fr);
+        assert_eq!(notifier.host_locale([grace, ada].into_iter()), Locale::En);
+
+        let unsupported = CONFIG.replacen(
+            "email = \"ada@example.com\"",
+            "email = \"ada@example.com\"\nlocale = \"tlh\"",
+            1,
+        );
+        let error = Config::parse(&unsupported, "test.toml").unwrap_err();
+        assert!(
+            error.to_string().contains("locale") && error.to_string().contains("tlh"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn lists_and_durations_are_written_in_the_locale() {
+        assert_eq!(
+            join_names(Locale::En, ["Ada", "Grace", "Alan"].into_iter()),
+            "Ada, Grace and Alan"
+        );
+        assert_eq!(join_names(Locale::De, ["Ada"].into_iter()), "Ada");
+        assert_eq!(lead_time(Locale::En, 86_400), "1 day");
+        assert_eq!(lead_time(Locale::En, 3 * 3_600), "3 hours");
+        assert_eq!(lead_time(Locale::En, 90), "2 minutes");
+        assert_eq!(text_label("What".into()), "What:       ");
+        assert_eq!(text_label("Host's time".into()), "Host's time: ");
+    }
 }
