@@ -186,6 +186,24 @@ async fn a_german_browser_books_by_form_and_gets_german_mail_and_invite() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    // The page's hidden `locale` field names a language the server does not offer:
+    // refused like any invalid field, nothing booked.
+    let refused = no_redirect
+        .post(server.url("/booking"))
+        .header("origin", &server.base)
+        .form(&[
+            ("event", "consult"),
+            ("csrf", &csrf(&page)),
+            ("start", &start),
+            ("name", "Grete Müller"),
+            ("email", "grete@example.com"),
+            ("locale", "xx"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
     let response = no_redirect
         .post(server.url("/booking"))
         .header("origin", &server.base)
@@ -204,13 +222,34 @@ async fn a_german_browser_books_by_form_and_gets_german_mail_and_invite() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 303);
 
-    // The booking remembers the language (admin API).
+    // The form's own field beats the browser's preference.
+    let arabic = no_redirect
+        .post(server.url("/booking"))
+        .header("origin", &server.base)
+        .header("accept-language", "de")
+        .form(&[
+            ("event", "consult"),
+            ("csrf", &csrf(&page)),
+            ("start", &at(days_ahead(5), 15, 0)),
+            ("name", "Nadia"),
+            ("email", "nadia@example.com"),
+            ("locale", "ar"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(arabic.status().as_u16(), 303);
+
+    // The bookings remember their language (admin API).
     let api = Api::new(&server, &create_token(&server, "i18n"));
     let (status, list) = api.get("/api/v1/bookings?q=grete").await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["bookings"][0]["locale"], "de", "{list}");
+    let (_, list_ar) = api.get("/api/v1/bookings?q=nadia").await;
+    assert_eq!(list_ar["bookings"][0]["locale"], "ar", "{list_ar}");
 
-    wait_for(&peer, 2).await;
+    wait_for(&peer, 4).await;
     let mail = to(&peer, "grete@example.com").remove(0);
     let when_short = short(Locale::De, &start, "Europe/Berlin");
     assert_eq!(
@@ -266,7 +305,10 @@ async fn a_german_browser_books_by_form_and_gets_german_mail_and_invite() {
     );
 
     // The host (and the ops inbox with them) read French, the host's `locale`.
-    let ops = to(&peer, "ada.host@example.com").remove(0);
+    let ops = to(&peer, "ada.host@example.com")
+        .into_iter()
+        .find(|mail| mail.subject.contains("Grete Müller"))
+        .expect("the host's copy");
     assert_eq!(ops.to, ["ada.host@example.com", "ops@example.com"]);
     assert_eq!(
         ops.subject,
