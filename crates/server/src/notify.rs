@@ -934,6 +934,12 @@ impl Notifier {
                 .flatten(),
             "reason": booking.status_reason,
             "lead": lead_time(locale, offset),
+            // What `lead` was called before mail was localised ("in 1 day"), for templates
+            // overridden from `templates_dir` that still use it.
+            "lead_text": text(
+                "email-reminder-lead",
+                &[("duration", lead_time(locale, offset).into())]
+            ),
             "requested": if requested { "yes" } else { "no" },
             "headline": headline,
             "intro": intro,

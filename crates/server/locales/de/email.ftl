@@ -47,6 +47,8 @@ email-request-received-body = Thank you — we have received your request. You w
 email-reminder-subject = Reminder: { $event }, { $when }
 email-reminder-headline = Reminder
 email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
+# How soon the booking starts, for templates that say it on their own ("in 1 day").
+email-reminder-lead = in { $duration }
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }: { $event }, { $when }

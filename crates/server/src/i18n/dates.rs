@@ -200,4 +200,14 @@ mod tests {
             civil::Weekday::Saturday
         );
     }
+
+    #[test]
+    fn short_date_times_leave_out_the_year_and_follow_the_clock() {
+        let at = date(2027, 5, 7).at(15, 0, 0, 0);
+        let en = Dates::new(Locale::En).date_time_short(at);
+        assert!(en.starts_with("Fri, May 7") && en.contains("3:00"), "{en}");
+        assert!(!en.contains("2027"), "{en}");
+        let de = Dates::new(Locale::De).date_time_short(at);
+        assert!(de.contains("7. Mai") && de.contains("15:00"), "{de}");
+    }
 }
