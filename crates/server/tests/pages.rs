@@ -787,6 +787,7 @@ async fn confirmation_and_manage_pages_name_every_host_of_a_booking() {
                 name: "Bo Brown".into(),
                 email: "bo@example.com".into(),
                 timezone: Some("Europe/London".into()),
+                locale: None,
                 notes: None,
                 answers: json!({}),
                 created_at: now,

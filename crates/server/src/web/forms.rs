@@ -113,10 +113,11 @@ fn booking_values(fields: &Map<String, Value>) -> Value {
 pub fn booking_object(fields: &Map<String, Value>) -> Map<String, Value> {
     let mut object = Map::new();
     for name in [
-        "event", "start", "name", "email", "timezone", "notes", "host",
+        "event", "start", "name", "email", "timezone", "notes", "host", "locale",
     ] {
-        // An empty host field is no pin (the page had none to keep).
-        if name == "host" && text(fields, name).is_empty() {
+        // An empty host field is no pin (the page had none to keep); an empty locale
+        // leaves the choice to the request's own language preference.
+        if matches!(name, "host" | "locale") && text(fields, name).is_empty() {
             continue;
         }
         if let Some(value) = fields.get(name) {
@@ -217,7 +218,7 @@ pub async fn booking_form(
         );
     }
     let object = booking_object(&fields);
-    let result = place_booking(&state, &object, None).await;
+    let result = place_booking(&state, &headers, &object, None).await;
     crate::http::booking::record_attempt(&state, &object, &result);
     match result {
         Ok(placed) => {
