@@ -138,3 +138,14 @@ error-automated = This submission looked automated, so it was not accepted. If y
 ## Embed script (embed.js, on the embedding site)
 embed-title = Book a time
 embed-close = Close
+
+## A host's approve / decline page (/host/…)
+host-summary-host = Host
+host-summary-when = When ({ $zone })
+host-summary-who = Who
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
+host-summary-status = Status
+host-message-label = Message to { $name }
+host-decline = Decline this request
+host-approve = Approve this request
