@@ -206,6 +206,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_embed_script_speaks_the_chosen_language() {
+        let english = String::from_utf8(embed_script(EMBED_JS.as_bytes(), Locale::En)).unwrap();
+        assert!(!english.contains(EMBED_MESSAGES_SLOT), "the slot is filled");
+        assert!(
+            english.contains(r#"var TEXT = {"embed-close":"Close","embed-title":"Book a time"};"#)
+                || english
+                    .contains(r#"var TEXT = {"embed-title":"Book a time","embed-close":"Close"};"#),
+            "{}",
+            &english[..english.find("function t(").unwrap_or(0)]
+        );
+        let german = String::from_utf8(embed_script(EMBED_JS.as_bytes(), Locale::De)).unwrap();
+        assert!(german.contains(&i18n::text(Locale::De, "embed-close", &[])));
+    }
+
+    #[test]
     fn contrast_and_theme() {
         assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 0.01);
         assert!(theme_css("#1f5fbf").contains("--accent-contrast: #ffffff"));

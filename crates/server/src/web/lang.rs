@@ -373,6 +373,61 @@ mod tests {
     }
 
     #[test]
+    fn script_messages_carry_every_plural_form_of_the_language() {
+        let categories = |locale| -> Vec<String> {
+            let block = script_messages(locale);
+            let forms = block["day-times"].as_object().unwrap();
+            forms.keys().cloned().collect()
+        };
+        let mut arabic = categories(Locale::Ar);
+        arabic.sort();
+        assert_eq!(arabic, ["few", "many", "one", "other", "two", "zero"]);
+        let mut polish = categories(Locale::Pl);
+        polish.sort();
+        // Polish whole numbers are never "other" (only fractions are).
+        assert_eq!(polish, ["few", "many", "one"]);
+        assert_eq!(categories(Locale::Ja), ["other"]);
+        let english = script_messages(Locale::En);
+        assert_eq!(english["day-times"]["one"], "{day}, {count} time");
+        assert_eq!(english["day-times"]["other"], "{day}, {count} times");
+        assert_eq!(
+            english["summary-when-yours"], "When (your time, {zone})",
+            "placeholders reach the script as markers"
+        );
+        assert_eq!(
+            english["field-errors"]["is required"], "is required",
+            "the API's English field errors map to the page's language"
+        );
+        for id in SCRIPT_MESSAGES {
+            assert!(english.contains_key(*id), "{id}");
+        }
+    }
+
+    #[test]
+    fn every_validator_message_has_a_page_text() {
+        use crate::validate::Fields;
+        let object = serde_json::json!({
+            "name": "", "email": "nope", "zone": "Mars/Base", "notes": "a\u{0}b",
+            "long": "x".repeat(20),
+        });
+        let object = object.as_object().unwrap();
+        let mut fields = Fields::new(object);
+        fields.required_text("name", 10, false);
+        fields.email("email");
+        fields.timezone("zone");
+        fields.optional_text("notes", 10, false);
+        fields.optional_text("long", 10, false);
+        assert_eq!(fields.errors.len(), 5, "{:?}", fields.errors);
+        for (field, message) in &fields.errors {
+            assert_ne!(
+                field_error(Locale::En, field, message),
+                i18n::text(Locale::En, "field-error-invalid", &[]),
+                "{field}: {message} has no message id"
+            );
+        }
+    }
+
+    #[test]
     fn menu_links_keep_the_rest_of_the_query() {
         let lang = PageLang {
             locale: Locale::De,
