@@ -498,6 +498,7 @@ pub async fn book(
         ("tz" = Option<String>, Query, description = "The IANA zone to show the time in."),
         ("embed" = Option<String>, Query, description = "`1`: the embedded variant of the page."),
         ("origin" = Option<String>, Query, description = "Embedded: the embedding page's origin (an allowed origin)."),
+        ("lang" = Option<String>, Query, description = "The page's language, a locale tag such as `de` or `pt-BR` (remembered in the `openslot_lang` cookie); else the cookie, then `Accept-Language`."),
     ),
     responses(
         (status = 200, description = "The page.", content_type = "text/html", body = String),
