@@ -206,10 +206,7 @@ impl Web {
     /// plus `lang`, `dir`, the language menu and the messages `app.js` shows.
     pub fn render_in(&self, template: &str, lang: &lang::PageLang, page: Value) -> String {
         let locale = lang.locale;
-        let messages: serde_json::Map<String, Value> = lang::SCRIPT_MESSAGES
-            .iter()
-            .map(|id| (id.to_string(), json!(crate::i18n::text(locale, id, &[]))))
-            .collect();
+        let messages = lang::script_messages(locale).clone();
         let mut context = json!({
             "lang": locale.tag(),
             "dir": locale.dir(),
