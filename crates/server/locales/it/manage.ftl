@@ -63,6 +63,7 @@ link-error-wrong-scope-text = This link cannot be used for that action.
 link-error-failed = That did not work
 link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
 link-error-form-text = The form could not be read. Please go back and try again.
+link-error-generic-text = Something went wrong. Please try again in a moment.
 
 ## The host's approve / decline page
 host-answer-approve-heading = Approve this request?
@@ -104,6 +105,7 @@ routing-expired = This form had expired or did not come from this site. Please c
 
 ## Form posts of these pages
 form-fix-fields = Please fix the highlighted fields.
+form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
 form-not-found = Not found
 form-not-found-routing = There is no such form. Pick a meeting from the list instead.
 form-unreadable = Could not read the form
