@@ -702,6 +702,9 @@ fn render_host(
             "action": action,
             "pending": booking.status == BookingStatus::Requested,
             "what": event_with_duration(locale, title, booking),
+            // For a template that writes the pair itself.
+            "event_title": title,
+            "duration": booking.end.duration_since(booking.start).as_mins(),
             "host_tz": host_tz,
             "host_time": long_time_in(locale, booking.start, &zone),
             "name": booking.name,
