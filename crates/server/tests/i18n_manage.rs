@@ -153,6 +153,21 @@ fn assert_says(page: &Page, expected: &str) {
     );
 }
 
+/// Once a catalog translates `ids`, their English must be gone from the page (before the
+/// translation lands, the catalog holds the English text and this checks nothing).
+fn assert_not_english(page: &Page, locale: Locale, ids: &[&str]) {
+    for id in ids {
+        let english = text(Locale::En, id);
+        if text(locale, id) != english {
+            assert!(
+                !page.body.contains(&english),
+                "{id} is still English on the {} page",
+                locale.tag()
+            );
+        }
+    }
+}
+
 /// The value of the first input named `name`.
 fn input_value(html: &str, name: &str) -> Option<String> {
     let at = html.find(&format!("name=\"{name}\""))?;
@@ -239,6 +254,11 @@ async fn the_manage_page_speaks_german_and_arabic_and_english_by_default() {
     assert_says(&german, &text(Locale::De, "manage-move-submit"));
     assert_says(&german, &text(Locale::De, "manage-cancel-submit"));
     assert_says(&german, "Zum Inhalt springen");
+    assert_not_english(
+        &german,
+        Locale::De,
+        &["manage-move-submit", "manage-cancel-submit"],
+    );
     assert_german_date(&german, &start);
     // The picker: German weekday abbreviations and a 24-hour clock.
     let first_time = offered_times(&german.body)
@@ -275,6 +295,11 @@ async fn the_manage_page_speaks_german_and_arabic_and_english_by_default() {
     );
     assert_eq!(input_value(&arabic.body, "lang").as_deref(), Some("ar"));
     assert_says(&arabic, &long_time(Locale::Ar, &start));
+    assert_not_english(
+        &arabic,
+        Locale::Ar,
+        &["manage-move-submit", "manage-label-reference"],
+    );
 }
 
 #[tokio::test]
