@@ -2,8 +2,10 @@
 //! Server-rendered HTML that works without JavaScript; `assets/app.js` enhances it.
 
 pub mod assets;
+pub mod contact;
 pub mod forms;
 pub mod lang;
+pub mod localised;
 pub mod manage;
 pub mod pages;
 mod picker;
@@ -257,7 +259,7 @@ pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
     utoipa_axum::router::OpenApiRouter::new()
         .routes(routes!(pages::confirmation))
-        .routes(routes!(pages::contact))
+        .routes(routes!(contact::contact))
         .merge(manage::api())
 }
 
