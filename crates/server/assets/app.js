@@ -154,10 +154,12 @@
         if (count) {
           any = true;
           var button = el("button", { type: "button", "class": "day", "data-date": key,
-            "aria-pressed": key === selected ? "true" : "false",
-            "aria-label": parts.long + ", " + count + (count === 1 ? " time" : " times") });
+            "aria-pressed": key === selected ? "true" : "false" });
           button.appendChild(el("span", { "class": "weekday" }, parts.weekday));
+          button.appendChild(document.createTextNode(" "));
           button.appendChild(el("span", { "class": "date" }, parts.label));
+          // The name is the visible text and the count (WCAG 2.5.3: a name that contains the label).
+          button.appendChild(el("span", { "class": "visually-hidden" }, ", " + count + (count === 1 ? " time" : " times")));
           item.appendChild(button);
         } else {
           var span = el("span", { "class": "day unavailable", "data-date": key });
