@@ -740,9 +740,11 @@ async fn status_changes_are_announced_in_the_pages_language() {
 async fn the_arabic_page_is_right_to_left_and_mirrors() {
     let Some(browser) = browser(true) else { return };
     let server = TestServer::start(CONFIG);
-    // Where the brand, the language menu and the first heading sit, as fractions of the width.
+    // Where the text of the brand, the language menu, the heading and a list item sits, as
+    // fractions of the width.
     let layout = "var width = document.documentElement.clientWidth;
-      function box(css) { var r = document.querySelector(css).getBoundingClientRect();
+      function box(css) { var range = document.createRange();
+        range.selectNodeContents(document.querySelector(css)); var r = range.getBoundingClientRect();
         return {left: r.left / width, right: r.right / width}; }
       return {dir: document.documentElement.dir, lang: document.documentElement.lang,
         brand: box('header.site .brand'), menu: box('header.site .language-menu summary'),
