@@ -427,6 +427,19 @@ async fn audit_booking_with_javascript(server: &TestServer, auditor: &mut Audito
         .audit(&format!("[{lang}] accessibility statement"))
         .await;
     browser
+        .find("details.language-menu summary")
+        .await
+        .click()
+        .await;
+    browser
+        .wait_for("details.language-menu[open] nav a", WAIT)
+        .await;
+    auditor
+        .audit(&format!(
+            "[{lang}] accessibility statement, language menu open"
+        ))
+        .await;
+    browser
         .goto(&server.url(&in_lang("/book/no-such-event", lang)))
         .await;
     auditor.audit(&format!("[{lang}] not found")).await;
@@ -753,6 +766,17 @@ async fn the_arabic_page_is_right_to_left_and_mirrors() {
     let english = browser.execute(layout, vec![]).await;
     browser.goto(&server.url("/accessibility?lang=ar")).await;
     let arabic = browser.execute(layout, vec![]).await;
+    // A picture of the mirrored page with its language menu open, for people to look at.
+    browser
+        .find("details.language-menu summary")
+        .await
+        .click()
+        .await;
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    browser
+        .screenshot(folder.join("accessibility-statement-ar.png"))
+        .await;
     assert_eq!(english["dir"], "ltr", "{english}");
     assert_eq!(arabic["dir"], "rtl", "{arabic}");
     assert_eq!(arabic["lang"], "ar", "{arabic}");
