@@ -613,8 +613,15 @@ async fn axe_finds_nothing_on_the_admin_pages() {
 /// The first focusable element's look with and without focus must differ by an outline
 /// or a box shadow: keyboard users must see where they are.
 const FOCUS_PROBE: &str = r#"
-var el = document.activeElement;
-if (!el || el === document.body) return null;
+var focused_element = document.activeElement;
+if (!focused_element || focused_element === document.body) return null;
+// A control drawn by its label (a radio hidden under a time button) shows focus there.
+function shown(node) {
+  var style = getComputedStyle(node), rect = node.getBoundingClientRect();
+  if ((style.opacity === '0' || rect.width <= 1 || rect.height <= 1) && node.labels && node.labels.length) return node.labels[0];
+  return node;
+}
+var el = shown(focused_element);
 function look(node) {
   var s = getComputedStyle(node);
   return {outline: s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor,
@@ -623,9 +630,10 @@ function look(node) {
           background: s.backgroundColor};
 }
 var focused = look(el);
-var describe = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-  (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '') +
-  ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"';
+var node = focused_element;
+var describe = node.tagName.toLowerCase() + (node.id ? '#' + node.id : '') +
+  (node.className && typeof node.className === 'string' ? '.' + node.className.trim().split(/\s+/).join('.') : '') +
+  ' "' + (el.textContent || node.value || '').trim().slice(0, 30) + '"' + (el !== node ? ' (shown by its label)' : '');
 return {describe: describe, focused: focused, visible: el.getClientRects().length > 0};
 "#;
 
@@ -658,11 +666,14 @@ async fn check_focus_indicators(browser: &Browser, page: &str, problems: &mut Ve
         // The same element's look without focus (focus parked on the document).
         let unfocused = browser
             .execute(
-                "var el = arguments[0]; el.blur(); var s = getComputedStyle(el);
+                "var control = arguments[0]; control.blur();
+                 var el = control, rect = control.getBoundingClientRect(), style = getComputedStyle(control);
+                 if ((style.opacity === '0' || rect.width <= 1 || rect.height <= 1) && control.labels && control.labels.length) el = control.labels[0];
+                 var s = getComputedStyle(el);
                  var look = {outline: s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor,
                    shadow: s.boxShadow, border: s.borderColor + ' ' + s.borderWidth,
                    background: s.backgroundColor};
-                 el.focus({focusVisible: true}); return look;",
+                 control.focus({focusVisible: true}); return look;",
                 vec![element.to_json()],
             )
             .await;
