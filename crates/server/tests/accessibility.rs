@@ -18,10 +18,15 @@ const WAIT: Duration = Duration::from_secs(15);
 const EMAIL: &str = "host@example.com";
 const PASSWORD: &str = "correct horse battery";
 
+const SECRET: &str = "accessibility-test-secret-0123456789abcdef-0123456789";
+
 /// The public pages' configuration: an instant and a request event type (with a required
 /// question, so a form can have errors), a routing form and a reply-to address the
 /// statement publishes.
 const CONFIG: &str = r#"
+[security]
+secret = "accessibility-test-secret-0123456789abcdef-0123456789"
+
 [limits]
 booking_per_minute = 0
 
@@ -363,7 +368,7 @@ async fn audit_booking_with_javascript(server: &TestServer, auditor: &mut Audito
     auditor.audit(&format!("[{lang}] cancelled")).await;
 
     // A booking that waits for the host, and its confirmation page.
-    let (_, confirmation, _) = book_via_api(server, "consult", 0).await;
+    let (_, confirmation, start) = book_via_api(server, "consult", 0).await;
     browser
         .goto(&server.url(&in_lang(&confirmation, lang)))
         .await;
@@ -371,6 +376,26 @@ async fn audit_booking_with_javascript(server: &TestServer, auditor: &mut Audito
     auditor
         .audit(&format!("[{lang}] confirmation page (request)"))
         .await;
+
+    // The host's pages for that request (the links in the host's e-mail).
+    let id = confirmation
+        .trim_start_matches("/booking/")
+        .split('?')
+        .next()
+        .unwrap();
+    let start: jiff::Timestamp = start.parse().unwrap();
+    let token = openslot::signing::Signer::new(SECRET, &[]).sign(
+        openslot::links::HOST,
+        id,
+        start.as_second(),
+    );
+    for action in ["approve", "decline"] {
+        browser
+            .goto(&server.url(&in_lang(&format!("/host/{token}/{action}"), lang)))
+            .await;
+        browser.wait_for("main form", WAIT).await;
+        auditor.audit(&format!("[{lang}] host {action} page")).await;
+    }
 
     // Contact: empty, with errors, sent.
     browser.goto(&server.url(&in_lang("/contact", lang))).await;
