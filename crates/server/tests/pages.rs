@@ -887,3 +887,38 @@ fn attribute_href(html: &str, marker: &str) -> String {
     let value = &rest[href..];
     decoded(&value[..value.find('"').unwrap()])
 }
+
+#[tokio::test]
+async fn public_pages_vary_by_language_and_remember_a_chosen_one() {
+    let server = TestServer::start(&config(0, ""));
+    let page = client().get(server.url("/?lang=de")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let vary: Vec<&str> = page
+        .headers()
+        .get_all(reqwest::header::VARY)
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .collect();
+    let vary = vary.join(", ");
+    assert!(
+        vary.contains("Accept-Language") && vary.contains("Cookie"),
+        "{vary}"
+    );
+    let cookie = page.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap();
+    assert!(cookie.starts_with("openslot_lang=de;"), "{cookie}");
+
+    let unknown = client().get(server.url("/?lang=tlh")).send().await.unwrap();
+    assert_eq!(unknown.status(), 200);
+    assert!(unknown.headers().get(reqwest::header::SET_COOKIE).is_none());
+    let admin = client()
+        .get(server.url("/admin/login"))
+        .send()
+        .await
+        .unwrap();
+    assert!(admin
+        .headers()
+        .get(reqwest::header::VARY)
+        .is_none_or(|vary| !vary.to_str().unwrap().contains("Accept-Language")));
+}

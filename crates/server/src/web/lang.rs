@@ -128,13 +128,26 @@ impl FromRequestParts<AppState> for PageLang {
 }
 
 /// Remembers a `?lang=` that names a supported locale in a year-long cookie, so the
-/// next page (and a form posted without JavaScript) stays in that language.
+/// next page (and a form posted without JavaScript) stays in that language; and tells
+/// caches that a public page differs by `Accept-Language` and by that cookie.
 pub async fn remember_choice(request: Request, next: Next) -> Response {
     let chosen = query_pairs(request.uri().query())
         .into_iter()
         .find(|(name, _)| name == PARAM)
         .and_then(|(_, value)| Locale::parse(&value));
+    let public_page = !request.uri().path().starts_with("/admin");
     let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if html && public_page {
+        response.headers_mut().append(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
     if let Some(locale) = chosen {
         let cookie = format!(
             "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
