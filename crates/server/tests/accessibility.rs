@@ -849,6 +849,15 @@ async fn the_accessibility_statement_is_served_in_the_visitors_language() {
                 .to_str()
                 .unwrap()
                 .to_string();
+            // The page differs by language: a shared cache must keep the versions apart.
+            let vary: Vec<&str> = response
+                .headers()
+                .get_all("vary")
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .collect();
+            let vary = vary.join(", ");
+            assert!(vary.contains("Accept-Language"), "Vary: {vary}");
             (status, content_type, response.text().await.unwrap())
         }
     };
