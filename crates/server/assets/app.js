@@ -196,10 +196,12 @@
         if (count) {
           any = true;
           var button = el("button", { type: "button", "class": "day", "data-date": key,
-            "aria-pressed": key === selected ? "true" : "false",
-            "aria-label": tn("day-times", "count", count, { day: parts.long }) });
+            "aria-pressed": key === selected ? "true" : "false" });
           button.appendChild(el("span", { "class": "weekday" }, parts.weekday));
+          button.appendChild(document.createTextNode(" "));
           button.appendChild(el("span", { "class": "date" }, parts.label));
+          // The name is the visible text and the count (WCAG 2.5.3: a name that contains the label).
+          button.appendChild(el("span", { "class": "visually-hidden" }, tn("day-times-count", "count", count)));
           item.appendChild(button);
         } else {
           var span = el("span", { "class": "day unavailable", "data-date": key });

@@ -48,7 +48,9 @@ submit-request = Request this time
 book-fallback = None of these times work?
 book-fallback-link = Send us a message with times that suit you
 # Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = , { $count ->
     [one] { $count } time
    *[other] { $count } times
   }

@@ -65,7 +65,7 @@ pub const SCRIPT_MESSAGES: &[&str] = &[
 /// placeholder: each reaches the script as `{category: text}` for every CLDR plural
 /// category of the page's language, and the script picks one with `Intl.PluralRules`.
 pub const SCRIPT_PLURALS: &[(&str, &str)] = &[
-    ("day-times", "count"),
+    ("day-times-count", "count"),
     ("status-rate-limited", "seconds"),
     ("field-error-too-long", "max"),
 ];
@@ -389,7 +389,7 @@ mod tests {
     fn script_messages_carry_every_plural_form_of_the_language() {
         let categories = |locale| -> Vec<String> {
             let block = script_messages(locale);
-            let forms = block["day-times"].as_object().unwrap();
+            let forms = block["day-times-count"].as_object().unwrap();
             forms.keys().cloned().collect()
         };
         let mut arabic = categories(Locale::Ar);
@@ -401,8 +401,8 @@ mod tests {
         assert_eq!(polish, ["few", "many", "one"]);
         assert_eq!(categories(Locale::Ja), ["other"]);
         let english = script_messages(Locale::En);
-        assert_eq!(english["day-times"]["one"], "{day}, {count} time");
-        assert_eq!(english["day-times"]["other"], "{day}, {count} times");
+        assert_eq!(english["day-times-count"]["one"], ", {count} time");
+        assert_eq!(english["day-times-count"]["other"], ", {count} times");
         assert_eq!(
             english["summary-when-yours"], "When (your time, {zone})",
             "placeholders reach the script as markers"

@@ -10,6 +10,7 @@ pub mod manage;
 pub mod pages;
 mod picker;
 pub mod routing;
+pub mod statement;
 pub(crate) mod timezones;
 
 use axum::{
@@ -56,6 +57,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("manage.html", include_str!("../../templates/manage.html")),
     ("host.html", include_str!("../../templates/host.html")),
     ("route.html", include_str!("../../templates/route.html")),
+    (
+        "accessibility.html",
+        include_str!("../../templates/accessibility.html"),
+    ),
     (
         "admin_base.html",
         include_str!("../../templates/admin_base.html"),
@@ -249,6 +254,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/with/{host}", get(pages::with_host))
         .route("/book/{slug}", get(pages::book))
+        .route("/accessibility", get(statement::show))
         .route("/assets/{name}", get(assets::serve_asset))
         .route("/embed.js", get(assets::serve_embed))
         .merge(routing::router())

@@ -574,6 +574,21 @@ impl Browser {
         }
     }
 
+    /// Sends a Chrome DevTools Protocol command (chromedriver's `goog/cdp/execute`), e.g.
+    /// `Emulation.setScriptExecutionDisabled` to load a page as a browser without
+    /// JavaScript would, then turn scripts back on for an audit of that page.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        let body = json!({"cmd": command, "params": params});
+        match self
+            .session
+            .raw(Method::POST, "/goog/cdp/execute", Some(body))
+            .await
+        {
+            Ok(value) => value,
+            Err(e) => panic!("cdp({command}) failed: {e}"),
+        }
+    }
+
     /// An `Element` from an element reference (as returned by `execute`), if it is one.
     pub fn element(&self, value: &Value) -> Option<Element> {
         Element::from_value(&self.session, value, "execute result")
