@@ -5,7 +5,7 @@
 use std::{collections::HashSet, path::Path, sync::RwLock, time::SystemTime};
 
 use jiff::{tz::TimeZone, Timestamp};
-use minijinja::{value::Kwargs, AutoEscape, Environment, State};
+use minijinja::{AutoEscape, Environment};
 use openslot_mail::{Invite, InviteMethod, Mailbox, Outgoing, Person};
 use openslot_store::{Booking, BookingStatus, ContactMessage, Job, NewJob};
 use serde_json::{json, Value};
@@ -288,31 +288,6 @@ fn short_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String 
     i18n::dates(locale).date_time_short(instant.to_zoned_datetime(zone.clone()).datetime())
 }
 
-/// `t("message-id", name=value, …)` in mail templates, in the context's `lang` (the
-/// recipient's language). Numbers stay numbers, so Fluent picks plural forms.
-fn template_text(state: &State, id: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let locale = state
-        .lookup("lang")
-        .and_then(|lang| lang.as_str().and_then(Locale::parse))
-        .unwrap_or_default();
-    let mut args: Vec<(String, FluentValue<'static>)> = Vec::new();
-    for name in kwargs.args() {
-        let value: minijinja::Value = kwargs.get(name)?;
-        let fluent = if let Ok(number) = i64::try_from(value.clone()) {
-            FluentValue::from(number)
-        } else if value.is_undefined() || value.is_none() {
-            FluentValue::from(String::new())
-        } else {
-            FluentValue::from(value.to_string())
-        };
-        args.push((name.to_string(), fluent));
-    }
-    let borrowed: Vec<(&str, FluentValue)> = args
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.clone()))
-        .collect();
-    Ok(i18n::text(locale, id, &borrowed))
-}
 
 /// A label of the plain-text details block, with its colon, padded so values line up
 /// ("What:       "); a label longer than the column keeps one space.
@@ -385,7 +360,7 @@ impl Notifier {
             }
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
-        env.add_function("t", template_text);
+        env.add_function("t", crate::i18n::template_text);
         env.add_filter("label", text_label);
         for name in TEMPLATE_NAMES {
             let source_text = match &mail.templates_dir {

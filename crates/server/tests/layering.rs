@@ -30,6 +30,7 @@ const BELOW_EDGE: &[&str] = &[
     "i18n/locale.rs",
     "i18n/messages.rs",
     "i18n/mod.rs",
+    "i18n/template.rs",
     "links.rs",
     "metrics.rs",
     "notify.rs",

@@ -7,6 +7,7 @@
 mod dates;
 mod locale;
 mod messages;
+mod template;
 
 use std::sync::LazyLock;
 
@@ -14,6 +15,7 @@ pub use dates::Dates;
 pub use fluent_bundle::FluentValue;
 pub use locale::{accept_language, Choice, Locale, UnknownLocale};
 pub use messages::{ids, sources, Args, Catalogs, FILES};
+pub use template::template_text;
 
 struct I18n {
     catalogs: Catalogs,

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::{FromRequestParts, Request},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::Response,
 };
 use jiff::Timestamp;
@@ -15,8 +15,10 @@ use serde_json::{json, Map, Value};
 use super::{
     contact::{render_contact, ContactView},
     lang::PageLang,
-    localised::{error_page_in, keep_language, language_to_keep, rate_limited_page_in},
-    pages::{error_page, html, query_escape, render_book, see_other, BookView},
+    localised::{
+        error_page_by_id, error_page_in, keep_language, language_to_keep, rate_limited_page_in,
+    },
+    pages::{html, query_escape, render_book_in, see_other, BookView},
 };
 use crate::{
     domain::BookingError,
@@ -80,22 +82,6 @@ pub(crate) fn token_ok(state: &AppState, fields: &Map<String, Value>, form: &str
         .is_ok_and(|subject| subject == form)
 }
 
-fn rate_limited_page(state: &AppState, error: ApiError) -> Response {
-    let seconds = error.retry_after.unwrap_or(60);
-    let mut response = error_page(
-        state,
-        StatusCode::TOO_MANY_REQUESTS,
-        "Too many attempts",
-        &format!(
-            "Too many attempts from your connection. Please wait {seconds} seconds and try again."
-        ),
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    response
-}
-
 /// The values to show again in a re-rendered booking form.
 fn booking_values(fields: &Map<String, Value>) -> Value {
     let mut answers = Map::new();
@@ -144,36 +130,48 @@ pub async fn booking_form(
     headers: HeaderMap,
     request: Request,
 ) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let lang = match PageLang::from_request_parts(&mut parts, &state).await {
+        Ok(lang) => lang,
+        Err(never) => match never {},
+    };
+    let request = Request::from_parts(parts, body);
     if let Err(error) = state.check_rate(peer, &headers) {
-        return rate_limited_page(&state, error);
+        return rate_limited_page_in(&state, &lang, &error);
     }
     let fields = match read_form(request).await {
         Ok(fields) => fields,
         Err(error) => {
-            return error_page(
+            let (_, message) = super::localised::link_error_text(lang.locale, &error);
+            return error_page_in(
                 &state,
+                &lang,
                 error.status,
-                "Could not read the form",
-                &error.message,
-            )
+                &i18n::text(lang.locale, "error-form-unreadable", &[]),
+                &message,
+            );
         }
     };
+    // The page's language rides in the form (an embedded frame may not get its cookie).
+    let lang = lang.with_explicit(Some(text(&fields, "locale")).filter(|tag| !tag.is_empty()));
     let slug = text(&fields, "event").to_string();
     let catalog = state.catalog.load();
     let Some(event) = catalog.bookable(&slug) else {
-        return error_page(
+        return error_page_by_id(
             &state,
+            &lang,
             StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no such meeting type. Pick one from the list of meetings.",
+            "error-not-found",
+            "error-no-event",
         );
     };
     if !text(&fields, "website").is_empty() {
-        return error_page(
+        return error_page_by_id(
             &state,
+            &lang,
             StatusCode::BAD_REQUEST,
-            "Not sent",
-            "This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.",
+            "error-not-sent",
+            "error-automated",
         );
     }
     let tz_name = Some(text(&fields, "timezone").to_string()).filter(|name| !name.is_empty());
@@ -210,13 +208,13 @@ pub async fn booking_form(
                 .map(|host| vec![("host".to_string(), host.to_string())])
                 .unwrap_or_default(),
         };
-        html(status, render_book(&state, event, view))
+        html(status, render_book_in(&state, &lang, event, view))
     };
     if !same_site(&state, &headers) || !token_ok(&state, &fields, "booking") {
         return rerender(
             StatusCode::FORBIDDEN,
             "error",
-            "This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.".into(),
+            "status-expired-form".into(),
             FieldErrors::new(),
             true,
         );
@@ -247,14 +245,14 @@ pub async fn booking_form(
         Err(BookingError::Invalid(errors)) => rerender(
             StatusCode::UNPROCESSABLE_ENTITY,
             "error",
-            "Please fix the highlighted fields.".into(),
+            "status-fix-fields".into(),
             errors,
             true,
         ),
         Err(BookingError::SlotTaken) => rerender(
             StatusCode::CONFLICT,
             "warning",
-            "Sorry — that time was just taken by someone else. Please pick another time; your details are kept.".into(),
+            "status-taken-kept".into(),
             FieldErrors::new(),
             false,
         ),
@@ -269,12 +267,17 @@ pub async fn booking_form(
             FieldErrors::new(),
             false,
         ),
-        Err(error @ (BookingError::NoEventType | BookingError::UnknownEventType(_))) => {
-            error_page(&state, StatusCode::NOT_FOUND, "Not found", &error.to_string())
-        }
+        Err(BookingError::NoEventType | BookingError::UnknownEventType(_)) => error_page_by_id(
+            &state,
+            &lang,
+            StatusCode::NOT_FOUND,
+            "error-not-found",
+            "error-no-event",
+        ),
         Err(error) => {
             let error = ApiError::from(error);
-            error_page(&state, error.status, "Please try again", &error.message)
+            let (heading, message) = super::localised::link_error_text(lang.locale, &error);
+            error_page_in(&state, &lang, error.status, &heading, &message)
         }
     }
 }

@@ -7,7 +7,6 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use minijinja::{value::Kwargs, State};
 use serde::Serialize;
 
 use crate::{
@@ -341,30 +340,6 @@ pub async fn remember_choice(request: Request, next: Next) -> Response {
     response
 }
 
-/// `t("message-id", name=value, …)` in templates, in the page's `lang`.
-pub fn template_text(state: &State, id: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let locale = state
-        .lookup("lang")
-        .and_then(|lang| lang.as_str().and_then(Locale::parse))
-        .unwrap_or_default();
-    let mut args: Vec<(String, FluentValue<'static>)> = Vec::new();
-    for name in kwargs.args() {
-        let value: minijinja::Value = kwargs.get(name)?;
-        let fluent = if let Ok(number) = i64::try_from(value.clone()) {
-            FluentValue::from(number)
-        } else if let Ok(number) = f64::try_from(value.clone()) {
-            FluentValue::from(number)
-        } else {
-            FluentValue::from(value.to_string())
-        };
-        args.push((name.to_string(), fluent));
-    }
-    let borrowed: Vec<(&str, FluentValue)> = args
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.clone()))
-        .collect();
-    Ok(i18n::text(locale, id, &borrowed))
-}
 
 #[cfg(test)]
 mod tests {

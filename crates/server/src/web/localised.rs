@@ -33,6 +33,24 @@ pub fn error_page_in(
     html(status, body)
 }
 
+/// [`error_page_in`] with its heading and sentence given as message ids.
+pub fn error_page_by_id(
+    state: &AppState,
+    lang: &PageLang,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> Response {
+    let locale = lang.locale;
+    error_page_in(
+        state,
+        lang,
+        status,
+        &i18n::text(locale, heading, &[]),
+        &i18n::text(locale, message, &[]),
+    )
+}
+
 /// The error page for a refused form post that was over the rate limit.
 pub fn rate_limited_page_in(state: &AppState, lang: &PageLang, error: &ApiError) -> Response {
     let seconds = error.retry_after.unwrap_or(60);

@@ -159,7 +159,7 @@ impl Web {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
-        env.add_function("t", lang::template_text);
+        env.add_function("t", crate::i18n::template_text);
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .unwrap_or_else(|err| panic!("template {name} does not parse: {err}"));

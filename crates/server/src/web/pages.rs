@@ -10,7 +10,7 @@ use jiff::{civil::Date, tz::TimeZone};
 use openslot_store::{Booking, BookingStatus};
 use serde_json::{json, Value};
 
-use super::{lang::PageLang, picker::Picker, timezones};
+use super::{lang::PageLang, localised::error_page_by_id, picker::Picker, timezones};
 use crate::{
     catalog::{Catalog, EventType},
     display::long_time_in,
@@ -49,27 +49,6 @@ pub fn error_page(state: &AppState, status: StatusCode, heading: &str, message: 
         "error.html",
         &lang,
         json!({"heading": heading, "message": message, "embed": false}),
-    );
-    html(status, body)
-}
-
-/// A friendly error page in the request's language: `heading` and `message` are message ids.
-pub fn error_page_in(
-    state: &AppState,
-    lang: &PageLang,
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-) -> Response {
-    let locale = lang.locale;
-    let body = state.web.render_in(
-        "error.html",
-        lang,
-        json!({
-            "heading": i18n::text(locale, heading, &[]),
-            "message": i18n::text(locale, message, &[]),
-            "embed": false,
-        }),
     );
     html(status, body)
 }
@@ -171,10 +150,6 @@ pub fn booking_host_names(catalog: &Catalog, booking: &Booking) -> Vec<String> {
         .collect()
 }
 
-/// Names joined for a sentence: "Ada", "Ada and Grace", "Ada, Grace and Alan".
-pub fn join_names(names: &[String]) -> String {
-    join_names_in(Locale::En, names)
-}
 
 /// Names joined for a sentence in `locale` ("Ada, Grace und Alan").
 pub fn join_names_in(locale: Locale, names: &[String]) -> String {
@@ -195,25 +170,11 @@ pub fn join_names_in(locale: Locale, names: &[String]) -> String {
     }
 }
 
-/// A status line a page was handed (a message id, or one of the form handler's English
-/// sentences), in `locale`.
+/// A status line a page was handed (a message id, or the domain's English reason a time
+/// cannot be booked, which only English shows verbatim), in `locale`.
 fn status_text(locale: Locale, message: &str) -> String {
-    const SENTENCES: &[(&str, &str)] = &[
-        ("Please fix the highlighted fields.", "status-fix-fields"),
-        (
-            "This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.",
-            "status-expired-form",
-        ),
-        (
-            "Sorry — that time was just taken by someone else. Please pick another time; your details are kept.",
-            "status-taken-kept",
-        ),
-    ];
     if i18n::catalogs().has(Locale::En, message) {
         return i18n::text(locale, message, &[]);
-    }
-    if let Some((_, id)) = SENTENCES.iter().find(|(english, _)| *english == message) {
-        return i18n::text(locale, id, &[]);
     }
     if message.starts_with("That time can't be booked") && locale != Locale::En {
         return i18n::text(locale, "status-cannot-book", &[]);
@@ -417,7 +378,7 @@ pub async fn with_host(
 ) -> Response {
     let catalog = state.catalog.load();
     let Some(host) = catalog.hosts().get(&id).filter(|host| host.enabled) else {
-        return error_page_in(
+        return error_page_by_id(
             &state,
             &lang,
             StatusCode::NOT_FOUND,
@@ -459,7 +420,7 @@ pub async fn book(
     let query = query.map(|Query(query)| query).unwrap_or_default();
     let catalog = state.catalog.load();
     let Some(event) = catalog.bookable(&slug) else {
-        return error_page_in(
+        return error_page_by_id(
             &state,
             &lang,
             StatusCode::NOT_FOUND,
@@ -516,7 +477,7 @@ pub async fn confirmation(
     let booking = match state.store.booking(&id).await {
         Ok(Some(booking)) => booking,
         Ok(_) => {
-            return error_page_in(
+            return error_page_by_id(
                 &state,
                 &lang,
                 StatusCode::NOT_FOUND,
@@ -526,7 +487,7 @@ pub async fn confirmation(
         }
         Err(err) => {
             tracing::error!(error = %err, "booking lookup failed");
-            return error_page_in(
+            return error_page_by_id(
                 &state,
                 &lang,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -606,57 +567,3 @@ pub async fn confirmation(
     )
 }
 
-/// What the contact page shows besides the form.
-#[derive(Debug, Default)]
-pub struct ContactView {
-    pub event: Option<String>,
-    pub values: Value,
-    pub errors: FieldErrors,
-    pub status: Option<(&'static str, String)>,
-    pub sent: bool,
-}
-
-/// Renders the contact page.
-pub fn render_contact(state: &AppState, view: ContactView) -> String {
-    let (status_kind, status_message) = view.status.unwrap_or(("", String::new()));
-    let now = state.clock.now().as_second();
-    state.web.render(
-        "contact.html",
-        json!({
-            "event": view.event.filter(|slug| state.catalog.load().bookable(slug).is_some()),
-            "values": if view.values.is_object() { view.values } else { json!({}) },
-            "errors": view.errors,
-            "status_kind": status_kind,
-            "status_message": status_message,
-            "sent": view.sent,
-            "csrf": state.signer.sign("form", "contact", now + FORM_TOKEN_SECONDS),
-            "embed": false,
-        }),
-    )
-}
-
-/// The contact page (HTML): the fallback form for people who cannot find a time.
-#[utoipa::path(
-    get,
-    path = "/contact",
-    operation_id = "getContactPage",
-    tag = "public",
-    params(
-        ("event" = Option<String>, Query, description = "The event type the visitor was looking at."),
-        ("sent" = Option<String>, Query, description = "`1`: say the message was sent."),
-    ),
-    responses((status = 200, description = "The page.", content_type = "text/html", body = String)),
-)]
-pub async fn contact(
-    State(state): State<AppState>,
-    query: Result<Query<PageQuery>, QueryRejection>,
-) -> Response {
-    let query = query.map(|Query(query)| query).unwrap_or_default();
-    let sent = query.sent.as_deref() == Some("1");
-    let view = ContactView {
-        event: query.event.clone(),
-        sent,
-        ..ContactView::default()
-    };
-    html(StatusCode::OK, render_contact(&state, view))
-}
