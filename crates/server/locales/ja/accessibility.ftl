@@ -1,0 +1,22 @@
+# The accessibility statement (GET /accessibility).
+accessibility-title = アクセシビリティ方針
+accessibility-intro = { $organisation } は、使用する言語や身体的・認知的な特性にかかわらず、すべての方に日時を予約していただけることを目指しています。この方針は、この予約サイトの公開ページ（ミーティングの一覧、予約ページ、確認ページ、予約の変更・キャンセルのページ、お問い合わせフォーム、振り分けフォーム）を対象としています。
+accessibility-standard-heading = 目標とする基準
+accessibility-standard = これらのページは、Web Content Accessibility Guidelines（WCAG）2.1 のレベル AA への準拠を目指しています。
+accessibility-features-heading = ご利用いただける機能
+accessibility-feature-keyboard = 予約のすべての手順をキーボードだけで操作でき、フォーカスのある要素は常にはっきりと表示されます。
+accessibility-feature-screen-reader = すべての操作要素にはスクリーンリーダーが読み上げる名前が付いており、「時間を読み込みました」「この時間はたった今予約されました」などの変化は、ご利用の言語で読み上げられます。
+accessibility-feature-languages = これらのページは、右から左に書くアラビア語を含む { $count } 言語でご利用いただけます。
+accessibility-feature-no-script = JavaScript を使わなくても予約できます。
+accessibility-feature-zoom = 文字は 200% まで拡大でき、横スクロールなしで狭い画面にもレイアウトが合わせて調整されます。
+accessibility-testing-heading = テストの方法
+accessibility-testing-automated = すべての公開ページのすべての状態（ミーティングの一覧、日付と時間の一覧、エラーのある場合とない場合のフォーム、ほかの方に先に予約された時間、確認ページ、予約の変更とキャンセル、お問い合わせフォーム、振り分けフォーム）を、ソフトウェアの変更のたびに、ヘッドレスの Chromium ブラウザー上で axe-core を使って英語とアラビア語で検査しています。axe-core が WCAG 2.1 レベル A または AA のルール違反を報告している間は、変更は受け入れられません。
+accessibility-testing-keyboard = 自動テストでは、キーボードだけで日時を予約できること、すべての操作可能な要素にフォーカスの表示があること、スクリーンリーダーが読み上げる名前も確認しています。
+accessibility-limitations-heading = 既知の制限
+accessibility-limitation-automated = 自動テストで多くの障壁を見つけられますが、すべてではありません。これらのページは、支援技術を日常的に使う方々が参加する独立した監査をまだ受けていません。
+accessibility-limitation-embedded = 予約ページがほかのウェブサイトに埋め込まれている場合、周囲のページのアクセシビリティは当方では管理できません。
+accessibility-limitation-admin = このサイトを運営する方向けの管理ページは英語のみで提供しています。
+accessibility-contact-heading = 障壁についてお知らせください
+accessibility-contact = これらのページでうまく利用できないことがある場合や、予約にサポートが必要な場合は、お知らせください。ご返信のうえ、別の方法での予約をお手伝いします。
+accessibility-contact-form = お問い合わせフォームから連絡する
+accessibility-contact-email = メールで連絡する: { $address }

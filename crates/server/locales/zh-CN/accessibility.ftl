@@ -1,0 +1,22 @@
+# The accessibility statement (GET /accessibility).
+accessibility-title = 无障碍声明
+accessibility-intro = { $organisation } 希望每个人都能向我们预约时间，无论使用何种语言、具备何种能力。本声明适用于本预约网站的公开页面：会议列表、预约页面、确认页面、更改或取消预约的页面、联系表单以及分流表单。
+accessibility-standard-heading = 我们的目标标准
+accessibility-standard = 这些页面力求符合《Web 内容无障碍指南》（WCAG）2.1 AA 级。
+accessibility-features-heading = 您可以期待什么
+accessibility-feature-keyboard = 预约的每一步都可以仅用键盘完成，获得焦点的元素始终有清晰标示。
+accessibility-feature-screen-reader = 每个控件都有可供屏幕阅读器朗读的名称，“时间已加载”或“该时间刚刚被预约”等变化会以您使用的语言播报。
+accessibility-feature-languages = 这些页面提供 { $count } 种语言版本，其中包括从右向左书写的阿拉伯语。
+accessibility-feature-no-script = 即使不启用 JavaScript 也可以预约。
+accessibility-feature-zoom = 文字可放大至 200%，布局会适应窄屏幕，无需横向滚动。
+accessibility-testing-heading = 我们如何测试
+accessibility-testing-automated = 每次软件变更时，我们都会在无头 Chromium 浏览器中使用 axe-core，以英语和阿拉伯语检查每个公开页面的每种状态——会议列表、日期和时间列表、有错误和无错误的表单、已被他人抢先预约的时间、确认页面、更改和取消预约、联系表单以及分流表单。只要 axe-core 报告任何违反 WCAG 2.1 A 级或 AA 级规则的问题，变更就不会被接受。
+accessibility-testing-keyboard = 自动化测试还会仅用键盘完成一次预约，检查每个可交互元素都有可见的焦点指示，并检查屏幕阅读器朗读的名称。
+accessibility-limitations-heading = 已知限制
+accessibility-limitation-automated = 自动化测试能发现许多障碍，但并非全部。这些页面尚未经过由日常使用辅助技术的人士参与的独立审核。
+accessibility-limitation-embedded = 当预约页面嵌入其他网站时，周围页面的无障碍情况不在我们的控制范围内。
+accessibility-limitation-admin = 供网站运营人员使用的管理页面仅提供英文版。
+accessibility-contact-heading = 告诉我们您遇到的障碍
+accessibility-contact = 如果这些页面上有任何内容您无法正常使用，或您在预约时需要帮助，请告诉我们。我们会答复您，并帮助您通过其他方式完成预约。
+accessibility-contact-form = 通过联系表单给我们留言
+accessibility-contact-email = 发送电子邮件给我们：{ $address }
