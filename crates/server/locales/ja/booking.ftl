@@ -44,8 +44,8 @@ submit-book = 予約を確定する
 submit-request = この時間をリクエストする
 book-fallback = ご都合の合う時間がありませんか？
 book-fallback-link = ご都合のよい日時をメッセージでお知らせください
-# Times in the day buttons' accessible names: "12月1日火曜日、3 件の時間".
-day-times = { $day }、{ $count } 件の時間
+# Times in the day buttons' accessible names: "12月1日火曜日、空き時間 3 件".
+day-times = { $day }、空き時間 { $count } 件
 
 ## Status line of the booking page
 status-loading = 空いている時間を読み込んでいます…
