@@ -154,3 +154,14 @@ error-automated = بدا هذا الإرسال آليًا، لذا لم يُقب
 ## Embed script (embed.js, on the embedding site)
 embed-title = احجز موعدًا
 embed-close = إغلاق
+
+## A host's approve / decline page (/host/…)
+host-summary-host = المضيف
+host-summary-when = الموعد ({ $zone })
+host-summary-who = مقدّم الطلب
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>، المنطقة الزمنية { $zone }
+host-summary-status = الحالة
+host-message-label = رسالة إلى { $name }
+host-decline = رفض هذا الطلب
+host-approve = قبول هذا الطلب

@@ -126,3 +126,14 @@ error-automated = 自動送信と判断されたため、受け付けられま�
 ## Embed script (embed.js, on the embedding site)
 embed-title = 日時を予約
 embed-close = 閉じる
+
+## A host's approve / decline page (/host/…)
+host-summary-host = 主催者
+host-summary-when = 日時（{ $zone }）
+host-summary-who = 予約者
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>、タイムゾーン { $zone }
+host-summary-status = ステータス
+host-message-label = { $name } さんへのメッセージ
+host-decline = このリクエストをお断りする
+host-approve = このリクエストを承認する

@@ -146,3 +146,14 @@ error-automated = To zgłoszenie wyglądało na automatyczne, więc nie zostało
 ## Embed script (embed.js, on the embedding site)
 embed-title = Zarezerwuj termin
 embed-close = Zamknij
+
+## A host's approve / decline page (/host/…)
+host-summary-host = Organizator
+host-summary-when = Kiedy ({ $zone })
+host-summary-who = Kto
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, strefa czasowa { $zone }
+host-summary-status = Status
+host-message-label = Wiadomość do: { $name }
+host-decline = Odrzuć tę prośbę
+host-approve = Zaakceptuj tę prośbę

@@ -138,3 +138,14 @@ error-automated = Det här såg ut att vara ett automatiskt inskick, så det tog
 ## Embed script (embed.js, on the embedding site)
 embed-title = Boka en tid
 embed-close = Stäng
+
+## A host's approve / decline page (/host/…)
+host-summary-host = Värd
+host-summary-when = När ({ $zone })
+host-summary-who = Vem
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, tidszon { $zone }
+host-summary-status = Status
+host-message-label = Meddelande till { $name }
+host-decline = Avböj förfrågan
+host-approve = Godkänn förfrågan

@@ -126,3 +126,14 @@ error-automated = 此提交看起来是自动发送的，因此未被接受。�
 ## Embed script (embed.js, on the embedding site)
 embed-title = 预约时间
 embed-close = 关闭
+
+## A host's approve / decline page (/host/…)
+host-summary-host = 主持人
+host-summary-when = 时间（{ $zone }）
+host-summary-who = 预约人
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>，时区 { $zone }
+host-summary-status = 状态
+host-message-label = 给 { $name } 的留言
+host-decline = 拒绝此请求
+host-approve = 接受此请求
