@@ -47,6 +47,8 @@ email-request-received-body = شكرًا لك، لقد استلمنا طلبك. 
 email-reminder-subject = تذكير: { $event }، { $when }
 email-reminder-headline = تذكير
 email-reminder-body = هذا تذكير بحجزك مع { $party }، والذي يبدأ بعد { $duration }.
+# How soon the booking starts, for templates that say it on their own ("in 1 day").
+email-reminder-lead = بعد { $duration }
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }: { $event }، { $when }

@@ -47,6 +47,8 @@ email-request-received-body = ありがとうございます。リクエスト�
 email-reminder-subject = リマインダー: { $event }、{ $when }
 email-reminder-headline = リマインダー
 email-reminder-body = { $party } とのご予約のお知らせです。開始まであと { $duration } です。
+# How soon the booking starts, for templates that say it on their own ("in 1 day").
+email-reminder-lead = { $duration }後
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }: { $event }、{ $when }

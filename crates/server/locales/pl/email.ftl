@@ -47,6 +47,8 @@ email-request-received-body = Dziękujemy — otrzymaliśmy prośbę o rezerwacj
 email-reminder-subject = Przypomnienie: { $event }, { $when }
 email-reminder-headline = Przypomnienie
 email-reminder-body = Przypominamy o rezerwacji z udziałem: { $party }. Czas do rozpoczęcia: { $duration }.
+# How soon the booking starts, for templates that say it on their own ("in 1 day").
+email-reminder-lead = czas do rozpoczęcia: { $duration }
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }: { $event }, { $when }

@@ -47,6 +47,8 @@ email-request-received-body = Tack – vi har tagit emot din förfrågan. Du få
 email-reminder-subject = Påminnelse: { $event }, { $when }
 email-reminder-headline = Påminnelse
 email-reminder-body = Det här är en påminnelse om din bokning med { $party }, som börjar om { $duration }.
+# How soon the booking starts, for templates that say it on their own ("in 1 day").
+email-reminder-lead = om { $duration }
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }: { $event }, { $when }

@@ -47,6 +47,8 @@ email-request-received-body = 谢谢！我们已收到您的请求。{ $org } �
 email-reminder-subject = 提醒：{ $event }，{ $when }
 email-reminder-headline = 提醒
 email-reminder-body = 特此提醒：您与 { $party } 的预约将在 { $duration }后开始。
+# How soon the booking starts, for templates that say it on their own ("in 1 day").
+email-reminder-lead = { $duration }后
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }：{ $event }，{ $when }
