@@ -52,7 +52,9 @@ submit-request = طلب هذا الموعد
 book-fallback = لا يناسبك أيٌّ من هذه الأوقات؟
 book-fallback-link = أرسل إلينا رسالة بالأوقات التي تناسبك
 # Times in the day buttons' accessible names: "الثلاثاء، 1 ديسمبر، 3 أوقات".
-day-times = { $day }، { $count ->
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = ، { $count ->
     [zero] لا توجد أوقات
     [one] وقت واحد
     [two] وقتان

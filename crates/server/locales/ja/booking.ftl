@@ -45,7 +45,9 @@ submit-request = この時間をリクエストする
 book-fallback = ご都合の合う時間がありませんか？
 book-fallback-link = ご都合のよい日時をメッセージでお知らせください
 # Times in the day buttons' accessible names: "12月1日火曜日、空き時間 3 件".
-day-times = { $day }、空き時間 { $count } 件
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = 、空き時間 { $count } 件
 
 ## Status line of the booking page
 status-loading = 空いている時間を読み込んでいます…

@@ -50,7 +50,9 @@ submit-request = Poproś o ten termin
 book-fallback = Żaden z tych terminów nie pasuje?
 book-fallback-link = Wyślij nam wiadomość z dogodnymi terminami
 # Times in the day buttons' accessible names: "wtorek, 1 grudnia, 3 terminy".
-day-times = { $day }, { $count ->
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = , { $count ->
     [one] { $count } termin
     [few] { $count } terminy
     [many] { $count } terminów

@@ -48,7 +48,9 @@ submit-request = Begär den här tiden
 book-fallback = Passar ingen av tiderna?
 book-fallback-link = Skicka ett meddelande till oss med tider som passar dig
 # Times in the day buttons' accessible names: "tisdag 1 december, 3 tider".
-day-times = { $day }, { $count ->
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = , { $count ->
     [one] { $count } tid
    *[other] { $count } tider
   }

@@ -45,7 +45,9 @@ submit-request = 申请此时间
 book-fallback = 这些时间都不合适？
 book-fallback-link = 给我们留言，告诉我们适合您的时间
 # Times in the day buttons' accessible names: "12月1日星期二，3 个可选时间".
-day-times = { $day }，{ $count } 个可选时间
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = ，{ $count } 个可选时间
 
 ## Status line of the booking page
 status-loading = 正在加载可用时间…
