@@ -1,25 +1,29 @@
 # The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
+accessibility-title = بيان إمكانية الوصول
+accessibility-intro = في { $organisation }، نحرص على أن يتمكن الجميع من حجز موعد معنا، أيًّا كانت لغتهم وأيًّا كانت قدراتهم. يشمل هذا البيان الصفحات العامة لموقع الحجز هذا: قائمة الاجتماعات، وصفحة الحجز، وصفحة التأكيد، وصفحات تغيير الحجز أو إلغائه، ونموذج التواصل، ونماذج التوجيه.
+accessibility-standard-heading = المعيار الذي نسعى إليه
+accessibility-standard = تسعى هذه الصفحات إلى التوافق مع إرشادات إمكانية الوصول إلى محتوى الويب (WCAG) 2.1 على المستوى AA.
+accessibility-features-heading = ما يمكنك توقّعه
+accessibility-feature-keyboard = تعمل كل خطوة من خطوات الحجز باستخدام لوحة المفاتيح وحدها، ويكون العنصر الذي عليه التركيز مميَّزًا بوضوح دائمًا.
+accessibility-feature-screen-reader = لكل عنصر تحكم اسم تنطقه برامج قراءة الشاشة، ويُعلَن عن التغييرات مثل «تم تحميل الأوقات» أو «حُجز هذا الوقت للتو» بلغتك.
 accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
+    [zero] الصفحات متاحة بـ{ $count } لغة.
+    [one] الصفحات متاحة بلغة واحدة.
+    [two] الصفحات متاحة بلغتين، منهما العربية التي تُكتب من اليمين إلى اليسار.
+    [few] الصفحات متاحة بـ{ $count } لغات، منها العربية التي تُكتب من اليمين إلى اليسار.
+    [many] الصفحات متاحة بـ{ $count } لغةً، منها العربية التي تُكتب من اليمين إلى اليسار.
+   *[other] الصفحات متاحة بـ{ $count } لغة، منها العربية التي تُكتب من اليمين إلى اليسار.
   }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-feature-no-script = يعمل الحجز أيضًا دون JavaScript.
+accessibility-feature-zoom = يمكن تكبير النص حتى 200%، ويتكيّف التخطيط مع الشاشات الضيقة دون الحاجة إلى التمرير أفقيًا.
+accessibility-testing-heading = كيف نختبر
+accessibility-testing-automated = تُفحص كل حالة من حالات كل صفحة عامة — قائمة الاجتماعات، وقائمتا الأيام والأوقات، والنموذج مع الأخطاء ودونها، والوقت الذي حجزه شخص آخر، وصفحة التأكيد، وتغيير الحجز وإلغاؤه، ونموذج التواصل، ونماذج التوجيه — باستخدام axe-core في متصفح Chromium دون واجهة رسومية، باللغتين الإنجليزية والعربية، عند كل تغيير في البرنامج. ولا يُقبل أي تغيير ما دام axe-core يُبلغ عن أي مخالفة لقواعد WCAG 2.1 على المستوى A أو AA.
+accessibility-testing-keyboard = كما تحجز الاختبارات الآلية موعدًا باستخدام لوحة المفاتيح وحدها، وتتحقق من أن كل عنصر تفاعلي يُظهر مؤشر تركيز مرئيًا، وتتحقق من الأسماء التي تنطقها برامج قراءة الشاشة.
+accessibility-limitations-heading = قيود معروفة
+accessibility-limitation-automated = تكشف الاختبارات الآلية كثيرًا من العوائق، لكنها لا تكشفها كلها. لم تخضع هذه الصفحات بعدُ لتدقيق مستقل بمشاركة أشخاص يستخدمون التقنيات المساعدة يوميًا.
+accessibility-limitation-embedded = عندما تكون صفحة الحجز مضمّنة في موقع ويب آخر، تكون إمكانية الوصول في الصفحة المحيطة خارج نطاق سيطرتنا.
+accessibility-limitation-admin = صفحات الإدارة المخصّصة للقائمين على هذا الموقع متاحة باللغة الإنجليزية فقط.
+accessibility-contact-heading = أخبرنا عن أي عائق
+accessibility-contact = إذا واجهت مشكلة في استخدام شيء ما في هذه الصفحات، أو احتجت إلى مساعدة في حجز موعد، فيُرجى إخبارنا. سنرد عليك ونساعدك على الحجز بطريقة أخرى.
+accessibility-contact-form = راسلنا عبر نموذج التواصل
+accessibility-contact-email = راسلنا بالبريد الإلكتروني: { $address }

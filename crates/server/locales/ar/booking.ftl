@@ -2,150 +2,168 @@
 # error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
 # time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
-names-separator = {", "}
-names-and = { $first } and { $last }
+## Names in a sentence: "Ada وGrace", "Ada، Grace وAlan".
+names-separator = {"، "}
+names-and = { $first } و{ $last }
 
 ## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+home-title = احجز موعدًا
+host-title = احجز موعدًا مع { $host }
+host-intro = احجز موعدًا مع { $host } في { $org }.
+home-choose = اختر اجتماعًا
+event-with = مع { $names }
+home-empty = لا توجد اجتماعات متاحة للحجز حاليًا.
+host-empty = لا توجد لدى { $host } اجتماعات متاحة للحجز حاليًا.
+home-routing = لست متأكدًا أيها تختار؟
+home-fallback = لم تجد ما تحتاج إليه؟
+home-fallback-link = أرسل إلينا رسالة
 
 ## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+book-with = مع { $names }
+book-request-mode = يؤكد المضيف كل طلب بنفسه
+tz-label = تُعرض الأوقات بتوقيت
+tz-change = تغيير
+tz-host-hint = المنطقة الزمنية للمضيف هي { $zone }.
+days-heading = 1. اختر يومًا
+day-no-times = (لا توجد أوقات)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [zero] لا توجد أوقات متاحة في الأيام القادمة.
+    [one] لا توجد أوقات متاحة خلال اليوم القادم.
+    [two] لا توجد أوقات متاحة خلال اليومين القادمين.
+    [few] لا توجد أوقات متاحة خلال الأيام الـ{ $days } القادمة.
+    [many] لا توجد أوقات متاحة خلال الـ{ $days } يومًا القادمة.
+   *[other] لا توجد أوقات متاحة خلال الـ{ $days } يوم القادمة.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = لا توجد أوقات متاحة في فترة الحجز هذه.
+contact-find-time = تواصل معنا لتحديد موعد
+times-legend = 2. اختر وقتًا
+times-legend-on = 2. اختر وقتًا يوم { $day }
+times-empty = لم تتبقَّ أوقات في هذا اليوم. يُرجى اختيار يوم آخر.
+time-host-title = { $time } بتوقيت المضيف ({ $zone })
+details-legend = 3. بياناتك
+field-name = الاسم
+field-email = البريد الإلكتروني
+field-notes = هل هناك ما يجب أن نعرفه؟
+field-optional = (اختياري)
+field-choose = اختر…
+field-honeypot = اترك هذا الحقل فارغًا
+submit-book = تأكيد الحجز
+submit-request = طلب هذا الموعد
+book-fallback = لا يناسبك أيٌّ من هذه الأوقات؟
+book-fallback-link = أرسل إلينا رسالة بالأوقات التي تناسبك
+# Times in the day buttons' accessible names: "الثلاثاء، 1 ديسمبر، 3 أوقات".
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = ، { $count ->
+    [zero] لا توجد أوقات
+    [one] وقت واحد
+    [two] وقتان
+    [few] { $count } أوقات
+    [many] { $count } وقتًا
+   *[other] { $count } وقت
   }
 
 ## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+status-loading = جارٍ تحميل الأوقات المتاحة…
+status-taken-refreshing = عذرًا، حجز شخص آخر هذا الوقت للتو. جارٍ تحديث الأوقات…
+status-taken = عذرًا، حجز شخص آخر هذا الوقت للتو. يُرجى اختيار وقت آخر.
+status-taken-kept = عذرًا، حجز شخص آخر هذا الوقت للتو. يُرجى اختيار وقت آخر؛ بياناتك محفوظة.
+status-gone-refreshing = لم يعد هذا الوقت متاحًا. جارٍ تحديث الأوقات…
+status-gone = لم يعد هذا الوقت متاحًا. يُرجى اختيار وقت آخر.
+status-load-failed = تعذّر تحميل الأوقات المتاحة. يُرجى التحقق من اتصالك والمحاولة مرة أخرى.
+status-try-again = أعد المحاولة
+status-fix-fields = يُرجى تصحيح الحقول المميزة.
+status-pick-time-first = يُرجى اختيار وقت أولًا.
+status-sending-request = جارٍ إرسال طلبك…
+status-booking = جارٍ الحجز…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [zero] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار قليلًا ثم المحاولة مرة أخرى.
+    [one] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار ثانية واحدة ثم المحاولة مرة أخرى.
+    [two] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار ثانيتين ثم المحاولة مرة أخرى.
+    [few] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار { $seconds } ثوانٍ ثم المحاولة مرة أخرى.
+    [many] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار { $seconds } ثانية ثم المحاولة مرة أخرى.
+   *[other] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار { $seconds } ثانية ثم المحاولة مرة أخرى.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار لحظة ثم المحاولة مرة أخرى.
+status-failed = حدث خطأ ما. بياناتك لا تزال هنا؛ يُرجى المحاولة مرة أخرى.
+status-unreachable = تعذّر الوصول إلى خدمة الحجز. بياناتك لا تزال هنا؛ يُرجى المحاولة مرة أخرى.
+status-expired-form = انتهت صلاحية هذا النموذج أو لم يُرسَل من هذا الموقع، لذا لم يُحجز أي شيء. يُرجى مراجعة بياناتك وإرساله مرة أخرى.
+status-cannot-book = لا يمكن حجز هذا الوقت. يُرجى اختيار وقت آخر.
 
 ## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+field-error-required = هذا الحقل مطلوب
+field-error-email = يجب أن يكون عنوان بريد إلكتروني مثل name@example.com
+field-error-timezone = يجب أن تكون منطقة زمنية وفق IANA مثل Asia/Riyadh
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [zero] يجب ألا يتجاوز { $max } حرف
+    [one] يجب ألا يتجاوز حرفًا واحدًا
+    [two] يجب ألا يتجاوز حرفين
+    [few] يجب ألا يتجاوز { $max } أحرف
+    [many] يجب ألا يتجاوز { $max } حرفًا
+   *[other] يجب ألا يتجاوز { $max } حرف
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = يجب ألا يحتوي على أحرف تحكم
+field-error-choice = يجب أن يكون أحد الخيارات المدرجة
+field-error-phone = يجب أن يكون رقم هاتف مثل ‎+966 11 123 4567
+field-error-start = يُرجى اختيار أحد الأوقات المعروضة.
+field-error-invalid = القيمة غير صالحة
 
 ## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+outcome-confirmed-heading = تم التأكيد
+outcome-confirmed = تم تأكيد حجزك. رسالة التأكيد في طريقها إلى بريدك الإلكتروني.
+outcome-requested-heading = تم استلام الطلب
+outcome-requested = تم استلام طلبك، وستصلك رسالة تأكيد بالبريد الإلكتروني بمجرد قبول المضيف له.
+outcome-cancelled-heading = تم الإلغاء
+outcome-cancelled = تم إلغاء هذا الحجز.
+outcome-declined-heading = لم يُقبَل الطلب
+outcome-declined = لم يتمكن المضيف من قبول هذا الطلب. يُرجى اختيار وقت آخر.
+outcome-expired-heading = انتهت صلاحية الطلب
+outcome-expired = لم يُؤكَّد هذا الطلب في الوقت المحدد. يُرجى اختيار وقت آخر.
 
 ## Confirmation page
-summary-what = What
+summary-what = الموضوع
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
-summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-with = مع
+summary-when-yours = الموعد (بتوقيتك، { $zone })
+summary-when-host = الموعد (بتوقيت المضيف، { $zone })
+summary-where = المكان
+summary-name = الاسم
+summary-email = البريد الإلكتروني
+summary-notes = ملاحظات
+summary-reference = الرقم المرجعي
+confirmation-manage-link = تغيير هذا الحجز أو إلغاؤه
+confirmation-manage-hint = احتفظ بهذا الرابط؛ فهو موجود أيضًا في رسالة بريدك الإلكتروني.
+confirmation-book-another = احجز موعدًا آخر
+confirmation-book = احجز اجتماعًا
+contact-us = اتصل بنا
+neutral-heading = حجزك
+neutral-message = حفاظًا على خصوصيتك، لا تعرض هذه الصفحة تفاصيل الحجز إلا عبر الرابط الذي حصلت عليه عند الحجز. افتح الرابط الموجود في رسالة التأكيد لعرض الحجز أو تغييره أو إلغائه.
 
 ## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+error-back = العودة إلى الحجز
+error-not-found = غير موجود
+error-no-event = لا يوجد نوع اجتماع بهذا الاسم. اختر واحدًا من قائمة الاجتماعات.
+error-no-host = لا يوجد أحد يمكن الحجز معه على هذا العنوان. اختر اجتماعًا من قائمة الاجتماعات.
+error-booking-not-found-heading = الحجز غير موجود
+error-booking-not-found = تعذّر العثور على هذا الحجز. تحقق من الرابط أو تواصل معنا.
+error-try-again-heading = يُرجى المحاولة مرة أخرى
+error-unavailable = تعذّر تحميل هذه الصفحة الآن. يُرجى المحاولة مرة أخرى بعد قليل.
+error-too-many-heading = محاولات كثيرة جدًا
+error-form-unreadable = تعذّرت قراءة النموذج
+error-not-sent = لم يُرسَل
+error-automated = بدا هذا الإرسال آليًا، لذا لم يُقبل. إن لم تكن برنامجًا آليًا، يُرجى المحاولة مرة أخرى أو التواصل معنا.
 
 ## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+embed-title = احجز موعدًا
+embed-close = إغلاق
 
 ## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+host-summary-host = المضيف
+host-summary-when = الموعد ({ $zone })
+host-summary-who = مقدّم الطلب
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-who-in-zone = { $name } <{ $email }>، المنطقة الزمنية { $zone }
+host-summary-status = الحالة
+host-message-label = رسالة إلى { $name }
+host-decline = رفض هذا الطلب
+host-approve = قبول هذا الطلب

@@ -3,121 +3,121 @@
 # the locale's way, $name the invitee's name, $org the organisation.
 
 ## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
+email-footer = أُرسلت هذه الرسالة تلقائيًا من خدمة الحجز لدى { $org }.
+email-greeting = مرحبًا { $name }،
 # "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
-email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
+# How a list of names is joined: "Ada، Grace وAlan".
+email-names-separator = {"، "}
+email-names-last = { $rest } و{ $last }
+# A duration made of two units: "ساعة واحدة و30 دقيقة" ($larger and $smaller come from the
 # duration-* messages).
-email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-duration-pair = { $larger } و{ $smaller }
+email-manage-link = التغيير أو الإلغاء
+email-book-again-link = احجز موعدًا آخر
+email-open-booking-link = فتح الحجز
+email-booking-page = صفحة الحجز
+email-previously = سابقًا
+email-message-label = الرسالة
+email-reason-label = السبب المذكور
 
 ## The booking's details table
-email-detail-what = What
+email-detail-what = الموضوع
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = مع
+email-detail-when = الموعد
+email-detail-where = المكان
+email-detail-host-time = توقيت المضيف
+email-detail-who = مقدّم الحجز
+email-detail-who-zone = { $who }، المنطقة الزمنية { $zone }
+email-detail-notes = ملاحظات
+email-detail-reference = الرقم المرجعي
 
 ## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+email-confirmed-subject = تم التأكيد: { $event }، { $when }
+email-confirmed-headline = تم التأكيد
+email-confirmed-body = تم تأكيد حجزك مع { $party }. تتيح لك الدعوة المرفقة إضافته إلى تقويمك.
 
 ## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+email-request-received-subject = تم استلام الطلب: { $event }، { $when }
+email-request-received-headline = تم استلام الطلب
+email-request-received-body = شكرًا لك، لقد استلمنا طلبك. ستصلك رسالة تأكيد بالبريد الإلكتروني بمجرد أن يقبله { $org }.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
+## Invitee: reminder ($duration: "24 ساعة", "يوم واحد")
+email-reminder-subject = تذكير: { $event }، { $when }
+email-reminder-headline = تذكير
+email-reminder-body = هذا تذكير بحجزك مع { $party }، والذي يبدأ بعد { $duration }.
 # How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+email-reminder-lead = بعد { $duration }
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
-email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-update-subject = { $headline }: { $event }، { $when }
+email-cancelled-headline = تم الإلغاء
+email-cancelled-body = تم إلغاء حجزك. أصبح الوقت متاحًا من جديد.
+email-rescheduled-headline = تم تغيير الموعد
+email-rescheduled-body = نُقل حجزك إلى الموعد الجديد أدناه.
+email-declined-headline = لم يُقبَل الطلب
+email-declined-body = للأسف، لا يستطيع { $org } الالتزام بهذا الموعد. نعتذر منك، يُرجى اختيار وقت آخر يناسبك.
+email-expired-headline = انتهت صلاحية الطلب
+email-expired-body = لم يُؤكَّد طلبك في الوقت المحدد، لذا انتهت صلاحيته. يُرجى اختيار وقت آخر.
 
 ## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+email-invite-summary = { $event } مع { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    حُجز عبر { $org }. الرقم المرجعي { $reference }.
+    للتغيير أو الإلغاء: { $url }
 
 ## Hosts and ops inbox: a new booking
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] طلب حجز جديد
+   *[no] حجز جديد
+  }: { $event } مع { $name }، { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] طلب حجز جديد
+   *[no] حجز جديد
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] يوجد طلب حجز جديد في انتظار التأكيد.
+   *[no] تم تأكيد حجز جديد.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = قبول
+email-ops-decline = رفض
 
 ## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+email-ops-update-subject = { $headline }: { $event } مع { $name }، { $when }
+email-ops-cancelled-body = أُلغي الحجز من قِبل { $name }.
+email-ops-rescheduled-body = نُقل الحجز إلى وقت آخر من قِبل { $name }.
+email-ops-expired-body = لم يُرَدّ على هذا الطلب في الوقت المحدد فانتهت صلاحيته؛ أصبح الوقت متاحًا من جديد.
 
 ## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+email-contact-subject = نموذج التواصل: رسالة من { $name }
+email-contact-headline = رسالة من نموذج التواصل
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] أرسل { $sender } رسالة عبر نموذج التواصل (بخصوص { $event }):
+   *[no] أرسل { $sender } رسالة عبر نموذج التواصل:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = الأوقات التي تناسب المرسِل
+email-contact-reply = للرد على المرسِل، رُدّ على هذه الرسالة.
 
 ## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## address; $since: when it started failing; $duration: for how long, "ساعة واحدة و30 دقيقة")
+email-calendar-label = التقويم
+email-calendar-connection-label = الاتصال
+email-calendar-account-label = الحساب
+email-calendar-last-error-label = آخر خطأ
+email-calendar-failing-subject = تعطّل تقويم { $host }: { $url }
+email-calendar-failing-headline = تعطّل التقويم
+email-calendar-failing-body = تعذّرت قراءة أحد تقويمات { $host } بنجاح منذ { $since } (لمدة { $duration } حتى الآن).
+email-calendar-failing-stale = حتى ذلك الحين تُعرض الأوقات استنادًا إلى أوقات الانشغال التي قُرئت آخر مرة، وقد لا تشمل الأحداث الجديدة (مع [calendars] on_stale = "close": لا تُعرض أوقات لـ{ $host } بعد أن تصبح هذه البيانات أقدم من stale_after_minutes).
+email-calendar-failing-check = تحقّق من الاتصال في صفحة التقويمات في لوحة الإدارة. ستصلك رسالة أخرى عندما يعمل مجددًا.
+email-calendar-recovered-subject = عاد تقويم { $host } إلى العمل: { $url }
+email-calendar-recovered-headline = عاد التقويم إلى العمل
+email-calendar-recovered-body = أصبح أحد تقويمات { $host } يُقرأ بنجاح من جديد. كان معطّلًا منذ { $since } (لمدة { $duration }).
+email-calendar-recovered-last-error-label = آخر خطأ قبل عودته إلى العمل
+email-calendar-recovered-fresh = أصبحت أوقات انشغاله محدَّثة من جديد.
+email-calendar-reconnect-subject = يجب إعادة ربط تقويم { $host }: { $url }
+email-calendar-reconnect-headline = يجب إعادة ربط التقويم
+email-calendar-reconnect-body = لم يعد { $url } الخاص بـ{ $host } يسمح لـ openslot بالدخول: رفض المزوّد تسجيل الدخول في { $since }.
+email-calendar-reconnect-answer-label = ردّ المزوّد
+email-calendar-reconnect-stale = إلى أن يُعاد ربطه، لن تُقرأ تقويماته ولن تُكتب الحجوزات فيها؛ وتُعرض الأوقات استنادًا إلى أوقات الانشغال التي قُرئت آخر مرة (مع [calendars] on_stale = "close": لا تُعرض أوقات لـ{ $host } بعد أن تصبح هذه البيانات أقدم من stale_after_minutes).
+email-calendar-reconnect-fix = لإصلاح ذلك، يفتح { $host } أو أحد المسؤولين صفحة التقويمات في لوحة الإدارة ويختار "Reconnect" بجوار الحساب. تُرسل هذه الرسالة مرة واحدة فقط.

@@ -4,129 +4,141 @@
 # Text inside <a …> … </a> is a link: keep the tag, translate the words between.
 
 ## Shared by the manage and host pages
-manage-optional = (optional)
+manage-optional = (اختياري)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
-manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-label-what = الموضوع
+manage-label-status = الحالة
+manage-status-requested = تم تقديم الطلب، في انتظار تأكيد المضيف
+manage-status-confirmed = مؤكَّد
+manage-status-cancelled = ملغى
+manage-status-declined = لم يقبله المضيف
+manage-status-expired = انتهت صلاحيته دون رد
 
 ## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
+manage-title = حجزك
+manage-label-with = مع
+manage-label-when-yours = الموعد (بتوقيتك، { $zone })
+manage-label-when-host = الموعد (بتوقيت المضيف، { $zone })
+manage-label-where = المكان
+manage-label-reference = الرقم المرجعي
+manage-move-heading = النقل إلى وقت آخر
+manage-day-no-times = (لا توجد أوقات)
+manage-pick-time = اختر وقتًا جديدًا
+manage-pick-time-on = اختر وقتًا جديدًا يوم { $day }
+manage-no-times = لا توجد أوقات أخرى في هذا اليوم. يُرجى اختيار يوم آخر.
+manage-move-submit = نقل حجزي
+manage-cancel-heading = الإلغاء
+manage-cancel-reason = السبب
+manage-cancel-submit = إلغاء حجزي
 # $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+manage-too-late = فات أوان تغيير هذا الحجز عبر الإنترنت ({ $reason }). يُرجى <a href="/contact">التواصل معنا</a> وسنساعدك.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [zero] تُغلق التغييرات قبل { $count } ساعة من البدء
+    [one] تُغلق التغييرات قبل ساعة واحدة من البدء
+    [two] تُغلق التغييرات قبل ساعتين من البدء
+    [few] تُغلق التغييرات قبل { $count } ساعات من البدء
+    [many] تُغلق التغييرات قبل { $count } ساعة من البدء
+   *[other] تُغلق التغييرات قبل { $count } ساعة من البدء
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
+manage-cutoff-started = بدأ الاجتماع
+manage-book-again = احجز موعدًا آخر
+manage-questions = لديك أسئلة؟ <a href="/contact">اتصل بنا</a>.
+manage-done-cancelled = تم إلغاء حجزك. رسالة التأكيد في طريقها إلى بريدك الإلكتروني.
+manage-done-rescheduled = تم نقل حجزك. دعوة محدَّثة في طريقها إلى بريدك الإلكتروني.
+manage-slot-taken = عذرًا، حجز شخص آخر هذا الوقت للتو. لم يتغير حجزك؛ يُرجى اختيار وقت آخر.
 # $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-not-changed = { $problem } لم يتغير حجزك.
+manage-problem-change-window-closed = فات أوان تغيير هذا الحجز عبر الإنترنت؛ يُرجى التواصل معنا.
+manage-problem-not-active = لم يعد بالإمكان تغيير هذا الحجز.
+manage-problem-slot-unavailable = لم يعد هذا الوقت معروضًا؛ اختر أحد الأوقات المعروضة.
+manage-problem-host-unavailable = لا يستطيع المضيف قبول هذا الوقت؛ اختر وقتًا آخر.
+manage-problem-event-withdrawn = لم يعد نوع الاجتماع هذا متاحًا؛ يُرجى التواصل معنا.
+manage-problem-no-time = اختر وقتًا جديدًا.
+manage-problem-generic = لم تنجح العملية.
 
 ## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+link-error-not-found = الحجز غير موجود
+link-error-not-found-text = لا يوجد حجز كهذا.
+link-error-expired = انتهت صلاحية هذا الرابط
+link-error-expired-text = انتهت صلاحية هذا الرابط؛ تواصل معنا إذا كنت بحاجة إلى تغيير حجزك.
+link-error-invalid = هذا الرابط لا يعمل
+link-error-invalid-text = هذا الرابط غير صالح؛ ربما كُتب بشكل خاطئ أو عُدِّل.
+link-error-wrong-scope-text = لا يمكن استخدام هذا الرابط لهذا الإجراء.
+link-error-failed = لم تنجح العملية
+link-error-busy-text = تعذّر تنفيذ ذلك الآن. لم يتغير شيء؛ يُرجى المحاولة مرة أخرى بعد قليل.
+link-error-form-text = تعذّرت قراءة النموذج. يُرجى الرجوع والمحاولة مرة أخرى.
+link-error-generic-text = حدث خطأ ما. يُرجى المحاولة مرة أخرى بعد قليل.
 
 ## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+host-answer-approve-heading = هل تريد قبول هذا الطلب؟
+host-answer-decline-heading = هل تريد رفض هذا الطلب؟
+host-answer-label-host = المضيف
+host-answer-label-when = الموعد ({ $zone })
+host-answer-label-who = مقدّم الطلب
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>، المنطقة الزمنية { $zone }
+host-answer-label-notes = ملاحظات
+host-answer-message = رسالة إلى { $name }
+host-answer-approve-submit = قبول هذا الطلب
+host-answer-decline-submit = رفض هذا الطلب
+host-answer-approved = تم القبول. سيتلقى المدعو تأكيدًا مع دعوة تقويم.
+host-answer-already-approved = سبق قبول هذا الطلب.
+host-answer-declined = تم الرفض. أُبلغ المدعو ودُعي إلى اختيار وقت آخر.
+host-answer-already-declined = سبق رفض هذا الطلب.
 
 ## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-title = التواصل
+contact-heading = اتصل بنا
+contact-intro = لم تجد وقتًا مناسبًا؟ أخبرنا بالأوقات التي تناسبك وسنرد عليك بالبريد الإلكتروني.
+contact-name = الاسم
+contact-email = البريد الإلكتروني
+contact-message = الرسالة
+contact-preferred-times = الأوقات التي تناسبك
+contact-honeypot = اترك هذا الحقل فارغًا
+contact-submit = إرسال الرسالة
+contact-sent-heading = تم إرسال الرسالة
+contact-sent-text = شكرًا لك، وصلتنا رسالتك وسنرد عليك بالبريد الإلكتروني.
+contact-back = العودة إلى الحجز
+contact-expired = انتهت صلاحية هذا النموذج أو لم يُرسَل من هذا الموقع، لذا لم يُرسَل. يُرجى إرساله مرة أخرى.
 
 ## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+routing-choose = اختر…
+routing-submit = متابعة
+routing-contact = تفضّل مراسلتنا؟ <a href="/contact">أرسل إلينا رسالة</a>.
+routing-expired = انتهت صلاحية هذا النموذج أو لم يُرسَل من هذا الموقع. يُرجى مراجعة إجاباتك وإرساله مرة أخرى.
 
 ## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+form-fix-fields = يُرجى تصحيح الحقول المميزة.
+form-invalid = بعض ما أُرسل مفقود أو غير صالح. يُرجى الرجوع والتحقق منه.
+form-not-found = غير موجود
+form-not-found-routing = لا يوجد نموذج كهذا. اختر اجتماعًا من القائمة بدلًا من ذلك.
+form-unreadable = تعذّرت قراءة النموذج
+form-not-sent = لم يُرسَل
+form-automated = بدا هذا الإرسال آليًا، لذا لم يُقبل. إن لم تكن برنامجًا آليًا، يُرجى المحاولة مرة أخرى.
+form-try-again = يُرجى المحاولة مرة أخرى
+form-too-many = محاولات كثيرة جدًا
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [zero] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار قليلًا ثم المحاولة مرة أخرى.
+    [one] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار ثانية واحدة ثم المحاولة مرة أخرى.
+    [two] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار ثانيتين ثم المحاولة مرة أخرى.
+    [few] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار { $seconds } ثوانٍ ثم المحاولة مرة أخرى.
+    [many] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار { $seconds } ثانية ثم المحاولة مرة أخرى.
+   *[other] محاولات كثيرة جدًا من اتصالك. يُرجى الانتظار { $seconds } ثانية ثم المحاولة مرة أخرى.
   }
 
 ## What is wrong with one field (shown under it)
-field-problem-required = is required
+field-problem-required = هذا الحقل مطلوب
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [zero] يجب ألا يتجاوز { $max } حرف
+    [one] يجب ألا يتجاوز حرفًا واحدًا
+    [two] يجب ألا يتجاوز حرفين
+    [few] يجب ألا يتجاوز { $max } أحرف
+    [many] يجب ألا يتجاوز { $max } حرفًا
+   *[other] يجب ألا يتجاوز { $max } حرف
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = يجب ألا يحتوي على أحرف تحكم
+field-problem-not-text = يجب أن يكون نصًا
+field-problem-email = يجب أن يكون عنوان بريد إلكتروني مثل name@example.com
+field-problem-timezone = يجب أن تكون منطقة زمنية وفق IANA مثل Asia/Riyadh
+field-problem-choice = يجب أن يكون أحد الخيارات المدرجة
+field-problem-phone = يجب أن يكون رقم هاتف مثل ‎+966 11 123 4567

@@ -1,25 +1,22 @@
 # The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
-accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
-  }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-title = アクセシビリティ方針
+accessibility-intro = { $organisation } は、使用する言語や身体的・認知的な特性にかかわらず、すべての方に日時を予約していただけることを目指しています。この方針は、この予約サイトの公開ページ（ミーティングの一覧、予約ページ、確認ページ、予約の変更・キャンセルのページ、お問い合わせフォーム、振り分けフォーム）を対象としています。
+accessibility-standard-heading = 目標とする基準
+accessibility-standard = これらのページは、Web Content Accessibility Guidelines（WCAG）2.1 のレベル AA への準拠を目指しています。
+accessibility-features-heading = ご利用いただける機能
+accessibility-feature-keyboard = 予約のすべての手順をキーボードだけで操作でき、フォーカスのある要素は常にはっきりと表示されます。
+accessibility-feature-screen-reader = すべての操作要素にはスクリーンリーダーが読み上げる名前が付いており、「時間を読み込みました」「この時間はたった今予約されました」などの変化は、ご利用の言語で読み上げられます。
+accessibility-feature-languages = これらのページは、右から左に書くアラビア語を含む { $count } 言語でご利用いただけます。
+accessibility-feature-no-script = JavaScript を使わなくても予約できます。
+accessibility-feature-zoom = 文字は 200% まで拡大でき、横スクロールなしで狭い画面にもレイアウトが合わせて調整されます。
+accessibility-testing-heading = テストの方法
+accessibility-testing-automated = すべての公開ページのすべての状態（ミーティングの一覧、日付と時間の一覧、エラーのある場合とない場合のフォーム、ほかの方に先に予約された時間、確認ページ、予約の変更とキャンセル、お問い合わせフォーム、振り分けフォーム）を、ソフトウェアの変更のたびに、ヘッドレスの Chromium ブラウザー上で axe-core を使って英語とアラビア語で検査しています。axe-core が WCAG 2.1 レベル A または AA のルール違反を報告している間は、変更は受け入れられません。
+accessibility-testing-keyboard = 自動テストでは、キーボードだけで日時を予約できること、すべての操作可能な要素にフォーカスの表示があること、スクリーンリーダーが読み上げる名前も確認しています。
+accessibility-limitations-heading = 既知の制限
+accessibility-limitation-automated = 自動テストで多くの障壁を見つけられますが、すべてではありません。これらのページは、支援技術を日常的に使う方々が参加する独立した監査をまだ受けていません。
+accessibility-limitation-embedded = 予約ページがほかのウェブサイトに埋め込まれている場合、周囲のページのアクセシビリティは当方では管理できません。
+accessibility-limitation-admin = このサイトを運営する方向けの管理ページは英語のみで提供しています。
+accessibility-contact-heading = 障壁についてお知らせください
+accessibility-contact = これらのページでうまく利用できないことがある場合や、予約にサポートが必要な場合は、お知らせください。ご返信のうえ、別の方法での予約をお手伝いします。
+accessibility-contact-form = お問い合わせフォームから連絡する
+accessibility-contact-email = メールで連絡する: { $address }

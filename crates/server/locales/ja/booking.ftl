@@ -2,150 +2,140 @@
 # error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
 # time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
-names-separator = {", "}
-names-and = { $first } and { $last }
+## Names in a sentence: "Ada、Grace", "Ada、Grace、Alan".
+names-separator = 、
+names-and = { $first }、{ $last }
 
 ## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+home-title = 日時を予約
+host-title = { $host } との日時を予約
+host-intro = { $org } の { $host } との面談日時を予約できます。
+home-choose = ミーティングを選択してください
+event-with = 担当: { $names }
+home-empty = 現在予約できるミーティングはありません。
+host-empty = { $host } には現在予約できるミーティングがありません。
+home-routing = どれを選べばよいかお迷いですか？
+home-fallback = お探しのものが見つかりませんか？
+home-fallback-link = メッセージを送る
 
 ## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
-no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
-  }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
-  }
+book-with = 担当: { $names }
+book-request-mode = 各リクエストは主催者が確認します
+tz-label = 時刻の表示タイムゾーン
+tz-change = 変更
+tz-host-hint = 主催者のタイムゾーンは { $zone } です。
+days-heading = 1. 日付を選択
+day-no-times = (空きなし)
+no-times-window = 今後 { $days } 日間に空いている時間はありません。
+no-times-booking-window = この予約期間に空いている時間はありません。
+contact-find-time = 日時の調整についてお問い合わせください
+times-legend = 2. 時間を選択
+times-legend-on = 2. { $day } の時間を選択
+times-empty = この日に残っている時間はありません。別の日を選択してください。
+time-host-title = 主催者の時間で { $time }（{ $zone }）
+details-legend = 3. お客様の情報
+field-name = お名前
+field-email = メールアドレス
+field-notes = 事前にお伝えいただきたいことはありますか？
+field-optional = (任意)
+field-choose = 選択してください…
+field-honeypot = この欄には何も入力しないでください
+submit-book = 予約を確定する
+submit-request = この時間をリクエストする
+book-fallback = ご都合の合う時間がありませんか？
+book-fallback-link = ご都合のよい日時をメッセージでお知らせください
+# Times in the day buttons' accessible names: "12月1日火曜日、空き時間 3 件".
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = 、空き時間 { $count } 件
 
 ## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
-status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
-  }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-loading = 空いている時間を読み込んでいます…
+status-taken-refreshing = 申し訳ありません。その時間はたった今ほかの方に予約されました。時間を更新しています…
+status-taken = 申し訳ありません。その時間はたった今ほかの方に予約されました。別の時間を選択してください。
+status-taken-kept = 申し訳ありません。その時間はたった今ほかの方に予約されました。別の時間を選択してください。入力内容はそのまま残っています。
+status-gone-refreshing = その時間は予約できなくなりました。時間を更新しています…
+status-gone = その時間は予約できなくなりました。別の時間を選択してください。
+status-load-failed = 空いている時間を読み込めませんでした。接続を確認して、もう一度お試しください。
+status-try-again = 再試行
+status-fix-fields = 強調表示された項目を修正してください。
+status-pick-time-first = 先に時間を選択してください。
+status-sending-request = リクエストを送信しています…
+status-booking = 予約しています…
+status-rate-limited = お使いの接続からの試行回数が多すぎます。{ $seconds } 秒待ってから、もう一度お試しください。
+status-rate-limited-moment = お使いの接続からの試行回数が多すぎます。しばらく待ってから、もう一度お試しください。
+status-failed = 問題が発生しました。入力内容はそのまま残っています。もう一度お試しください。
+status-unreachable = 予約サービスに接続できませんでした。入力内容はそのまま残っています。もう一度お試しください。
+status-expired-form = このフォームは有効期限が切れているか、このサイトから送信されたものではないため、予約は行われませんでした。入力内容を確認して、もう一度送信してください。
+status-cannot-book = その時間は予約できません。別の時間を選択してください。
 
 ## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
-field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
-  }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-required = 入力必須です
+field-error-email = name@example.com のようなメールアドレスを入力してください
+field-error-timezone = Asia/Tokyo のような IANA タイムゾーンを入力してください
+field-error-too-long = { $max } 文字以内で入力してください
+field-error-control = 制御文字は使用できません
+field-error-choice = 一覧の選択肢から選んでください
+field-error-phone = +81 3 1234 5678 のような電話番号を入力してください
+field-error-start = 表示されている時間から選択してください。
+field-error-invalid = 値が正しくありません
 
 ## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+outcome-confirmed-heading = 確定しました
+outcome-confirmed = ご予約が確定しました。確認メールをお送りしています。
+outcome-requested-heading = リクエストを受け付けました
+outcome-requested = リクエストを受け付けました。主催者が承認すると、確認メールが届きます。
+outcome-cancelled-heading = キャンセル済み
+outcome-cancelled = この予約はキャンセルされました。
+outcome-declined-heading = 承認されませんでした
+outcome-declined = 主催者はこのリクエストをお受けできませんでした。別の時間を選択してください。
+outcome-expired-heading = リクエストの期限切れ
+outcome-expired = このリクエストは期限内に確定されませんでした。別の時間を選択してください。
 
 ## Confirmation page
-summary-what = What
-summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
-summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-what = 内容
+summary-what-value = { $title }（{ $duration }）
+summary-with = 担当
+summary-when-yours = 日時（お客様の時間、{ $zone }）
+summary-when-host = 日時（主催者の時間、{ $zone }）
+summary-where = 場所
+summary-name = お名前
+summary-email = メールアドレス
+summary-notes = メモ
+summary-reference = 予約番号
+confirmation-manage-link = この予約を変更またはキャンセルする
+confirmation-manage-hint = このリンクは保存しておいてください。メールにも記載されています。
+confirmation-book-another = 別の日時を予約
+confirmation-book = ミーティングを予約
+contact-us = お問い合わせ
+neutral-heading = ご予約
+neutral-message = プライバシー保護のため、このページでは予約時にお知らせしたリンクからのみ予約の詳細を表示します。予約の確認、変更、キャンセルは、確認メールに記載のリンクを開いて行ってください。
 
 ## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+error-back = 予約に戻る
+error-not-found = 見つかりません
+error-no-event = そのミーティングの種類は存在しません。ミーティングの一覧から選択してください。
+error-no-host = このアドレスには予約できる相手がいません。ミーティングの一覧から選択してください。
+error-booking-not-found-heading = 予約が見つかりません
+error-booking-not-found = その予約は見つかりませんでした。リンクを確認するか、お問い合わせください。
+error-try-again-heading = もう一度お試しください
+error-unavailable = 現在このページを読み込めません。しばらくしてから、もう一度お試しください。
+error-too-many-heading = 試行回数が多すぎます
+error-form-unreadable = フォームを読み取れませんでした
+error-not-sent = 送信されませんでした
+error-automated = 自動送信と判断されたため、受け付けられませんでした。自動送信ではない場合は、もう一度お試しいただくか、お問い合わせください。
 
 ## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+embed-title = 日時を予約
+embed-close = 閉じる
 
 ## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+host-summary-host = 主催者
+host-summary-when = 日時（{ $zone }）
+host-summary-who = 予約者
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-who-in-zone = { $name } <{ $email }>、タイムゾーン { $zone }
+host-summary-status = ステータス
+host-message-label = { $name } さんへのメッセージ
+host-decline = このリクエストをお断りする
+host-approve = このリクエストを承認する

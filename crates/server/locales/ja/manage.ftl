@@ -4,129 +4,120 @@
 # Text inside <a …> … </a> is a link: keep the tag, translate the words between.
 
 ## Shared by the manage and host pages
-manage-optional = (optional)
-manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
-manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-optional = (任意)
+manage-event-with-duration = { $event }（{ $duration }）
+manage-label-what = 内容
+manage-label-status = ステータス
+manage-status-requested = リクエスト済み — 主催者の確認待ちです
+manage-status-confirmed = 確定
+manage-status-cancelled = キャンセル済み
+manage-status-declined = 主催者に承認されませんでした
+manage-status-expired = 回答がないまま期限切れになりました
 
 ## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
+manage-title = ご予約
+manage-label-with = 担当
+manage-label-when-yours = 日時（お客様の時間、{ $zone }）
+manage-label-when-host = 日時（主催者の時間、{ $zone }）
+manage-label-where = 場所
+manage-label-reference = 予約番号
+manage-move-heading = 別の日時に変更
+manage-day-no-times = (空きなし)
+manage-pick-time = 新しい時間を選択
+manage-pick-time-on = { $day } の新しい時間を選択
+manage-no-times = この日にほかの時間はありません。別の日を選択してください。
+manage-move-submit = 予約を変更する
+manage-cancel-heading = キャンセル
+manage-cancel-reason = 理由
+manage-cancel-submit = 予約をキャンセルする
 # $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
-manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
-  }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
+manage-too-late = この予約はオンラインで変更できる期限を過ぎています（{ $reason }）。<a href="/contact">お問い合わせ</a>いただければ対応いたします。
+manage-cutoff-hours = 変更は開始の { $count } 時間前までです
+manage-cutoff-started = ミーティングはすでに始まっています
+manage-book-again = 別の日時を予約
+manage-questions = ご不明な点は<a href="/contact">お問い合わせ</a>ください。
+manage-done-cancelled = ご予約はキャンセルされました。確認メールをお送りしています。
+manage-done-rescheduled = ご予約の日時を変更しました。更新された招待状をメールでお送りしています。
+manage-slot-taken = 申し訳ありません。その時間はたった今ほかの方に予約されました。ご予約は変更されていません。別の時間を選択してください。
 # $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-not-changed = { $problem }ご予約は変更されていません。
+manage-problem-change-window-closed = この予約はオンラインで変更できる期限を過ぎています。お問い合わせください。
+manage-problem-not-active = この予約は変更できなくなりました。
+manage-problem-slot-unavailable = その時間は現在提供されていません。表示されている時間から選択してください。
+manage-problem-host-unavailable = 主催者はその時間に対応できません。別の時間を選択してください。
+manage-problem-event-withdrawn = このミーティングの種類は現在提供されていません。お問い合わせください。
+manage-problem-no-time = 新しい時間を選択してください。
+manage-problem-generic = 処理できませんでした。
 
 ## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+link-error-not-found = 予約が見つかりません
+link-error-not-found-text = そのような予約はありません。
+link-error-expired = このリンクは有効期限が切れています
+link-error-expired-text = このリンクは有効期限が切れています。予約の変更が必要な場合はお問い合わせください。
+link-error-invalid = このリンクは使用できません
+link-error-invalid-text = このリンクは無効です。入力を間違えたか、リンクが変更された可能性があります。
+link-error-wrong-scope-text = このリンクはその操作には使用できません。
+link-error-failed = 処理できませんでした
+link-error-busy-text = 現在その操作を実行できません。何も変更されていません。しばらくしてから、もう一度お試しください。
+link-error-form-text = フォームを読み取れませんでした。前の画面に戻って、もう一度お試しください。
+link-error-generic-text = 問題が発生しました。しばらくしてから、もう一度お試しください。
 
 ## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+host-answer-approve-heading = このリクエストを承認しますか？
+host-answer-decline-heading = このリクエストをお断りしますか？
+host-answer-label-host = 主催者
+host-answer-label-when = 日時（{ $zone }）
+host-answer-label-who = 予約者
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>、タイムゾーン { $zone }
+host-answer-label-notes = メモ
+host-answer-message = { $name } さんへのメッセージ
+host-answer-approve-submit = このリクエストを承認する
+host-answer-decline-submit = このリクエストをお断りする
+host-answer-approved = 承認しました。予約者にはカレンダー招待付きの確認メールが送信されます。
+host-answer-already-approved = このリクエストはすでに承認されています。
+host-answer-declined = お断りしました。予約者にはその旨を伝え、別の時間を選ぶよう案内しました。
+host-answer-already-declined = このリクエストはすでにお断りされています。
 
 ## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-title = お問い合わせ
+contact-heading = お問い合わせ
+contact-intro = ご都合の合う時間が見つかりませんか？ご希望の日時をお知らせいただければ、メールでご連絡いたします。
+contact-name = お名前
+contact-email = メールアドレス
+contact-message = メッセージ
+contact-preferred-times = ご希望の日時
+contact-honeypot = この欄には何も入力しないでください
+contact-submit = メッセージを送信
+contact-sent-heading = メッセージを送信しました
+contact-sent-text = ありがとうございます。メッセージを受け付けました。メールでご返信いたします。
+contact-back = 予約に戻る
+contact-expired = このフォームは有効期限が切れているか、このサイトから送信されたものではないため、送信されませんでした。もう一度送信してください。
 
 ## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+routing-choose = 選択してください…
+routing-submit = 次へ
+routing-contact = メッセージでのお問い合わせをご希望ですか？<a href="/contact">メッセージを送る</a>
+routing-expired = このフォームは有効期限が切れているか、このサイトから送信されたものではありません。回答を確認して、もう一度送信してください。
 
 ## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
-form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
-  }
+form-fix-fields = 強調表示された項目を修正してください。
+form-invalid = 送信された内容の一部が不足しているか、正しくありません。前の画面に戻って確認してください。
+form-not-found = 見つかりません
+form-not-found-routing = そのようなフォームはありません。一覧からミーティングを選択してください。
+form-unreadable = フォームを読み取れませんでした
+form-not-sent = 送信されませんでした
+form-automated = 自動送信と判断されたため、受け付けられませんでした。自動送信ではない場合は、もう一度お試しください。
+form-try-again = もう一度お試しください
+form-too-many = 試行回数が多すぎます
+form-too-many-text = お使いの接続からの試行回数が多すぎます。{ $seconds } 秒待ってから、もう一度お試しください。
 
 ## What is wrong with one field (shown under it)
-field-problem-required = is required
-field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
-  }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-required = 入力必須です
+field-problem-too-long = { $max } 文字以内で入力してください
+field-problem-control-characters = 制御文字は使用できません
+field-problem-not-text = 文字列で入力してください
+field-problem-email = name@example.com のようなメールアドレスを入力してください
+field-problem-timezone = Asia/Tokyo のような IANA タイムゾーンを入力してください
+field-problem-choice = 一覧の選択肢から選んでください
+field-problem-phone = +81 3 1234 5678 のような電話番号を入力してください

@@ -2,150 +2,160 @@
 # error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
 # time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Names in a sentence: "Ada i Grace", "Ada, Grace i Alan".
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } i { $last }
 
 ## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+home-title = Zarezerwuj termin
+host-title = Zarezerwuj termin — { $host }
+host-intro = Tutaj można zarezerwować termin spotkania — { $host }, { $org }.
+home-choose = Wybierz spotkanie
+event-with = z udziałem: { $names }
+home-empty = Obecnie nie ma spotkań do zarezerwowania.
+host-empty = { $host } nie ma obecnie spotkań do zarezerwowania.
+home-routing = Nie wiadomo, które wybrać?
+home-fallback = Brak odpowiedniej opcji?
+home-fallback-link = Wyślij nam wiadomość
 
 ## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+book-with = Z udziałem: { $names }
+book-request-mode = Każda prośba wymaga potwierdzenia przez organizatora
+tz-label = Godziny podano w strefie czasowej
+tz-change = Zmień
+tz-host-hint = Strefa czasowa organizatora: { $zone }.
+days-heading = 1. Wybierz dzień
+day-no-times = (brak terminów)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] W ciągu najbliższego dnia nie ma wolnych terminów.
+    [few] W ciągu najbliższych { $days } dni nie ma wolnych terminów.
+    [many] W ciągu najbliższych { $days } dni nie ma wolnych terminów.
+   *[other] W ciągu najbliższych { $days } dnia nie ma wolnych terminów.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = W tym okresie rezerwacji nie ma wolnych terminów.
+contact-find-time = Skontaktuj się z nami, aby ustalić termin
+times-legend = 2. Wybierz godzinę
+times-legend-on = 2. Wybierz godzinę: { $day }
+times-empty = Na ten dzień nie ma już wolnych godzin. Prosimy wybrać inny dzień.
+time-host-title = { $time } według czasu organizatora ({ $zone })
+details-legend = 3. Dane kontaktowe
+field-name = Imię i nazwisko
+field-email = E-mail
+field-notes = Czy jest coś, o czym powinniśmy wiedzieć?
+field-optional = (opcjonalnie)
+field-choose = Wybierz…
+field-honeypot = Pozostaw to pole puste
+submit-book = Potwierdź rezerwację
+submit-request = Poproś o ten termin
+book-fallback = Żaden z tych terminów nie pasuje?
+book-fallback-link = Wyślij nam wiadomość z dogodnymi terminami
+# Times in the day buttons' accessible names: "wtorek, 1 grudnia, 3 terminy".
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = , { $count ->
+    [one] { $count } termin
+    [few] { $count } terminy
+    [many] { $count } terminów
+   *[other] { $count } terminu
   }
 
 ## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+status-loading = Wczytywanie dostępnych terminów…
+status-taken-refreshing = Przepraszamy — ten termin został właśnie zajęty przez kogoś innego. Odświeżanie terminów…
+status-taken = Przepraszamy — ten termin został właśnie zajęty przez kogoś innego. Prosimy wybrać inny termin.
+status-taken-kept = Przepraszamy — ten termin został właśnie zajęty przez kogoś innego. Prosimy wybrać inny termin; wprowadzone dane zostały zachowane.
+status-gone-refreshing = Ten termin nie jest już dostępny. Odświeżanie terminów…
+status-gone = Ten termin nie jest już dostępny. Prosimy wybrać inny termin.
+status-load-failed = Nie udało się wczytać dostępnych terminów. Prosimy sprawdzić połączenie i spróbować ponownie.
+status-try-again = Spróbuj ponownie
+status-fix-fields = Prosimy poprawić zaznaczone pola.
+status-pick-time-first = Najpierw prosimy wybrać godzinę.
+status-sending-request = Wysyłanie prośby…
+status-booking = Rezerwowanie…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekundę i spróbować ponownie.
+    [few] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekundy i spróbować ponownie.
+    [many] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekund i spróbować ponownie.
+   *[other] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekundy i spróbować ponownie.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Zbyt wiele prób z tego połączenia. Prosimy chwilę odczekać i spróbować ponownie.
+status-failed = Coś poszło nie tak. Wprowadzone dane zostały zachowane; prosimy spróbować ponownie.
+status-unreachable = Nie udało się połączyć z usługą rezerwacji. Wprowadzone dane zostały zachowane; prosimy spróbować ponownie.
+status-expired-form = Formularz wygasł lub nie pochodzi z tej witryny, więc nic nie zostało zarezerwowane. Prosimy sprawdzić dane i wysłać formularz ponownie.
+status-cannot-book = Tego terminu nie można zarezerwować. Prosimy wybrać inny termin.
 
 ## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+field-error-required = to pole jest wymagane
+field-error-email = należy podać adres e-mail, np. name@example.com
+field-error-timezone = należy podać strefę czasową IANA, np. Europe/Warsaw
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] może mieć najwyżej { $max } znak
+    [few] może mieć najwyżej { $max } znaki
+    [many] może mieć najwyżej { $max } znaków
+   *[other] może mieć najwyżej { $max } znaku
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = nie może zawierać znaków sterujących
+field-error-choice = należy wybrać jedną z podanych opcji
+field-error-phone = należy podać numer telefonu, np. +48 22 123 45 67
+field-error-start = Prosimy wybrać jeden z proponowanych terminów.
+field-error-invalid = nieprawidłowa wartość
 
 ## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+outcome-confirmed-heading = Potwierdzono
+outcome-confirmed = Rezerwacja została potwierdzona. Potwierdzenie zostało wysłane e-mailem.
+outcome-requested-heading = Prośba przyjęta
+outcome-requested = Prośba została przyjęta — potwierdzenie zostanie wysłane e-mailem, gdy organizator ją zaakceptuje.
+outcome-cancelled-heading = Anulowano
+outcome-cancelled = Ta rezerwacja została anulowana.
+outcome-declined-heading = Nie zaakceptowano
+outcome-declined = Organizator nie może przyjąć tej prośby. Prosimy wybrać inny termin.
+outcome-expired-heading = Prośba wygasła
+outcome-expired = Ta prośba nie została potwierdzona na czas. Prosimy wybrać inny termin.
 
 ## Confirmation page
-summary-what = What
+summary-what = Co
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
+summary-with = Z udziałem
+summary-when-yours = Kiedy (czas lokalny, { $zone })
+summary-when-host = Kiedy (czas organizatora, { $zone })
+summary-where = Gdzie
+summary-name = Imię i nazwisko
 summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-notes = Uwagi
+summary-reference = Numer referencyjny
+confirmation-manage-link = Zmień lub anuluj tę rezerwację
+confirmation-manage-hint = Warto zachować ten link; znajduje się on również w wiadomości e-mail.
+confirmation-book-another = Zarezerwuj inny termin
+confirmation-book = Zarezerwuj spotkanie
+contact-us = Kontakt
+neutral-heading = Rezerwacja
+neutral-message = Ze względu na ochronę prywatności szczegóły rezerwacji są widoczne na tej stronie tylko po otwarciu linku otrzymanego podczas rezerwacji. Aby zobaczyć, zmienić lub anulować rezerwację, prosimy otworzyć link z wiadomości e-mail z potwierdzeniem.
 
 ## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+error-back = Powrót do rezerwacji
+error-not-found = Nie znaleziono
+error-no-event = Nie ma takiego rodzaju spotkania. Prosimy wybrać spotkanie z listy.
+error-no-host = Pod tym adresem nie ma nikogo, z kim można się umówić. Prosimy wybrać spotkanie z listy.
+error-booking-not-found-heading = Nie znaleziono rezerwacji
+error-booking-not-found = Nie udało się znaleźć tej rezerwacji. Prosimy sprawdzić link lub skontaktować się z nami.
+error-try-again-heading = Prosimy spróbować ponownie
+error-unavailable = Nie udało się teraz wczytać tej strony. Prosimy spróbować ponownie za chwilę.
+error-too-many-heading = Zbyt wiele prób
+error-form-unreadable = Nie udało się odczytać formularza
+error-not-sent = Nie wysłano
+error-automated = To zgłoszenie wyglądało na automatyczne, więc nie zostało przyjęte. Jeśli nie jest to działanie automatu, prosimy spróbować ponownie lub skontaktować się z nami.
 
 ## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+embed-title = Zarezerwuj termin
+embed-close = Zamknij
 
 ## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+host-summary-host = Organizator
+host-summary-when = Kiedy ({ $zone })
+host-summary-who = Kto
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
+host-who-in-zone = { $name } <{ $email }>, strefa czasowa { $zone }
 host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-message-label = Wiadomość do: { $name }
+host-decline = Odrzuć tę prośbę
+host-approve = Zaakceptuj tę prośbę

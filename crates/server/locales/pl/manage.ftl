@@ -4,129 +4,135 @@
 # Text inside <a …> … </a> is a link: keep the tag, translate the words between.
 
 ## Shared by the manage and host pages
-manage-optional = (optional)
+manage-optional = (opcjonalnie)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
+manage-label-what = Co
 manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-status-requested = Prośba wysłana — czeka na potwierdzenie organizatora
+manage-status-confirmed = Potwierdzona
+manage-status-cancelled = Anulowana
+manage-status-declined = Niezaakceptowana przez organizatora
+manage-status-expired = Wygasła bez odpowiedzi
 
 ## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
+manage-title = Rezerwacja
+manage-label-with = Z udziałem
+manage-label-when-yours = Kiedy (czas lokalny, { $zone })
+manage-label-when-host = Kiedy (czas organizatora, { $zone })
+manage-label-where = Gdzie
+manage-label-reference = Numer referencyjny
+manage-move-heading = Przenieś na inny termin
+manage-day-no-times = (brak terminów)
+manage-pick-time = Wybierz nowy termin
+manage-pick-time-on = Wybierz nowy termin: { $day }
+manage-no-times = Brak innych terminów w tym dniu. Prosimy wybrać inny dzień.
+manage-move-submit = Przenieś rezerwację
+manage-cancel-heading = Anulowanie
+manage-cancel-reason = Powód
+manage-cancel-submit = Anuluj rezerwację
 # $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+manage-too-late = Na zmianę tej rezerwacji online jest już za późno ({ $reason }). Prosimy <a href="/contact">skontaktować się z nami</a> — chętnie pomożemy.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] zmiany są możliwe najpóźniej { $count } godzinę przed rozpoczęciem
+    [few] zmiany są możliwe najpóźniej { $count } godziny przed rozpoczęciem
+    [many] zmiany są możliwe najpóźniej { $count } godzin przed rozpoczęciem
+   *[other] zmiany są możliwe najpóźniej { $count } godziny przed rozpoczęciem
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
+manage-cutoff-started = spotkanie już się rozpoczęło
+manage-book-again = Zarezerwuj inny termin
+manage-questions = Pytania? <a href="/contact">Skontaktuj się z nami</a>.
+manage-done-cancelled = Rezerwacja została anulowana. Potwierdzenie zostało wysłane e-mailem.
+manage-done-rescheduled = Rezerwacja została przeniesiona. Zaktualizowane zaproszenie zostało wysłane e-mailem.
+manage-slot-taken = Przepraszamy — ten termin został właśnie zajęty przez kogoś innego. Rezerwacja nie została zmieniona; prosimy wybrać inny termin.
 # $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-not-changed = { $problem } Rezerwacja nie została zmieniona.
+manage-problem-change-window-closed = Na zmianę tej rezerwacji online jest już za późno; prosimy o kontakt.
+manage-problem-not-active = Tej rezerwacji nie można już zmienić.
+manage-problem-slot-unavailable = Ten termin nie jest już oferowany; prosimy wybrać jeden z proponowanych terminów.
+manage-problem-host-unavailable = Organizator nie może przyjąć tego terminu; prosimy wybrać inny termin.
+manage-problem-event-withdrawn = Ten rodzaj spotkania nie jest już oferowany; prosimy o kontakt.
+manage-problem-no-time = Prosimy wybrać nowy termin.
+manage-problem-generic = To się nie udało.
 
 ## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+link-error-not-found = Nie znaleziono rezerwacji
+link-error-not-found-text = Taka rezerwacja nie istnieje.
+link-error-expired = Ten link wygasł
+link-error-expired-text = Ten link wygasł; w razie potrzeby zmiany rezerwacji prosimy o kontakt.
+link-error-invalid = Ten link nie działa
+link-error-invalid-text = Ten link jest nieprawidłowy; mógł zostać błędnie wpisany lub zmieniony.
+link-error-wrong-scope-text = Tego linku nie można użyć do tej czynności.
+link-error-failed = To się nie udało
+link-error-busy-text = Nie udało się tego teraz wykonać. Nic nie zostało zmienione; prosimy spróbować ponownie za chwilę.
+link-error-form-text = Nie udało się odczytać formularza. Prosimy wrócić i spróbować ponownie.
+link-error-generic-text = Coś poszło nie tak. Prosimy spróbować ponownie za chwilę.
 
 ## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+host-answer-approve-heading = Zaakceptować tę prośbę?
+host-answer-decline-heading = Odrzucić tę prośbę?
+host-answer-label-host = Organizator
+host-answer-label-when = Kiedy ({ $zone })
+host-answer-label-who = Kto
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, strefa czasowa { $zone }
+host-answer-label-notes = Uwagi
+host-answer-message = Wiadomość do: { $name }
+host-answer-approve-submit = Zaakceptuj tę prośbę
+host-answer-decline-submit = Odrzuć tę prośbę
+host-answer-approved = Zaakceptowano. Osoba zapraszana otrzyma potwierdzenie z zaproszeniem do kalendarza.
+host-answer-already-approved = Ta prośba została już zaakceptowana.
+host-answer-declined = Odrzucono. Osoba zapraszana została o tym poinformowana i poproszona o wybranie innego terminu.
+host-answer-already-declined = Ta prośba została już odrzucona.
 
 ## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-title = Kontakt
+contact-heading = Skontaktuj się z nami
+contact-intro = Nie ma odpowiedniego terminu? Prosimy napisać, jaki termin pasuje, a odpowiemy e-mailem.
+contact-name = Imię i nazwisko
+contact-email = E-mail
+contact-message = Wiadomość
+contact-preferred-times = Dogodne terminy
+contact-honeypot = Pozostaw to pole puste
+contact-submit = Wyślij wiadomość
+contact-sent-heading = Wiadomość wysłana
+contact-sent-text = Dziękujemy — otrzymaliśmy wiadomość i odpowiemy e-mailem.
+contact-back = Powrót do rezerwacji
+contact-expired = Formularz wygasł lub nie pochodzi z tej witryny, więc nie został wysłany. Prosimy wysłać go ponownie.
 
 ## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+routing-choose = Wybierz…
+routing-submit = Dalej
+routing-contact = Można też do nas napisać: <a href="/contact">wyślij nam wiadomość</a>.
+routing-expired = Formularz wygasł lub nie pochodzi z tej witryny. Prosimy sprawdzić odpowiedzi i wysłać go ponownie.
 
 ## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+form-fix-fields = Prosimy poprawić zaznaczone pola.
+form-invalid = Część przesłanych danych jest niekompletna lub nieprawidłowa. Prosimy wrócić i je sprawdzić.
+form-not-found = Nie znaleziono
+form-not-found-routing = Taki formularz nie istnieje. Prosimy wybrać spotkanie z listy.
+form-unreadable = Nie udało się odczytać formularza
+form-not-sent = Nie wysłano
+form-automated = To zgłoszenie wyglądało na automatyczne, więc nie zostało przyjęte. Jeśli nie jest to działanie automatu, prosimy spróbować ponownie.
+form-try-again = Prosimy spróbować ponownie
+form-too-many = Zbyt wiele prób
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekundę i spróbować ponownie.
+    [few] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekundy i spróbować ponownie.
+    [many] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekund i spróbować ponownie.
+   *[other] Zbyt wiele prób z tego połączenia. Prosimy odczekać { $seconds } sekundy i spróbować ponownie.
   }
 
 ## What is wrong with one field (shown under it)
-field-problem-required = is required
+field-problem-required = to pole jest wymagane
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] może mieć najwyżej { $max } znak
+    [few] może mieć najwyżej { $max } znaki
+    [many] może mieć najwyżej { $max } znaków
+   *[other] może mieć najwyżej { $max } znaku
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = nie może zawierać znaków sterujących
+field-problem-not-text = musi być tekstem
+field-problem-email = należy podać adres e-mail, np. name@example.com
+field-problem-timezone = należy podać strefę czasową IANA, np. Europe/Warsaw
+field-problem-choice = należy wybrać jedną z podanych opcji
+field-problem-phone = należy podać numer telefonu, np. +48 22 123 45 67

@@ -2,150 +2,152 @@
 # error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
 # time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Names in a sentence: "Ada och Grace", "Ada, Grace och Alan".
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } och { $last }
 
 ## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+home-title = Boka en tid
+host-title = Boka en tid med { $host }
+host-intro = Boka en tid med { $host } på { $org }.
+home-choose = Välj ett möte
+event-with = med { $names }
+home-empty = Det finns inga möten att boka just nu.
+host-empty = { $host } har inga möten att boka just nu.
+home-routing = Osäker på vilket du ska välja?
+home-fallback = Hittar du inte det du behöver?
+home-fallback-link = Skicka ett meddelande till oss
 
 ## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+book-with = Med { $names }
+book-request-mode = Värden bekräftar varje förfrågan
+tz-label = Tiderna visas i
+tz-change = Ändra
+tz-host-hint = Värdens tidszon är { $zone }.
+days-heading = 1. Välj en dag
+day-no-times = (inga tider)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] Det finns inga lediga tider det närmaste dygnet.
+   *[other] Det finns inga lediga tider de närmaste { $days } dagarna.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = Det finns inga lediga tider i den här bokningsperioden.
+contact-find-time = Kontakta oss för att hitta en tid
+times-legend = 2. Välj en tid
+times-legend-on = 2. Välj en tid { $day }
+times-empty = Det finns inga tider kvar den här dagen. Välj en annan dag.
+time-host-title = { $time } värdens tid ({ $zone })
+details-legend = 3. Dina uppgifter
+field-name = Namn
+field-email = E-post
+field-notes = Något vi bör veta?
+field-optional = (valfritt)
+field-choose = Välj…
+field-honeypot = Lämna det här fältet tomt
+submit-book = Bekräfta bokningen
+submit-request = Begär den här tiden
+book-fallback = Passar ingen av tiderna?
+book-fallback-link = Skicka ett meddelande till oss med tider som passar dig
+# Times in the day buttons' accessible names: "tisdag 1 december, 3 tider".
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = , { $count ->
+    [one] { $count } tid
+   *[other] { $count } tider
   }
 
 ## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+status-loading = Hämtar lediga tider…
+status-taken-refreshing = Tyvärr – den tiden bokades precis av någon annan. Uppdaterar tiderna…
+status-taken = Tyvärr – den tiden bokades precis av någon annan. Välj en annan tid.
+status-taken-kept = Tyvärr – den tiden bokades precis av någon annan. Välj en annan tid; dina uppgifter finns kvar.
+status-gone-refreshing = Den tiden är inte längre tillgänglig. Uppdaterar tiderna…
+status-gone = Den tiden är inte längre tillgänglig. Välj en annan tid.
+status-load-failed = Vi kunde inte hämta de lediga tiderna. Kontrollera din anslutning och försök igen.
+status-try-again = Försök igen
+status-fix-fields = Rätta de markerade fälten.
+status-pick-time-first = Välj en tid först.
+status-sending-request = Skickar din förfrågan…
+status-booking = Bokar…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] För många försök från din anslutning. Vänta { $seconds } sekund och försök igen.
+   *[other] För många försök från din anslutning. Vänta { $seconds } sekunder och försök igen.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = För många försök från din anslutning. Vänta en stund och försök igen.
+status-failed = Något gick fel. Dina uppgifter finns kvar; försök igen.
+status-unreachable = Vi kunde inte nå bokningstjänsten. Dina uppgifter finns kvar; försök igen.
+status-expired-form = Formuläret hade gått ut eller kom inte från den här webbplatsen, så ingenting bokades. Kontrollera dina uppgifter och skicka det igen.
+status-cannot-book = Den tiden går inte att boka. Välj en annan tid.
 
 ## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+field-error-required = måste fyllas i
+field-error-email = måste vara en e-postadress, till exempel name@example.com
+field-error-timezone = måste vara en IANA-tidszon, till exempel Europe/Stockholm
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] får vara högst { $max } tecken
+   *[other] får vara högst { $max } tecken
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = får inte innehålla styrtecken
+field-error-choice = måste vara ett av de angivna alternativen
+field-error-phone = måste vara ett telefonnummer, till exempel +46 8 123 456 78
+field-error-start = Välj en av de erbjudna tiderna.
+field-error-invalid = är ogiltigt
 
 ## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+outcome-confirmed-heading = Bekräftad
+outcome-confirmed = Din bokning är bekräftad. En bekräftelse skickas till dig via e-post.
+outcome-requested-heading = Förfrågan mottagen
+outcome-requested = Förfrågan mottagen – du får en bekräftelse via e-post när värden har godkänt den.
+outcome-cancelled-heading = Avbokad
+outcome-cancelled = Den här bokningen har avbokats.
+outcome-declined-heading = Inte godkänd
+outcome-declined = Värden kunde inte godkänna den här förfrågan. Välj en annan tid.
+outcome-expired-heading = Förfrågan har gått ut
+outcome-expired = Den här förfrågan bekräftades inte i tid. Välj en annan tid.
 
 ## Confirmation page
-summary-what = What
+summary-what = Vad
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
-summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-with = Med
+summary-when-yours = När (din tid, { $zone })
+summary-when-host = När (värdens tid, { $zone })
+summary-where = Var
+summary-name = Namn
+summary-email = E-post
+summary-notes = Anteckningar
+summary-reference = Referens
+confirmation-manage-link = Ändra eller avboka den här bokningen
+confirmation-manage-hint = Spara den här länken; den finns också i ditt e-postmeddelande.
+confirmation-book-another = Boka en annan tid
+confirmation-book = Boka ett möte
+contact-us = Kontakta oss
+neutral-heading = Din bokning
+neutral-message = För att skydda din integritet visar den här sidan en boknings uppgifter endast via länken du fick när du bokade. Öppna länken i ditt bekräftelsemejl för att se, ändra eller avboka den.
 
 ## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+error-back = Tillbaka till bokningen
+error-not-found = Hittades inte
+error-no-event = Det finns ingen sådan mötestyp. Välj en i listan över möten.
+error-no-host = Det finns ingen att boka med på den här adressen. Välj ett möte i listan över möten.
+error-booking-not-found-heading = Bokningen hittades inte
+error-booking-not-found = Vi kunde inte hitta den bokningen. Kontrollera länken eller kontakta oss.
+error-try-again-heading = Försök igen
+error-unavailable = Vi kunde inte läsa in sidan just nu. Försök igen om en liten stund.
+error-too-many-heading = För många försök
+error-form-unreadable = Formuläret kunde inte läsas
+error-not-sent = Inte skickat
+error-automated = Det här såg ut att vara ett automatiskt inskick, så det togs inte emot. Om du är en människa, försök igen eller kontakta oss.
 
 ## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+embed-title = Boka en tid
+embed-close = Stäng
 
 ## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+host-summary-host = Värd
+host-summary-when = När ({ $zone })
+host-summary-who = Vem
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
+host-who-in-zone = { $name } <{ $email }>, tidszon { $zone }
 host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-message-label = Meddelande till { $name }
+host-decline = Avböj förfrågan
+host-approve = Godkänn förfrågan

@@ -3,121 +3,121 @@
 # the locale's way, $name the invitee's name, $org the organisation.
 
 ## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
+email-footer = Det här meddelandet skickades automatiskt av bokningstjänsten för { $org }.
+email-greeting = Hej { $name },
 # "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# How a list of names is joined: "Ada, Grace och Alan".
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
+email-names-last = { $rest } och { $last }
+# A duration made of two units: "1 timme 30 minuter" ($larger and $smaller come from the
 # duration-* messages).
 email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-manage-link = Ändra eller avboka
+email-book-again-link = Boka en annan tid
+email-open-booking-link = Öppna bokningen
+email-booking-page = Bokningssida
+email-previously = Tidigare
+email-message-label = Meddelande
+email-reason-label = Angiven anledning
 
 ## The booking's details table
-email-detail-what = What
+email-detail-what = Vad
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Med
+email-detail-when = När
+email-detail-where = Var
+email-detail-host-time = Värdens tid
+email-detail-who = Vem
+email-detail-who-zone = { $who }, tidszon { $zone }
+email-detail-notes = Anteckningar
+email-detail-reference = Referens
 
 ## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+email-confirmed-subject = Bekräftad: { $event }, { $when }
+email-confirmed-headline = Bekräftad
+email-confirmed-body = Din bokning med { $party } är bekräftad. Med den bifogade inbjudan kan du lägga till den i din kalender.
 
 ## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+email-request-received-subject = Förfrågan mottagen: { $event }, { $when }
+email-request-received-headline = Förfrågan mottagen
+email-request-received-body = Tack – vi har tagit emot din förfrågan. Du får en bekräftelse via e-post när { $org } har godkänt den.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
+## Invitee: reminder ($duration: "24 timmar", "1 dag")
+email-reminder-subject = Påminnelse: { $event }, { $when }
+email-reminder-headline = Påminnelse
+email-reminder-body = Det här är en påminnelse om din bokning med { $party }, som börjar om { $duration }.
 # How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+email-reminder-lead = om { $duration }
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
 email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-cancelled-headline = Avbokad
+email-cancelled-body = Din bokning har avbokats. Tiden är ledig igen.
+email-rescheduled-headline = Ombokad
+email-rescheduled-body = Din bokning har flyttats till den nya tiden nedan.
+email-declined-headline = Förfrågan inte godkänd
+email-declined-body = Tyvärr passar den här tiden inte { $org }. Vi beklagar – välj gärna en annan tid som passar dig.
+email-expired-headline = Förfrågan har gått ut
+email-expired-body = Din förfrågan bekräftades inte i tid och har därför gått ut. Välj en annan tid.
 
 ## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+email-invite-summary = { $event } med { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Bokad via { $org }. Referens { $reference }.
+    Ändra eller avboka: { $url }
 
 ## Hosts and ops inbox: a new booking
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Ny bokningsförfrågan
+   *[no] Ny bokning
+  }: { $event } med { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Ny bokningsförfrågan
+   *[no] Ny bokning
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] En ny bokningsförfrågan väntar på bekräftelse.
+   *[no] En ny bokning har bekräftats.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Godkänn
+email-ops-decline = Avböj
 
 ## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+email-ops-update-subject = { $headline }: { $event } med { $name }, { $when }
+email-ops-cancelled-body = { $name } har avbokat sin bokning.
+email-ops-rescheduled-body = { $name } har flyttat sin bokning.
+email-ops-expired-body = Den här förfrågan besvarades inte i tid och har gått ut; tiden är ledig igen.
 
 ## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+email-contact-subject = Kontaktformulär: meddelande från { $name }
+email-contact-headline = Meddelande via kontaktformuläret
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } skickade ett meddelande via kontaktformuläret (om { $event }):
+   *[no] { $sender } skickade ett meddelande via kontaktformuläret:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Tider som passar avsändaren
+email-contact-reply = Svara på det här mejlet för att svara avsändaren.
 
 ## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## address; $since: when it started failing; $duration: for how long, "1 timme 30 minuter")
+email-calendar-label = Kalender
+email-calendar-connection-label = Anslutning
+email-calendar-account-label = Konto
+email-calendar-last-error-label = Senaste fel
+email-calendar-failing-subject = Kalendern fungerar inte för { $host }: { $url }
+email-calendar-failing-headline = Kalendern fungerar inte
+email-calendar-failing-body = En kalender för { $host } har inte kunnat läsas sedan { $since } (i { $duration }).
+email-calendar-failing-stale = Tills vidare erbjuds tider utifrån den upptagna tid som senast lästes, vilket kan missa nya händelser (med [calendars] on_stale = "close": inga tider för { $host } när den är äldre än stale_after_minutes).
+email-calendar-failing-check = Kontrollera anslutningen på kalendersidan i administrationen. Du får ett meddelande till när den fungerar igen.
+email-calendar-recovered-subject = Kalendern fungerar igen för { $host }: { $url }
+email-calendar-recovered-headline = Kalendern fungerar igen
+email-calendar-recovered-body = En kalender för { $host } kan läsas igen. Den hade inte fungerat sedan { $since } (i { $duration }).
+email-calendar-recovered-last-error-label = Senaste fel innan den fungerade igen
+email-calendar-recovered-fresh = Dess upptagna tid är aktuell igen.
+email-calendar-reconnect-subject = Kalendern behöver anslutas igen för { $host }: { $url }
+email-calendar-reconnect-headline = Kalendern behöver anslutas igen
+email-calendar-reconnect-body = { $url } för { $host } släpper inte längre in openslot: leverantören nekade inloggningen { $since }.
+email-calendar-reconnect-answer-label = Leverantörens svar
+email-calendar-reconnect-stale = Tills någon ansluter den igen läses dess kalendrar inte och inga bokningar skrivs in i dem; tider erbjuds utifrån den upptagna tid som senast lästes (med [calendars] on_stale = "close": inga tider för { $host } när den är äldre än stale_after_minutes).
+email-calendar-reconnect-fix = För att åtgärda det öppnar { $host } eller en administratör kalendersidan i administrationen och väljer ”Reconnect” bredvid kontot. Det här meddelandet skickas bara en gång.

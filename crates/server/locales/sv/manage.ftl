@@ -4,129 +4,129 @@
 # Text inside <a …> … </a> is a link: keep the tag, translate the words between.
 
 ## Shared by the manage and host pages
-manage-optional = (optional)
+manage-optional = (valfritt)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
+manage-label-what = Vad
 manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-status-requested = Begärd – väntar på att värden bekräftar
+manage-status-confirmed = Bekräftad
+manage-status-cancelled = Avbokad
+manage-status-declined = Inte godkänd av värden
+manage-status-expired = Gick ut obesvarad
 
 ## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
+manage-title = Din bokning
+manage-label-with = Med
+manage-label-when-yours = När (din tid, { $zone })
+manage-label-when-host = När (värdens tid, { $zone })
+manage-label-where = Var
+manage-label-reference = Referens
+manage-move-heading = Flytta till en annan tid
+manage-day-no-times = (inga tider)
+manage-pick-time = Välj en ny tid
+manage-pick-time-on = Välj en ny tid { $day }
+manage-no-times = Inga andra tider den här dagen. Välj en annan dag.
+manage-move-submit = Flytta min bokning
+manage-cancel-heading = Avboka
+manage-cancel-reason = Anledning
+manage-cancel-submit = Avboka min bokning
 # $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+manage-too-late = Det är för sent att ändra den här bokningen online ({ $reason }). <a href="/contact">Kontakta oss</a> så hjälper vi dig.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] ändringar stängs { $count } timme före start
+   *[other] ändringar stängs { $count } timmar före start
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
+manage-cutoff-started = mötet har börjat
+manage-book-again = Boka en annan tid
+manage-questions = Frågor? <a href="/contact">Kontakta oss</a>.
+manage-done-cancelled = Din bokning är avbokad. En bekräftelse skickas till dig via e-post.
+manage-done-rescheduled = Din bokning har flyttats. En uppdaterad inbjudan skickas till dig via e-post.
+manage-slot-taken = Tyvärr – den tiden bokades precis av någon annan. Din bokning har inte ändrats; välj en annan tid.
 # $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-not-changed = { $problem } Din bokning har inte ändrats.
+manage-problem-change-window-closed = Det är för sent att ändra den här bokningen online; kontakta oss.
+manage-problem-not-active = Den här bokningen kan inte längre ändras.
+manage-problem-slot-unavailable = Den tiden erbjuds inte längre; välj en av de erbjudna tiderna.
+manage-problem-host-unavailable = Värden kan inte ta den tiden; välj en annan tid.
+manage-problem-event-withdrawn = Den här mötestypen erbjuds inte längre; kontakta oss.
+manage-problem-no-time = Välj en ny tid.
+manage-problem-generic = Det fungerade inte.
 
 ## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+link-error-not-found = Bokningen hittades inte
+link-error-not-found-text = Det finns ingen sådan bokning.
+link-error-expired = Länken har gått ut
+link-error-expired-text = Länken har gått ut; kontakta oss om du behöver ändra din bokning.
+link-error-invalid = Länken fungerar inte
+link-error-invalid-text = Länken är inte giltig; den kan ha skrivits fel eller ändrats.
+link-error-wrong-scope-text = Länken kan inte användas för den åtgärden.
+link-error-failed = Det fungerade inte
+link-error-busy-text = Vi kunde inte göra det just nu. Ingenting har ändrats; försök igen om en liten stund.
+link-error-form-text = Formuläret kunde inte läsas. Gå tillbaka och försök igen.
+link-error-generic-text = Något gick fel. Försök igen om en liten stund.
 
 ## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+host-answer-approve-heading = Godkänna den här förfrågan?
+host-answer-decline-heading = Avböja den här förfrågan?
+host-answer-label-host = Värd
+host-answer-label-when = När ({ $zone })
+host-answer-label-who = Vem
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, tidszon { $zone }
+host-answer-label-notes = Anteckningar
+host-answer-message = Meddelande till { $name }
+host-answer-approve-submit = Godkänn förfrågan
+host-answer-decline-submit = Avböj förfrågan
+host-answer-approved = Godkänd. Den inbjudna får en bekräftelse med en kalenderinbjudan.
+host-answer-already-approved = Den här förfrågan har redan godkänts.
+host-answer-declined = Avböjd. Den inbjudna har fått besked och uppmanats att välja en annan tid.
+host-answer-already-declined = Den här förfrågan har redan avböjts.
 
 ## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-title = Kontakt
+contact-heading = Kontakta oss
+contact-intro = Hittar du ingen tid som passar? Berätta när det passar dig så återkommer vi via e-post.
+contact-name = Namn
+contact-email = E-post
+contact-message = Meddelande
+contact-preferred-times = Tider som passar dig
+contact-honeypot = Lämna det här fältet tomt
+contact-submit = Skicka meddelande
+contact-sent-heading = Meddelandet har skickats
+contact-sent-text = Tack – vi har tagit emot ditt meddelande och svarar via e-post.
+contact-back = Tillbaka till bokningen
+contact-expired = Formuläret hade gått ut eller kom inte från den här webbplatsen, så det skickades inte. Skicka det igen.
 
 ## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+routing-choose = Välj…
+routing-submit = Fortsätt
+routing-contact = Vill du hellre skriva till oss? <a href="/contact">Skicka ett meddelande</a>.
+routing-expired = Formuläret hade gått ut eller kom inte från den här webbplatsen. Kontrollera dina svar och skicka det igen.
 
 ## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+form-fix-fields = Rätta de markerade fälten.
+form-invalid = En del av det som skickades saknas eller är ogiltigt. Gå tillbaka och kontrollera det.
+form-not-found = Hittades inte
+form-not-found-routing = Det finns inget sådant formulär. Välj ett möte i listan i stället.
+form-unreadable = Formuläret kunde inte läsas
+form-not-sent = Inte skickat
+form-automated = Det här såg ut att vara ett automatiskt inskick, så det togs inte emot. Om du är en människa, försök igen.
+form-try-again = Försök igen
+form-too-many = För många försök
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] För många försök från din anslutning. Vänta { $seconds } sekund och försök igen.
+   *[other] För många försök från din anslutning. Vänta { $seconds } sekunder och försök igen.
   }
 
 ## What is wrong with one field (shown under it)
-field-problem-required = is required
+field-problem-required = måste fyllas i
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] får vara högst { $max } tecken
+   *[other] får vara högst { $max } tecken
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = får inte innehålla styrtecken
+field-problem-not-text = måste vara text
+field-problem-email = måste vara en e-postadress, till exempel name@example.com
+field-problem-timezone = måste vara en IANA-tidszon, till exempel Europe/Stockholm
+field-problem-choice = måste vara ett av de angivna alternativen
+field-problem-phone = måste vara ett telefonnummer, till exempel +46 8 123 456 78

@@ -1,25 +1,22 @@
 # The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
-accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
-  }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-title = 无障碍声明
+accessibility-intro = { $organisation } 希望每个人都能向我们预约时间，无论使用何种语言、具备何种能力。本声明适用于本预约网站的公开页面：会议列表、预约页面、确认页面、更改或取消预约的页面、联系表单以及分流表单。
+accessibility-standard-heading = 我们的目标标准
+accessibility-standard = 这些页面力求符合《Web 内容无障碍指南》（WCAG）2.1 AA 级。
+accessibility-features-heading = 您可以期待什么
+accessibility-feature-keyboard = 预约的每一步都可以仅用键盘完成，获得焦点的元素始终有清晰标示。
+accessibility-feature-screen-reader = 每个控件都有可供屏幕阅读器朗读的名称，“时间已加载”或“该时间刚刚被预约”等变化会以您使用的语言播报。
+accessibility-feature-languages = 这些页面提供 { $count } 种语言版本，其中包括从右向左书写的阿拉伯语。
+accessibility-feature-no-script = 即使不启用 JavaScript 也可以预约。
+accessibility-feature-zoom = 文字可放大至 200%，布局会适应窄屏幕，无需横向滚动。
+accessibility-testing-heading = 我们如何测试
+accessibility-testing-automated = 每次软件变更时，我们都会在无头 Chromium 浏览器中使用 axe-core，以英语和阿拉伯语检查每个公开页面的每种状态——会议列表、日期和时间列表、有错误和无错误的表单、已被他人抢先预约的时间、确认页面、更改和取消预约、联系表单以及分流表单。只要 axe-core 报告任何违反 WCAG 2.1 A 级或 AA 级规则的问题，变更就不会被接受。
+accessibility-testing-keyboard = 自动化测试还会仅用键盘完成一次预约，检查每个可交互元素都有可见的焦点指示，并检查屏幕阅读器朗读的名称。
+accessibility-limitations-heading = 已知限制
+accessibility-limitation-automated = 自动化测试能发现许多障碍，但并非全部。这些页面尚未经过由日常使用辅助技术的人士参与的独立审核。
+accessibility-limitation-embedded = 当预约页面嵌入其他网站时，周围页面的无障碍情况不在我们的控制范围内。
+accessibility-limitation-admin = 供网站运营人员使用的管理页面仅提供英文版。
+accessibility-contact-heading = 告诉我们您遇到的障碍
+accessibility-contact = 如果这些页面上有任何内容您无法正常使用，或您在预约时需要帮助，请告诉我们。我们会答复您，并帮助您通过其他方式完成预约。
+accessibility-contact-form = 通过联系表单给我们留言
+accessibility-contact-email = 发送电子邮件给我们：{ $address }

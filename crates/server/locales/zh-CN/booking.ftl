@@ -2,150 +2,140 @@
 # error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
 # time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
-names-separator = {", "}
-names-and = { $first } and { $last }
+## Names in a sentence: "Ada 和 Grace", "Ada、Grace 和 Alan".
+names-separator = 、
+names-and = { $first } 和 { $last }
 
 ## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+home-title = 预约时间
+host-title = 预约与 { $host } 的时间
+host-intro = 预约与 { $org } 的 { $host } 会面的时间。
+home-choose = 请选择会议
+event-with = 主持人：{ $names }
+home-empty = 目前没有可预约的会议。
+host-empty = { $host } 目前没有可预约的会议。
+home-routing = 不确定选哪个？
+home-fallback = 没有找到您需要的？
+home-fallback-link = 给我们留言
 
 ## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
-no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
-  }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
-  }
+book-with = 主持人：{ $names }
+book-request-mode = 每个预约请求都需由主持人确认
+tz-label = 时间显示所用时区
+tz-change = 更改
+tz-host-hint = 主持人的时区为 { $zone }。
+days-heading = 1. 选择日期
+day-no-times = （无可用时间）
+no-times-window = 未来 { $days } 天内没有空闲时间。
+no-times-booking-window = 此预约时段内没有空闲时间。
+contact-find-time = 联系我们商定时间
+times-legend = 2. 选择时间
+times-legend-on = 2. 选择 { $day } 的时间
+times-empty = 这一天已没有剩余时间。请选择其他日期。
+time-host-title = 主持人时间 { $time }（{ $zone }）
+details-legend = 3. 您的信息
+field-name = 姓名
+field-email = 电子邮件
+field-notes = 有什么需要我们提前了解的吗？
+field-optional = （选填）
+field-choose = 请选择…
+field-honeypot = 请将此字段留空
+submit-book = 确认预约
+submit-request = 申请此时间
+book-fallback = 这些时间都不合适？
+book-fallback-link = 给我们留言，告诉我们适合您的时间
+# Times in the day buttons' accessible names: "12月1日星期二，3 个可选时间".
+# Read after a day button's visible text by screen readers (the button's name must contain
+# what it shows), so it starts with its own separator.
+day-times-count = ，{ $count } 个可选时间
 
 ## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
-status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
-  }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-loading = 正在加载可用时间…
+status-taken-refreshing = 抱歉，该时间刚刚被其他人预约了。正在刷新时间…
+status-taken = 抱歉，该时间刚刚被其他人预约了。请选择其他时间。
+status-taken-kept = 抱歉，该时间刚刚被其他人预约了。请选择其他时间；您填写的信息已保留。
+status-gone-refreshing = 该时间已不可用。正在刷新时间…
+status-gone = 该时间已不可用。请选择其他时间。
+status-load-failed = 无法加载可用时间。请检查网络连接后重试。
+status-try-again = 重试
+status-fix-fields = 请修正突出显示的字段。
+status-pick-time-first = 请先选择时间。
+status-sending-request = 正在发送您的请求…
+status-booking = 正在预约…
+status-rate-limited = 您的网络连接尝试次数过多。请等待 { $seconds } 秒后重试。
+status-rate-limited-moment = 您的网络连接尝试次数过多。请稍候片刻后重试。
+status-failed = 出现问题。您填写的信息仍保留在此；请重试。
+status-unreachable = 无法连接预约服务。您填写的信息仍保留在此；请重试。
+status-expired-form = 此表单已过期或并非来自本网站，因此未进行任何预约。请检查您的信息后重新提交。
+status-cannot-book = 该时间无法预约。请选择其他时间。
 
 ## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
-field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
-  }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-required = 此项为必填项
+field-error-email = 必须是电子邮件地址，例如 name@example.com
+field-error-timezone = 必须是 IANA 时区，例如 Asia/Shanghai
+field-error-too-long = 最多 { $max } 个字符
+field-error-control = 不能包含控制字符
+field-error-choice = 必须是列出的选项之一
+field-error-phone = 必须是电话号码，例如 +86 10 1234 5678
+field-error-start = 请从提供的时间中选择一个。
+field-error-invalid = 无效
 
 ## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+outcome-confirmed-heading = 已确认
+outcome-confirmed = 您的预约已确认。确认邮件正在发送给您。
+outcome-requested-heading = 已收到请求
+outcome-requested = 已收到请求——主持人接受后，您将收到确认邮件。
+outcome-cancelled-heading = 已取消
+outcome-cancelled = 此预约已取消。
+outcome-declined-heading = 未被接受
+outcome-declined = 主持人无法接受此请求。请选择其他时间。
+outcome-expired-heading = 请求已过期
+outcome-expired = 此请求未能及时得到确认。请选择其他时间。
 
 ## Confirmation page
-summary-what = What
-summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
-summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-what = 内容
+summary-what-value = { $title }（{ $duration }）
+summary-with = 会面对象
+summary-when-yours = 时间（您的时间，{ $zone }）
+summary-when-host = 时间（主持人的时间，{ $zone }）
+summary-where = 地点
+summary-name = 姓名
+summary-email = 电子邮件
+summary-notes = 备注
+summary-reference = 预约编号
+confirmation-manage-link = 更改或取消此预约
+confirmation-manage-hint = 请保存此链接；您的邮件中也有此链接。
+confirmation-book-another = 预约其他时间
+confirmation-book = 预约会议
+contact-us = 联系我们
+neutral-heading = 您的预约
+neutral-message = 为保护您的隐私，此页面仅通过您预约时获得的链接显示预约详情。请打开确认邮件中的链接以查看、更改或取消预约。
 
 ## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+error-back = 返回预约
+error-not-found = 未找到
+error-no-event = 不存在此会议类型。请从会议列表中选择。
+error-no-host = 此地址下没有可预约的对象。请从会议列表中选择会议。
+error-booking-not-found-heading = 未找到预约
+error-booking-not-found = 我们找不到该预约。请检查链接或联系我们。
+error-try-again-heading = 请重试
+error-unavailable = 目前无法加载此页面。请稍后重试。
+error-too-many-heading = 尝试次数过多
+error-form-unreadable = 无法读取表单
+error-not-sent = 未发送
+error-automated = 此提交看起来是自动发送的，因此未被接受。如果您不是自动程序，请重试或联系我们。
 
 ## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+embed-title = 预约时间
+embed-close = 关闭
 
 ## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+host-summary-host = 主持人
+host-summary-when = 时间（{ $zone }）
+host-summary-who = 预约人
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-who-in-zone = { $name } <{ $email }>，时区 { $zone }
+host-summary-status = 状态
+host-message-label = 给 { $name } 的留言
+host-decline = 拒绝此请求
+host-approve = 接受此请求

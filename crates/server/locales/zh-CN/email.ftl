@@ -3,121 +3,121 @@
 # the locale's way, $name the invitee's name, $org the organisation.
 
 ## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
+email-footer = 此邮件由 { $org } 的预约服务自动发送。
+email-greeting = { $name }，您好：
 # "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
-email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
-email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
+email-party = { $hosts }（{ $org }）
+# How a list of names is joined: "Ada、Grace 和 Alan".
+email-names-separator = 、
+email-names-last = { $rest } 和 { $last }
+# A duration made of two units: "1 小时 30 分钟" ($larger and $smaller come from the
 # duration-* messages).
 email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-manage-link = 更改或取消
+email-book-again-link = 预约其他时间
+email-open-booking-link = 打开预约
+email-booking-page = 预约页面
+email-previously = 原时间
+email-message-label = 留言
+email-reason-label = 给出的原因
 
 ## The booking's details table
-email-detail-what = What
-email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-what = 内容
+email-detail-what-value = { $event }（{ $duration }）
+email-detail-with = 会面对象
+email-detail-when = 时间
+email-detail-where = 地点
+email-detail-host-time = 主持人的时间
+email-detail-who = 预约人
+email-detail-who-zone = { $who }，时区 { $zone }
+email-detail-notes = 备注
+email-detail-reference = 预约编号
 
 ## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+email-confirmed-subject = 已确认：{ $event }，{ $when }
+email-confirmed-headline = 已确认
+email-confirmed-body = 您与 { $party } 的预约已确认。通过附件中的邀请可将其添加到您的日历。
 
 ## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+email-request-received-subject = 已收到请求：{ $event }，{ $when }
+email-request-received-headline = 已收到请求
+email-request-received-body = 谢谢！我们已收到您的请求。{ $org } 接受后，您将收到确认邮件。
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
+## Invitee: reminder ($duration: "24 小时", "1 天")
+email-reminder-subject = 提醒：{ $event }，{ $when }
+email-reminder-headline = 提醒
+email-reminder-body = 特此提醒：您与 { $party } 的预约将在 { $duration }后开始。
 # How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+email-reminder-lead = { $duration }后
 
 ## Invitee: the booking changed ($headline is one of the headlines below)
-email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-update-subject = { $headline }：{ $event }，{ $when }
+email-cancelled-headline = 已取消
+email-cancelled-body = 您的预约已取消。该时间已重新开放。
+email-rescheduled-headline = 已改期
+email-rescheduled-body = 您的预约已改到以下新时间。
+email-declined-headline = 请求未被接受
+email-declined-body = 很遗憾，{ $org } 无法安排这个时间。非常抱歉，请另选一个适合您的时间。
+email-expired-headline = 请求已过期
+email-expired-body = 您的请求未能及时得到确认，现已失效。请选择其他时间。
 
 ## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+email-invite-summary = { $event }（{ $party }）
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    通过 { $org } 预约。预约编号 { $reference }。
+    更改或取消：{ $url }
 
 ## Hosts and ops inbox: a new booking
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] 新预约请求
+   *[no] 新预约
+  }：{ $event }，{ $name }，{ $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] 新预约请求
+   *[no] 新预约
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] 有一个新的预约请求等待确认。
+   *[no] 有一个新的预约已确认。
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = 接受
+email-ops-decline = 拒绝
 
 ## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+email-ops-update-subject = { $headline }：{ $event }，{ $name }，{ $when }
+email-ops-cancelled-body = { $name } 取消了预约。
+email-ops-rescheduled-body = { $name } 更改了预约时间。
+email-ops-expired-body = 此请求未在规定时间内得到答复，已过期；该时间已重新开放。
 
 ## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+email-contact-subject = 联系表单：来自 { $name } 的留言
+email-contact-headline = 联系表单留言
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } 通过联系表单发送了一条留言（关于 { $event }）：
+   *[no] { $sender } 通过联系表单发送了一条留言：
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = 对方方便的时间
+email-contact-reply = 直接回复此邮件即可答复对方。
 
 ## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## address; $since: when it started failing; $duration: for how long, "1 小时 30 分钟")
+email-calendar-label = 日历
+email-calendar-connection-label = 连接
+email-calendar-account-label = 账户
+email-calendar-last-error-label = 最近一次错误
+email-calendar-failing-subject = { $host } 的日历出现故障：{ $url }
+email-calendar-failing-headline = 日历出现故障
+email-calendar-failing-body = 自 { $since } 起（已持续 { $duration }），{ $host } 的一个日历一直无法成功读取。
+email-calendar-failing-stale = 在此期间，可预约时间依据最后一次读取到的忙碌时间提供，可能遗漏新的日程（若设置了 [calendars] on_stale = "close"：当该数据早于 stale_after_minutes 时，将不再提供 { $host } 的任何时间）。
+email-calendar-failing-check = 请在管理后台的日历页面检查连接。连接恢复正常时，您会再收到一条消息。
+email-calendar-recovered-subject = { $host } 的日历已恢复正常：{ $url }
+email-calendar-recovered-headline = 日历已恢复正常
+email-calendar-recovered-body = { $host } 的一个日历已能再次成功读取。此前自 { $since } 起一直出现故障（持续 { $duration }）。
+email-calendar-recovered-last-error-label = 恢复前的最近一次错误
+email-calendar-recovered-fresh = 其忙碌时间已再次更新为最新。
+email-calendar-reconnect-subject = { $host } 的日历需要重新连接：{ $url }
+email-calendar-reconnect-headline = 日历需要重新连接
+email-calendar-reconnect-body = { $host } 的 { $url } 不再允许 openslot 访问：服务提供商于 { $since } 拒绝了其登录。
+email-calendar-reconnect-answer-label = 服务提供商的答复
+email-calendar-reconnect-stale = 在有人重新连接之前，不会读取其日历，也不会将预约写入其中；可预约时间依据最后一次读取到的忙碌时间提供（若设置了 [calendars] on_stale = "close"：当该数据早于 stale_after_minutes 时，将不再提供 { $host } 的任何时间）。
+email-calendar-reconnect-fix = 如需修复，请由 { $host } 或管理员打开管理后台的日历页面，然后点击该账户旁边的“Reconnect”。此消息只发送一次。

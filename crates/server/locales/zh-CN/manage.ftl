@@ -4,129 +4,120 @@
 # Text inside <a …> … </a> is a link: keep the tag, translate the words between.
 
 ## Shared by the manage and host pages
-manage-optional = (optional)
-manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
-manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-optional = （选填）
+manage-event-with-duration = { $event }（{ $duration }）
+manage-label-what = 内容
+manage-label-status = 状态
+manage-status-requested = 已申请——等待主持人确认
+manage-status-confirmed = 已确认
+manage-status-cancelled = 已取消
+manage-status-declined = 主持人未接受
+manage-status-expired = 未获答复，已过期
 
 ## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
+manage-title = 您的预约
+manage-label-with = 会面对象
+manage-label-when-yours = 时间（您的时间，{ $zone }）
+manage-label-when-host = 时间（主持人的时间，{ $zone }）
+manage-label-where = 地点
+manage-label-reference = 预约编号
+manage-move-heading = 改到其他时间
+manage-day-no-times = （无可用时间）
+manage-pick-time = 选择新时间
+manage-pick-time-on = 选择 { $day } 的新时间
+manage-no-times = 这一天没有其他时间。请选择其他日期。
+manage-move-submit = 更改我的预约
+manage-cancel-heading = 取消
+manage-cancel-reason = 原因
+manage-cancel-submit = 取消我的预约
 # $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
-manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
-  }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
+manage-too-late = 此预约已无法在线更改（{ $reason }）。请<a href="/contact">联系我们</a>，我们会为您提供帮助。
+manage-cutoff-hours = 开始前 { $count } 小时停止更改
+manage-cutoff-started = 会议已经开始
+manage-book-again = 预约其他时间
+manage-questions = 有疑问？<a href="/contact">联系我们</a>。
+manage-done-cancelled = 您的预约已取消。确认邮件正在发送给您。
+manage-done-rescheduled = 您的预约时间已更改。更新后的邀请正通过电子邮件发送给您。
+manage-slot-taken = 抱歉，该时间刚刚被其他人预约了。您的预约未作更改；请选择其他时间。
 # $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-not-changed = { $problem }您的预约未作更改。
+manage-problem-change-window-closed = 此预约已无法在线更改；请联系我们。
+manage-problem-not-active = 此预约已无法更改。
+manage-problem-slot-unavailable = 该时间已不再提供；请从提供的时间中选择一个。
+manage-problem-host-unavailable = 主持人无法接受该时间；请选择其他时间。
+manage-problem-event-withdrawn = 此会议类型已不再提供；请联系我们。
+manage-problem-no-time = 请选择新时间。
+manage-problem-generic = 操作未成功。
 
 ## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+link-error-not-found = 未找到预约
+link-error-not-found-text = 不存在此预约。
+link-error-expired = 此链接已过期
+link-error-expired-text = 此链接已过期；如需更改预约，请联系我们。
+link-error-invalid = 此链接无法使用
+link-error-invalid-text = 此链接无效；可能输入有误或已被改动。
+link-error-wrong-scope-text = 此链接不能用于该操作。
+link-error-failed = 操作未成功
+link-error-busy-text = 目前无法执行该操作。未作任何更改；请稍后重试。
+link-error-form-text = 无法读取表单。请返回后重试。
+link-error-generic-text = 出现问题。请稍后重试。
 
 ## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+host-answer-approve-heading = 接受此请求？
+host-answer-decline-heading = 拒绝此请求？
+host-answer-label-host = 主持人
+host-answer-label-when = 时间（{ $zone }）
+host-answer-label-who = 预约人
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>，时区 { $zone }
+host-answer-label-notes = 备注
+host-answer-message = 给 { $name } 的留言
+host-answer-approve-submit = 接受此请求
+host-answer-decline-submit = 拒绝此请求
+host-answer-approved = 已接受。受邀人将收到附带日历邀请的确认邮件。
+host-answer-already-approved = 此请求已被接受。
+host-answer-declined = 已拒绝。已通知受邀人并请其选择其他时间。
+host-answer-already-declined = 此请求已被拒绝。
 
 ## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-title = 联系
+contact-heading = 联系我们
+contact-intro = 找不到合适的时间？告诉我们您方便的时间，我们会通过电子邮件回复您。
+contact-name = 姓名
+contact-email = 电子邮件
+contact-message = 留言
+contact-preferred-times = 您方便的时间
+contact-honeypot = 请将此字段留空
+contact-submit = 发送留言
+contact-sent-heading = 留言已发送
+contact-sent-text = 谢谢！我们已收到您的留言，将通过电子邮件回复您。
+contact-back = 返回预约
+contact-expired = 此表单已过期或并非来自本网站，因此未发送。请重新发送。
 
 ## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+routing-choose = 请选择…
+routing-submit = 继续
+routing-contact = 更想直接联系我们？<a href="/contact">给我们留言</a>。
+routing-expired = 此表单已过期或并非来自本网站。请检查您的回答后重新提交。
 
 ## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
-form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
-  }
+form-fix-fields = 请修正突出显示的字段。
+form-invalid = 提交的部分内容缺失或无效。请返回检查。
+form-not-found = 未找到
+form-not-found-routing = 不存在此表单。请改为从列表中选择会议。
+form-unreadable = 无法读取表单
+form-not-sent = 未发送
+form-automated = 此提交看起来是自动发送的，因此未被接受。如果您不是自动程序，请重试。
+form-try-again = 请重试
+form-too-many = 尝试次数过多
+form-too-many-text = 您的网络连接尝试次数过多。请等待 { $seconds } 秒后重试。
 
 ## What is wrong with one field (shown under it)
-field-problem-required = is required
-field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
-  }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-required = 此项为必填项
+field-problem-too-long = 最多 { $max } 个字符
+field-problem-control-characters = 不能包含控制字符
+field-problem-not-text = 必须是文本
+field-problem-email = 必须是电子邮件地址，例如 name@example.com
+field-problem-timezone = 必须是 IANA 时区，例如 Asia/Shanghai
+field-problem-choice = 必须是列出的选项之一
+field-problem-phone = 必须是电话号码，例如 +86 10 1234 5678
