@@ -64,6 +64,7 @@ link-error-wrong-scope-text = Dieser Link kann für diese Aktion nicht verwendet
 link-error-failed = Das hat nicht funktioniert
 link-error-busy-text = Das war gerade nicht möglich. Es wurde nichts geändert; bitte versuchen Sie es in einem Moment erneut.
 link-error-form-text = Das Formular konnte nicht gelesen werden. Bitte gehen Sie zurück und versuchen Sie es erneut.
+link-error-generic-text = Etwas ist schiefgelaufen. Bitte versuchen Sie es in einem Moment erneut.
 
 ## Die Zusage-/Absage-Seite des Gastgebers
 host-answer-approve-heading = Diese Anfrage annehmen?
@@ -105,6 +106,7 @@ routing-expired = Dieses Formular war abgelaufen oder stammte nicht von dieser W
 
 ## Formularübermittlungen dieser Seiten
 form-fix-fields = Bitte korrigieren Sie die markierten Felder.
+form-invalid = Ein Teil der gesendeten Angaben fehlt oder ist ungültig. Bitte gehen Sie zurück und prüfen Sie sie.
 form-not-found = Nicht gefunden
 form-not-found-routing = Dieses Formular gibt es nicht. Wählen Sie stattdessen einen Termin aus der Liste.
 form-unreadable = Das Formular konnte nicht gelesen werden

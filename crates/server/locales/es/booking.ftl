@@ -118,7 +118,7 @@ confirmation-manage-link = Cambiar o cancelar esta reserva
 confirmation-manage-hint = Guarde este enlace; también está en su correo electrónico.
 confirmation-book-another = Reservar otra cita
 confirmation-book = Reservar una reunión
-contact-us = Contacto
+contact-us = Contáctenos
 neutral-heading = Su reserva
 neutral-message = Para proteger su privacidad, esta página solo muestra los detalles de una reserva a través del enlace que recibió al reservar. Abra el enlace de su correo de confirmación para verla, cambiarla o cancelarla.
 

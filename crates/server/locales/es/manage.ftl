@@ -64,6 +64,7 @@ link-error-wrong-scope-text = Este enlace no se puede usar para esa acción.
 link-error-failed = No ha funcionado
 link-error-busy-text = No pudimos hacerlo en este momento. No ha cambiado nada; inténtelo de nuevo en unos instantes.
 link-error-form-text = No se pudo leer el formulario. Vuelva atrás e inténtelo de nuevo.
+link-error-generic-text = Algo salió mal. Inténtelo de nuevo en unos instantes.
 
 ## La página del anfitrión para aceptar o rechazar
 host-answer-approve-heading = ¿Aceptar esta solicitud?
@@ -105,6 +106,7 @@ routing-expired = Este formulario había caducado o no procedía de este sitio. 
 
 ## Envíos de formulario de estas páginas
 form-fix-fields = Corrija los campos resaltados.
+form-invalid = Falta parte de lo enviado o no es válido. Vuelva atrás y revíselo.
 form-not-found = No encontrado
 form-not-found-routing = Ese formulario no existe. Elija en su lugar una reunión de la lista.
 form-unreadable = No se pudo leer el formulario

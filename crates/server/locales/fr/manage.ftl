@@ -64,6 +64,7 @@ link-error-wrong-scope-text = Ce lien ne peut pas être utilisé pour cette acti
 link-error-failed = Cela n'a pas fonctionné
 link-error-busy-text = Nous n'avons pas pu effectuer cette action pour le moment. Rien n'a changé ; veuillez réessayer dans un instant.
 link-error-form-text = Le formulaire n'a pas pu être lu. Veuillez revenir en arrière et réessayer.
+link-error-generic-text = Une erreur s'est produite. Veuillez réessayer dans un instant.
 
 ## La page d'acceptation ou de refus de l'hôte
 host-answer-approve-heading = Accepter cette demande ?
@@ -105,6 +106,7 @@ routing-expired = Ce formulaire avait expiré ou ne provenait pas de ce site. Ve
 
 ## Envois de formulaire de ces pages
 form-fix-fields = Veuillez corriger les champs signalés.
+form-invalid = Une partie des informations envoyées est manquante ou non valide. Veuillez revenir en arrière et les vérifier.
 form-not-found = Introuvable
 form-not-found-routing = Ce formulaire n'existe pas. Choisissez plutôt un rendez-vous dans la liste.
 form-unreadable = Impossible de lire le formulaire

@@ -64,6 +64,7 @@ link-error-wrong-scope-text = Questo link non può essere usato per questa azion
 link-error-failed = Non ha funzionato
 link-error-busy-text = Al momento non è stato possibile farlo. Non è cambiato nulla; riprovi tra poco.
 link-error-form-text = Impossibile leggere il modulo. Torni indietro e riprovi.
+link-error-generic-text = Si è verificato un errore. Riprovi tra poco.
 
 ## La pagina dell'organizzatore per accettare o rifiutare
 host-answer-approve-heading = Accettare questa richiesta?
@@ -105,6 +106,7 @@ routing-expired = Questo modulo era scaduto o non proveniva da questo sito. Cont
 
 ## Invii dei moduli di queste pagine
 form-fix-fields = Corregga i campi evidenziati.
+form-invalid = Parte di ciò che è stato inviato manca o non è valido. Torni indietro e controlli.
 form-not-found = Non trovato
 form-not-found-routing = Questo modulo non esiste. Scelga invece un appuntamento dall'elenco.
 form-unreadable = Impossibile leggere il modulo

@@ -64,6 +64,7 @@ link-error-wrong-scope-text = Deze link kan niet voor die actie worden gebruikt.
 link-error-failed = Dat is niet gelukt
 link-error-busy-text = Dat lukte op dit moment niet. Er is niets gewijzigd; probeer het zo opnieuw.
 link-error-form-text = Het formulier kon niet worden gelezen. Ga terug en probeer het opnieuw.
+link-error-generic-text = Er is iets misgegaan. Probeer het zo opnieuw.
 
 ## De pagina waarop de gastheer accepteert of afwijst
 host-answer-approve-heading = Dit verzoek accepteren?
@@ -105,6 +106,7 @@ routing-expired = Dit formulier was verlopen of kwam niet van deze website. Cont
 
 ## Formulierverzendingen van deze pagina's
 form-fix-fields = Corrigeer de gemarkeerde velden.
+form-invalid = Een deel van wat is verstuurd ontbreekt of is ongeldig. Ga terug en controleer het.
 form-not-found = Niet gevonden
 form-not-found-routing = Dit formulier bestaat niet. Kies in plaats daarvan een afspraak uit de lijst.
 form-unreadable = Het formulier kon niet worden gelezen

@@ -64,6 +64,7 @@ link-error-wrong-scope-text = Este link não pode ser usado para essa ação.
 link-error-failed = Não deu certo
 link-error-busy-text = Não foi possível fazer isso agora. Nada foi alterado; tente novamente em instantes.
 link-error-form-text = Não foi possível ler o formulário. Volte e tente novamente.
+link-error-generic-text = Algo deu errado. Tente novamente em instantes.
 
 ## A página do anfitrião para aceitar ou recusar
 host-answer-approve-heading = Aceitar esta solicitação?
@@ -105,6 +106,7 @@ routing-expired = Este formulário expirou ou não veio deste site. Confira suas
 
 ## Envios de formulário destas páginas
 form-fix-fields = Corrija os campos destacados.
+form-invalid = Parte do que foi enviado está faltando ou não é válida. Volte e confira.
 form-not-found = Não encontrado
 form-not-found-routing = Esse formulário não existe. Em vez disso, escolha uma reunião na lista.
 form-unreadable = Não foi possível ler o formulário
