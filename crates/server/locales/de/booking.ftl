@@ -139,3 +139,14 @@ error-automated = Diese Eingabe sah automatisiert aus und wurde daher nicht ange
 ## Einbettungsskript (embed.js, auf der einbettenden Website)
 embed-title = Termin buchen
 embed-close = Schließen
+
+## Die Zusage-/Absage-Seite eines Gastgebers (/host/…)
+host-summary-host = Gastgeber
+host-summary-when = Wann ({ $zone })
+host-summary-who = Wer
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, Zeitzone { $zone }
+host-summary-status = Status
+host-message-label = Nachricht an { $name }
+host-decline = Anfrage ablehnen
+host-approve = Anfrage annehmen

@@ -139,3 +139,14 @@ error-automated = Este envío parecía automatizado, así que no se aceptó. Si 
 ## Script de inserción (embed.js, en el sitio que inserta la página)
 embed-title = Reservar una cita
 embed-close = Cerrar
+
+## La página de un anfitrión para aceptar o rechazar (/host/…)
+host-summary-host = Anfitrión
+host-summary-when = Cuándo ({ $zone })
+host-summary-who = Quién
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, zona horaria { $zone }
+host-summary-status = Estado
+host-message-label = Mensaje para { $name }
+host-decline = Rechazar esta solicitud
+host-approve = Aceptar esta solicitud

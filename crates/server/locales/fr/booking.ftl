@@ -139,3 +139,14 @@ error-automated = Cet envoi semblait automatisé et n'a donc pas été accepté.
 ## Script d'intégration (embed.js, sur le site qui intègre la page)
 embed-title = Réserver un créneau
 embed-close = Fermer
+
+## La page d'acceptation ou de refus d'un hôte (/host/…)
+host-summary-host = Hôte
+host-summary-when = Quand ({ $zone })
+host-summary-who = Qui
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, fuseau horaire { $zone }
+host-summary-status = Statut
+host-message-label = Message pour { $name }
+host-decline = Refuser cette demande
+host-approve = Accepter cette demande

@@ -139,3 +139,14 @@ error-automated = Questo invio sembrava automatico, quindi non è stato accettat
 ## Script di incorporamento (embed.js, sul sito che incorpora la pagina)
 embed-title = Prenota un appuntamento
 embed-close = Chiudi
+
+## La pagina di un organizzatore per accettare o rifiutare (/host/…)
+host-summary-host = Organizzatore
+host-summary-when = Quando ({ $zone })
+host-summary-who = Chi
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, fuso orario { $zone }
+host-summary-status = Stato
+host-message-label = Messaggio per { $name }
+host-decline = Rifiuta questa richiesta
+host-approve = Accetta questa richiesta

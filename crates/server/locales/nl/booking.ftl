@@ -139,3 +139,14 @@ error-automated = Deze inzending leek geautomatiseerd en is daarom niet geaccept
 ## Insluitscript (embed.js, op de website die de pagina insluit)
 embed-title = Een tijd boeken
 embed-close = Sluiten
+
+## De pagina waarop een gastheer accepteert of afwijst (/host/…)
+host-summary-host = Gastheer
+host-summary-when = Wanneer ({ $zone })
+host-summary-who = Wie
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, tijdzone { $zone }
+host-summary-status = Status
+host-message-label = Bericht aan { $name }
+host-decline = Dit verzoek afwijzen
+host-approve = Dit verzoek accepteren

@@ -139,3 +139,14 @@ error-automated = Este envio parecia automatizado, por isso não foi aceito. Se 
 ## Script de incorporação (embed.js, no site que incorpora a página)
 embed-title = Agendar um horário
 embed-close = Fechar
+
+## A página de um anfitrião para aceitar ou recusar (/host/…)
+host-summary-host = Anfitrião
+host-summary-when = Quando ({ $zone })
+host-summary-who = Quem
+host-who = { $name } <{ $email }>
+host-who-in-zone = { $name } <{ $email }>, fuso horário { $zone }
+host-summary-status = Status
+host-message-label = Mensagem para { $name }
+host-decline = Recusar esta solicitação
+host-approve = Aceitar esta solicitação
