@@ -47,6 +47,8 @@ email-request-received-body = Vielen Dank – wir haben Ihre Anfrage erhalten. S
 email-reminder-subject = Erinnerung: { $event }, { $when }
 email-reminder-headline = Erinnerung
 email-reminder-body = Dies ist eine Erinnerung an Ihre Buchung mit { $party }, die in { $duration } beginnt.
+# Wie bald die Buchung beginnt, für Vorlagen, die das eigenständig sagen („in 1 Tag“).
+email-reminder-lead = in { $duration }
 
 ## Gast: die Buchung hat sich geändert ($headline ist eine der Überschriften unten)
 email-update-subject = { $headline }: { $event }, { $when }

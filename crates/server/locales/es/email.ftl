@@ -48,6 +48,8 @@ email-request-received-body = Gracias: hemos recibido su solicitud. Recibirá un
 email-reminder-subject = Recordatorio: { $event }, { $when }
 email-reminder-headline = Recordatorio
 email-reminder-body = Le recordamos su reserva con { $party }, que empieza dentro de { $duration }.
+# Cuánto falta para que empiece la reserva, para plantillas que lo indican por sí solas («dentro de 1 día»).
+email-reminder-lead = dentro de { $duration }
 
 ## Invitado: la reserva ha cambiado ($headline es uno de los titulares de abajo)
 email-update-subject = { $headline }: { $event }, { $when }

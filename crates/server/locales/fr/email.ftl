@@ -48,6 +48,8 @@ email-request-received-body = Merci, nous avons bien reçu votre demande. Vous r
 email-reminder-subject = Rappel : { $event }, { $when }
 email-reminder-headline = Rappel
 email-reminder-body = Ceci est un rappel de votre réservation avec { $party }, qui commence dans { $duration }.
+# Dans combien de temps la réservation commence, pour les modèles qui l'indiquent seuls (« dans 1 jour »).
+email-reminder-lead = dans { $duration }
 
 ## Invité : la réservation a changé ($headline est l'un des titres ci-dessous)
 email-update-subject = { $headline } : { $event }, { $when }

@@ -48,6 +48,8 @@ email-request-received-body = Grazie, abbiamo ricevuto la sua richiesta. Ricever
 email-reminder-subject = Promemoria: { $event }, { $when }
 email-reminder-headline = Promemoria
 email-reminder-body = Le ricordiamo la sua prenotazione con { $party }, che inizia tra { $duration }.
+# Tra quanto inizia la prenotazione, per i modelli che lo indicano da soli («tra 1 giorno»).
+email-reminder-lead = tra { $duration }
 
 ## Invitato: la prenotazione è cambiata ($headline è uno dei titoli qui sotto)
 email-update-subject = { $headline }: { $event }, { $when }

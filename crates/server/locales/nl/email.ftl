@@ -47,6 +47,8 @@ email-request-received-body = Bedankt, we hebben uw verzoek ontvangen. U ontvang
 email-reminder-subject = Herinnering: { $event }, { $when }
 email-reminder-headline = Herinnering
 email-reminder-body = Dit is een herinnering aan uw boeking met { $party }, die over { $duration } begint.
+# Hoe snel de boeking begint, voor sjablonen die dat los vermelden ('over 1 dag').
+email-reminder-lead = over { $duration }
 
 ## Gast: de boeking is gewijzigd ($headline is een van de koppen hieronder)
 email-update-subject = { $headline }: { $event }, { $when }

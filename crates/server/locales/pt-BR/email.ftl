@@ -47,6 +47,8 @@ email-request-received-body = Obrigado! Recebemos sua solicitação. Você receb
 email-reminder-subject = Lembrete: { $event }, { $when }
 email-reminder-headline = Lembrete
 email-reminder-body = Este é um lembrete do seu agendamento com { $party }, que começa em { $duration }.
+# Quanto falta para o agendamento começar, para modelos que dizem isso sozinhos ("em 1 dia").
+email-reminder-lead = em { $duration }
 
 ## Convidado: o agendamento mudou ($headline é um dos títulos abaixo)
 email-update-subject = { $headline }: { $event }, { $when }
