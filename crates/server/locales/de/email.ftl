@@ -97,7 +97,7 @@ email-contact-intro = { $has_event ->
    *[no] { $sender } hat über das Kontaktformular eine Nachricht gesendet:
   }
 email-contact-preferred-times = Zeiten, die passen
-email-contact-reply = Antworten Sie auf diese E-Mail, um zu antworten.
+email-contact-reply = Mit einer Antwort auf diese E-Mail erreichen Sie die Person direkt.
 
 ## Gastgeber und Betriebspostfach: eine Kalenderverbindung ($host: Name des Gastgebers; $url:
 ## Adresse des Kalenders; $since: seit wann sie fehlschlägt; $duration: wie lange, „1 Stunde 30 Minuten“)

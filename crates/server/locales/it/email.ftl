@@ -98,7 +98,7 @@ email-contact-intro = { $has_event ->
    *[no] { $sender } ha inviato un messaggio tramite il modulo di contatto:
   }
 email-contact-preferred-times = Orari che vanno bene a questa persona
-email-contact-reply = Risponda a questa e-mail per rispondere.
+email-contact-reply = Per rispondere a questa persona, risponda a questa e-mail.
 
 ## Organizzatori e casella operativa: una connessione al calendario ($host: il nome
 ## dell'organizzatore; $url: l'indirizzo del calendario; $since: da quando non funziona;
