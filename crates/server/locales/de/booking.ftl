@@ -49,7 +49,9 @@ submit-request = Diese Zeit anfragen
 book-fallback = Keine dieser Zeiten passt?
 book-fallback-link = Schreiben Sie uns, welche Zeiten Ihnen passen
 # Zeiten im barrierefreien Namen der Tagesschaltflächen: „Dienstag, 1. Dezember, 3 Zeiten“.
-day-times = { $day }, { $count ->
+# Wird von Screenreadern nach dem sichtbaren Text einer Tagesschaltfläche vorgelesen (der Name der
+# Schaltfläche muss enthalten, was sie zeigt), beginnt also mit einem eigenen Trennzeichen.
+day-times-count = , { $count ->
     [one] { $count } Zeit
    *[other] { $count } Zeiten
   }

@@ -49,7 +49,9 @@ submit-request = Solicitar este horario
 book-fallback = ¿Ninguno de estos horarios le viene bien?
 book-fallback-link = Envíenos un mensaje con los horarios que le convengan
 # Horarios en el nombre accesible de los botones de día: «martes, 1 de diciembre, 3 horarios».
-day-times = { $day }, { $count ->
+# Los lectores de pantalla lo leen después del texto visible de un botón de día (el nombre del
+# botón debe contener lo que muestra), así que empieza con su propio separador.
+day-times-count = , { $count ->
     [one] { $count } horario
    *[other] { $count } horarios
   }

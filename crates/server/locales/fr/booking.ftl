@@ -49,7 +49,9 @@ submit-request = Demander ce créneau
 book-fallback = Aucun de ces créneaux ne vous convient ?
 book-fallback-link = Envoyez-nous un message avec les horaires qui vous conviennent
 # Créneaux dans le nom accessible des boutons de jour : « mardi 1 décembre, 3 créneaux ».
-day-times = { $day }, { $count ->
+# Lu par les lecteurs d'écran après le texte visible d'un bouton de jour (le nom du bouton doit
+# contenir ce qu'il affiche) ; il commence donc par son propre séparateur.
+day-times-count = , { $count ->
     [one] { $count } créneau
    *[other] { $count } créneaux
   }

@@ -49,7 +49,9 @@ submit-request = Richiedi questo orario
 book-fallback = Nessuno di questi orari va bene?
 book-fallback-link = Ci scriva un messaggio con gli orari che preferisce
 # Orari nel nome accessibile dei pulsanti dei giorni: «martedì 1 dicembre, 3 orari».
-day-times = { $day }, { $count ->
+# Letto dagli screen reader dopo il testo visibile di un pulsante del giorno (il nome del pulsante
+# deve contenere ciò che mostra), quindi inizia con il proprio separatore.
+day-times-count = , { $count ->
     [one] { $count } orario
    *[other] { $count } orari
   }

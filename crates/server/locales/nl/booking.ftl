@@ -49,7 +49,9 @@ submit-request = Deze tijd aanvragen
 book-fallback = Komt geen van deze tijden uit?
 book-fallback-link = Stuur ons een bericht met tijden die u schikken
 # Tijden in de toegankelijke naam van de dagknoppen: 'dinsdag 1 december, 3 tijden'.
-day-times = { $day }, { $count ->
+# Wordt door schermlezers voorgelezen na de zichtbare tekst van een dagknop (de naam van de knop
+# moet bevatten wat hij toont), en begint daarom met een eigen scheidingsteken.
+day-times-count = , { $count ->
     [one] { $count } tijd
    *[other] { $count } tijden
   }

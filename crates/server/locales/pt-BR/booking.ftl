@@ -49,7 +49,9 @@ submit-request = Solicitar este horário
 book-fallback = Nenhum destes horários serve?
 book-fallback-link = Envie uma mensagem com os horários que funcionam para você
 # Horários no nome acessível dos botões de dia: "terça-feira, 1 de dezembro, 3 horários".
-day-times = { $day }, { $count ->
+# Lido pelos leitores de tela depois do texto visível de um botão de dia (o nome do botão deve
+# conter o que ele mostra), por isso começa com o próprio separador.
+day-times-count = , { $count ->
     [one] { $count } horário
    *[other] { $count } horários
   }
