@@ -6,6 +6,47 @@
   document.documentElement.classList.add("js");
 
   var TZ_KEY = "openslot.tz";
+  // The page's language and its messages (written by the server, see web::lang): this
+  // script holds no visitor-facing text of its own.
+  var LANG = document.documentElement.lang || "en";
+  var MESSAGES = (function () {
+    var block = document.getElementById("openslot-messages");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
+  })();
+
+  function fill(text, args) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : all;
+    });
+  }
+  function t(id, args) {
+    var text = MESSAGES[id];
+    return fill(typeof text === "string" ? text : id, args);
+  }
+  // A message with a number: the server sends one text per plural category of the
+  // page's language; Intl.PluralRules picks the one this number takes.
+  function tn(id, name, number, args) {
+    var forms = MESSAGES[id] || {};
+    var category = "other";
+    try { category = new Intl.PluralRules(LANG).select(number); } catch (e) { /* old browser */ }
+    var text = forms[category] || forms.other || id;
+    var all = {};
+    Object.keys(args || {}).forEach(function (key) { all[key] = args[key]; });
+    all[name] = new Intl.NumberFormat(LANG).format(number);
+    return fill(text, all);
+  }
+  function joinNames(names) {
+    if (names.length < 2) return names[0] || "";
+    return t("names-and", { first: names.slice(0, -1).join(t("names-separator")), last: names[names.length - 1] });
+  }
+  // The JSON API answers field errors in English; show them in the page's language.
+  function fieldError(field, message) {
+    var known = (MESSAGES["field-errors"] || {})[message];
+    if (known) return known;
+    var tooLong = /^must be at most (\d+) characters$/.exec(message || "");
+    if (tooLong) return tn("field-error-too-long", "max", Number(tooLong[1]));
+    return t(field === "start" ? "field-error-start" : "field-error-invalid");
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -36,20 +77,21 @@
     var get = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
     return get("year") + "-" + get("month") + "-" + get("day");
   }
+  // Dates and times in the page's language (CLDR in the browser), like the server's.
   function timeLabel(instant, zone) {
-    return new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(instant);
+    return new Intl.DateTimeFormat(LANG, { timeZone: zone, hour: "numeric", minute: "2-digit" }).format(instant);
   }
   function fullLabel(instant, zone) {
-    return new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "long", day: "numeric", month: "long",
-      year: "numeric", hour: "2-digit", minute: "2-digit" }).format(instant);
+    return new Intl.DateTimeFormat(LANG, { timeZone: zone, weekday: "long", day: "numeric", month: "long",
+      year: "numeric", hour: "numeric", minute: "2-digit" }).format(instant);
   }
   function dayParts(key) {
     // Noon UTC on that date names the same calendar day everywhere.
     var noon = new Date(key + "T12:00:00Z");
     return {
-      weekday: new Intl.DateTimeFormat(undefined, { weekday: "short", timeZone: "UTC" }).format(noon),
-      label: new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" }).format(noon),
-      long: new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(noon)
+      weekday: new Intl.DateTimeFormat(LANG, { weekday: "short", timeZone: "UTC" }).format(noon),
+      label: new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", timeZone: "UTC" }).format(noon),
+      long: new Intl.DateTimeFormat(LANG, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(noon)
     };
   }
   function addDays(key, days) {
@@ -118,7 +160,7 @@
     function contactLink(text) {
       var span = el("span");
       span.appendChild(document.createTextNode(text + " "));
-      span.appendChild(el("a", { href: contactUrl }, "Contact us to find a time."));
+      span.appendChild(el("a", { href: contactUrl }, t("contact-find-time")));
       return span;
     }
 
@@ -154,16 +196,18 @@
         if (count) {
           any = true;
           var button = el("button", { type: "button", "class": "day", "data-date": key,
-            "aria-pressed": key === selected ? "true" : "false",
-            "aria-label": parts.long + ", " + count + (count === 1 ? " time" : " times") });
+            "aria-pressed": key === selected ? "true" : "false" });
           button.appendChild(el("span", { "class": "weekday" }, parts.weekday));
+          button.appendChild(document.createTextNode(" "));
           button.appendChild(el("span", { "class": "date" }, parts.label));
+          // The name is the visible text and the count (WCAG 2.5.3: a name that contains the label).
+          button.appendChild(el("span", { "class": "visually-hidden" }, tn("day-times-count", "count", count)));
           item.appendChild(button);
         } else {
           var span = el("span", { "class": "day unavailable", "data-date": key });
           span.appendChild(el("span", { "class": "weekday" }, parts.weekday));
           span.appendChild(el("span", { "class": "date" }, parts.label));
-          span.appendChild(el("span", { "class": "visually-hidden" }, " (no times)"));
+          span.appendChild(el("span", { "class": "visually-hidden" }, " " + t("day-no-times")));
           item.appendChild(span);
         }
         daysList.appendChild(item);
@@ -171,7 +215,7 @@
       var empty = document.getElementById("no-times");
       if (empty) empty.hidden = any;
       fallback.classList.toggle("prominent", !any);
-      if (!any) setStatus("warning", contactLink("No times are free in this booking window."));
+      if (!any) setStatus("warning", contactLink(t("no-times-booking-window")));
     }
 
     function renderTimes(keepChoice) {
@@ -181,10 +225,10 @@
       var old = document.getElementById("times-empty");
       if (old) old.parentNode.removeChild(old);
       if (!selected) {
-        legend.textContent = "2. Pick a time";
+        legend.textContent = t("times-legend");
         return;
       }
-      legend.textContent = "2. Pick a time on " + dayParts(selected).long;
+      legend.textContent = t("times-legend-on", { day: dayParts(selected).long });
       var slots = slotsByDay[selected] || [];
       slots.forEach(function (slot, index) {
         var id = "time-" + (index + 1);
@@ -193,14 +237,13 @@
         if (slot.start === previousValue) input.checked = true;
         wrap.appendChild(input);
         var label = el("label", { "for": id }, timeLabel(new Date(slot.start), zone));
-        if (zone !== hostZone) label.setAttribute("title", timeLabel(new Date(slot.start), hostZone) + " host time (" + hostZone + ")");
+        if (zone !== hostZone) label.setAttribute("title", t("time-host-title", { time: timeLabel(new Date(slot.start), hostZone), zone: hostZone }));
         wrap.appendChild(label);
         timesBox.appendChild(wrap);
       });
       if (!slots.length) {
-        var p = el("p", { "class": "empty", id: "times-empty" }, "No times left on this day. Pick another day or ");
-        p.appendChild(el("a", { href: contactUrl }, "contact us"));
-        p.appendChild(document.createTextNode("."));
+        var p = el("p", { "class": "empty", id: "times-empty" }, t("times-empty") + " ");
+        p.appendChild(el("a", { href: contactUrl }, t("contact-find-time")));
         timesBox.parentNode.insertBefore(p, timesBox.nextSibling);
       }
     }
@@ -233,8 +276,9 @@
       if (next) { e.preventDefault(); next.focus(); }
     });
 
+    // afterConflict: "taken" or "gone", why the times are loaded again.
     function load(afterConflict) {
-      setStatus("loading", afterConflict ? afterConflict + " Refreshing the times…" : "Loading available times…");
+      setStatus("loading", t(afterConflict ? "status-" + afterConflict + "-refreshing" : "status-loading"));
       root.setAttribute("aria-busy", "true");
       var url = "/availability?event=" + encodeURIComponent(event) + "&tz=" + encodeURIComponent(zone);
       if (pinnedHost) url += "&host=" + encodeURIComponent(pinnedHost);
@@ -256,15 +300,15 @@
             if (!selected || selected < today || selected > lastDay || !afterConflict) selected = keys[0] || null;
           }
           root.removeAttribute("aria-busy");
-          setStatus(afterConflict ? "warning" : "", afterConflict ? afterConflict + " Please pick another time." : "", !!afterConflict);
+          setStatus(afterConflict ? "warning" : "", afterConflict ? t("status-" + afterConflict) : "", !!afterConflict);
           renderDays();
           renderTimes(!afterConflict);
         })
         .catch(function () {
           root.removeAttribute("aria-busy");
           fallback.classList.add("prominent");
-          var message = contactLink("We couldn't load the available times. Check your connection and try again, or");
-          var retry = el("button", { type: "button", "class": "secondary" }, "Try again");
+          var message = contactLink(t("status-load-failed"));
+          var retry = el("button", { type: "button", "class": "secondary" }, t("status-try-again"));
           retry.addEventListener("click", function () { load(); });
           message.appendChild(document.createTextNode(" "));
           message.appendChild(retry);
@@ -299,10 +343,9 @@
 
     function confirm(booking) {
       var start = new Date(booking.start);
-      var heading = booking.status === "confirmed" ? "Confirmed" : "Request received";
-      var text = booking.status === "confirmed"
-        ? "Your booking is confirmed. A confirmation is on its way by email."
-        : "Request received — you will get a confirmation by email once the host accepts.";
+      var outcome = booking.status === "confirmed" ? "outcome-confirmed" : "outcome-requested";
+      var heading = t(outcome + "-heading");
+      var text = t(outcome);
       confirmation.textContent = "";
       confirmation.appendChild(el("h2", { id: "confirmation-heading" }, heading));
       confirmation.appendChild(el("p", { "class": "status success" }, text));
@@ -310,17 +353,16 @@
       var withNames = (booking.hosts && booking.hosts.length ? booking.hosts : (booking.host ? [booking.host] : []))
         .map(function (host) { return host && host.name; }).filter(Boolean);
       if (namedHosts && withNames.length) {
-        var joined = withNames.length > 1 ? withNames.slice(0, -1).join(", ") + " and " + withNames[withNames.length - 1] : withNames[0];
-        list.appendChild(el("dt", {}, "With"));
-        list.appendChild(el("dd", { id: "booking-with" }, joined));
+        list.appendChild(el("dt", {}, t("summary-with")));
+        list.appendChild(el("dd", { id: "booking-with" }, joinNames(withNames)));
       }
-      list.appendChild(el("dt", {}, "When (your time, " + zone + ")"));
+      list.appendChild(el("dt", {}, t("summary-when-yours", { zone: zone })));
       list.appendChild(el("dd", {}, fullLabel(start, zone)));
       if (zone !== hostZone) {
-        list.appendChild(el("dt", {}, "When (host's time, " + hostZone + ")"));
+        list.appendChild(el("dt", {}, t("summary-when-host", { zone: hostZone })));
         list.appendChild(el("dd", {}, fullLabel(start, hostZone)));
       }
-      list.appendChild(el("dt", {}, "Reference"));
+      list.appendChild(el("dt", {}, t("summary-reference")));
       list.appendChild(el("dd", {}, booking.id));
       confirmation.appendChild(list);
       form.hidden = true;
@@ -339,11 +381,11 @@
       if (form.elements.website && form.elements.website.value) return;
       var chosen = form.querySelector("input[name=start]:checked");
       var fields = {};
-      if (!chosen) fields.start = "Pick a time first.";
-      if (!form.elements.name.value.trim()) fields.name = "is required";
-      if (!form.elements.email.value.trim()) fields.email = "is required";
+      if (!chosen) fields.start = t("status-pick-time-first");
+      if (!form.elements.name.value.trim()) fields.name = t("field-error-required");
+      if (!form.elements.email.value.trim()) fields.email = t("field-error-required");
       if (Object.keys(fields).length) {
-        setStatus("error", "Please fix the highlighted fields.");
+        setStatus("error", t("status-fix-fields"));
         showFieldErrors(fields);
         return;
       }
@@ -352,10 +394,10 @@
         if (input.name && input.name.indexOf("answer_") === 0) answers[input.name.slice(7)] = input.value;
       });
       var body = { event: event, start: chosen.value, name: form.elements.name.value, email: form.elements.email.value,
-        timezone: zone, notes: form.elements.notes.value, answers: answers };
+        timezone: zone, notes: form.elements.notes.value, answers: answers, locale: LANG };
       if (form.elements.host && form.elements.host.value) body.host = form.elements.host.value;
       submit.disabled = true;
-      setStatus("loading", mode === "request" ? "Sending your request…" : "Booking…");
+      setStatus("loading", t(mode === "request" ? "status-sending-request" : "status-booking"));
       fetch("/booking", { method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": idempotencyKey },
         body: JSON.stringify(body) })
@@ -367,22 +409,24 @@
           var error = result.body && result.body.error;
           if (result.status === 201) return confirm(result.body);
           idempotencyKey = randomKey();
-          if (result.status === 409) return load("Sorry — that time was just taken by someone else.");
-          if (error && error.code === "slot_unavailable") return load("That time is no longer available.");
+          if (result.status === 409) return load("taken");
+          if (error && error.code === "slot_unavailable") return load("gone");
           if (error && error.code === "validation_failed") {
-            setStatus("error", "Please fix the highlighted fields.");
-            return showFieldErrors(error.fields || {});
+            setStatus("error", t("status-fix-fields"));
+            var shown = {};
+            Object.keys(error.fields || {}).forEach(function (field) { shown[field] = fieldError(field, error.fields[field]); });
+            return showFieldErrors(shown);
           }
           if (result.status === 429) {
-            var wait = result.response.headers.get("Retry-After") || "a few";
-            return setStatus("error", "Too many attempts from your connection. Please wait " + wait + " seconds and try again.", true);
+            var wait = parseInt(result.response.headers.get("Retry-After"), 10);
+            return setStatus("error", wait > 0 ? tn("status-rate-limited", "seconds", wait) : t("status-rate-limited-moment"), true);
           }
-          setStatus("error", contactLink((error && error.message ? error.message : "Something went wrong.") + " Your details are still here; try again, or"), true);
+          setStatus("error", contactLink(t("status-failed")), true);
         })
         .catch(function () {
           submit.disabled = false;
           fallback.classList.add("prominent");
-          setStatus("error", contactLink("We couldn't reach the booking service. Your details are still here; try again, or"), true);
+          setStatus("error", contactLink(t("status-unreachable")), true);
         });
     });
 

@@ -883,6 +883,7 @@ mod tests {
             previous_start: None,
             confirmed_at: None,
             meeting_url: None,
+            locale: None,
         };
         cache.apply(&both);
         assert_eq!(

@@ -3,7 +3,7 @@
 use jiff::{tz::TimeZone, Timestamp};
 use serde_json::{json, Value};
 
-use crate::catalog::EventType;
+use crate::{catalog::EventType, i18n::Locale};
 
 /// "Tuesday 1 December 2026, 09:00" in `zone`.
 pub fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
@@ -11,6 +11,12 @@ pub fn long_time(instant: Timestamp, zone: &TimeZone) -> String {
         .to_zoned_datetime(zone.clone())
         .strftime("%A %-d %B %Y, %H:%M")
         .to_string()
+}
+
+/// The moment `instant` in `zone`, written the way `locale` writes a long date and time
+/// ("Tuesday, December 1, 2026 at 9:00 AM" / "Dienstag, 1. Dezember 2026 um 09:00").
+pub fn long_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String {
+    crate::i18n::dates(locale).date_time_long(instant.to_zoned_datetime(zone.clone()).datetime())
 }
 
 /// A booking's answers as `{"label", "value"}` rows, labelled with the event type's

@@ -70,6 +70,8 @@ pub struct Host {
     pub time_off: Vec<(Date, Date)>,
     /// Bookings per day (host's zone) across all event types.
     pub max_per_day: Option<u32>,
+    /// The language of the host's booking e-mails (`None`: the default locale).
+    pub locale: Option<crate::i18n::Locale>,
     /// Disabled hosts get no new bookings; their existing ones stay.
     pub enabled: bool,
 }
@@ -91,6 +93,7 @@ impl Host {
                     .collect(),
             ),
             max_per_day: self.max_per_day,
+            locale: self.locale,
             overrides: self
                 .overrides
                 .iter()
@@ -214,6 +217,7 @@ pub fn implicit_entry(config: &Config) -> HostEntryConfig {
                 .collect(),
         ),
         max_per_day: None,
+        locale: None,
         overrides: Vec::new(),
         time_off: Vec::new(),
         calendars: Vec::new(),
@@ -428,6 +432,7 @@ fn resolve(
         schedule,
         time_off,
         max_per_day,
+        locale: entry.locale,
         enabled: true,
     })
 }

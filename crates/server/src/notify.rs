@@ -5,7 +5,7 @@
 use std::{collections::HashSet, path::Path, sync::RwLock, time::SystemTime};
 
 use jiff::{tz::TimeZone, Timestamp};
-use minijinja::{AutoEscape, Environment};
+use minijinja::{value::Kwargs, AutoEscape, Environment, State};
 use openslot_mail::{Invite, InviteMethod, Mailbox, Outgoing, Person};
 use openslot_store::{Booking, BookingStatus, ContactMessage, Job, NewJob};
 use serde_json::{json, Value};
@@ -13,9 +13,10 @@ use serde_json::{json, Value};
 use crate::{
     catalog::Catalog,
     config::{parse_duration, Config, ConfigError},
-    display::{answer_rows, long_time},
+    display::answer_rows,
     domain::{JobKind, MailKind},
     hosts::Host,
+    i18n::{self, FluentValue, Locale},
     links,
     signing::Signer,
 };
@@ -132,6 +133,9 @@ pub struct Notifier {
     accent: String,
     public_url: String,
     mail_host: String,
+    /// The language of mail to an invitee whose booking has none, and of ops mail about a
+    /// host without `[[hosts]] locale`.
+    default_locale: Locale,
     /// Hosts with a calendar bookings are written to (`write = true`): changes to their
     /// bookings also queue a [`JobKind::CalendarWrite`]. Replaced as connections change.
     calendar_writers: RwLock<HashSet<String>>,
@@ -200,53 +204,121 @@ fn same_address(a: &Mailbox, b: &Mailbox) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-/// "Ada", "Ada and Grace", "Ada, Grace and Alan".
-fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+/// The language a booking's invitee gets mail in: the one kept with the booking, else
+/// `default` (bookings made before it was kept, or a tag no longer offered).
+pub fn invitee_locale(booking: &Booking, default: Locale) -> Locale {
+    booking
+        .locale
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or(default)
+}
+
+/// "Ada", "Ada and Grace", "Ada, Grace and Alan", in `locale`'s words.
+fn join_names<'a>(locale: Locale, names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
     match names.as_slice() {
         [] => String::new(),
         [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => {
+            let separator = i18n::text(locale, "email-names-separator", &[]);
+            i18n::text(
+                locale,
+                "email-names-last",
+                &[
+                    ("rest", rest.join(&separator).into()),
+                    ("last", (*last).into()),
+                ],
+            )
+        }
     }
 }
 
-fn human_offset(seconds: i64) -> String {
+/// `count` of a unit (`duration-minutes`, `-hours`, `-days`), with the locale's plural.
+fn units(locale: Locale, id: &str, count: i64) -> String {
+    i18n::text(locale, id, &[("count", count.into())])
+}
+
+/// How long before the start a reminder goes: "1 day", "3 hours", "30 minutes".
+fn lead_time(locale: Locale, seconds: i64) -> String {
     match seconds {
-        s if s % 86_400 == 0 => plural(s / 86_400, "day"),
-        s if s % 3_600 == 0 => plural(s / 3_600, "hour"),
-        s => plural((s + 59) / 60, "minute"),
+        s if s % 86_400 == 0 => units(locale, "duration-days", s / 86_400),
+        s if s % 3_600 == 0 => units(locale, "duration-hours", s / 3_600),
+        s => units(locale, "duration-minutes", (s + 59) / 60),
     }
 }
 
 /// "3 days 4 hours", "2 hours 5 minutes", "45 minutes": how long something lasted.
-fn human_duration(seconds: i64) -> String {
-    let unit = |count: i64, name: &str| {
-        if count == 1 {
-            format!("1 {name}")
-        } else {
-            format!("{count} {name}s")
-        }
-    };
+fn human_duration(locale: Locale, seconds: i64) -> String {
     let (days, hours, minutes) = (
         seconds / 86_400,
         seconds % 86_400 / 3_600,
         seconds % 3_600 / 60,
     );
+    let pair = |larger: String, smaller: String| {
+        i18n::text(
+            locale,
+            "email-duration-pair",
+            &[("larger", larger.into()), ("smaller", smaller.into())],
+        )
+    };
     match (days, hours) {
-        (0, 0) => unit(minutes, "minute"),
-        (0, _) if minutes > 0 => format!("{} {}", unit(hours, "hour"), unit(minutes, "minute")),
-        (0, _) => unit(hours, "hour"),
-        (_, 0) => unit(days, "day"),
-        _ => format!("{} {}", unit(days, "day"), unit(hours, "hour")),
+        (0, 0) => units(locale, "duration-minutes", minutes),
+        (0, _) if minutes > 0 => pair(
+            units(locale, "duration-hours", hours),
+            units(locale, "duration-minutes", minutes),
+        ),
+        (0, _) => units(locale, "duration-hours", hours),
+        (_, 0) => units(locale, "duration-days", days),
+        _ => pair(
+            units(locale, "duration-days", days),
+            units(locale, "duration-hours", hours),
+        ),
     }
 }
 
-fn plural(count: i64, unit: &str) -> String {
-    if count == 1 {
-        format!("in 1 {unit}")
-    } else {
-        format!("in {count} {unit}s")
+/// `instant` in `zone`, written out the way `locale` writes dates ("Friday, May 7, 2027 at
+/// 3:00 PM" / "Freitag, 7. Mai 2027 um 15:00").
+fn long_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String {
+    i18n::dates(locale).date_time_long(instant.to_zoned_datetime(zone.clone()).datetime())
+}
+
+/// `instant` in `zone` in a few words, for subjects ("Fri, May 7, 3:00 PM").
+fn short_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String {
+    i18n::dates(locale).date_time_short(instant.to_zoned_datetime(zone.clone()).datetime())
+}
+
+/// `t("message-id", name=value, …)` in mail templates, in the context's `lang` (the
+/// recipient's language). Numbers stay numbers, so Fluent picks plural forms.
+fn template_text(state: &State, id: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let locale = state
+        .lookup("lang")
+        .and_then(|lang| lang.as_str().and_then(Locale::parse))
+        .unwrap_or_default();
+    let mut args: Vec<(String, FluentValue<'static>)> = Vec::new();
+    for name in kwargs.args() {
+        let value: minijinja::Value = kwargs.get(name)?;
+        let fluent = if let Ok(number) = i64::try_from(value.clone()) {
+            FluentValue::from(number)
+        } else if value.is_undefined() || value.is_none() {
+            FluentValue::from(String::new())
+        } else {
+            FluentValue::from(value.to_string())
+        };
+        args.push((name.to_string(), fluent));
     }
+    let borrowed: Vec<(&str, FluentValue)> = args
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.clone()))
+        .collect();
+    Ok(i18n::text(locale, id, &borrowed))
+}
+
+/// A label of the plain-text details block, with its colon, padded so values line up
+/// ("What:       "); a label longer than the column keeps one space.
+fn text_label(label: String) -> String {
+    let label = format!("{label}:");
+    format!("{label:<11} ")
 }
 
 impl Notifier {
@@ -313,6 +385,8 @@ impl Notifier {
             }
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        env.add_function("t", template_text);
+        env.add_filter("label", text_label);
         for name in TEMPLATE_NAMES {
             let source_text = match &mail.templates_dir {
                 Some(dir) if Path::new(dir).join(name).is_file() => {
@@ -346,6 +420,7 @@ impl Notifier {
             accent: config.branding.accent_color.clone(),
             public_url,
             mail_host,
+            default_locale: config.branding.default_locale,
             calendar_writers: RwLock::default(),
         })
     }
@@ -640,15 +715,16 @@ impl Notifier {
         };
         let payload = &job.payload;
         let host = payload["host"].as_str().unwrap_or("");
-        let host_name = catalog
-            .hosts()
-            .get(host)
-            .map_or_else(|| host.to_string(), |host| host.name.clone());
+        let known = catalog.hosts().get(host);
+        let host_name = known.map_or_else(|| host.to_string(), |host| host.name.clone());
+        let locale = self.host_locale(known.into_iter());
         let since = payload["since"]
             .as_i64()
             .and_then(|since| Timestamp::from_second(since).ok());
         let failing_for = since.map_or(0, |since| (now.as_second() - since.as_second()).max(0));
         let context = json!({
+            "lang": locale.tag(),
+            "dir": locale.dir(),
             "org": self.org,
             "accent": self.accent,
             "host": host,
@@ -660,7 +736,7 @@ impl Notifier {
             "since": since.map_or_else(String::new, |since| {
                 since.strftime("%Y-%m-%d %H:%M UTC").to_string()
             }),
-            "failing_for": human_duration(failing_for),
+            "failing_for": human_duration(locale, failing_for),
             "subject": "",
         });
         let parts = self.render_three(message.as_str(), &context)?;
@@ -751,33 +827,55 @@ impl Notifier {
         };
         let zone = crate::tzdb::zone(&recipient_tz).unwrap_or(TimeZone::UTC);
         let host_zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
-        let long = long_time;
+        let hosts = booking_hosts(catalog, booking);
+        // The invitee reads their own language; hosts and the ops inbox the assigned
+        // host's.
+        let locale = if for_invitee {
+            invitee_locale(booking, self.default_locale)
+        } else {
+            self.host_locale(hosts.iter().copied())
+        };
+        let long = |instant: Timestamp, zone: &TimeZone| long_time_in(locale, instant, zone);
+        let text = |id: &str, args: &i18n::Args| i18n::text(locale, id, args);
         let answers = answer_rows(event, &booking.answers);
         let offset = job.payload["offset"].as_i64().unwrap_or(0);
         let event_title = event
             .map(|e| e.title.clone())
             .unwrap_or_else(|| booking.event_slug.clone());
+        let name_arg = || [("name", FluentValue::from(booking.name.as_str()))];
+        let org_arg = || [("org", FluentValue::from(self.org.as_str()))];
         let (headline, intro) = match message {
-            MailKind::InviteeCancelled => ("Cancelled", "your booking has been cancelled. The time is free again.".to_string()),
-            MailKind::InviteeRescheduled => ("Rescheduled", "your booking has moved to the new time below.".to_string()),
+            MailKind::InviteeCancelled => (
+                text("email-cancelled-headline", &[]),
+                text("email-cancelled-body", &[]),
+            ),
+            MailKind::InviteeRescheduled => (
+                text("email-rescheduled-headline", &[]),
+                text("email-rescheduled-body", &[]),
+            ),
             MailKind::InviteeDeclined => (
-                "Request not accepted",
-                format!("unfortunately {} cannot make this time. We are sorry — please pick another time that suits you.", self.org),
+                text("email-declined-headline", &[]),
+                text("email-declined-body", &org_arg()),
             ),
             MailKind::InviteeExpired => (
-                "Request expired",
-                "your request was not confirmed in time, so it has lapsed. Please pick another time.".to_string(),
+                text("email-expired-headline", &[]),
+                text("email-expired-body", &[]),
             ),
-            MailKind::OpsCancelled => ("Cancelled", format!("{} cancelled their booking.", booking.name)),
-            MailKind::OpsRescheduled => ("Rescheduled", format!("{} moved their booking.", booking.name)),
+            MailKind::OpsCancelled => (
+                text("email-cancelled-headline", &[]),
+                text("email-ops-cancelled-body", &name_arg()),
+            ),
+            MailKind::OpsRescheduled => (
+                text("email-rescheduled-headline", &[]),
+                text("email-ops-rescheduled-body", &name_arg()),
+            ),
             MailKind::OpsExpired => (
-                "Request expired",
-                "This request was not answered in time and has expired; the time is free again.".to_string(),
+                text("email-expired-headline", &[]),
+                text("email-ops-expired-body", &[]),
             ),
-            _ => ("", String::new()),
+            _ => (String::new(), String::new()),
         };
         let requested = booking.status == BookingStatus::Requested;
-        let hosts = booking_hosts(catalog, booking);
         // The implicit host of an install without `[[hosts]]` is the organisation itself:
         // messages and invites name nobody else, as before hosts existed.
         let named: Vec<&Host> = if !catalog.hosts().names_hosts() {
@@ -785,17 +883,34 @@ impl Notifier {
         } else {
             hosts.clone()
         };
-        let with = join_names(named.iter().map(|host| host.name.as_str()));
+        let with = join_names(locale, named.iter().map(|host| host.name.as_str()));
+        // Who the booking is with, as the invitee's messages say it.
+        let party = if with.is_empty() {
+            self.org.clone()
+        } else {
+            text(
+                "email-party",
+                &[
+                    ("hosts", with.as_str().into()),
+                    ("org", self.org.as_str().into()),
+                ],
+            )
+        };
+        let minutes = booking.end.duration_since(booking.start).as_mins();
         let context = json!({
+            "lang": locale.tag(),
+            "dir": locale.dir(),
             "with": with,
+            "party": party,
             "org": self.org,
             "accent": self.accent,
             "event_title": event_title,
-            "duration": booking.end.duration_since(booking.start).as_mins(),
+            "duration": minutes,
+            "duration_text": units(locale, "duration-minutes", minutes),
             "status": booking.status.as_str(),
             "active": booking.status.is_active(),
             "when": long(booking.start, &zone),
-            "when_short": booking.start.to_zoned_datetime(zone.clone()).strftime("%a %-d %b %H:%M").to_string(),
+            "when_short": short_time_in(locale, booking.start, &zone),
             "recipient_tz": recipient_tz,
             "host_when": long(booking.start, &host_zone),
             "host_tz": host_tz,
@@ -818,7 +933,14 @@ impl Notifier {
                 .then(|| booking.previous_start.map(|previous| long(previous, &zone)))
                 .flatten(),
             "reason": booking.status_reason,
-            "lead_text": human_offset(offset),
+            "lead": lead_time(locale, offset),
+            // What `lead` was called before mail was localised ("in 1 day"), for templates
+            // overridden from `templates_dir` that still use it.
+            "lead_text": text(
+                "email-reminder-lead",
+                &[("duration", lead_time(locale, offset).into())]
+            ),
+            "requested": if requested { "yes" } else { "no" },
             "headline": headline,
             "intro": intro,
             "subject": "",
@@ -846,15 +968,28 @@ impl Notifier {
             stamp: now,
             start: booking.start,
             end: booking.end,
-            summary: format!(
-                "{event_title} with {}",
-                if with.is_empty() { &self.org } else { &with }
+            summary: text(
+                "email-invite-summary",
+                &[
+                    ("event", event_title.as_str().into()),
+                    (
+                        "party",
+                        if with.is_empty() { &self.org } else { &with }
+                            .as_str()
+                            .into(),
+                    ),
+                ],
             ),
-            description: format!(
-                "Booked through {}. Reference {}.\nChange or cancel: {}",
-                self.org,
-                booking.id,
-                links::manage_url(&self.public_url, signer, booking)
+            description: text(
+                "email-invite-description",
+                &[
+                    ("org", self.org.as_str().into()),
+                    ("reference", booking.id.as_str().into()),
+                    (
+                        "url",
+                        links::manage_url(&self.public_url, signer, booking).into(),
+                    ),
+                ],
             ),
             // The Meet / Teams link a calendar write got for the booking, if any.
             location: booking.meeting_url.clone(),
@@ -927,6 +1062,15 @@ impl Notifier {
             }
         };
         Ok(Some(outgoing))
+    }
+
+    /// The language of mail about `hosts` (the first is the assigned one): that host's
+    /// `[[hosts]] locale`, else the default locale.
+    fn host_locale<'a>(&self, mut hosts: impl Iterator<Item = &'a Host>) -> Locale {
+        hosts
+            .next()
+            .and_then(|host| host.locale)
+            .unwrap_or(self.default_locale)
     }
 
     /// The ops inbox and every host of a booking, each address once (a host whose address
@@ -1006,7 +1150,10 @@ impl Notifier {
             .as_str()
             .and_then(|slug| catalog.get(slug))
             .map(|event| event.title.clone());
+        let locale = self.default_locale;
         let context = json!({
+            "lang": locale.tag(),
+            "dir": locale.dir(),
             "org": self.org,
             "accent": self.accent,
             "name": contact.name,
@@ -1075,6 +1222,7 @@ hosts = ["ada", "grace"]
             previous_start: None,
             confirmed_at: None,
             meeting_url: None,
+            locale: None,
         }
     }
 
@@ -1157,13 +1305,13 @@ hosts = ["ada", "grace"]
 
     #[test]
     fn durations_read_as_words() {
-        assert_eq!(human_duration(0), "0 minutes");
-        assert_eq!(human_duration(60), "1 minute");
-        assert_eq!(human_duration(3_600 + 300), "1 hour 5 minutes");
-        assert_eq!(human_duration(7_200), "2 hours");
-        assert_eq!(human_duration(86_400), "1 day");
+        assert_eq!(human_duration(Locale::En, 0), "0 minutes");
+        assert_eq!(human_duration(Locale::En, 60), "1 minute");
+        assert_eq!(human_duration(Locale::En, 3_600 + 300), "1 hour 5 minutes");
+        assert_eq!(human_duration(Locale::En, 7_200), "2 hours");
+        assert_eq!(human_duration(Locale::En, 86_400), "1 day");
         assert_eq!(
-            human_duration(2 * 86_400 + 3 * 3_600 + 59),
+            human_duration(Locale::En, 2 * 86_400 + 3 * 3_600 + 59),
             "2 days 3 hours"
         );
     }
@@ -1303,5 +1451,57 @@ hosts = ["ada", "grace"]
             .replace("&#x2f;", "/")
             .contains(&format!("href=\"{link}\"")));
         assert_eq!(with_link.invite.unwrap().location.as_deref(), Some(link));
+    }
+
+    #[test]
+    fn the_invitee_reads_the_stored_locale_and_a_host_their_own() {
+        let (notifier, _) = notifier();
+        let mut booking = booking(&["ada"], BookingStatus::Confirmed);
+        // Made before the language was kept: the default locale.
+        assert_eq!(invitee_locale(&booking, Locale::Sv), Locale::Sv);
+        booking.locale = Some("de".into());
+        assert_eq!(invitee_locale(&booking, Locale::Sv), Locale::De);
+        booking.locale = Some("tlh".into());
+        assert_eq!(invitee_locale(&booking, Locale::Sv), Locale::Sv);
+
+        let french = CONFIG.replacen(
+            "email = \"ada@example.com\"",
+            "email = \"ada@example.com\"\nlocale = \"fr\"",
+            1,
+        );
+        let config = Config::parse(&french, "test.toml").unwrap();
+        let catalog = Catalog::from_config(&config, "test.toml").unwrap();
+        let directory = catalog.hosts();
+        let (ada, grace) = (
+            directory.get("ada").unwrap(),
+            directory.get("grace").unwrap(),
+        );
+        assert_eq!(notifier.host_locale([ada, grace].into_iter()), Locale::Fr);
+        assert_eq!(notifier.host_locale([grace, ada].into_iter()), Locale::En);
+
+        let unsupported = CONFIG.replacen(
+            "email = \"ada@example.com\"",
+            "email = \"ada@example.com\"\nlocale = \"tlh\"",
+            1,
+        );
+        let error = Config::parse(&unsupported, "test.toml").unwrap_err();
+        assert!(
+            error.to_string().contains("locale") && error.to_string().contains("tlh"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn lists_and_durations_are_written_in_the_locale() {
+        assert_eq!(
+            join_names(Locale::En, ["Ada", "Grace", "Alan"].into_iter()),
+            "Ada, Grace and Alan"
+        );
+        assert_eq!(join_names(Locale::De, ["Ada"].into_iter()), "Ada");
+        assert_eq!(lead_time(Locale::En, 86_400), "1 day");
+        assert_eq!(lead_time(Locale::En, 3 * 3_600), "3 hours");
+        assert_eq!(lead_time(Locale::En, 90), "2 minutes");
+        assert_eq!(text_label("What".into()), "What:       ");
+        assert_eq!(text_label("Host's time".into()), "Host's time: ");
     }
 }

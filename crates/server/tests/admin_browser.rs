@@ -39,6 +39,7 @@ fn browser(width: u32, height: u32) -> Option<Browser> {
         javascript: true,
         width,
         height,
+        ..BrowserOptions::default()
     })
 }
 

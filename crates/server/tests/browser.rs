@@ -47,6 +47,7 @@ fn browser(javascript: bool, width: u32, height: u32) -> Option<Browser> {
         javascript,
         width,
         height,
+        ..BrowserOptions::default()
     })
 }
 

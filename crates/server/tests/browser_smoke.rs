@@ -271,6 +271,7 @@ async fn javascript_off_runs_no_page_scripts() {
         javascript: false,
         width: 800,
         height: 600,
+        ..BrowserOptions::default()
     }) else {
         return;
     };

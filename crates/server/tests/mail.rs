@@ -213,7 +213,8 @@ async fn every_message_is_proper_mime_with_calendar_invites() {
         "ada@example.com",
         "About the engine",
         "Company: Analytical",
-        "10:00 (Europe/London)",
+        // English (CLDR): a 12-hour clock, a narrow no-break space before AM/PM.
+        "10:00\u{202f}AM (Europe/London)",
         "Asia/Kolkata",
     ] {
         assert!(text.contains(expected), "{expected:?} in ops text:\n{text}");
@@ -231,11 +232,11 @@ async fn every_message_is_proper_mime_with_calendar_invites() {
     let message = parse(received);
     let text = text_of(&message);
     assert!(
-        text.contains("15:30 (Asia/Kolkata)"),
+        text.contains("3:30\u{202f}PM (Asia/Kolkata)"),
         "invitee's zone:\n{text}"
     );
     assert!(
-        text.contains("10:00 (Europe/London)"),
+        text.contains("10:00\u{202f}AM (Europe/London)"),
         "host zone noted:\n{text}"
     );
     assert!(calendar_part(&message).is_none());
@@ -251,7 +252,7 @@ async fn every_message_is_proper_mime_with_calendar_invites() {
     let confirmation = find("Confirmed: Consultation");
     let message = parse(confirmation);
     let text = text_of(&message);
-    assert!(text.contains("08:00 (America/New_York)"), "{text}");
+    assert!(text.contains("8:00\u{202f}AM (America/New_York)"), "{text}");
     let (method, ics) = calendar_part(&message).expect("a text/calendar part");
     assert_eq!(method.to_ascii_uppercase(), "REQUEST");
     let event = parse_ics(&ics);
@@ -544,6 +545,7 @@ fn confirmed_booking(
         name: "Ada".into(),
         email: "ada@example.com".into(),
         timezone: Some("Europe/Paris".into()),
+        locale: None,
         notes: None,
         answers: json!({}),
         created_at: now,
@@ -592,7 +594,7 @@ async fn reminders_fire_at_their_instants_and_past_ones_are_skipped() {
         .unwrap()
         .starts_with("Reminder: Consultation"));
     assert!(text_of(&reminder).contains("in 24 hours") || text_of(&reminder).contains("in 1 day"));
-    assert!(text_of(&reminder).contains("15:00 (Europe/Paris)"));
+    assert!(text_of(&reminder).contains("3:00\u{202f}PM (Europe/Paris)"));
     run.clock.set(at(1, 0));
     assert_eq!(run.worker.run_due().await.unwrap(), 1, "the 1h reminder");
     peer.wait_for_count(4, WAIT).await;
@@ -816,7 +818,7 @@ async fn reminders_move_with_a_reschedule_and_vanish_with_a_cancel() {
             message
                 .subject()
                 .unwrap()
-                .starts_with("Reminder: Consultation, Fri 7 May"),
+                .starts_with("Reminder: Consultation, Fri, May 7,"),
             "{:?}",
             message.subject()
         );
@@ -917,6 +919,7 @@ fn team_booking(
         name: "Bo Brown".into(),
         email: "bo@example.com".into(),
         timezone: Some("Europe/London".into()),
+        locale: None,
         notes: None,
         answers: json!({}),
         created_at: now,

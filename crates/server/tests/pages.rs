@@ -100,6 +100,11 @@ async fn post_form(
     }
 }
 
+/// `hour`:00 as English pages write it (CLDR, 12-hour clock).
+fn english_time(hour: i8) -> String {
+    openslot::i18n::dates(openslot::i18n::Locale::En).time(jiff::civil::time(hour, 0, 0, 0))
+}
+
 /// The page text with the entities the template engine writes turned back into characters.
 fn decoded(html: &str) -> String {
     html.replace("&#x2f;", "/")
@@ -219,8 +224,10 @@ async fn booking_page_renders_days_and_times_without_javascript() {
     let times = page.body.matches("name=\"start\"").count();
     assert_eq!(times, 16, "one radio per slot");
     assert!(page.body.contains(&format!("value=\"{}\"", at(day, 9, 0))));
+    // English (en) writes times on the 12-hour clock CLDR gives it: "4:00 AM".
+    let four = english_time(4);
     assert!(
-        page.body.contains(">04:00</label>"),
+        page.body.contains(&format!(">{four}</label>")),
         "times in the visitor's zone"
     );
     assert!(decoded(&page.body).contains("The host's time zone is Europe/London"));
@@ -268,7 +275,7 @@ async fn form_post_books_and_redirects_to_the_confirmation() {
         .contains("Request received — you will get a confirmation by email"));
     assert!(decoded(&confirmation.body).contains("America/New_York"));
     assert!(
-        confirmation.body.contains("05:00"),
+        confirmation.body.contains(&english_time(5)),
         "visitor time (New York)"
     );
     assert!(confirmation.body.contains("10:00"), "host time (London)");
@@ -787,6 +794,7 @@ async fn confirmation_and_manage_pages_name_every_host_of_a_booking() {
                 name: "Bo Brown".into(),
                 email: "bo@example.com".into(),
                 timezone: Some("Europe/London".into()),
+                locale: None,
                 notes: None,
                 answers: json!({}),
                 created_at: now,
@@ -886,4 +894,39 @@ fn attribute_href(html: &str, marker: &str) -> String {
     let href = rest.find("href=\"").unwrap() + 6;
     let value = &rest[href..];
     decoded(&value[..value.find('"').unwrap()])
+}
+
+#[tokio::test]
+async fn public_pages_vary_by_language_and_remember_a_chosen_one() {
+    let server = TestServer::start(&config(0, ""));
+    let page = client().get(server.url("/?lang=de")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let vary: Vec<&str> = page
+        .headers()
+        .get_all(reqwest::header::VARY)
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .collect();
+    let vary = vary.join(", ");
+    assert!(
+        vary.contains("Accept-Language") && vary.contains("Cookie"),
+        "{vary}"
+    );
+    let cookie = page.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap();
+    assert!(cookie.starts_with("openslot_lang=de;"), "{cookie}");
+
+    let unknown = client().get(server.url("/?lang=tlh")).send().await.unwrap();
+    assert_eq!(unknown.status(), 200);
+    assert!(unknown.headers().get(reqwest::header::SET_COOKIE).is_none());
+    let admin = client()
+        .get(server.url("/admin/login"))
+        .send()
+        .await
+        .unwrap();
+    assert!(admin
+        .headers()
+        .get(reqwest::header::VARY)
+        .is_none_or(|vary| !vary.to_str().unwrap().contains("Accept-Language")));
 }

@@ -700,6 +700,7 @@ async fn routed_in_a_real_browser_the_answers_reach_the_booking() {
         javascript: true,
         width: 1200,
         height: 900,
+        ..BrowserOptions::default()
     }) else {
         return;
     };

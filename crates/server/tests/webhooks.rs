@@ -259,6 +259,7 @@ impl Instance {
                 name: "Ada Lovelace".into(),
                 email: "ada@example.com".into(),
                 timezone: Some("Europe/London".into()),
+                locale: openslot::i18n::Locale::En,
                 notes: None,
                 answers: Map::new(),
                 host: None,

@@ -21,6 +21,7 @@ fn booking(index: i64) -> NewBooking {
         name: "Load".into(),
         email: "load@example.com".into(),
         timezone: None,
+        locale: None,
         notes: None,
         answers: serde_json::json!({}),
         created_at: Timestamp::now(),

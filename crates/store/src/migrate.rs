@@ -96,6 +96,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0013_webhooks.sql"),
         foreign_keys_off: false,
     },
+    Migration {
+        version: 14,
+        name: "booking_locale",
+        sql: include_str!("../migrations/sqlite/0014_booking_locale.sql"),
+        foreign_keys_off: false,
+    },
 ];
 
 /// PostgreSQL migrations, in order. Only ever append, and keep each one safe to run while
@@ -155,6 +161,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 9,
         name: "webhooks",
         sql: include_str!("../migrations/postgres/0009_webhooks.sql"),
+        foreign_keys_off: false,
+    },
+    Migration {
+        version: 10,
+        name: "booking_locale",
+        sql: include_str!("../migrations/postgres/0010_booking_locale.sql"),
         foreign_keys_off: false,
     },
 ];

@@ -116,6 +116,8 @@ pub struct NewBooking {
     pub name: String,
     pub email: String,
     pub timezone: Option<String>,
+    /// The invitee's language (a BCP 47 tag the server supports): their later e-mails use it.
+    pub locale: Option<String>,
     pub notes: Option<String>,
     pub answers: serde_json::Value,
     pub created_at: Timestamp,
@@ -143,6 +145,10 @@ pub struct Booking {
     pub name: String,
     pub email: String,
     pub timezone: Option<String>,
+    /// The invitee's language tag; `None` for bookings made before it was kept (their mail
+    /// goes out in the default locale).
+    #[serde(default)]
+    pub locale: Option<String>,
     pub notes: Option<String>,
     pub answers: serde_json::Value,
     pub created_at: Timestamp,

@@ -41,6 +41,7 @@ fn booking(id: &str, assign: Assign, event: &str, start: i64) -> NewBooking {
         name: "Ada".into(),
         email: "ada@example.com".into(),
         timezone: None,
+        locale: None,
         notes: None,
         answers: json!({}),
         created_at: ts(1_000),

@@ -854,6 +854,7 @@ async fn a_booking_keeps_its_meeting_url() {
             name: "Grace".into(),
             email: "grace@example.com".into(),
             timezone: None,
+            locale: None,
             notes: None,
             answers: json!({}),
             created_at: Timestamp::from_second(1_000).unwrap(),

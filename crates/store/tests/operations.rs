@@ -32,6 +32,7 @@ fn booking(id: &str, host: &str, event: &str, status: BookingStatus, start: i64)
         name: "Ada".into(),
         email: "ada@example.com".into(),
         timezone: None,
+        locale: None,
         notes: None,
         answers: json!({}),
         created_at: ts(1_000),

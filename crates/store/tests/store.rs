@@ -23,6 +23,7 @@ fn booking(id: &str, event: &str, start: i64, minutes: i64, buffer: i64) -> NewB
         name: "Ada".into(),
         email: "ada@example.com".into(),
         timezone: Some("Europe/London".into()),
+        locale: None,
         notes: None,
         answers: serde_json::json!({"company": "Analytical"}),
         created_at: Timestamp::from_second(1_000).unwrap(),
@@ -1044,6 +1045,60 @@ async fn changed_bookings_stream_with_whether_they_are_active() {
             .await
             .unwrap();
         assert_eq!(none, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_invitees_locale_is_kept_through_every_change() {
+    use openslot_store::{BookingChange, ChangeOutcome};
+    each_backend(|db| async move {
+        let store = db.open().await;
+        let now = Timestamp::from_second(T - 86_400).unwrap();
+        let mut german = booking("l1", "30min", T, 30, 0);
+        german.locale = Some("de".into());
+        let CreateOutcome::Created(created) = store.create_booking(german, None).await.unwrap()
+        else {
+            panic!("created");
+        };
+        assert_eq!(created.locale.as_deref(), Some("de"));
+        // A booking made without one (as every booking before the column existed) has none.
+        store
+            .create_booking(booking("l2", "30min", T + 7200, 30, 0), None)
+            .await
+            .unwrap();
+        assert_eq!(store.booking("l2").await.unwrap().unwrap().locale, None);
+
+        let changes = [
+            BookingChange::Confirm,
+            BookingChange::Move {
+                start: Timestamp::from_second(T + 3600).unwrap(),
+                end: Timestamp::from_second(T + 5400).unwrap(),
+                blocked_start: T + 3600,
+                blocked_end: T + 5400,
+                day_cap: None,
+                host_caps: Vec::new(),
+            },
+            BookingChange::End {
+                status: BookingStatus::Cancelled,
+                reason: None,
+            },
+        ];
+        for change in changes {
+            let Some(ChangeOutcome::Changed(after)) = store
+                .change_booking("l1", change, vec![], now)
+                .await
+                .unwrap()
+            else {
+                panic!("changed");
+            };
+            assert_eq!(after.locale.as_deref(), Some("de"));
+        }
+        let stored = store.booking("l1").await.unwrap().unwrap();
+        assert_eq!(
+            (stored.status, stored.locale.as_deref()),
+            (BookingStatus::Cancelled, Some("de"))
+        );
     })
     .await;
 }

@@ -29,6 +29,7 @@ fn booking(id: &str, start: i64) -> NewBooking {
         name: "Ada".into(),
         email: "ada@example.com".into(),
         timezone: Some("Europe/London".into()),
+        locale: None,
         notes: None,
         answers: json!({"company": "Analytical"}),
         created_at: Timestamp::from_second(1_000).unwrap(),

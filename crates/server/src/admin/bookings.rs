@@ -179,6 +179,10 @@ pub struct BookingView {
     pub email: String,
     /// The invitee's IANA time zone, when they gave one.
     pub timezone: Option<String>,
+    /// The invitee's language (BCP 47 tag): their e-mails and invites are written in it.
+    /// Bookings made before the language was kept show the default locale.
+    #[schema(example = "de")]
+    pub locale: String,
     pub notes: Option<String>,
     /// Answers to the event type's questions, by question id.
     #[schema(value_type = Object)]
@@ -256,6 +260,9 @@ pub fn booking_view(state: &AppState, booking: &Booking) -> BookingView {
         name: booking.name.clone(),
         email: booking.email.clone(),
         timezone: booking.timezone.clone(),
+        locale: crate::notify::invitee_locale(booking, state.config.branding.default_locale)
+            .tag()
+            .to_string(),
         notes: booking.notes.clone(),
         answers: booking.answers.clone(),
         answer_rows: answer_rows(event, &booking.answers)

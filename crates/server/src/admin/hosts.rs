@@ -293,6 +293,19 @@ fn entry_from_form(form: &Form, id: String) -> Result<(HostEntryConfig, bool), F
                 .collect(),
         ),
         max_per_day: event_form::number(form, "max_per_day", &mut errors),
+        locale: match form.text("locale") {
+            Some(tag) => {
+                let locale = crate::i18n::Locale::parse(&tag);
+                if locale.is_none() {
+                    errors.insert(
+                        "locale".into(),
+                        format!("{tag:?} is not a supported language"),
+                    );
+                }
+                locale
+            }
+            None => None,
+        },
         overrides: event_form::overrides(form.get("overrides").unwrap_or_default(), &mut errors),
         time_off: time_off(form.get("time_off").unwrap_or_default()),
         calendars: Vec::new(),
@@ -398,6 +411,7 @@ pub async fn new_form(State(state): State<AppState>, session: AdminSession) -> R
         hours: Some(defaults.hours.clone()),
         weekdays: Some(defaults.weekdays.clone()),
         max_per_day: None,
+        locale: None,
         overrides: Vec::new(),
         time_off: Vec::new(),
         calendars: Vec::new(),
@@ -453,7 +467,17 @@ async fn submit(
     let creating = id.is_none();
     let id = id.unwrap_or_else(|| form.text("id").unwrap_or_default());
     let result = match entry_from_form(&form, id.clone()) {
-        Ok((entry, enabled)) => {
+        Ok((mut entry, enabled)) => {
+            // The form has no language field (the configuration file sets it): an edit
+            // keeps the language the host has.
+            if !creating && form.get("locale").is_none() {
+                entry.locale = state
+                    .catalog
+                    .load()
+                    .hosts()
+                    .get(&id)
+                    .and_then(|host| host.locale);
+            }
             save(
                 &state,
                 entry,

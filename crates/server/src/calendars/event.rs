@@ -212,6 +212,7 @@ label = "Company"
             previous_start: None,
             confirmed_at: Some(start),
             meeting_url: None,
+            locale: None,
         }
     }
 

@@ -920,6 +920,11 @@ pub struct HostEntryConfig {
     /// Bookings per day in the host's zone, across all event types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_day: Option<u32>,
+    /// The language of the host's booking e-mails (BCP 47 tag, one of the supported
+    /// locales); `[branding] default_locale` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "de")]
+    pub locale: Option<crate::i18n::Locale>,
     #[serde(default)]
     pub overrides: Vec<OverrideConfig>,
     #[serde(default)]

@@ -36,6 +36,9 @@ pub struct NewBookingRequest {
     pub name: String,
     pub email: String,
     pub timezone: Option<String>,
+    /// The invitee's language, resolved by the edge: stored with the booking, every later
+    /// e-mail to the invitee is written in it.
+    pub locale: crate::i18n::Locale,
     pub notes: Option<String>,
     pub answers: Map<String, Value>,
     /// A host the invitee asked for.
@@ -558,6 +561,7 @@ impl Domain {
             name: request.name,
             email: request.email,
             timezone: request.timezone,
+            locale: Some(request.locale.tag().to_string()),
             notes: request.notes,
             answers: Value::Object(request.answers),
             created_at: now,

@@ -25,6 +25,7 @@ use crate::{
     domain::{bookings::find_event, BookingError, HostId, NewBookingRequest, Placed},
     hosts::HostDirectory,
     http::state::AppState,
+    i18n::Locale,
     validate::Fields,
 };
 
@@ -49,6 +50,8 @@ pub struct BookingRequest {
     pub answers: serde_json::Map<String, Value>,
     /// A host the invitee asked for.
     pub host: Option<HostId>,
+    /// The language the invitee asked for (`None`: the request's own preference decides).
+    pub locale: Option<Locale>,
 }
 
 /// Validates the fields of a booking request (JSON API or form) for `event`, collecting
@@ -105,6 +108,21 @@ fn parse_fields(
             None
         }
     };
+    let locale = match object.get("locale") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(tag)) if tag.trim().is_empty() => None,
+        Some(Value::String(tag)) => {
+            let locale = Locale::parse(tag);
+            if locale.is_none() {
+                fields.reject("locale", unsupported_locale_message());
+            }
+            locale
+        }
+        Some(_) => {
+            fields.reject("locale", unsupported_locale_message());
+            None
+        }
+    };
     match (start, name, email) {
         (Some(start), Some(name), Some(email)) if fields.errors.is_empty() => Ok(BookingRequest {
             start,
@@ -114,10 +132,21 @@ fn parse_fields(
             notes,
             answers,
             host,
+            locale,
         }),
         // A missing value always comes with its field's error.
         _ => Err(BookingError::Invalid(fields.errors)),
     }
+}
+
+/// The field error of a `locale` the server has no messages for (the API's messages are
+/// English; the pages show their own text for it).
+fn unsupported_locale_message() -> String {
+    let tags: Vec<&str> = Locale::ALL.iter().map(|locale| locale.tag()).collect();
+    format!(
+        "must be a supported language tag (one of: {})",
+        tags.join(", ")
+    )
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -223,6 +252,9 @@ pub struct PublicBooking {
     pub email: String,
     /// The invitee's IANA time zone, as given when booking.
     pub timezone: Option<String>,
+    /// The invitee's language (BCP 47 tag): their e-mails and invites are written in it.
+    #[schema(example = "de")]
+    pub locale: String,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
@@ -245,6 +277,9 @@ impl PublicBooking {
             name: booking.name.clone(),
             email: booking.email.clone(),
             timezone: booking.timezone.clone(),
+            locale: crate::notify::invitee_locale(booking, state.config.branding.default_locale)
+                .tag()
+                .to_string(),
             created_at: booking.created_at,
         }
     }
@@ -265,6 +300,7 @@ impl PublicBooking {
             "name": "Grace Hopper",
             "email": "grace@example.com",
             "timezone": "Europe/London",
+            "locale": "en",
             "created_at": "2026-12-01T15:02:11Z"
         })
     }
@@ -302,6 +338,12 @@ pub struct BookingRequestBody {
     /// A host to book with (team event types); any host that can take the time when
     /// absent.
     pub host: Option<String>,
+    /// The invitee's language, a BCP 47 tag (`de`, `pt-BR`; `de-AT` means German): their
+    /// e-mails and invites are written in it. When absent, the request's `Accept-Language`
+    /// decides, else the server's `[branding] default_locale`. A language the server does
+    /// not offer is 422 `validation_failed` with a `locale` field error.
+    #[schema(example = "de", max_length = 35)]
+    pub locale: Option<String>,
 }
 
 /// The booking page's form post (`application/x-www-form-urlencoded`): the JSON fields,
@@ -317,6 +359,9 @@ pub struct BookingForm {
     pub timezone: Option<String>,
     pub notes: Option<String>,
     pub host: Option<String>,
+    /// The language the page was shown in (BCP 47 tag); the request's own preference when
+    /// empty or absent.
+    pub locale: Option<String>,
     /// The signed form token the booking page carries.
     pub csrf: String,
     /// Honeypot: must be empty.
@@ -389,7 +434,7 @@ fn created(state: &AppState, booking: &Booking, replayed: bool) -> Response {
             content((ErrorBody = "application/json"), (String = "text/html"))),
         (status = 415, description = "`unsupported_media_type`: send `application/json` (or a form).", body = ErrorBody,
             example = json!({"error": {"code": "unsupported_media_type", "message": "send the request body as application/json"}})),
-        (status = 422, description = "`validation_failed` (with `fields`), `slot_unavailable` (not an offered time: too soon, outside hours, day full…), `host_unavailable` (the asked-for host cannot take it), `idempotency_key_reused`.",
+        (status = 422, description = "`validation_failed` (with `fields`; an unsupported `locale` is a `locale` field error), `slot_unavailable` (not an offered time: too soon, outside hours, day full…), `host_unavailable` (the asked-for host cannot take it), `idempotency_key_reused`.",
             content((ErrorBody = "application/json"), (String = "text/html")),
             example = json!({"error": {"code": "validation_failed", "message": "some fields are missing or invalid", "fields": {"email": "must be an e-mail address"}}})),
         (status = 429, description = "`rate_limited`: too many booking attempts from this address; see `Retry-After`.",
@@ -423,7 +468,7 @@ async fn create_booking(
         }
     };
     let key = idempotency_key(&headers).map_err(IntoResponse::into_response)?;
-    let result = place_booking(&state, &object, key).await;
+    let result = place_booking(&state, &headers, &object, key).await;
     record_attempt(&state, &object, &result);
     match result {
         Ok(placed) => Ok(created(&state, &placed.booking, placed.replayed)),
@@ -467,9 +512,11 @@ pub fn record_attempt(
 }
 
 /// Validates a booking described by a JSON object (from the API or a form) and has the
-/// domain make it.
+/// domain make it. Without a `locale` field the booking is in the language `headers`
+/// prefer (language cookie, `Accept-Language`), else the default locale.
 pub async fn place_booking(
     state: &AppState,
+    headers: &HeaderMap,
     object: &serde_json::Map<String, Value>,
     key: Option<String>,
 ) -> Result<Placed, BookingError> {
@@ -480,6 +527,9 @@ pub async fn place_booking(
     let catalog = state.catalog.load();
     let event = find_event(&catalog, slug.as_deref())?;
     let request = parse_fields(event, object)?;
+    let locale = request.locale.unwrap_or_else(|| {
+        crate::web::lang::choose(headers, &[], state.config.branding.default_locale)
+    });
     state
         .domain
         .create(NewBookingRequest {
@@ -488,6 +538,7 @@ pub async fn place_booking(
             name: request.name,
             email: request.email,
             timezone: request.timezone,
+            locale,
             notes: request.notes,
             answers: request.answers,
             host: request.host,

@@ -19,6 +19,7 @@ pub struct Dates {
     day_long: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::MDE>,
     date_long: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMDE>,
     date_time_long: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMDET>,
+    date_time_short: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::MDET>,
     time: NoCalendarFormatter<fieldsets::T>,
     first_weekday: civil::Weekday,
 }
@@ -66,6 +67,11 @@ impl Dates {
                 fieldsets::YMDE::long().with_time_hm(),
             )
             .expect("compiled CLDR data has date-time patterns"),
+            date_time_short: FixedCalendarDateTimeFormatter::try_new(
+                prefs(),
+                fieldsets::MDE::medium().with_time_hm(),
+            )
+            .expect("compiled CLDR data has short date-time patterns"),
             time: NoCalendarFormatter::try_new(prefs(), fieldsets::T::hm())
                 .expect("compiled CLDR data has time patterns"),
             first_weekday,
@@ -100,6 +106,17 @@ impl Dates {
     /// "Tuesday, December 1, 2026 at 9:00 AM" / "Dienstag, 1. Dezember 2026 um 09:00".
     pub fn date_time_long(&self, when: civil::DateTime) -> String {
         self.date_time_long
+            .format(&IcuDateTime {
+                date: icu_date(when.date()),
+                time: icu_time(when.time()),
+            })
+            .to_string()
+    }
+
+    /// "Fri, May 7, 3:00 PM" / "Fr., 7. Mai, 15:00": a date and time in a few words
+    /// (e-mail subjects), the year left out.
+    pub fn date_time_short(&self, when: civil::DateTime) -> String {
+        self.date_time_short
             .format(&IcuDateTime {
                 date: icu_date(when.date()),
                 time: icu_time(when.time()),
@@ -182,5 +199,15 @@ mod tests {
             Dates::new(Locale::Ar).first_weekday(),
             civil::Weekday::Saturday
         );
+    }
+
+    #[test]
+    fn short_date_times_leave_out_the_year_and_follow_the_clock() {
+        let at = date(2027, 5, 7).at(15, 0, 0, 0);
+        let en = Dates::new(Locale::En).date_time_short(at);
+        assert!(en.starts_with("Fri, May 7") && en.contains("3:00"), "{en}");
+        assert!(!en.contains("2027"), "{en}");
+        let de = Dates::new(Locale::De).date_time_short(at);
+        assert!(de.contains("7. Mai") && de.contains("15:00"), "{de}");
     }
 }

@@ -8,7 +8,11 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::http::state::AppState;
+use super::lang::PageLang;
+use crate::{
+    http::state::AppState,
+    i18n::{self, Locale},
+};
 
 /// One served file.
 #[derive(Debug, Clone)]
@@ -152,8 +156,30 @@ pub async fn serve_asset(State(state): State<AppState>, Path(name): Path<String>
     }
 }
 
-/// `GET /embed.js`: the snippet sites include; short cache so fixes reach them.
-pub async fn serve_embed(State(state): State<AppState>) -> Response {
+/// Where the server writes the embed script's messages into it.
+const EMBED_MESSAGES_SLOT: &str = "/*openslot:messages*/{}";
+
+/// The messages `embed.js` shows on the embedding site.
+const EMBED_MESSAGES: &[&str] = &["embed-title", "embed-close"];
+
+/// `embed.js` with its messages in `locale`.
+pub fn embed_script(source: &[u8], locale: Locale) -> Vec<u8> {
+    let messages: serde_json::Map<String, serde_json::Value> = EMBED_MESSAGES
+        .iter()
+        .map(|id| (id.to_string(), i18n::text(locale, id, &[]).into()))
+        .collect();
+    // JSON is a JavaScript expression; `<` is escaped so no text can end a script element.
+    let json = serde_json::Value::Object(messages)
+        .to_string()
+        .replace('<', "\\u003c");
+    String::from_utf8_lossy(source)
+        .replacen(EMBED_MESSAGES_SLOT, &json, 1)
+        .into_bytes()
+}
+
+/// `GET /embed.js`: the snippet sites include; short cache so fixes reach them. Its few
+/// words are in the language the script's URL (`?lang=`) or the visitor's browser asks for.
+pub async fn serve_embed(State(state): State<AppState>, lang: PageLang) -> Response {
     (
         StatusCode::OK,
         [
@@ -165,8 +191,12 @@ pub async fn serve_embed(State(state): State<AppState>) -> Response {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=300"),
             ),
+            (
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, Cookie"),
+            ),
         ],
-        state.web.assets.embed.clone(),
+        embed_script(&state.web.assets.embed, lang.locale),
     )
         .into_response()
 }
@@ -174,6 +204,21 @@ pub async fn serve_embed(State(state): State<AppState>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embed_script_speaks_the_chosen_language() {
+        let english = String::from_utf8(embed_script(EMBED_JS.as_bytes(), Locale::En)).unwrap();
+        assert!(!english.contains(EMBED_MESSAGES_SLOT), "the slot is filled");
+        assert!(
+            english.contains(r#"var TEXT = {"embed-close":"Close","embed-title":"Book a time"};"#)
+                || english
+                    .contains(r#"var TEXT = {"embed-title":"Book a time","embed-close":"Close"};"#),
+            "{}",
+            &english[..english.find("function t(").unwrap_or(0)]
+        );
+        let german = String::from_utf8(embed_script(EMBED_JS.as_bytes(), Locale::De)).unwrap();
+        assert!(german.contains(&i18n::text(Locale::De, "embed-close", &[])));
+    }
 
     #[test]
     fn contrast_and_theme() {

@@ -5,20 +5,24 @@
 use std::net::SocketAddr;
 
 use axum::{
-    extract::Request,
+    extract::{FromRequestParts, Request},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::Response,
 };
 use jiff::Timestamp;
 use serde_json::{json, Map, Value};
 
-use super::pages::{
-    error_page, html, query_escape, render_book, render_contact, see_other, BookView, ContactView,
+use super::{
+    contact::{render_contact, ContactView},
+    lang::PageLang,
+    localised::{error_page_in, keep_language, language_to_keep, rate_limited_page_in},
+    pages::{error_page, html, query_escape, render_book, see_other, BookView},
 };
 use crate::{
     domain::BookingError,
     http::state::AppState,
     http::{body::Form, booking::place_booking, contact::store_contact, error::ApiError},
+    i18n,
     validate::FieldErrors,
 };
 
@@ -113,10 +117,11 @@ fn booking_values(fields: &Map<String, Value>) -> Value {
 pub fn booking_object(fields: &Map<String, Value>) -> Map<String, Value> {
     let mut object = Map::new();
     for name in [
-        "event", "start", "name", "email", "timezone", "notes", "host",
+        "event", "start", "name", "email", "timezone", "notes", "host", "locale",
     ] {
-        // An empty host field is no pin (the page had none to keep).
-        if name == "host" && text(fields, name).is_empty() {
+        // An empty host field is no pin (the page had none to keep); an empty locale
+        // leaves the choice to the request's own language preference.
+        if matches!(name, "host" | "locale") && text(fields, name).is_empty() {
             continue;
         }
         if let Some(value) = fields.get(name) {
@@ -217,7 +222,7 @@ pub async fn booking_form(
         );
     }
     let object = booking_object(&fields);
-    let result = place_booking(&state, &object, None).await;
+    let result = place_booking(&state, &headers, &object, None).await;
     crate::http::booking::record_attempt(&state, &object, &result);
     match result {
         Ok(placed) => {
@@ -274,33 +279,47 @@ pub async fn booking_form(
     }
 }
 
-/// `POST /contact` with a form body.
+/// `POST /contact` with a form body. The page comes back (or the thanks page follows) in
+/// the language the form names in its `lang` field, else the request's.
 pub async fn contact_form(
     state: AppState,
     peer: SocketAddr,
     headers: HeaderMap,
     request: Request,
 ) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let lang = match PageLang::from_request_parts(&mut parts, &state).await {
+        Ok(lang) => lang,
+        Err(never) => match never {},
+    };
+    let request = Request::from_parts(parts, body);
     if let Err(error) = state.check_rate(peer, &headers) {
-        return rate_limited_page(&state, error);
+        return rate_limited_page_in(&state, &lang, &error);
     }
+    let say = |id: &str| i18n::text(lang.locale, id, &[]);
     let fields = match read_form(request).await {
         Ok(fields) => fields,
         Err(error) => {
-            return error_page(
+            return error_page_in(
                 &state,
+                &lang,
                 error.status,
-                "Could not read the form",
-                &error.message,
+                &say("form-unreadable"),
+                &say("link-error-form-text"),
             )
         }
     };
+    let explicit = Some(text(&fields, "lang")).filter(|tag| !tag.is_empty());
+    let keep = language_to_keep(explicit, lang.locale);
+    let lang = lang.with_explicit(explicit);
+    let say = |id: &str| i18n::text(lang.locale, id, &[]);
     if !text(&fields, "website").is_empty() {
-        return error_page(
+        return error_page_in(
             &state,
+            &lang,
             StatusCode::BAD_REQUEST,
-            "Not sent",
-            "This submission looked automated, so it was not accepted. If you are a person, please try again.",
+            &say("form-not-sent"),
+            &say("form-automated"),
         );
     }
     let values = json!({
@@ -311,42 +330,52 @@ pub async fn contact_form(
         "preferred_times": text(&fields, "preferred_times"),
     });
     let event = Some(text(&fields, "event").to_string()).filter(|slug| !slug.is_empty());
-    let rerender = |status: StatusCode, message: &str, errors: FieldErrors| {
+    let rerender = |status: StatusCode, message: String, errors: FieldErrors| {
         let view = ContactView {
             event: event.clone(),
             values: values.clone(),
             errors,
-            status: Some(("error", message.to_string())),
+            status: Some(("error", message)),
             sent: false,
         };
-        html(status, render_contact(&state, view))
+        html(status, render_contact(&state, &lang, view))
     };
     if !same_site(&state, &headers) || !token_ok(&state, &fields, "contact") {
         return rerender(
             StatusCode::FORBIDDEN,
-            "This form had expired or did not come from this site, so it was not sent. Please send it again.",
+            say("contact-expired"),
             FieldErrors::new(),
         );
     }
     let Value::Object(object) = values.clone() else {
-        return error_page(
+        return error_page_in(
             &state,
+            &lang,
             StatusCode::BAD_REQUEST,
-            "Not sent",
-            "The form could not be read.",
+            &say("form-not-sent"),
+            &say("link-error-form-text"),
         );
     };
     match store_contact(&state, &object).await {
-        Ok(_) => see_other("/contact?sent=1"),
+        Ok(_) => see_other(&keep_language("/contact?sent=1", keep)),
         Err(ApiError {
             fields: Some(errors),
             ..
         }) => rerender(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Please fix the highlighted fields.",
+            say("form-fix-fields"),
             errors,
         ),
-        Err(error) => error_page(&state, error.status, "Please try again", &error.message),
+        Err(error) => {
+            let (_, message) = super::localised::link_error_text(lang.locale, &error);
+            error_page_in(
+                &state,
+                &lang,
+                error.status,
+                &say("form-try-again"),
+                &message,
+            )
+        }
     }
 }
 

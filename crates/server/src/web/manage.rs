@@ -16,11 +16,16 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
+    lang::PageLang,
+    localised::{
+        error_page_in, keep_language, language_to_keep, link_error_text, localise_picker,
+        long_time_in,
+    },
     pages::{html, query_escape, see_other},
     picker::Picker,
 };
 use crate::{
-    display::{answer_rows, booking_zones, long_time},
+    display::{answer_rows, booking_zones},
     domain::{can_change, Actor, Answered, BookingError},
     http::state::AppState,
     http::{
@@ -28,6 +33,7 @@ use crate::{
         booking::{parse_start, PublicBooking},
         error::{ApiError, ErrorBody},
     },
+    i18n::{self, Locale},
     links,
     signing::TokenError,
     validate::Fields,
@@ -125,19 +131,22 @@ fn format_of(headers: &HeaderMap, body_is_json: bool) -> Format {
     }
 }
 
-fn error(format: Format, state: &AppState, error: ApiError) -> Response {
+fn error(format: Format, state: &AppState, lang: &PageLang, error: ApiError) -> Response {
     match format {
         Format::Json => error.into_response(),
         Format::Html => {
-            let heading = match error.status {
-                StatusCode::NOT_FOUND => "Booking not found",
-                StatusCode::GONE => "This link has expired",
-                StatusCode::FORBIDDEN => "This link does not work",
-                _ => "That did not work",
-            };
-            super::pages::error_page(state, error.status, heading, &error.message)
+            let (heading, message) = link_error_text(lang.locale, &error);
+            error_page_in(state, lang, error.status, &heading, &message)
         }
     }
+}
+
+/// The `lang` field of a posted form: the language of the page it was sent from.
+fn posted_language(fields: &Map<String, Value>) -> Option<&str> {
+    fields
+        .get(super::lang::PARAM)
+        .and_then(Value::as_str)
+        .filter(|tag| !tag.is_empty())
 }
 
 fn token_error(err: TokenError) -> ApiError {
@@ -231,14 +240,29 @@ fn optional_text(
     }
 }
 
-fn status_label(status: BookingStatus) -> &'static str {
-    match status {
-        BookingStatus::Requested => "Requested — waiting for the host to confirm",
-        BookingStatus::Confirmed => "Confirmed",
-        BookingStatus::Cancelled => "Cancelled",
-        BookingStatus::Declined => "Not accepted by the host",
-        BookingStatus::Expired => "Expired unanswered",
-    }
+fn status_label(locale: Locale, status: BookingStatus) -> String {
+    let id = match status {
+        BookingStatus::Requested => "manage-status-requested",
+        BookingStatus::Confirmed => "manage-status-confirmed",
+        BookingStatus::Cancelled => "manage-status-cancelled",
+        BookingStatus::Declined => "manage-status-declined",
+        BookingStatus::Expired => "manage-status-expired",
+    };
+    i18n::text(locale, id, &[])
+}
+
+/// "Intro call (30 minutes)".
+fn event_with_duration(locale: Locale, title: &str, booking: &Booking) -> String {
+    let minutes = booking.end.duration_since(booking.start).as_mins();
+    let duration = i18n::text(locale, "duration-minutes", &[("count", minutes.into())]);
+    i18n::text(
+        locale,
+        "manage-event-with-duration",
+        &[
+            ("event", title.to_string().into()),
+            ("duration", duration.into()),
+        ],
+    )
 }
 
 fn json_booking(state: &AppState, booking: &Booking) -> ManagedBooking {
@@ -256,15 +280,20 @@ struct ManageQuery {
     date: Option<String>,
     tz: Option<String>,
     done: Option<String>,
+    /// Kept on the page's own day links (a frame may not keep the cookie).
+    lang: Option<String>,
 }
 
 fn render_manage(
     state: &AppState,
+    lang: &PageLang,
     token: &str,
     booking: &Booking,
     query: &ManageQuery,
     status: Option<(&'static str, String)>,
 ) -> String {
+    let locale = lang.locale;
+    let say = |id: &str| i18n::text(locale, id, &[]);
     let now = state.clock.now();
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
@@ -281,45 +310,55 @@ fn render_manage(
         let wanted = query.date.as_deref().and_then(|d| d.parse::<Date>().ok());
         let picker = Picker::new(event, &offered, &zone, now, wanted, Some(booking.start));
         days = picker.days(|day| {
-            format!(
-                "/manage/{token}?date={day}&tz={}",
-                query_escape(&visitor_tz)
+            keep_language(
+                &format!(
+                    "/manage/{token}?date={day}&tz={}",
+                    query_escape(&visitor_tz)
+                ),
+                query.lang.as_deref(),
             )
         });
         times = picker.times(None);
-        selected_label = picker.selected_label();
+        localise_picker(locale, &zone, &mut days, &mut times);
+        selected_label = picker
+            .selected
+            .map(|date| i18n::dates(locale).day_long(date));
     }
     let status = status.or_else(|| match query.done.as_deref() {
-        Some("cancelled") => Some((
-            "success",
-            "Your booking is cancelled. A confirmation is on its way by email.".to_string(),
-        )),
-        Some("rescheduled") => Some((
-            "success",
-            "Your booking has moved. An updated invitation is on its way by email.".to_string(),
-        )),
+        Some("cancelled") => Some(("success", say("manage-done-cancelled"))),
+        Some("rescheduled") => Some(("success", say("manage-done-rescheduled"))),
         _ => None,
     });
     let (status_kind, status_message) = status.unwrap_or(("", String::new()));
     let cutoff_hours = event.map_or(0, |e| e.change_cutoff_hours);
-    state.web.render(
+    let cutoff_text = if cutoff_hours > 0 {
+        i18n::text(
+            locale,
+            "manage-cutoff-hours",
+            &[("count", i64::from(cutoff_hours).into())],
+        )
+    } else {
+        say("manage-cutoff-started")
+    };
+    let title = event.map_or(booking.event_slug.as_str(), |e| e.title.as_str());
+    state.web.render_in(
         "manage.html",
+        lang,
         json!({
             "token": token,
             "booking_id": booking.id,
             "event_slug": booking.event_slug,
-            "event_title": event.map(|e| e.title.clone()).unwrap_or_else(|| booking.event_slug.clone()),
-            "duration": booking.end.duration_since(booking.start).as_mins(),
+            "what": event_with_duration(locale, title, booking),
             "visitor_tz": visitor_tz,
             "host_tz": host_tz,
-            "visitor_time": long_time(booking.start, &zone),
-            "host_time": long_time(booking.start, &host_zone),
-            "status_label": status_label(booking.status),
+            "visitor_time": long_time_in(locale, booking.start, &zone),
+            "host_time": long_time_in(locale, booking.start, &host_zone),
+            "status_label": status_label(locale, booking.status),
             "location": booking.status.is_active().then(|| booking.meeting_url.clone()).flatten(),
             "with": super::pages::join_names(&super::pages::booking_host_names(&catalog, booking)),
             "active": booking.status.is_active(),
             "can_change": changeable,
-            "cutoff_text": if cutoff_hours > 0 { format!("changes close {cutoff_hours} hours before the start") } else { "the meeting has started".to_string() },
+            "cutoff_text": cutoff_text,
             "days": days,
             "times": times,
             "selected_label": selected_label,
@@ -360,6 +399,7 @@ fn render_manage(
 )]
 async fn show(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
     query: Result<Query<ManageQuery>, QueryRejection>,
@@ -371,10 +411,10 @@ async fn show(
             Format::Json => Json(json_booking(&state, &booking)).into_response(),
             Format::Html => html(
                 StatusCode::OK,
-                render_manage(&state, &token, &booking, &query, None),
+                render_manage(&state, &lang, &token, &booking, &query, None),
             ),
         },
-        Err(err) => error(format, &state, err),
+        Err(err) => error(format, &state, &lang, err),
     }
 }
 
@@ -416,44 +456,56 @@ async fn show(
 )]
 async fn cancel(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
     request: Request,
 ) -> Response {
     let (fields, is_json) = match read_body(request).await {
         Ok(body) => body,
-        Err(err) => return error(format_of(&headers, true), &state, err),
+        Err(err) => return error(format_of(&headers, true), &state, &lang, err),
     };
+    let explicit = language_to_keep(posted_language(&fields), lang.locale);
+    let lang = lang.with_explicit(posted_language(&fields));
     let format = format_of(&headers, is_json);
     let booking = match resolve(&state, &token, links::MANAGE).await {
         Ok(booking) => booking,
-        Err(err) => return error(format, &state, err),
+        Err(err) => return error(format, &state, &lang, err),
     };
     let reason = match optional_text(&fields, "reason", 1000) {
         Ok(reason) => reason,
-        Err(err) => return error(format, &state, err),
+        Err(err) => return error(format, &state, &lang, err),
     };
     let result = state.domain.cancel(booking, reason, &Actor::Invitee).await;
     match (result, format) {
         (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
-        (Ok(_), Format::Html) => see_other(&format!("/manage/{token}?done=cancelled")),
+        (Ok(_), Format::Html) => see_other(&keep_language(
+            &format!("/manage/{token}?done=cancelled"),
+            explicit,
+        )),
         (Err(BookingError::ChangeWindowClosed), Format::Html) => {
             let err = ApiError::from(BookingError::ChangeWindowClosed);
+            let query = ManageQuery {
+                lang: explicit.map(str::to_string),
+                ..ManageQuery::default()
+            };
+            let message = i18n::text(lang.locale, "manage-problem-change-window-closed", &[]);
             match resolve(&state, &token, links::MANAGE).await {
                 Ok(booking) => html(
                     err.status,
                     render_manage(
                         &state,
+                        &lang,
                         &token,
                         &booking,
-                        &ManageQuery::default(),
-                        Some(("error", err.message.clone())),
+                        &query,
+                        Some(("error", message)),
                     ),
                 ),
-                Err(err) => error(format, &state, err),
+                Err(err) => error(format, &state, &lang, err),
             }
         }
-        (Err(err), format) => error(format, &state, err.into()),
+        (Err(err), format) => error(format, &state, &lang, err.into()),
     }
 }
 
@@ -498,14 +550,17 @@ async fn cancel(
 )]
 async fn reschedule(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
     request: Request,
 ) -> Response {
     let (fields, is_json) = match read_body(request).await {
         Ok(body) => body,
-        Err(err) => return error(format_of(&headers, true), &state, err),
+        Err(err) => return error(format_of(&headers, true), &state, &lang, err),
     };
+    let explicit = language_to_keep(posted_language(&fields), lang.locale);
+    let lang = lang.with_explicit(posted_language(&fields));
     let format = format_of(&headers, is_json);
     let visitor_tz = fields
         .get("timezone")
@@ -513,7 +568,7 @@ async fn reschedule(
         .map(str::to_string);
     let booking = match resolve(&state, &token, links::MANAGE).await {
         Ok(booking) => booking,
-        Err(err) => return error(format, &state, err),
+        Err(err) => return error(format, &state, &lang, err),
     };
     // A problem with the new time (or the booking's state) re-renders the manage page
     // with the booking unchanged; one with the link or the booking's existence does not.
@@ -533,40 +588,38 @@ async fn reschedule(
         (Ok(booking), Format::Json) => Json(json_booking(&state, &booking)).into_response(),
         (Ok(booking), Format::Html) => {
             let tz = visitor_tz.or(booking.timezone).unwrap_or_default();
-            see_other(&format!(
-                "/manage/{token}?done=rescheduled&tz={}",
-                query_escape(&tz)
+            see_other(&keep_language(
+                &format!("/manage/{token}?done=rescheduled&tz={}", query_escape(&tz)),
+                explicit,
             ))
         }
         (Err(Refused::Domain(BookingError::NotFound)), format) => {
-            error(format, &state, BookingError::NotFound.into())
+            error(format, &state, &lang, BookingError::NotFound.into())
         }
         (Err(refused), Format::Html) => match resolve(&state, &token, links::MANAGE).await {
             Ok(booking) => {
-                let (err, message) = match refused {
-                    Refused::Domain(BookingError::SlotTaken) => (
-                        ApiError::from(BookingError::SlotTaken),
-                        "Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.".to_string(),
-                    ),
-                    refused => {
-                        let err = refused.into_api();
-                        let message =
-                            format!("{} Your booking has not changed.", capitalise(&err.message));
-                        (err, message)
-                    }
-                };
+                let message = refused.sentence(lang.locale);
+                let err = refused.into_api();
                 let query = ManageQuery {
                     tz: visitor_tz,
+                    lang: explicit.map(str::to_string),
                     ..ManageQuery::default()
                 };
                 html(
                     err.status,
-                    render_manage(&state, &token, &booking, &query, Some(("error", message))),
+                    render_manage(
+                        &state,
+                        &lang,
+                        &token,
+                        &booking,
+                        &query,
+                        Some(("error", message)),
+                    ),
                 )
             }
-            Err(err) => error(format, &state, err),
+            Err(err) => error(format, &state, &lang, err),
         },
-        (Err(refused), format) => error(format, &state, refused.into_api()),
+        (Err(refused), format) => error(format, &state, &lang, refused.into_api()),
     }
 }
 
@@ -583,6 +636,32 @@ impl From<BookingError> for Refused {
 }
 
 impl Refused {
+    /// What the manage page says about it: the booking stayed as it was, and why.
+    fn sentence(&self, locale: Locale) -> String {
+        let problem = match self {
+            Refused::Domain(BookingError::SlotTaken) => {
+                return i18n::text(locale, "manage-slot-taken", &[])
+            }
+            Refused::Request(_) => "manage-problem-no-time",
+            Refused::Domain(BookingError::ChangeWindowClosed) => {
+                "manage-problem-change-window-closed"
+            }
+            Refused::Domain(BookingError::NotActive(_)) => "manage-problem-not-active",
+            Refused::Domain(BookingError::SlotUnavailable { .. } | BookingError::DayFull) => {
+                "manage-problem-slot-unavailable"
+            }
+            Refused::Domain(BookingError::HostUnavailable(_)) => "manage-problem-host-unavailable",
+            Refused::Domain(
+                BookingError::EventTypeWithdrawn
+                | BookingError::UnknownEventType(_)
+                | BookingError::NoEventType,
+            ) => "manage-problem-event-withdrawn",
+            Refused::Domain(_) => "manage-problem-generic",
+        };
+        let problem = i18n::text(locale, problem, &[]);
+        i18n::text(locale, "manage-not-changed", &[("problem", problem.into())])
+    }
+
     fn into_api(self) -> ApiError {
         match self {
             Refused::Request(err) => err,
@@ -591,21 +670,15 @@ impl Refused {
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
 fn render_host(
     state: &AppState,
+    lang: &PageLang,
     token: &str,
     booking: &Booking,
     action: &str,
     status: Option<(&'static str, String)>,
 ) -> String {
+    let locale = lang.locale;
     let catalog = state.catalog.load();
     let event = catalog.get(&booking.event_slug);
     let host_tz = event
@@ -614,24 +687,33 @@ fn render_host(
     let zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
     let answers = answer_rows(event, &booking.answers);
     let (status_kind, status_message) = status.unwrap_or(("", String::new()));
-    state.web.render(
+    let heading = if action == "decline" {
+        "host-answer-decline-heading"
+    } else {
+        "host-answer-approve-heading"
+    };
+    let title = event.map_or(booking.event_slug.as_str(), |e| e.title.as_str());
+    state.web.render_in(
         "host.html",
+        lang,
         json!({
-            "heading": if action == "decline" { "Decline this request?" } else { "Approve this request?" },
+            "heading": i18n::text(locale, heading, &[]),
             "token": token,
             "action": action,
             "pending": booking.status == BookingStatus::Requested,
-            "event_title": event.map(|e| e.title.clone()).unwrap_or_else(|| booking.event_slug.clone()),
+            "what": event_with_duration(locale, title, booking),
+            // For a template that writes the pair itself.
+            "event_title": title,
             "duration": booking.end.duration_since(booking.start).as_mins(),
             "host_tz": host_tz,
-            "host_time": long_time(booking.start, &zone),
+            "host_time": long_time_in(locale, booking.start, &zone),
             "name": booking.name,
             "email": booking.email,
             "invitee_tz": booking.timezone,
             "notes": booking.notes,
             "answers": answers,
             "with": super::pages::join_names(&super::pages::booking_host_names(&catalog, booking)),
-            "status_label": status_label(booking.status),
+            "status_label": status_label(locale, booking.status),
             "status_kind": status_kind,
             "status_message": status_message,
             "embed": false,
@@ -639,17 +721,23 @@ fn render_host(
     )
 }
 
-async fn host_page(state: AppState, token: String, headers: HeaderMap, action: &str) -> Response {
+async fn host_page(
+    state: AppState,
+    lang: PageLang,
+    token: String,
+    headers: HeaderMap,
+    action: &str,
+) -> Response {
     let format = format_of(&headers, false);
     match resolve(&state, &token, links::HOST).await {
         Ok(booking) => match format {
             Format::Json => Json(json_booking(&state, &booking)).into_response(),
             Format::Html => html(
                 StatusCode::OK,
-                render_host(&state, &token, &booking, action, None),
+                render_host(&state, &lang, &token, &booking, action, None),
             ),
         },
-        Err(err) => error(format, &state, err),
+        Err(err) => error(format, &state, &lang, err),
     }
 }
 
@@ -675,10 +763,11 @@ async fn host_page(state: AppState, token: String, headers: HeaderMap, action: &
 )]
 async fn approve_page(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    host_page(state, token, headers, "approve").await
+    host_page(state, lang, token, headers, "approve").await
 }
 
 /// Shows the host a request to decline (the link in the host's e-mail).
@@ -703,14 +792,16 @@ async fn approve_page(
 )]
 async fn decline_page(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    host_page(state, token, headers, "decline").await
+    host_page(state, lang, token, headers, "decline").await
 }
 
 async fn host_action(
     state: AppState,
+    lang: PageLang,
     token: String,
     headers: HeaderMap,
     request: Request,
@@ -718,8 +809,9 @@ async fn host_action(
 ) -> Response {
     let (fields, is_json) = match read_body(request).await {
         Ok(body) => body,
-        Err(err) => return error(format_of(&headers, true), &state, err),
+        Err(err) => return error(format_of(&headers, true), &state, &lang, err),
     };
+    let lang = lang.with_explicit(posted_language(&fields));
     let format = format_of(&headers, is_json);
     let result = async {
         let booking = resolve(&state, &token, links::HOST).await?;
@@ -741,27 +833,25 @@ async fn host_action(
         }
         (Ok(Answered { booking, changed }), Format::Html) => {
             let message = match (action, changed) {
-                ("approve", true) => {
-                    "Approved. The invitee is getting a confirmation with a calendar invitation."
-                }
-                ("approve", false) => "This request was already approved.",
-                (_, true) => {
-                    "Declined. The invitee has been told and invited to pick another time."
-                }
-                (_, false) => "This request was already declined.",
+                ("approve", true) => "host-answer-approved",
+                ("approve", false) => "host-answer-already-approved",
+                (_, true) => "host-answer-declined",
+                (_, false) => "host-answer-already-declined",
             };
+            let message = i18n::text(lang.locale, message, &[]);
             html(
                 StatusCode::OK,
                 render_host(
                     &state,
+                    &lang,
                     &token,
                     &booking,
                     action,
-                    Some(("success", message.to_string())),
+                    Some(("success", message)),
                 ),
             )
         }
-        (Err(err), format) => error(format, &state, err),
+        (Err(err), format) => error(format, &state, &lang, err),
     }
 }
 
@@ -803,11 +893,12 @@ async fn host_action(
 )]
 async fn approve(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
     request: Request,
 ) -> Response {
-    host_action(state, token, headers, request, "approve").await
+    host_action(state, lang, token, headers, request, "approve").await
 }
 
 /// Declines a booking request through the host's link.
@@ -848,9 +939,10 @@ async fn approve(
 )]
 async fn decline(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(token): Path<String>,
     headers: HeaderMap,
     request: Request,
 ) -> Response {
-    host_action(state, token, headers, request, "decline").await
+    host_action(state, lang, token, headers, request, "decline").await
 }

@@ -2,12 +2,15 @@
 //! Server-rendered HTML that works without JavaScript; `assets/app.js` enhances it.
 
 pub mod assets;
+pub mod contact;
 pub mod forms;
 pub mod lang;
+pub mod localised;
 pub mod manage;
 pub mod pages;
 mod picker;
 pub mod routing;
+pub mod statement;
 pub(crate) mod timezones;
 
 use axum::{
@@ -54,6 +57,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("manage.html", include_str!("../../templates/manage.html")),
     ("host.html", include_str!("../../templates/host.html")),
     ("route.html", include_str!("../../templates/route.html")),
+    (
+        "accessibility.html",
+        include_str!("../../templates/accessibility.html"),
+    ),
     (
         "admin_base.html",
         include_str!("../../templates/admin_base.html"),
@@ -206,10 +213,7 @@ impl Web {
     /// plus `lang`, `dir`, the language menu and the messages `app.js` shows.
     pub fn render_in(&self, template: &str, lang: &lang::PageLang, page: Value) -> String {
         let locale = lang.locale;
-        let messages: serde_json::Map<String, Value> = lang::SCRIPT_MESSAGES
-            .iter()
-            .map(|id| (id.to_string(), json!(crate::i18n::text(locale, id, &[]))))
-            .collect();
+        let messages = lang::script_messages(locale).clone();
         let mut context = json!({
             "lang": locale.tag(),
             "dir": locale.dir(),
@@ -250,6 +254,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/with/{host}", get(pages::with_host))
         .route("/book/{slug}", get(pages::book))
+        .route("/accessibility", get(statement::show))
         .route("/assets/{name}", get(assets::serve_asset))
         .route("/embed.js", get(assets::serve_embed))
         .merge(routing::router())
@@ -260,7 +265,7 @@ pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
     utoipa_axum::router::OpenApiRouter::new()
         .routes(routes!(pages::confirmation))
-        .routes(routes!(pages::contact))
+        .routes(routes!(contact::contact))
         .merge(manage::api())
 }
 

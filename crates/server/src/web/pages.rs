@@ -10,12 +10,13 @@ use jiff::{civil::Date, tz::TimeZone};
 use openslot_store::{Booking, BookingStatus};
 use serde_json::{json, Value};
 
-use super::{picker::Picker, timezones};
+use super::{lang::PageLang, picker::Picker, timezones};
 use crate::{
     catalog::{Catalog, EventType},
-    display::long_time,
+    display::long_time_in,
     hosts::{Assignment, Host},
     http::state::AppState,
+    i18n::{self, Locale},
     validate::FieldErrors,
 };
 
@@ -40,11 +41,35 @@ pub fn see_other(location: &str) -> Response {
     response
 }
 
-/// A friendly error page.
+/// A friendly error page (in the default language: for callers that have no request
+/// language at hand; see [`error_page_in`]).
 pub fn error_page(state: &AppState, status: StatusCode, heading: &str, message: &str) -> Response {
-    let body = state.web.render(
+    let lang = PageLang::fixed(state.config.branding.default_locale, "/");
+    let body = state.web.render_in(
         "error.html",
+        &lang,
         json!({"heading": heading, "message": message, "embed": false}),
+    );
+    html(status, body)
+}
+
+/// A friendly error page in the request's language: `heading` and `message` are message ids.
+pub fn error_page_in(
+    state: &AppState,
+    lang: &PageLang,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> Response {
+    let locale = lang.locale;
+    let body = state.web.render_in(
+        "error.html",
+        lang,
+        json!({
+            "heading": i18n::text(locale, heading, &[]),
+            "message": i18n::text(locale, message, &[]),
+            "embed": false,
+        }),
     );
     html(status, body)
 }
@@ -148,11 +173,52 @@ pub fn booking_host_names(catalog: &Catalog, booking: &Booking) -> Vec<String> {
 
 /// Names joined for a sentence: "Ada", "Ada and Grace", "Ada, Grace and Alan".
 pub fn join_names(names: &[String]) -> String {
+    join_names_in(Locale::En, names)
+}
+
+/// Names joined for a sentence in `locale` ("Ada, Grace und Alan").
+pub fn join_names_in(locale: Locale, names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => {
+            let separator = i18n::text(locale, "names-separator", &[]);
+            i18n::text(
+                locale,
+                "names-and",
+                &[
+                    ("first", rest.join(&separator).into()),
+                    ("last", last.as_str().into()),
+                ],
+            )
+        }
     }
+}
+
+/// A status line a page was handed (a message id, or one of the form handler's English
+/// sentences), in `locale`.
+fn status_text(locale: Locale, message: &str) -> String {
+    const SENTENCES: &[(&str, &str)] = &[
+        ("Please fix the highlighted fields.", "status-fix-fields"),
+        (
+            "This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.",
+            "status-expired-form",
+        ),
+        (
+            "Sorry — that time was just taken by someone else. Please pick another time; your details are kept.",
+            "status-taken-kept",
+        ),
+    ];
+    if i18n::catalogs().has(Locale::En, message) {
+        return i18n::text(locale, message, &[]);
+    }
+    if let Some((_, id)) = SENTENCES.iter().find(|(english, _)| *english == message) {
+        return i18n::text(locale, id, &[]);
+    }
+    if message.starts_with("That time can't be booked") && locale != Locale::En {
+        return i18n::text(locale, "status-cannot-book", &[]);
+    }
+    message.to_string()
 }
 
 /// The host a booking page was asked for (`?host=`), if it serves `event` and takes bookings.
@@ -186,8 +252,24 @@ fn announced_hosts(catalog: &Catalog, event: &EventType, pinned: Option<&Host>) 
     }
 }
 
-/// Renders the booking page of `event`.
+/// Renders the booking page of `event` in the default language (for callers that have
+/// no request language at hand; see [`render_book_in`]).
 pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> String {
+    let lang = PageLang::fixed(
+        state.config.branding.default_locale,
+        &format!("/book/{}", event.slug),
+    );
+    render_book_in(state, &lang, event, view)
+}
+
+/// Renders the booking page of `event` in `lang`.
+pub fn render_book_in(
+    state: &AppState,
+    lang: &PageLang,
+    event: &EventType,
+    view: BookView,
+) -> String {
+    let locale = lang.locale;
     let host_tz = &event.timezone_name;
     let tz_name = view
         .tz_name
@@ -217,14 +299,19 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         .iter()
         .map(openslot_engine::TeamSlot::slot)
         .collect();
-    let picker = Picker::new(event, &offered, &zone, now, view.date, None);
+    let picker = Picker::new(event, &offered, &zone, now, view.date, None).in_locale(locale);
+    // An embedded frame may not get its language cookie back: its links carry the language.
     let mut link_query = if view.embed {
         let origin = view.origin.as_deref().unwrap_or("");
-        format!("&embed=1&origin={}", query_escape(origin))
+        format!(
+            "&embed=1&origin={}&lang={}",
+            query_escape(origin),
+            locale.tag()
+        )
     } else {
         String::new()
     };
-    let with = join_names(&announced_hosts(&catalog, event, pinned));
+    let with = join_names_in(locale, &announced_hosts(&catalog, event, pinned));
     // A host that does not serve this event type is not carried on the page's links.
     let carry: Vec<(String, String)> = view
         .carry
@@ -248,7 +335,18 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
             tz_options.insert(0, name);
         }
     }
-    let (status_kind, status_message) = view.status.unwrap_or(("", String::new()));
+    let (status_kind, status_message) = view
+        .status
+        .map(|(kind, message)| (kind, status_text(locale, &message)))
+        .unwrap_or(("", String::new()));
+    let errors: FieldErrors = view
+        .errors
+        .iter()
+        .map(|(field, message)| {
+            let shown = super::lang::field_error(locale, field, message);
+            (field.clone(), shown)
+        })
+        .collect();
     let values = if view.values.is_object() {
         view.values
     } else {
@@ -265,7 +363,7 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "selected_label": picker.selected_label(),
         "times": times,
         "values": values,
-        "errors": view.errors,
+        "errors": errors,
         "status_kind": status_kind,
         "status_message": status_message,
         "csrf": state.signer.sign("form", "booking", now.as_second() + FORM_TOKEN_SECONDS),
@@ -277,17 +375,20 @@ pub fn render_book(state: &AppState, event: &EventType, view: BookView) -> Strin
         "pinned_host": pinned.map(|host| host.id.clone()),
         "carry": carry.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
     });
-    state.web.render("book.html", page)
+    state.web.render_in("book.html", lang, page)
 }
 
 /// `GET /`: every offered event type (and the routing forms).
-pub async fn home(State(state): State<AppState>) -> Response {
+pub async fn home(State(state): State<AppState>, lang: PageLang) -> Response {
     let catalog = state.catalog.load();
     let events: Vec<Value> = catalog
         .offered()
         .map(|event| {
             let mut value = event_json(event);
-            value["with"] = json!(join_names(&announced_hosts(&catalog, event, None)));
+            value["with"] = json!(join_names_in(
+                lang.locale,
+                &announced_hosts(&catalog, event, None)
+            ));
             value
         })
         .collect();
@@ -300,22 +401,28 @@ pub async fn home(State(state): State<AppState>) -> Response {
         .collect();
     html(
         StatusCode::OK,
-        state.web.render(
+        state.web.render_in(
             "home.html",
+            &lang,
             json!({"events": events, "routing_forms": routing_forms, "embed": false}),
         ),
     )
 }
 
 /// `GET /with/{host}`: the event types one host offers, each booked with that host.
-pub async fn with_host(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn with_host(
+    State(state): State<AppState>,
+    lang: PageLang,
+    Path(id): Path<String>,
+) -> Response {
     let catalog = state.catalog.load();
     let Some(host) = catalog.hosts().get(&id).filter(|host| host.enabled) else {
-        return error_page(
+        return error_page_in(
             &state,
+            &lang,
             StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no one to book with at this address. Pick a meeting from the list of meetings.",
+            "error-not-found",
+            "error-no-host",
         );
     };
     let events: Vec<Value> = catalog
@@ -333,8 +440,9 @@ pub async fn with_host(State(state): State<AppState>, Path(id): Path<String>) ->
         .collect();
     html(
         StatusCode::OK,
-        state.web.render(
+        state.web.render_in(
             "home.html",
+            &lang,
             json!({"events": events, "host": {"id": host.id, "name": host.name}, "embed": false}),
         ),
     )
@@ -343,6 +451,7 @@ pub async fn with_host(State(state): State<AppState>, Path(id): Path<String>) ->
 /// `GET /book/{slug}`: pick a day and time, fill the form.
 pub async fn book(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(slug): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
     RawQuery(raw_query): RawQuery,
@@ -350,11 +459,12 @@ pub async fn book(
     let query = query.map(|Query(query)| query).unwrap_or_default();
     let catalog = state.catalog.load();
     let Some(event) = catalog.bookable(&slug) else {
-        return error_page(
+        return error_page_in(
             &state,
+            &lang,
             StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no such meeting type. Pick one from the list of meetings.",
+            "error-not-found",
+            "error-no-event",
         );
     };
     state.metrics.record_page_view(&event.slug);
@@ -369,7 +479,7 @@ pub async fn book(
         carry: carried.pairs(),
         ..BookView::default()
     };
-    html(StatusCode::OK, render_book(&state, event, view))
+    html(StatusCode::OK, render_book_in(&state, &lang, event, view))
 }
 
 /// `GET /booking/{id}`: what happened to a booking, in the visitor's and the host's zones.
@@ -388,6 +498,7 @@ pub async fn book(
         ("tz" = Option<String>, Query, description = "The IANA zone to show the time in."),
         ("embed" = Option<String>, Query, description = "`1`: the embedded variant of the page."),
         ("origin" = Option<String>, Query, description = "Embedded: the embedding page's origin (an allowed origin)."),
+        ("lang" = Option<String>, Query, description = "The page's language, a locale tag such as `de` or `pt-BR` (remembered in the `openslot_lang` cookie); else the cookie, then `Accept-Language`."),
     ),
     responses(
         (status = 200, description = "The page.", content_type = "text/html", body = String),
@@ -397,6 +508,7 @@ pub async fn book(
 )]
 pub async fn confirmation(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(id): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
@@ -404,20 +516,22 @@ pub async fn confirmation(
     let booking = match state.store.booking(&id).await {
         Ok(Some(booking)) => booking,
         Ok(_) => {
-            return error_page(
+            return error_page_in(
                 &state,
+                &lang,
                 StatusCode::NOT_FOUND,
-                "Booking not found",
-                "We could not find that booking. Check the link, or contact us.",
+                "error-booking-not-found-heading",
+                "error-booking-not-found",
             )
         }
         Err(err) => {
             tracing::error!(error = %err, "booking lookup failed");
-            return error_page(
+            return error_page_in(
                 &state,
+                &lang,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Please try again",
-                "We could not load this page just now. Please try again in a moment.",
+                "error-try-again-heading",
+                "error-unavailable",
             );
         }
     };
@@ -429,13 +543,15 @@ pub async fn confirmation(
         crate::links::verify(&state.signer, token, crate::links::VIEW, state.clock.now())
             .is_ok_and(|subject| subject == booking.id)
     });
+    let locale = lang.locale;
     if !granted {
-        let body = state.web.render(
+        let body = state.web.render_in(
             "confirmation.html",
+            &lang,
             json!({
                 "neutral": true,
-                "heading": "Your booking",
-                "message": "For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.",
+                "heading": i18n::text(locale, "neutral-heading", &[]),
+                "message": i18n::text(locale, "neutral-message", &[]),
                 "embed": embed,
             }),
         );
@@ -445,29 +561,15 @@ pub async fn confirmation(
     let event = catalog.get(&booking.event_slug);
     let (visitor_tz, host_tz) =
         crate::display::booking_zones(event, query.tz.as_deref(), booking.timezone.as_deref());
-    let (heading, message, kind) = match booking.status {
-        BookingStatus::Requested => (
-            "Request received",
-            "Request received — you will get a confirmation by email once the host accepts.",
-            "success",
-        ),
-        BookingStatus::Confirmed => (
-            "Confirmed",
-            "Your booking is confirmed. A confirmation is on its way by email.",
-            "success",
-        ),
-        BookingStatus::Cancelled => ("Cancelled", "This booking has been cancelled.", "warning"),
-        BookingStatus::Declined => (
-            "Not accepted",
-            "The host could not accept this request. Please pick another time.",
-            "warning",
-        ),
-        BookingStatus::Expired => (
-            "Request expired",
-            "This request was not confirmed in time. Please pick another time.",
-            "warning",
-        ),
+    let (outcome, kind) = match booking.status {
+        BookingStatus::Requested => ("outcome-requested", "success"),
+        BookingStatus::Confirmed => ("outcome-confirmed", "success"),
+        BookingStatus::Cancelled => ("outcome-cancelled", "warning"),
+        BookingStatus::Declined => ("outcome-declined", "warning"),
+        BookingStatus::Expired => ("outcome-expired", "warning"),
     };
+    let heading = i18n::text(locale, &format!("{outcome}-heading"), &[]);
+    let message = i18n::text(locale, outcome, &[]);
     let visitor_zone = crate::tzdb::zone(&visitor_tz).unwrap_or(TimeZone::UTC);
     let host_zone = crate::tzdb::zone(&host_tz).unwrap_or(TimeZone::UTC);
     let answers = crate::display::answer_rows(event, &booking.answers);
@@ -486,8 +588,8 @@ pub async fn confirmation(
         "duration": booking.end.duration_since(booking.start).as_mins(),
         "visitor_tz": visitor_tz,
         "host_tz": host_tz,
-        "visitor_time": long_time(booking.start, &visitor_zone),
-        "host_time": long_time(booking.start, &host_zone),
+        "visitor_time": long_time_in(locale, booking.start, &visitor_zone),
+        "host_time": long_time_in(locale, booking.start, &host_zone),
         "embed": embed,
         "parent_origin": parent_origin(&state, embed, query.origin.as_deref()),
         "manage_url": booking.status.is_active().then(|| state.manage_url(&booking)),
@@ -496,9 +598,12 @@ pub async fn confirmation(
         "email": booking.email,
         "notes": booking.notes,
         "answers": answers,
-        "with": join_names(&booking_host_names(&catalog, &booking)),
+        "with": join_names_in(locale, &booking_host_names(&catalog, &booking)),
     });
-    html(StatusCode::OK, state.web.render("confirmation.html", page))
+    html(
+        StatusCode::OK,
+        state.web.render_in("confirmation.html", &lang, page),
+    )
 }
 
 /// What the contact page shows besides the form.

@@ -11,7 +11,7 @@ use jiff::{
 use openslot_engine::{window_end, Slot};
 use serde_json::{json, Value};
 
-use crate::catalog::EventType;
+use crate::{catalog::EventType, i18n::Locale};
 
 /// Offered starts by date, and the date the page shows.
 pub struct Picker {
@@ -20,6 +20,9 @@ pub struct Picker {
     last: Date,
     by_day: BTreeMap<Date, Vec<Timestamp>>,
     pub selected: Option<Date>,
+    /// `None` until a page asks for its language: the labels then keep the fixed
+    /// 24-hour English form pages had before they were localised.
+    locale: Option<Locale>,
 }
 
 fn noon(date: Date) -> jiff::civil::DateTime {
@@ -73,6 +76,35 @@ impl Picker {
             last,
             by_day,
             selected,
+            locale: None,
+        }
+    }
+
+    /// Writes weekdays, days and times the way `locale` writes them (CLDR).
+    pub fn in_locale(mut self, locale: Locale) -> Picker {
+        self.locale = Some(locale);
+        self
+    }
+
+    fn weekday_label(&self, day: Date) -> String {
+        match self.locale {
+            Some(locale) => crate::i18n::dates(locale).weekday_short(day),
+            None => noon(day).strftime("%a").to_string(),
+        }
+    }
+
+    fn day_label(&self, day: Date) -> String {
+        match self.locale {
+            Some(locale) => crate::i18n::dates(locale).day_month(day),
+            None => noon(day).strftime("%-d %b").to_string(),
+        }
+    }
+
+    fn time_label(&self, start: Timestamp) -> String {
+        let local = start.to_zoned_datetime(self.zone.clone());
+        match self.locale {
+            Some(locale) => crate::i18n::dates(locale).time(local.time()),
+            None => local.strftime("%H:%M").to_string(),
         }
     }
 
@@ -88,8 +120,8 @@ impl Picker {
         while day <= self.last {
             days.push(json!({
                 "date": day.to_string(),
-                "weekday": noon(day).strftime("%a").to_string(),
-                "label": noon(day).strftime("%-d %b").to_string(),
+                "weekday": self.weekday_label(day),
+                "label": self.day_label(day),
                 "available": self.by_day.contains_key(&day),
                 "selected": Some(day) == self.selected,
                 "href": href(day),
@@ -113,7 +145,7 @@ impl Picker {
                         let value = start.to_string();
                         json!({
                             "start": value,
-                            "label": start.to_zoned_datetime(self.zone.clone()).strftime("%H:%M").to_string(),
+                            "label": self.time_label(*start),
                             "checked": checked == Some(value.as_str()),
                         })
                     })
@@ -122,9 +154,11 @@ impl Picker {
             .unwrap_or_default()
     }
 
-    /// The selected date written out, e.g. "Tuesday 1 December".
+    /// The selected date written out, e.g. "Tuesday, December 1".
     pub fn selected_label(&self) -> Option<String> {
-        self.selected
-            .map(|date| noon(date).strftime("%A %-d %B").to_string())
+        self.selected.map(|date| match self.locale {
+            Some(locale) => crate::i18n::dates(locale).day_long(date),
+            None => noon(date).strftime("%A %-d %B").to_string(),
+        })
     }
 }

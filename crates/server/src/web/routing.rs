@@ -13,7 +13,9 @@ use serde_json::{json, Map, Value};
 
 use super::{
     forms::{is_form, same_site, token_ok},
-    pages::{error_page, html, see_other, FORM_TOKEN_SECONDS},
+    lang::PageLang,
+    localised::{error_page_in, field_errors_in, keep_language, language_to_keep},
+    pages::{html, see_other, FORM_TOKEN_SECONDS},
 };
 use crate::{
     catalog::{EventType, QuestionKind},
@@ -22,6 +24,7 @@ use crate::{
         body::{Form, JsonObject},
         error::ApiError,
     },
+    i18n,
     routing::{counter_key, target_location, valid_host_id, Route, RoutingForm},
     validate::FieldErrors,
 };
@@ -33,12 +36,13 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/route/{slug}", get(show).post(submit))
 }
 
-fn not_found_page(state: &AppState) -> Response {
-    error_page(
+fn not_found_page(state: &AppState, lang: &PageLang) -> Response {
+    error_page_in(
         state,
+        lang,
         StatusCode::NOT_FOUND,
-        "Not found",
-        "There is no such form. Pick a meeting from the list instead.",
+        &i18n::text(lang.locale, "form-not-found", &[]),
+        &i18n::text(lang.locale, "form-not-found-routing", &[]),
     )
 }
 
@@ -50,11 +54,12 @@ struct View {
     status: Option<(&'static str, String)>,
 }
 
-fn render(state: &AppState, form: &RoutingForm, view: View) -> String {
+fn render(state: &AppState, lang: &PageLang, form: &RoutingForm, view: View) -> String {
     let (status_kind, status_message) = view.status.unwrap_or(("", String::new()));
     let now = state.clock.now().as_second();
-    state.web.render(
+    state.web.render_in(
         "route.html",
+        lang,
         json!({
             "form": {
                 "slug": form.slug,
@@ -63,7 +68,7 @@ fn render(state: &AppState, form: &RoutingForm, view: View) -> String {
                 "questions": form.questions,
             },
             "values": view.values,
-            "errors": view.errors,
+            "errors": field_errors_in(lang.locale, &view.errors),
             "status_kind": status_kind,
             "status_message": status_message,
             "csrf": state.signer.sign("form", TOKEN_SCOPE, now + FORM_TOKEN_SECONDS),
@@ -73,11 +78,11 @@ fn render(state: &AppState, form: &RoutingForm, view: View) -> String {
 }
 
 /// `GET /route/{slug}`.
-async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+async fn show(State(state): State<AppState>, lang: PageLang, Path(slug): Path<String>) -> Response {
     let Some(form) = state.routing.get(&slug) else {
-        return not_found_page(&state);
+        return not_found_page(&state, &lang);
     };
-    html(StatusCode::OK, render(&state, form, View::default()))
+    html(StatusCode::OK, render(&state, &lang, form, View::default()))
 }
 
 /// Counts the submission and says where it goes.
@@ -100,6 +105,7 @@ fn decide<'a>(
 /// `POST /route/{slug}`: a form post or a JSON body `{"answers": {ID: text}}`.
 async fn submit(
     State(state): State<AppState>,
+    lang: PageLang,
     Path(slug): Path<String>,
     headers: HeaderMap,
     request: Request,
@@ -107,13 +113,13 @@ async fn submit(
     let form_post = is_form(&headers);
     let Some(form) = state.routing.get(&slug) else {
         if form_post {
-            return not_found_page(&state);
+            return not_found_page(&state, &lang);
         }
         return ApiError::not_found("routing_form_not_found", "there is no routing form here")
             .into_response();
     };
     if form_post {
-        return submit_form(&state, form, &headers, request).await;
+        return submit_form(&state, lang, form, &headers, request).await;
     }
     let object = match JsonObject::from_request(request, &state).await {
         Ok(JsonObject(object)) => object,
@@ -135,6 +141,7 @@ async fn submit(
 
 async fn submit_form(
     state: &AppState,
+    lang: PageLang,
     form: &RoutingForm,
     headers: &HeaderMap,
     request: Request,
@@ -142,42 +149,50 @@ async fn submit_form(
     let fields = match Form::read(request).await {
         Ok(fields) => fields.first_values(),
         Err(error) => {
-            return error_page(
+            return error_page_in(
                 state,
+                &lang,
                 error.status,
-                "Could not read the form",
-                &error.message,
+                &i18n::text(lang.locale, "form-unreadable", &[]),
+                &i18n::text(lang.locale, "link-error-form-text", &[]),
             )
         }
     };
+    let explicit = fields
+        .get("lang")
+        .and_then(Value::as_str)
+        .filter(|tag| !tag.is_empty());
+    let keep = language_to_keep(explicit, lang.locale);
+    let lang = lang.with_explicit(explicit);
+    let say = |id: &str| i18n::text(lang.locale, id, &[]);
     let mut answers = Map::new();
     for (name, value) in &fields {
         if let Some(id) = name.strip_prefix("answer_") {
             answers.insert(id.to_string(), value.clone());
         }
     }
-    let rerender = |status: StatusCode, message: &str, errors: FieldErrors| {
+    let rerender = |status: StatusCode, message: String, errors: FieldErrors| {
         let view = View {
             values: answers.clone(),
             errors,
-            status: Some(("error", message.to_string())),
+            status: Some(("error", message)),
         };
-        html(status, render(state, form, view))
+        html(status, render(state, &lang, form, view))
     };
     if !same_site(state, headers) || !token_ok(state, &fields, TOKEN_SCOPE) {
         return rerender(
             StatusCode::FORBIDDEN,
-            "This form had expired or did not come from this site. Please check your answers and send it again.",
+            say("routing-expired"),
             FieldErrors::new(),
         );
     }
     let mut object = Map::new();
     object.insert("answers".into(), Value::Object(answers.clone()));
     match decide(state, form, &object) {
-        Ok((_, location)) => see_other(&location),
+        Ok((_, location)) => see_other(&keep_language(&location, keep)),
         Err(errors) => rerender(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Please fix the highlighted fields.",
+            say("form-fix-fields"),
             errors,
         ),
     }

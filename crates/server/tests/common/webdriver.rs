@@ -83,6 +83,9 @@ pub struct BrowserOptions {
     /// is made larger by the toolbar height that headless Chromium emulates.
     pub width: u32,
     pub height: u32,
+    /// The languages the browser prefers (`Accept-Language` and `navigator.languages`), e.g.
+    /// "de-DE,de"; `None` is English (en-US).
+    pub accept_language: Option<String>,
 }
 
 impl Default for BrowserOptions {
@@ -91,6 +94,7 @@ impl Default for BrowserOptions {
             javascript: true,
             width: 1280,
             height: 800,
+            accept_language: None,
         }
     }
 }
@@ -331,11 +335,28 @@ impl Browser {
             "--disable-dev-shm-usage".into(),
             format!("--user-data-dir={}", profile.display()),
             format!("--window-size={},{}", options.width, options.height),
-            "--lang=en-US".into(),
+            format!(
+                "--lang={}",
+                options
+                    .accept_language
+                    .as_deref()
+                    .and_then(|languages| languages.split(',').next())
+                    .unwrap_or("en-US")
+            ),
         ];
         let mut chrome = json!({"binary": CHROMIUM, "args": args});
+        let mut prefs = serde_json::Map::new();
         if !options.javascript {
-            chrome["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+            prefs.insert(
+                "profile.managed_default_content_settings.javascript".into(),
+                json!(2),
+            );
+        }
+        if let Some(languages) = &options.accept_language {
+            prefs.insert("intl.accept_languages".into(), json!(languages));
+        }
+        if !prefs.is_empty() {
+            chrome["prefs"] = serde_json::Value::Object(prefs);
         }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -550,6 +571,21 @@ impl Browser {
         {
             Ok(value) => value,
             Err(e) => panic!("execute({script:?}) failed: {e}"),
+        }
+    }
+
+    /// Sends a Chrome DevTools Protocol command (chromedriver's `goog/cdp/execute`), e.g.
+    /// `Emulation.setScriptExecutionDisabled` to load a page as a browser without
+    /// JavaScript would, then turn scripts back on for an audit of that page.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        let body = json!({"cmd": command, "params": params});
+        match self
+            .session
+            .raw(Method::POST, "/goog/cdp/execute", Some(body))
+            .await
+        {
+            Ok(value) => value,
+            Err(e) => panic!("cdp({command}) failed: {e}"),
         }
     }
 

@@ -84,7 +84,7 @@ const MAX_RETRIES: u32 = 5;
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, \
      blocked_start, blocked_end, name, email, timezone, notes, answers::text AS answers, \
      created_at, updated_at, sequence, status_reason, previous_start_at, confirmed_at, \
-     meeting_url, \
+     meeting_url, locale, \
      (SELECT string_agg(host_id, chr(31) ORDER BY position) FROM booking_holds \
       WHERE booking_id = bookings.id) AS hosts";
 
@@ -113,6 +113,7 @@ fn booking_from_row(row: &PgRow) -> Result<Booking, StoreError> {
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         timezone: row.try_get("timezone")?,
+        locale: row.try_get("locale")?,
         notes: row.try_get("notes")?,
         answers: serde_json::from_str(&answers)
             .map_err(|err| StoreError::Corrupt(format!("booking answers: {err}")))?,
@@ -585,9 +586,9 @@ impl PgQueries {
         let row = sqlx::query(&format!(
             "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
                 blocked_start, blocked_end, name, email, timezone, notes, answers, created_at,
-                updated_at, confirmed_at)
+                updated_at, confirmed_at, locale)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $14,
-                $15)
+                $15, $16)
              RETURNING {BOOKING_COLUMNS}"
         ))
         .bind(&booking.id)
@@ -605,6 +606,7 @@ impl PgQueries {
         .bind(booking.answers.to_string())
         .bind(created)
         .bind((booking.status == BookingStatus::Confirmed).then_some(created))
+        .bind(&booking.locale)
         .fetch_one(&mut *tx)
         .await
         .map_err(on_constraint)?;

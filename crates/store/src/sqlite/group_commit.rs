@@ -21,8 +21,8 @@ const MAX_BATCH: usize = 128;
 
 const INSERT: &str = "INSERT INTO bookings (id, host_id, event_slug, status, start_at, end_at,
         blocked_start, blocked_end, name, email, timezone, notes, answers, created_at, updated_at,
-        confirmed_at, search_text)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        confirmed_at, search_text, locale)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// One booking request waiting for the writer.
 pub(crate) struct BookingJob {
@@ -120,6 +120,7 @@ async fn insert(
         .bind(booking.created_at.as_second())
         .bind(confirmed_at(booking))
         .bind(crate::query::search_text(&booking.name, &booking.email))
+        .bind(&booking.locale)
         .execute(&mut *connection)
         .await?;
     match super::insert_jobs(connection, &booking.jobs, booking.created_at.as_second()).await {
@@ -251,6 +252,7 @@ fn stored(booking: &NewBooking, hosts: Vec<String>) -> Booking {
         name: booking.name.clone(),
         email: booking.email.clone(),
         timezone: booking.timezone.clone(),
+        locale: booking.locale.clone(),
         notes: booking.notes.clone(),
         answers: booking.answers.clone(),
         created_at: second(booking.created_at),

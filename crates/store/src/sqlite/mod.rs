@@ -65,7 +65,7 @@ pub struct SqliteStore {
 
 const BOOKING_COLUMNS: &str = "id, host_id, event_slug, status, start_at, end_at, blocked_start, \
      blocked_end, name, email, timezone, notes, answers, created_at, updated_at, sequence, \
-     status_reason, previous_start_at, confirmed_at, meeting_url, \
+     status_reason, previous_start_at, confirmed_at, meeting_url, locale, \
      (SELECT group_concat(host_id, char(31) ORDER BY position) FROM booking_holds \
       WHERE booking_id = bookings.id) AS hosts";
 
@@ -100,6 +100,7 @@ fn booking_from_row(row: &SqliteRow) -> Result<Booking, StoreError> {
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         timezone: row.try_get("timezone")?,
+        locale: row.try_get("locale")?,
         notes: row.try_get("notes")?,
         answers: serde_json::from_str(&answers)
             .map_err(|err| StoreError::Corrupt(format!("booking answers: {err}")))?,
