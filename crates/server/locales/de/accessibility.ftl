@@ -1,25 +1,25 @@
-# The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
+# Die Erklärung zur Barrierefreiheit (GET /accessibility).
+accessibility-title = Erklärung zur Barrierefreiheit
+accessibility-intro = { $organisation } möchte, dass alle Menschen bei uns einen Termin buchen können – unabhängig von ihrer Sprache und ihren Fähigkeiten. Diese Erklärung gilt für die öffentlichen Seiten dieser Buchungswebsite: die Terminliste, die Buchungsseite, die Bestätigung, die Seiten zum Ändern oder Stornieren einer Buchung, das Kontaktformular und die Auswahlformulare.
+accessibility-standard-heading = Der angestrebte Standard
+accessibility-standard = Diese Seiten sollen den Web Content Accessibility Guidelines (WCAG) 2.1 auf Stufe AA entsprechen.
+accessibility-features-heading = Was Sie erwarten können
+accessibility-feature-keyboard = Jeder Schritt der Buchung funktioniert allein mit der Tastatur, und das fokussierte Element ist immer deutlich hervorgehoben.
+accessibility-feature-screen-reader = Jedes Bedienelement hat einen Namen, den Screenreader vorlesen, und Änderungen wie „Zeiten geladen“ oder „diese Zeit wurde gerade gebucht“ werden in Ihrer Sprache angesagt.
 accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
+    [one] Die Seiten sind in { $count } Sprache verfügbar.
+   *[other] Die Seiten sind in { $count } Sprachen verfügbar, darunter Arabisch, das von rechts nach links geschrieben wird.
   }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-feature-no-script = Die Buchung funktioniert auch ohne JavaScript.
+accessibility-feature-zoom = Text lässt sich auf 200 % vergrößern, und das Layout passt sich schmalen Bildschirmen an, ohne dass seitlich gescrollt werden muss.
+accessibility-testing-heading = Wie wir testen
+accessibility-testing-automated = Jeder Zustand jeder öffentlichen Seite – die Terminliste, die Tages- und Zeitlisten, das Formular mit und ohne Fehler, eine von jemand anderem gebuchte Zeit, die Bestätigung, das Ändern und Stornieren einer Buchung, das Kontaktformular und die Auswahlformulare – wird bei jeder Änderung der Software mit axe-core in einem Headless-Chromium-Browser geprüft, auf Englisch und auf Arabisch. Eine Änderung wird nicht übernommen, solange axe-core einen Verstoß gegen die Regeln der WCAG 2.1 der Stufe A oder AA meldet.
+accessibility-testing-keyboard = Automatisierte Tests buchen außerdem einen Termin nur mit der Tastatur, prüfen, dass jedes interaktive Element einen sichtbaren Fokusindikator zeigt, und prüfen die Namen, die Screenreader vorlesen.
+accessibility-limitations-heading = Bekannte Einschränkungen
+accessibility-limitation-automated = Automatisierte Tests finden viele Barrieren, aber nicht alle. Diese Seiten wurden noch nicht in einem unabhängigen Audit mit Menschen geprüft, die täglich assistive Technologien nutzen.
+accessibility-limitation-embedded = Wenn die Buchungsseite in eine andere Website eingebettet ist, liegt die Barrierefreiheit der umgebenden Seite außerhalb unseres Einflusses.
+accessibility-limitation-admin = Die Verwaltungsseiten für die Betreiber dieser Website gibt es nur auf Englisch.
+accessibility-contact-heading = Melden Sie uns eine Barriere
+accessibility-contact = Wenn etwas auf diesen Seiten für Sie nicht funktioniert oder Sie Hilfe beim Buchen eines Termins brauchen, teilen Sie es uns bitte mit. Wir antworten Ihnen und helfen Ihnen, auf anderem Weg zu buchen.
+accessibility-contact-form = Schreiben Sie uns über das Kontaktformular
+accessibility-contact-email = Schreiben Sie uns eine E-Mail: { $address }

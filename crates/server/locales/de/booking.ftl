@@ -1,151 +1,154 @@
-# The booking flow: meeting list, host page, booking page (and its script), confirmation,
-# error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
-# time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
+# Der Buchungsablauf: Terminliste, Seite eines Gastgebers, Buchungsseite (und ihr Skript),
+# Bestätigung, Fehlerseiten. Platzhalter: $org Organisation, $host / $names Namen der
+# Gastgeber, $zone ein IANA-Zeitzonenname (z. B. Europe/Berlin), $day ein ausgeschriebener
+# Tag, $count / $days / $seconds Zahlen.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Namen in einem Satz: „Ada und Grace“, „Ada, Grace und Alan“.
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } und { $last }
 
-## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+## Terminliste (/) und die Seite eines Gastgebers (/with/…)
+home-title = Termin buchen
+host-title = Termin mit { $host } buchen
+host-intro = Buchen Sie einen Termin mit { $host } bei { $org }.
+home-choose = Wählen Sie einen Termin
+event-with = mit { $names }
+home-empty = Derzeit können keine Termine gebucht werden.
+host-empty = Bei { $host } können derzeit keine Termine gebucht werden.
+home-routing = Nicht sicher, welcher passt?
+home-fallback = Nicht das Richtige dabei?
+home-fallback-link = Schreiben Sie uns
 
-## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+## Buchungsseite
+book-with = Mit { $names }
+book-request-mode = Der Gastgeber bestätigt jede Anfrage
+tz-label = Zeiten werden angezeigt in
+tz-change = Ändern
+tz-host-hint = Die Zeitzone des Gastgebers ist { $zone }.
+days-heading = 1. Tag wählen
+day-no-times = (keine Zeiten)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] Innerhalb des nächsten Tages sind keine Zeiten frei.
+   *[other] In den nächsten { $days } Tagen sind keine Zeiten frei.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
+no-times-booking-window = In diesem Buchungszeitraum sind keine Zeiten frei.
+contact-find-time = Kontaktieren Sie uns, um einen Termin zu finden
+times-legend = 2. Uhrzeit wählen
+times-legend-on = 2. Uhrzeit am { $day } wählen
+times-empty = An diesem Tag sind keine Zeiten mehr frei. Wählen Sie einen anderen Tag.
+time-host-title = { $time } Ortszeit des Gastgebers ({ $zone })
+details-legend = 3. Ihre Angaben
 field-name = Name
-field-email = Email
-field-notes = Anything we should know?
+field-email = E-Mail
+field-notes = Möchten Sie uns noch etwas mitteilen?
 field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+field-choose = Bitte wählen…
+field-honeypot = Dieses Feld bitte leer lassen
+submit-book = Buchung bestätigen
+submit-request = Diese Zeit anfragen
+book-fallback = Keine dieser Zeiten passt?
+book-fallback-link = Schreiben Sie uns, welche Zeiten Ihnen passen
+# Zeiten im barrierefreien Namen der Tagesschaltflächen: „Dienstag, 1. Dezember, 3 Zeiten“.
+# Wird von Screenreadern nach dem sichtbaren Text einer Tagesschaltfläche vorgelesen (der Name der
+# Schaltfläche muss enthalten, was sie zeigt), beginnt also mit einem eigenen Trennzeichen.
+day-times-count = , { $count ->
+    [one] { $count } Zeit
+   *[other] { $count } Zeiten
   }
 
-## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+## Statuszeile der Buchungsseite
+status-loading = Verfügbare Zeiten werden geladen…
+status-taken-refreshing = Leider wurde diese Zeit gerade von jemand anderem gebucht. Die Zeiten werden aktualisiert…
+status-taken = Leider wurde diese Zeit gerade von jemand anderem gebucht. Bitte wählen Sie eine andere Zeit.
+status-taken-kept = Leider wurde diese Zeit gerade von jemand anderem gebucht. Bitte wählen Sie eine andere Zeit; Ihre Angaben bleiben erhalten.
+status-gone-refreshing = Diese Zeit ist nicht mehr verfügbar. Die Zeiten werden aktualisiert…
+status-gone = Diese Zeit ist nicht mehr verfügbar. Bitte wählen Sie eine andere Zeit.
+status-load-failed = Die verfügbaren Zeiten konnten nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.
+status-try-again = Erneut versuchen
+status-fix-fields = Bitte korrigieren Sie die markierten Felder.
+status-pick-time-first = Bitte wählen Sie zuerst eine Zeit.
+status-sending-request = Ihre Anfrage wird gesendet…
+status-booking = Wird gebucht…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Zu viele Versuche von Ihrer Verbindung. Bitte warten Sie { $seconds } Sekunde und versuchen Sie es erneut.
+   *[other] Zu viele Versuche von Ihrer Verbindung. Bitte warten Sie { $seconds } Sekunden und versuchen Sie es erneut.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Zu viele Versuche von Ihrer Verbindung. Bitte warten Sie einen Moment und versuchen Sie es erneut.
+status-failed = Etwas ist schiefgelaufen. Ihre Angaben sind noch da; bitte versuchen Sie es erneut.
+status-unreachable = Der Buchungsdienst war nicht erreichbar. Ihre Angaben sind noch da; bitte versuchen Sie es erneut.
+status-expired-form = Dieses Formular war abgelaufen oder stammte nicht von dieser Website, daher wurde nichts gebucht. Bitte prüfen Sie Ihre Angaben und senden Sie es erneut.
+status-cannot-book = Diese Zeit kann nicht gebucht werden. Bitte wählen Sie eine andere Zeit.
 
-## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+## Feldfehler (Prüfungen des Formulars selbst und des Servers)
+field-error-required = ist erforderlich
+field-error-email = muss eine E-Mail-Adresse sein, z. B. name@example.com
+field-error-timezone = muss eine IANA-Zeitzone sein, z. B. Europe/Berlin
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] darf höchstens { $max } Zeichen lang sein
+   *[other] darf höchstens { $max } Zeichen lang sein
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = darf keine Steuerzeichen enthalten
+field-error-choice = muss eine der aufgeführten Optionen sein
+field-error-phone = muss eine Telefonnummer sein, z. B. +44 20 7946 0958
+field-error-start = Wählen Sie eine der angebotenen Zeiten.
+field-error-invalid = ist ungültig
 
-## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+## Ergebnis (Bestätigungsseite und die Buchungsseite nach dem Buchen mit dem Skript)
+outcome-confirmed-heading = Bestätigt
+outcome-confirmed = Ihre Buchung ist bestätigt. Eine Bestätigung ist per E-Mail unterwegs.
+outcome-requested-heading = Anfrage erhalten
+outcome-requested = Anfrage erhalten — Sie erhalten eine Bestätigung per E-Mail, sobald der Gastgeber zusagt.
+outcome-cancelled-heading = Storniert
+outcome-cancelled = Diese Buchung wurde storniert.
+outcome-declined-heading = Nicht angenommen
+outcome-declined = Der Gastgeber konnte diese Anfrage nicht annehmen. Bitte wählen Sie eine andere Zeit.
+outcome-expired-heading = Anfrage abgelaufen
+outcome-expired = Diese Anfrage wurde nicht rechtzeitig bestätigt. Bitte wählen Sie eine andere Zeit.
 
-## Confirmation page
-summary-what = What
+## Bestätigungsseite
+summary-what = Was
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
+summary-with = Mit
+summary-when-yours = Wann (Ihre Zeit, { $zone })
+summary-when-host = Wann (Zeit des Gastgebers, { $zone })
+summary-where = Wo
 summary-name = Name
-summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-email = E-Mail
+summary-notes = Anmerkungen
+summary-reference = Referenz
+confirmation-manage-link = Diese Buchung ändern oder stornieren
+confirmation-manage-hint = Bewahren Sie diesen Link auf; er steht auch in Ihrer E-Mail.
+confirmation-book-another = Weiteren Termin buchen
+confirmation-book = Termin buchen
+contact-us = Kontakt
+neutral-heading = Ihre Buchung
+neutral-message = Zum Schutz Ihrer Privatsphäre zeigt diese Seite die Details einer Buchung nur über den Link, den Sie bei der Buchung erhalten haben. Öffnen Sie den Link in Ihrer Bestätigungs-E-Mail, um die Buchung anzusehen, zu ändern oder zu stornieren.
 
-## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+## Fehlerseiten
+error-back = Zurück zur Buchung
+error-not-found = Nicht gefunden
+error-no-event = Diese Terminart gibt es nicht. Wählen Sie einen Termin aus der Liste.
+error-no-host = Unter dieser Adresse kann niemand gebucht werden. Wählen Sie einen Termin aus der Liste.
+error-booking-not-found-heading = Buchung nicht gefunden
+error-booking-not-found = Wir konnten diese Buchung nicht finden. Prüfen Sie den Link oder kontaktieren Sie uns.
+error-try-again-heading = Bitte versuchen Sie es erneut
+error-unavailable = Diese Seite konnte gerade nicht geladen werden. Bitte versuchen Sie es in einem Moment erneut.
+error-too-many-heading = Zu viele Versuche
+error-form-unreadable = Das Formular konnte nicht gelesen werden
+error-not-sent = Nicht gesendet
+error-automated = Diese Eingabe sah automatisiert aus und wurde daher nicht angenommen. Wenn Sie ein Mensch sind, versuchen Sie es bitte erneut oder kontaktieren Sie uns.
 
-## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+## Einbettungsskript (embed.js, auf der einbettenden Website)
+embed-title = Termin buchen
+embed-close = Schließen
 
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+## Die Zusage-/Absage-Seite eines Gastgebers (/host/…)
+host-summary-host = Gastgeber
+host-summary-when = Wann ({ $zone })
+host-summary-who = Wer
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
+host-who-in-zone = { $name } <{ $email }>, Zeitzone { $zone }
 host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-message-label = Nachricht an { $name }
+host-decline = Anfrage ablehnen
+host-approve = Anfrage annehmen

@@ -1,123 +1,123 @@
-# E-mails to invitees (in the booking's language) and to hosts and the ops inbox (in the
-# host's language). $event is the event type's title, $when a date and time already written
-# the locale's way, $name the invitee's name, $org the organisation.
+# E-Mails an Gäste (in der Sprache der Buchung) und an Gastgeber und das Betriebspostfach (in
+# der Sprache des Gastgebers). $event ist der Titel der Terminart, $when ein bereits
+# landesüblich geschriebenes Datum mit Uhrzeit, $name der Name des Gastes, $org die Organisation.
 
-## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
-# "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
+## Gemeinsam für alle Nachrichten
+email-footer = Diese Nachricht wurde automatisch vom Buchungsdienst von { $org } gesendet.
+email-greeting = Hallo { $name },
+# „Ada Lovelace (Acme Consulting)“: die Gastgeber einer Buchung und ihre Organisation.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# Wie eine Liste von Namen verbunden wird: „Ada, Grace und Alan“.
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
-# duration-* messages).
+email-names-last = { $rest } und { $last }
+# Eine Dauer aus zwei Einheiten: „1 Stunde 30 Minuten“ ($larger und $smaller kommen aus den
+# duration-*-Nachrichten).
 email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-manage-link = Ändern oder stornieren
+email-book-again-link = Weiteren Termin buchen
+email-open-booking-link = Buchung öffnen
+email-booking-page = Buchungsseite
+email-previously = Bisher
+email-message-label = Nachricht
+email-reason-label = Angegebener Grund
 
-## The booking's details table
-email-detail-what = What
+## Die Detailtabelle der Buchung
+email-detail-what = Was
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Mit
+email-detail-when = Wann
+email-detail-where = Wo
+email-detail-host-time = Zeit des Gastgebers
+email-detail-who = Wer
+email-detail-who-zone = { $who }, Zeitzone { $zone }
+email-detail-notes = Anmerkungen
+email-detail-reference = Referenz
 
-## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+## Gast: bestätigt (mit der Einladung)
+email-confirmed-subject = Bestätigt: { $event }, { $when }
+email-confirmed-headline = Bestätigt
+email-confirmed-body = Ihre Buchung mit { $party } ist bestätigt. Mit der angehängten Einladung können Sie den Termin in Ihren Kalender übernehmen.
 
-## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+## Gast: Anfrage erhalten (der Gastgeber muss sie noch annehmen)
+email-request-received-subject = Anfrage erhalten: { $event }, { $when }
+email-request-received-headline = Anfrage erhalten
+email-request-received-body = Vielen Dank – wir haben Ihre Anfrage erhalten. Sie bekommen eine Bestätigung per E-Mail, sobald { $org } sie annimmt.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
-# How soon the booking starts, for templates that say it on their own ("in 1 day").
+## Gast: Erinnerung ($duration: „24 Stunden“, „1 Tag“)
+email-reminder-subject = Erinnerung: { $event }, { $when }
+email-reminder-headline = Erinnerung
+email-reminder-body = Dies ist eine Erinnerung an Ihre Buchung mit { $party }, die in { $duration } beginnt.
+# Wie bald die Buchung beginnt, für Vorlagen, die das eigenständig sagen („in 1 Tag“).
 email-reminder-lead = in { $duration }
 
-## Invitee: the booking changed ($headline is one of the headlines below)
+## Gast: die Buchung hat sich geändert ($headline ist eine der Überschriften unten)
 email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-cancelled-headline = Storniert
+email-cancelled-body = Ihre Buchung wurde storniert. Die Zeit ist wieder frei.
+email-rescheduled-headline = Verschoben
+email-rescheduled-body = Ihre Buchung wurde auf die unten angegebene neue Zeit verschoben.
+email-declined-headline = Anfrage nicht angenommen
+email-declined-body = Leider kann { $org } zu dieser Zeit nicht. Das tut uns leid – bitte wählen Sie eine andere Zeit, die Ihnen passt.
+email-expired-headline = Anfrage abgelaufen
+email-expired-body = Ihre Anfrage wurde nicht rechtzeitig bestätigt und ist daher verfallen. Bitte wählen Sie eine andere Zeit.
 
-## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+## Einladung (Kalendertermin) im Anhang der E-Mail an den Gast
+email-invite-summary = { $event } mit { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Gebucht über { $org }. Referenz { $reference }.
+    Ändern oder stornieren: { $url }
 
-## Hosts and ops inbox: a new booking
+## Gastgeber und Betriebspostfach: eine neue Buchung
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Neue Buchungsanfrage
+   *[no] Neue Buchung
+  }: { $event } mit { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Neue Buchungsanfrage
+   *[no] Neue Buchung
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] Eine neue Buchungsanfrage wartet auf Bestätigung.
+   *[no] Eine neue Buchung wurde bestätigt.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Annehmen
+email-ops-decline = Ablehnen
 
-## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+## Gastgeber und Betriebspostfach: die Buchung hat sich geändert
+email-ops-update-subject = { $headline }: { $event } mit { $name }, { $when }
+email-ops-cancelled-body = { $name } hat die Buchung storniert.
+email-ops-rescheduled-body = { $name } hat die Buchung verschoben.
+email-ops-expired-body = Diese Anfrage wurde nicht rechtzeitig beantwortet und ist abgelaufen; die Zeit ist wieder frei.
 
-## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+## Betriebspostfach: eine Nachricht über das Kontaktformular
+email-contact-subject = Kontaktformular: Nachricht von { $name }
+email-contact-headline = Nachricht über das Kontaktformular
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } hat über das Kontaktformular eine Nachricht gesendet (zu { $event }):
+   *[no] { $sender } hat über das Kontaktformular eine Nachricht gesendet:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Zeiten, die passen
+email-contact-reply = Mit einer Antwort auf diese E-Mail erreichen Sie die Person direkt.
 
-## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## Gastgeber und Betriebspostfach: eine Kalenderverbindung ($host: Name des Gastgebers; $url:
+## Adresse des Kalenders; $since: seit wann sie fehlschlägt; $duration: wie lange, „1 Stunde 30 Minuten“)
+email-calendar-label = Kalender
+email-calendar-connection-label = Verbindung
+email-calendar-account-label = Konto
+email-calendar-last-error-label = Letzter Fehler
+email-calendar-failing-subject = Kalenderfehler bei { $host }: { $url }
+email-calendar-failing-headline = Kalender nicht erreichbar
+email-calendar-failing-body = Ein Kalender von { $host } konnte seit { $since } nicht erfolgreich gelesen werden (Dauer: { $duration }).
+email-calendar-failing-stale = Bis dahin werden Zeiten anhand der zuletzt gelesenen belegten Zeiten angeboten, in denen neue Termine fehlen können (mit [calendars] on_stale = "close": keine Zeiten für { $host }, sobald diese älter als stale_after_minutes sind).
+email-calendar-failing-check = Prüfen Sie die Verbindung auf der Kalenderseite der Verwaltung. Sie erhalten noch eine Nachricht, sobald es wieder funktioniert.
+email-calendar-recovered-subject = Kalender funktioniert wieder bei { $host }: { $url }
+email-calendar-recovered-headline = Kalender funktioniert wieder
+email-calendar-recovered-body = Ein Kalender von { $host } wird wieder erfolgreich gelesen. Er war seit { $since } fehlerhaft (Dauer: { $duration }).
+email-calendar-recovered-last-error-label = Letzter Fehler vor der Wiederherstellung
+email-calendar-recovered-fresh = Seine belegten Zeiten sind wieder aktuell.
+email-calendar-reconnect-subject = Kalender muss neu verbunden werden bei { $host }: { $url }
+email-calendar-reconnect-headline = Kalender muss neu verbunden werden
+email-calendar-reconnect-body = { $url } von { $host } lässt openslot nicht mehr zu: Der Anbieter hat die Anmeldung am { $since } abgelehnt.
+email-calendar-reconnect-answer-label = Antwort des Anbieters
+email-calendar-reconnect-stale = Bis jemand die Verbindung erneuert, werden dessen Kalender nicht gelesen und Buchungen nicht darin eingetragen; Zeiten werden anhand der zuletzt gelesenen belegten Zeiten angeboten (mit [calendars] on_stale = "close": keine Zeiten für { $host }, sobald diese älter als stale_after_minutes sind).
+email-calendar-reconnect-fix = Zur Behebung öffnet { $host } oder ein Administrator die Kalenderseite der Verwaltung und wählt „Reconnect“ neben dem Konto. Diese Nachricht wird nur einmal gesendet.

@@ -1,132 +1,133 @@
-# Everything after booking and the other public forms: the invitee's manage page
-# (/manage/…: view, move, cancel), the host's approve/decline page (/host/…), the contact
-# form (/contact) and routing forms (/route/…), with the form errors those pages show.
-# Text inside <a …> … </a> is a link: keep the tag, translate the words between.
+# Alles nach der Buchung und die anderen öffentlichen Formulare: die Verwaltungsseite des Gastes
+# (/manage/…: ansehen, verschieben, stornieren), die Zusage-/Absage-Seite des Gastgebers
+# (/host/…), das Kontaktformular (/contact) und die Auswahlformulare (/route/…), mit den
+# Formularfehlern dieser Seiten.
+# Text innerhalb von <a …> … </a> ist ein Link: das Tag behalten, die Wörter dazwischen übersetzen.
 
-## Shared by the manage and host pages
+## Gemeinsam für die Verwaltungs- und Gastgeberseiten
 manage-optional = (optional)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
+manage-label-what = Was
 manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-status-requested = Angefragt – wartet auf Bestätigung durch den Gastgeber
+manage-status-confirmed = Bestätigt
+manage-status-cancelled = Storniert
+manage-status-declined = Vom Gastgeber nicht angenommen
+manage-status-expired = Unbeantwortet abgelaufen
 
-## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
-# $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+## Die Verwaltungsseite des Gastes
+manage-title = Ihre Buchung
+manage-label-with = Mit
+manage-label-when-yours = Wann (Ihre Zeit, { $zone })
+manage-label-when-host = Wann (Zeit des Gastgebers, { $zone })
+manage-label-where = Wo
+manage-label-reference = Referenz
+manage-move-heading = Auf eine andere Zeit verschieben
+manage-day-no-times = (keine Zeiten)
+manage-pick-time = Neue Zeit wählen
+manage-pick-time-on = Neue Zeit am { $day } wählen
+manage-no-times = An diesem Tag gibt es keine anderen Zeiten. Wählen Sie einen anderen Tag.
+manage-move-submit = Meine Buchung verschieben
+manage-cancel-heading = Stornieren
+manage-cancel-reason = Grund
+manage-cancel-submit = Meine Buchung stornieren
+# $reason ist manage-cutoff-hours oder manage-cutoff-started.
+manage-too-late = Diese Buchung kann nicht mehr online geändert werden ({ $reason }). Bitte <a href="/contact">kontaktieren Sie uns</a>, wir helfen Ihnen gern.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] Änderungen sind bis { $count } Stunde vor Beginn möglich
+   *[other] Änderungen sind bis { $count } Stunden vor Beginn möglich
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
-# $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-cutoff-started = der Termin hat bereits begonnen
+manage-book-again = Weiteren Termin buchen
+manage-questions = Fragen? <a href="/contact">Kontaktieren Sie uns</a>.
+manage-done-cancelled = Ihre Buchung ist storniert. Eine Bestätigung ist per E-Mail unterwegs.
+manage-done-rescheduled = Ihre Buchung wurde verschoben. Eine aktualisierte Einladung ist per E-Mail unterwegs.
+manage-slot-taken = Leider wurde diese Zeit gerade von jemand anderem gebucht. Ihre Buchung ist unverändert; bitte wählen Sie eine andere Zeit.
+# $problem ist einer der manage-problem-*-Sätze unten.
+manage-not-changed = { $problem } Ihre Buchung ist unverändert.
+manage-problem-change-window-closed = Diese Buchung kann nicht mehr online geändert werden; bitte kontaktieren Sie uns.
+manage-problem-not-active = Diese Buchung kann nicht mehr geändert werden.
+manage-problem-slot-unavailable = Diese Zeit wird nicht mehr angeboten; wählen Sie eine der angebotenen Zeiten.
+manage-problem-host-unavailable = Der Gastgeber kann zu dieser Zeit nicht; wählen Sie eine andere Zeit.
+manage-problem-event-withdrawn = Diese Terminart wird nicht mehr angeboten; bitte kontaktieren Sie uns.
+manage-problem-no-time = Wählen Sie eine neue Zeit.
+manage-problem-generic = Das hat nicht funktioniert.
 
-## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+## Fehlerseiten der signierten Links (Verwaltung und Gastgeber)
+link-error-not-found = Buchung nicht gefunden
+link-error-not-found-text = Diese Buchung gibt es nicht.
+link-error-expired = Dieser Link ist abgelaufen
+link-error-expired-text = Dieser Link ist abgelaufen; kontaktieren Sie uns, wenn Sie Ihre Buchung ändern möchten.
+link-error-invalid = Dieser Link funktioniert nicht
+link-error-invalid-text = Dieser Link ist ungültig; vielleicht wurde er falsch eingegeben oder verändert.
+link-error-wrong-scope-text = Dieser Link kann für diese Aktion nicht verwendet werden.
+link-error-failed = Das hat nicht funktioniert
+link-error-busy-text = Das war gerade nicht möglich. Es wurde nichts geändert; bitte versuchen Sie es in einem Moment erneut.
+link-error-form-text = Das Formular konnte nicht gelesen werden. Bitte gehen Sie zurück und versuchen Sie es erneut.
+link-error-generic-text = Etwas ist schiefgelaufen. Bitte versuchen Sie es in einem Moment erneut.
 
-## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+## Die Zusage-/Absage-Seite des Gastgebers
+host-answer-approve-heading = Diese Anfrage annehmen?
+host-answer-decline-heading = Diese Anfrage ablehnen?
+host-answer-label-host = Gastgeber
+host-answer-label-when = Wann ({ $zone })
+host-answer-label-who = Wer
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, Zeitzone { $zone }
+host-answer-label-notes = Anmerkungen
+host-answer-message = Nachricht an { $name }
+host-answer-approve-submit = Anfrage annehmen
+host-answer-decline-submit = Anfrage ablehnen
+host-answer-approved = Angenommen. Der Gast erhält eine Bestätigung mit einer Kalendereinladung.
+host-answer-already-approved = Diese Anfrage wurde bereits angenommen.
+host-answer-declined = Abgelehnt. Der Gast wurde benachrichtigt und gebeten, eine andere Zeit zu wählen.
+host-answer-already-declined = Diese Anfrage wurde bereits abgelehnt.
 
-## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
+## Die Kontaktseite
+contact-title = Kontakt
+contact-heading = Kontaktieren Sie uns
+contact-intro = Keine passende Zeit gefunden? Teilen Sie uns mit, wann es Ihnen passt, und wir melden uns per E-Mail bei Ihnen.
 contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-email = E-Mail
+contact-message = Nachricht
+contact-preferred-times = Zeiten, die Ihnen passen
+contact-honeypot = Dieses Feld bitte leer lassen
+contact-submit = Nachricht senden
+contact-sent-heading = Nachricht gesendet
+contact-sent-text = Vielen Dank – wir haben Ihre Nachricht erhalten und antworten per E-Mail.
+contact-back = Zurück zur Buchung
+contact-expired = Dieses Formular war abgelaufen oder stammte nicht von dieser Website und wurde daher nicht gesendet. Bitte senden Sie es erneut.
 
-## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+## Auswahlformulare
+routing-choose = Bitte wählen…
+routing-submit = Weiter
+routing-contact = Schreiben Sie uns lieber? <a href="/contact">Senden Sie uns eine Nachricht</a>.
+routing-expired = Dieses Formular war abgelaufen oder stammte nicht von dieser Website. Bitte prüfen Sie Ihre Antworten und senden Sie es erneut.
 
-## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+## Formularübermittlungen dieser Seiten
+form-fix-fields = Bitte korrigieren Sie die markierten Felder.
+form-invalid = Ein Teil der gesendeten Angaben fehlt oder ist ungültig. Bitte gehen Sie zurück und prüfen Sie sie.
+form-not-found = Nicht gefunden
+form-not-found-routing = Dieses Formular gibt es nicht. Wählen Sie stattdessen einen Termin aus der Liste.
+form-unreadable = Das Formular konnte nicht gelesen werden
+form-not-sent = Nicht gesendet
+form-automated = Diese Eingabe sah automatisiert aus und wurde daher nicht angenommen. Wenn Sie ein Mensch sind, versuchen Sie es bitte erneut.
+form-try-again = Bitte versuchen Sie es erneut
+form-too-many = Zu viele Versuche
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Zu viele Versuche von Ihrer Verbindung. Bitte warten Sie { $seconds } Sekunde und versuchen Sie es erneut.
+   *[other] Zu viele Versuche von Ihrer Verbindung. Bitte warten Sie { $seconds } Sekunden und versuchen Sie es erneut.
   }
 
-## What is wrong with one field (shown under it)
-field-problem-required = is required
+## Was an einem Feld falsch ist (darunter angezeigt)
+field-problem-required = ist erforderlich
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] darf höchstens { $max } Zeichen lang sein
+   *[other] darf höchstens { $max } Zeichen lang sein
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = darf keine Steuerzeichen enthalten
+field-problem-not-text = muss ein Text sein
+field-problem-email = muss eine E-Mail-Adresse sein, z. B. name@example.com
+field-problem-timezone = muss eine IANA-Zeitzone sein, z. B. Europe/Berlin
+field-problem-choice = muss eine der aufgeführten Optionen sein
+field-problem-phone = muss eine Telefonnummer sein, z. B. +44 20 7946 0958

@@ -1,25 +1,25 @@
-# The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
+# La declaración de accesibilidad (GET /accessibility).
+accessibility-title = Declaración de accesibilidad
+accessibility-intro = { $organisation } quiere que cualquier persona pueda reservar una cita con nosotros, sean cuales sean su idioma y sus capacidades. Esta declaración abarca las páginas públicas de este sitio de reservas: la lista de reuniones, la página de reserva, la confirmación, las páginas para cambiar o cancelar una reserva, el formulario de contacto y los formularios de orientación.
+accessibility-standard-heading = La norma que buscamos cumplir
+accessibility-standard = Estas páginas buscan cumplir las Pautas de Accesibilidad para el Contenido Web (WCAG) 2.1 en el nivel AA.
+accessibility-features-heading = Qué puede esperar
+accessibility-feature-keyboard = Cada paso de la reserva funciona solo con el teclado, y el elemento que tiene el foco siempre está claramente marcado.
+accessibility-feature-screen-reader = Cada control tiene un nombre que anuncian los lectores de pantalla, y los cambios como «horarios cargados» o «otra persona acaba de reservar este horario» se anuncian en su idioma.
 accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
+    [one] Las páginas están disponibles en { $count } idioma.
+   *[other] Las páginas están disponibles en { $count } idiomas, entre ellos el árabe, que se escribe de derecha a izquierda.
   }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-feature-no-script = La reserva también funciona sin JavaScript.
+accessibility-feature-zoom = El texto se puede ampliar al 200 % y el diseño se adapta a pantallas estrechas sin desplazamiento horizontal.
+accessibility-testing-heading = Cómo lo comprobamos
+accessibility-testing-automated = Cada estado de cada página pública (la lista de reuniones, las listas de días y horas, el formulario con y sin errores, un horario que otra persona acaba de reservar, la confirmación, el cambio y la cancelación de una reserva, el formulario de contacto y los formularios de orientación) se comprueba con axe-core en un navegador Chromium sin interfaz gráfica, en inglés y en árabe, con cada cambio del software. No se acepta ningún cambio mientras axe-core informe de alguna infracción de las reglas de nivel A o AA de las WCAG 2.1.
+accessibility-testing-keyboard = Las pruebas automatizadas también reservan una cita usando solo el teclado, comprueban que cada elemento interactivo muestra un indicador de foco visible y verifican los nombres que anuncian los lectores de pantalla.
+accessibility-limitations-heading = Limitaciones conocidas
+accessibility-limitation-automated = Las pruebas automatizadas detectan muchas barreras, pero no todas. Estas páginas aún no han pasado una auditoría independiente con personas que usan tecnologías de apoyo a diario.
+accessibility-limitation-embedded = Cuando la página de reserva está insertada en otro sitio web, la accesibilidad de la página que la rodea no depende de nosotros.
+accessibility-limitation-admin = Las páginas de administración para las personas que gestionan este sitio solo están disponibles en inglés.
+accessibility-contact-heading = Infórmenos de una barrera
+accessibility-contact = Si algo de estas páginas no le funciona o necesita ayuda para reservar una cita, díganoslo. Le responderemos y le ayudaremos a reservar de otra manera.
+accessibility-contact-form = Escríbanos mediante el formulario de contacto
+accessibility-contact-email = Escríbanos por correo electrónico: { $address }

@@ -1,151 +1,154 @@
-# The booking flow: meeting list, host page, booking page (and its script), confirmation,
-# error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
-# time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
+# El proceso de reserva: lista de reuniones, página de un anfitrión, página de reserva (y su
+# script), confirmación, páginas de error. Variables: $org la organización, $host / $names los
+# nombres de los anfitriones, $zone un nombre de zona horaria IANA (p. ej., Europe/Madrid), $day
+# un día escrito completo, $count / $days / $seconds números.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Nombres en una frase: «Ada y Grace», «Ada, Grace y Alan».
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } y { $last }
 
-## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+## Lista de reuniones (/) y página de un anfitrión (/with/…)
+home-title = Reservar una cita
+host-title = Reservar una cita con { $host }
+host-intro = Reserve una cita con { $host } en { $org }.
+home-choose = Elija una reunión
+event-with = con { $names }
+home-empty = No hay reuniones disponibles para reservar en este momento.
+host-empty = { $host } no tiene reuniones disponibles para reservar en este momento.
+home-routing = ¿No sabe cuál elegir?
+home-fallback = ¿No encuentra lo que necesita?
+home-fallback-link = Envíenos un mensaje
 
-## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+## Página de reserva
+book-with = Con { $names }
+book-request-mode = El anfitrión confirma cada solicitud
+tz-label = Horas mostradas en
+tz-change = Cambiar
+tz-host-hint = La zona horaria del anfitrión es { $zone }.
+days-heading = 1. Elija un día
+day-no-times = (sin horarios)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] No hay horarios libres en el próximo día.
+   *[other] No hay horarios libres en los próximos { $days } días.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = No hay horarios libres en este periodo de reserva.
+contact-find-time = Contáctenos para encontrar un horario
+times-legend = 2. Elija una hora
+times-legend-on = 2. Elija una hora el { $day }
+times-empty = No quedan horarios este día. Elija otro día.
+time-host-title = { $time }, hora del anfitrión ({ $zone })
+details-legend = 3. Sus datos
+field-name = Nombre
+field-email = Correo electrónico
+field-notes = ¿Hay algo que debamos saber?
+field-optional = (opcional)
+field-choose = Elija…
+field-honeypot = Deje este campo vacío
+submit-book = Confirmar reserva
+submit-request = Solicitar este horario
+book-fallback = ¿Ninguno de estos horarios le viene bien?
+book-fallback-link = Envíenos un mensaje con los horarios que le convengan
+# Horarios en el nombre accesible de los botones de día: «martes, 1 de diciembre, 3 horarios».
+# Los lectores de pantalla lo leen después del texto visible de un botón de día (el nombre del
+# botón debe contener lo que muestra), así que empieza con su propio separador.
+day-times-count = , { $count ->
+    [one] { $count } horario
+   *[other] { $count } horarios
   }
 
-## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+## Línea de estado de la página de reserva
+status-loading = Cargando horarios disponibles…
+status-taken-refreshing = Lo sentimos: otra persona acaba de reservar ese horario. Actualizando los horarios…
+status-taken = Lo sentimos: otra persona acaba de reservar ese horario. Elija otro horario.
+status-taken-kept = Lo sentimos: otra persona acaba de reservar ese horario. Elija otro horario; sus datos se conservan.
+status-gone-refreshing = Ese horario ya no está disponible. Actualizando los horarios…
+status-gone = Ese horario ya no está disponible. Elija otro horario.
+status-load-failed = No se pudieron cargar los horarios disponibles. Compruebe su conexión e inténtelo de nuevo.
+status-try-again = Reintentar
+status-fix-fields = Corrija los campos resaltados.
+status-pick-time-first = Elija primero un horario.
+status-sending-request = Enviando su solicitud…
+status-booking = Reservando…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Demasiados intentos desde su conexión. Espere { $seconds } segundo e inténtelo de nuevo.
+   *[other] Demasiados intentos desde su conexión. Espere { $seconds } segundos e inténtelo de nuevo.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Demasiados intentos desde su conexión. Espere un momento e inténtelo de nuevo.
+status-failed = Algo salió mal. Sus datos siguen aquí; inténtelo de nuevo.
+status-unreachable = No se pudo contactar con el servicio de reservas. Sus datos siguen aquí; inténtelo de nuevo.
+status-expired-form = Este formulario había caducado o no procedía de este sitio, así que no se reservó nada. Revise sus datos y envíelo de nuevo.
+status-cannot-book = Ese horario no se puede reservar. Elija otro horario.
 
-## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+## Errores de campo (comprobaciones del propio formulario y del servidor)
+field-error-required = es obligatorio
+field-error-email = debe ser una dirección de correo electrónico como nombre@example.com
+field-error-timezone = debe ser una zona horaria IANA como Europe/Madrid
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] debe tener como máximo { $max } carácter
+   *[other] debe tener como máximo { $max } caracteres
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = no debe contener caracteres de control
+field-error-choice = debe ser una de las opciones de la lista
+field-error-phone = debe ser un número de teléfono como +44 20 7946 0958
+field-error-start = Elija uno de los horarios ofrecidos.
+field-error-invalid = no es válido
 
-## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+## Resultado (página de confirmación y página de reserva tras reservar con el script)
+outcome-confirmed-heading = Confirmada
+outcome-confirmed = Su reserva está confirmada. Le enviamos una confirmación por correo electrónico.
+outcome-requested-heading = Solicitud recibida
+outcome-requested = Solicitud recibida: recibirá una confirmación por correo electrónico cuando el anfitrión la acepte.
+outcome-cancelled-heading = Cancelada
+outcome-cancelled = Esta reserva se ha cancelado.
+outcome-declined-heading = No aceptada
+outcome-declined = El anfitrión no pudo aceptar esta solicitud. Elija otro horario.
+outcome-expired-heading = Solicitud caducada
+outcome-expired = Esta solicitud no se confirmó a tiempo. Elija otro horario.
 
-## Confirmation page
-summary-what = What
+## Página de confirmación
+summary-what = Qué
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
-summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-with = Con
+summary-when-yours = Cuándo (su hora, { $zone })
+summary-when-host = Cuándo (hora del anfitrión, { $zone })
+summary-where = Dónde
+summary-name = Nombre
+summary-email = Correo electrónico
+summary-notes = Notas
+summary-reference = Referencia
+confirmation-manage-link = Cambiar o cancelar esta reserva
+confirmation-manage-hint = Guarde este enlace; también está en su correo electrónico.
+confirmation-book-another = Reservar otra cita
+confirmation-book = Reservar una reunión
+contact-us = Contáctenos
+neutral-heading = Su reserva
+neutral-message = Para proteger su privacidad, esta página solo muestra los detalles de una reserva a través del enlace que recibió al reservar. Abra el enlace de su correo de confirmación para verla, cambiarla o cancelarla.
 
-## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+## Páginas de error
+error-back = Volver a la reserva
+error-not-found = No encontrado
+error-no-event = Ese tipo de reunión no existe. Elija uno de la lista de reuniones.
+error-no-host = No hay nadie con quien reservar en esta dirección. Elija una reunión de la lista de reuniones.
+error-booking-not-found-heading = Reserva no encontrada
+error-booking-not-found = No encontramos esa reserva. Compruebe el enlace o contáctenos.
+error-try-again-heading = Inténtelo de nuevo
+error-unavailable = No se pudo cargar esta página en este momento. Inténtelo de nuevo en unos instantes.
+error-too-many-heading = Demasiados intentos
+error-form-unreadable = No se pudo leer el formulario
+error-not-sent = No enviado
+error-automated = Este envío parecía automatizado, así que no se aceptó. Si es usted una persona, inténtelo de nuevo o contáctenos.
 
-## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+## Script de inserción (embed.js, en el sitio que inserta la página)
+embed-title = Reservar una cita
+embed-close = Cerrar
 
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+## La página de un anfitrión para aceptar o rechazar (/host/…)
+host-summary-host = Anfitrión
+host-summary-when = Cuándo ({ $zone })
+host-summary-who = Quién
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-who-in-zone = { $name } <{ $email }>, zona horaria { $zone }
+host-summary-status = Estado
+host-message-label = Mensaje para { $name }
+host-decline = Rechazar esta solicitud
+host-approve = Aceptar esta solicitud

@@ -1,123 +1,125 @@
-# E-mails to invitees (in the booking's language) and to hosts and the ops inbox (in the
-# host's language). $event is the event type's title, $when a date and time already written
-# the locale's way, $name the invitee's name, $org the organisation.
+# Correos a los invitados (en el idioma de la reserva) y a los anfitriones y al buzón de
+# operaciones (en el idioma del anfitrión). $event es el título del tipo de reunión, $when una
+# fecha y hora ya escritas a la manera del idioma, $name el nombre del invitado, $org la
+# organización.
 
-## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
-# "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
+## Compartido por todos los mensajes
+email-footer = Este mensaje lo ha enviado automáticamente el servicio de reservas de { $org }.
+email-greeting = Hola, { $name }:
+# «Ada Lovelace (Acme Consulting)»: los anfitriones de una reserva y su organización.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# Cómo se une una lista de nombres: «Ada, Grace y Alan».
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
-# duration-* messages).
-email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-names-last = { $rest } y { $last }
+# Una duración formada por dos unidades: «1 hora y 30 minutos» ($larger y $smaller vienen de los
+# mensajes duration-*).
+email-duration-pair = { $larger } y { $smaller }
+email-manage-link = Cambiar o cancelar
+email-book-again-link = Reservar otra cita
+email-open-booking-link = Abrir la reserva
+email-booking-page = Página de reservas
+email-previously = Antes
+email-message-label = Mensaje
+email-reason-label = Motivo indicado
 
-## The booking's details table
-email-detail-what = What
+## La tabla de detalles de la reserva
+email-detail-what = Qué
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Con
+email-detail-when = Cuándo
+email-detail-where = Dónde
+email-detail-host-time = Hora del anfitrión
+email-detail-who = Quién
+email-detail-who-zone = { $who }, zona horaria { $zone }
+email-detail-notes = Notas
+email-detail-reference = Referencia
 
-## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+## Invitado: confirmada (con la invitación)
+email-confirmed-subject = Confirmada: { $event }, { $when }
+email-confirmed-headline = Confirmada
+email-confirmed-body = Su reserva con { $party } está confirmada. La invitación adjunta la añade a su calendario.
 
-## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+## Invitado: solicitud recibida (el anfitrión aún tiene que aceptarla)
+email-request-received-subject = Solicitud recibida: { $event }, { $when }
+email-request-received-headline = Solicitud recibida
+email-request-received-body = Gracias: hemos recibido su solicitud. Recibirá una confirmación por correo electrónico cuando { $org } la acepte.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
-# How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+## Invitado: recordatorio ($duration: «24 horas», «1 día»)
+email-reminder-subject = Recordatorio: { $event }, { $when }
+email-reminder-headline = Recordatorio
+email-reminder-body = Le recordamos su reserva con { $party }, que empieza dentro de { $duration }.
+# Cuánto falta para que empiece la reserva, para plantillas que lo indican por sí solas («dentro de 1 día»).
+email-reminder-lead = dentro de { $duration }
 
-## Invitee: the booking changed ($headline is one of the headlines below)
+## Invitado: la reserva ha cambiado ($headline es uno de los titulares de abajo)
 email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-cancelled-headline = Cancelada
+email-cancelled-body = Su reserva se ha cancelado. El horario vuelve a estar libre.
+email-rescheduled-headline = Cambiada de horario
+email-rescheduled-body = Su reserva se ha movido al nuevo horario que figura abajo.
+email-declined-headline = Solicitud no aceptada
+email-declined-body = Lamentablemente, { $org } no puede a esa hora. Lo sentimos; elija otro horario que le convenga.
+email-expired-headline = Solicitud caducada
+email-expired-body = Su solicitud no se confirmó a tiempo, así que ha caducado. Elija otro horario.
 
-## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+## Invitación (evento de calendario) adjunta al correo del invitado
+email-invite-summary = { $event } con { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Reservado a través de { $org }. Referencia { $reference }.
+    Cambiar o cancelar: { $url }
 
-## Hosts and ops inbox: a new booking
+## Anfitriones y buzón de operaciones: una nueva reserva
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Nueva solicitud de reserva
+   *[no] Nueva reserva
+  }: { $event } con { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Nueva solicitud de reserva
+   *[no] Nueva reserva
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] Una nueva solicitud de reserva espera confirmación.
+   *[no] Se ha confirmado una nueva reserva.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Aceptar
+email-ops-decline = Rechazar
 
-## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+## Anfitriones y buzón de operaciones: la reserva ha cambiado
+email-ops-update-subject = { $headline }: { $event } con { $name }, { $when }
+email-ops-cancelled-body = { $name } ha cancelado su reserva.
+email-ops-rescheduled-body = { $name } ha cambiado su reserva de horario.
+email-ops-expired-body = Esta solicitud no se respondió a tiempo y ha caducado; el horario vuelve a estar libre.
 
-## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+## Buzón de operaciones: un mensaje del formulario de contacto
+email-contact-subject = Formulario de contacto: mensaje de { $name }
+email-contact-headline = Mensaje del formulario de contacto
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } ha enviado un mensaje a través del formulario de contacto (sobre { $event }):
+   *[no] { $sender } ha enviado un mensaje a través del formulario de contacto:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Horarios que le convienen
+email-contact-reply = Responda a este correo para contestarle.
 
-## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## Anfitriones y buzón de operaciones: una conexión de calendario ($host: el nombre del
+## anfitrión; $url: la dirección del calendario; $since: desde cuándo falla; $duration: durante
+## cuánto tiempo, «1 hora y 30 minutos»)
+email-calendar-label = Calendario
+email-calendar-connection-label = Conexión
+email-calendar-account-label = Cuenta
+email-calendar-last-error-label = Último error
+email-calendar-failing-subject = Falla el calendario de { $host }: { $url }
+email-calendar-failing-headline = Falla el calendario
+email-calendar-failing-body = Un calendario de { $host } no se ha podido leer correctamente desde { $since } ({ $duration }).
+email-calendar-failing-stale = Mientras tanto, los horarios se ofrecen según las horas ocupadas leídas por última vez, que pueden no incluir eventos nuevos (con [calendars] on_stale = "close": ningún horario para { $host } cuando esa lectura supere stale_after_minutes).
+email-calendar-failing-check = Compruebe la conexión en la página de calendarios de la administración. Recibirá otro mensaje cuando vuelva a funcionar.
+email-calendar-recovered-subject = El calendario de { $host } vuelve a funcionar: { $url }
+email-calendar-recovered-headline = El calendario vuelve a funcionar
+email-calendar-recovered-body = Un calendario de { $host } vuelve a leerse correctamente. Fallaba desde { $since } ({ $duration }).
+email-calendar-recovered-last-error-label = Último error antes de recuperarse
+email-calendar-recovered-fresh = Sus horas ocupadas vuelven a estar al día.
+email-calendar-reconnect-subject = Hay que volver a conectar el calendario de { $host }: { $url }
+email-calendar-reconnect-headline = Hay que volver a conectar el calendario
+email-calendar-reconnect-body = { $url } de { $host } ya no deja entrar a openslot: el proveedor rechazó su inicio de sesión el { $since }.
+email-calendar-reconnect-answer-label = Respuesta del proveedor
+email-calendar-reconnect-stale = Hasta que alguien lo vuelva a conectar, sus calendarios no se leen y las reservas no se escriben en ellos; los horarios se ofrecen según las horas ocupadas leídas por última vez (con [calendars] on_stale = "close": ningún horario para { $host } cuando esa lectura supere stale_after_minutes).
+email-calendar-reconnect-fix = Para solucionarlo, { $host } o un administrador abre la página de calendarios de la administración y elige «Reconnect» junto a la cuenta. Este mensaje se envía una sola vez.

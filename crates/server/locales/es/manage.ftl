@@ -1,132 +1,133 @@
-# Everything after booking and the other public forms: the invitee's manage page
-# (/manage/…: view, move, cancel), the host's approve/decline page (/host/…), the contact
-# form (/contact) and routing forms (/route/…), with the form errors those pages show.
-# Text inside <a …> … </a> is a link: keep the tag, translate the words between.
+# Todo lo posterior a la reserva y los demás formularios públicos: la página de gestión del
+# invitado (/manage/…: ver, mover, cancelar), la página del anfitrión para aceptar o rechazar
+# (/host/…), el formulario de contacto (/contact) y los formularios de orientación (/route/…),
+# con los errores de formulario que muestran esas páginas.
+# El texto dentro de <a …> … </a> es un enlace: se conserva la etiqueta y se traducen las palabras.
 
-## Shared by the manage and host pages
-manage-optional = (optional)
+## Compartido por las páginas de gestión y del anfitrión
+manage-optional = (opcional)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
-manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-label-what = Qué
+manage-label-status = Estado
+manage-status-requested = Solicitada: a la espera de que el anfitrión la confirme
+manage-status-confirmed = Confirmada
+manage-status-cancelled = Cancelada
+manage-status-declined = No aceptada por el anfitrión
+manage-status-expired = Caducada sin respuesta
 
-## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
-# $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+## La página de gestión del invitado
+manage-title = Su reserva
+manage-label-with = Con
+manage-label-when-yours = Cuándo (su hora, { $zone })
+manage-label-when-host = Cuándo (hora del anfitrión, { $zone })
+manage-label-where = Dónde
+manage-label-reference = Referencia
+manage-move-heading = Mover a otro horario
+manage-day-no-times = (sin horarios)
+manage-pick-time = Elija un nuevo horario
+manage-pick-time-on = Elija un nuevo horario el { $day }
+manage-no-times = No hay otros horarios este día. Elija otro día.
+manage-move-submit = Mover mi reserva
+manage-cancel-heading = Cancelar
+manage-cancel-reason = Motivo
+manage-cancel-submit = Cancelar mi reserva
+# $reason es manage-cutoff-hours o manage-cutoff-started.
+manage-too-late = Ya no es posible cambiar esta reserva en línea ({ $reason }). <a href="/contact">Contáctenos</a> y le ayudaremos.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] los cambios se cierran { $count } hora antes del inicio
+   *[other] los cambios se cierran { $count } horas antes del inicio
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
-# $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-cutoff-started = la reunión ya ha empezado
+manage-book-again = Reservar otra cita
+manage-questions = ¿Tiene preguntas? <a href="/contact">Contáctenos</a>.
+manage-done-cancelled = Su reserva está cancelada. Le enviamos una confirmación por correo electrónico.
+manage-done-rescheduled = Su reserva se ha movido. Le enviamos una invitación actualizada por correo electrónico.
+manage-slot-taken = Lo sentimos: otra persona acaba de reservar ese horario. Su reserva no ha cambiado; elija otro horario.
+# $problem es una de las frases manage-problem-* de abajo.
+manage-not-changed = { $problem } Su reserva no ha cambiado.
+manage-problem-change-window-closed = Ya no es posible cambiar esta reserva en línea; contáctenos.
+manage-problem-not-active = Esta reserva ya no se puede cambiar.
+manage-problem-slot-unavailable = Ese horario ya no se ofrece; elija uno de los horarios ofrecidos.
+manage-problem-host-unavailable = El anfitrión no está disponible a esa hora; elija otro horario.
+manage-problem-event-withdrawn = Este tipo de reunión ya no se ofrece; contáctenos.
+manage-problem-no-time = Elija un nuevo horario.
+manage-problem-generic = No ha funcionado.
 
-## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+## Páginas de error de los enlaces firmados (gestión y anfitrión)
+link-error-not-found = Reserva no encontrada
+link-error-not-found-text = Esa reserva no existe.
+link-error-expired = Este enlace ha caducado
+link-error-expired-text = Este enlace ha caducado; contáctenos si necesita cambiar su reserva.
+link-error-invalid = Este enlace no funciona
+link-error-invalid-text = Este enlace no es válido; puede que se haya escrito mal o se haya modificado.
+link-error-wrong-scope-text = Este enlace no se puede usar para esa acción.
+link-error-failed = No ha funcionado
+link-error-busy-text = No pudimos hacerlo en este momento. No ha cambiado nada; inténtelo de nuevo en unos instantes.
+link-error-form-text = No se pudo leer el formulario. Vuelva atrás e inténtelo de nuevo.
+link-error-generic-text = Algo salió mal. Inténtelo de nuevo en unos instantes.
 
-## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+## La página del anfitrión para aceptar o rechazar
+host-answer-approve-heading = ¿Aceptar esta solicitud?
+host-answer-decline-heading = ¿Rechazar esta solicitud?
+host-answer-label-host = Anfitrión
+host-answer-label-when = Cuándo ({ $zone })
+host-answer-label-who = Quién
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, zona horaria { $zone }
+host-answer-label-notes = Notas
+host-answer-message = Mensaje para { $name }
+host-answer-approve-submit = Aceptar esta solicitud
+host-answer-decline-submit = Rechazar esta solicitud
+host-answer-approved = Aceptada. El invitado recibirá una confirmación con una invitación de calendario.
+host-answer-already-approved = Esta solicitud ya se había aceptado.
+host-answer-declined = Rechazada. Se ha avisado al invitado y se le ha propuesto elegir otro horario.
+host-answer-already-declined = Esta solicitud ya se había rechazado.
 
-## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+## La página de contacto
+contact-title = Contacto
+contact-heading = Contáctenos
+contact-intro = ¿No encuentra un horario que le venga bien? Díganos cuándo le conviene y le responderemos por correo electrónico.
+contact-name = Nombre
+contact-email = Correo electrónico
+contact-message = Mensaje
+contact-preferred-times = Horarios que le convienen
+contact-honeypot = Deje este campo vacío
+contact-submit = Enviar mensaje
+contact-sent-heading = Mensaje enviado
+contact-sent-text = Gracias: hemos recibido su mensaje y le responderemos por correo electrónico.
+contact-back = Volver a la reserva
+contact-expired = Este formulario había caducado o no procedía de este sitio, así que no se envió. Envíelo de nuevo.
 
-## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+## Formularios de orientación
+routing-choose = Elija…
+routing-submit = Continuar
+routing-contact = ¿Prefiere escribirnos? <a href="/contact">Envíenos un mensaje</a>.
+routing-expired = Este formulario había caducado o no procedía de este sitio. Revise sus respuestas y envíelo de nuevo.
 
-## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+## Envíos de formulario de estas páginas
+form-fix-fields = Corrija los campos resaltados.
+form-invalid = Falta parte de lo enviado o no es válido. Vuelva atrás y revíselo.
+form-not-found = No encontrado
+form-not-found-routing = Ese formulario no existe. Elija en su lugar una reunión de la lista.
+form-unreadable = No se pudo leer el formulario
+form-not-sent = No enviado
+form-automated = Este envío parecía automatizado, así que no se aceptó. Si es usted una persona, inténtelo de nuevo.
+form-try-again = Inténtelo de nuevo
+form-too-many = Demasiados intentos
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Demasiados intentos desde su conexión. Espere { $seconds } segundo e inténtelo de nuevo.
+   *[other] Demasiados intentos desde su conexión. Espere { $seconds } segundos e inténtelo de nuevo.
   }
 
-## What is wrong with one field (shown under it)
-field-problem-required = is required
+## Qué falla en un campo (se muestra debajo)
+field-problem-required = es obligatorio
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] debe tener como máximo { $max } carácter
+   *[other] debe tener como máximo { $max } caracteres
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = no debe contener caracteres de control
+field-problem-not-text = debe ser texto
+field-problem-email = debe ser una dirección de correo electrónico como nombre@example.com
+field-problem-timezone = debe ser una zona horaria IANA como Europe/Madrid
+field-problem-choice = debe ser una de las opciones de la lista
+field-problem-phone = debe ser un número de teléfono como +44 20 7946 0958

@@ -1,151 +1,154 @@
-# The booking flow: meeting list, host page, booking page (and its script), confirmation,
-# error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
-# time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
+# Le parcours de réservation : liste des rendez-vous, page d'un hôte, page de réservation (et son
+# script), confirmation, pages d'erreur. Variables : $org l'organisation, $host / $names les noms
+# des hôtes, $zone un nom de fuseau horaire IANA (p. ex. Europe/Paris), $day un jour écrit en
+# toutes lettres, $count / $days / $seconds des nombres.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Des noms dans une phrase : « Ada et Grace », « Ada, Grace et Alan ».
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } et { $last }
 
-## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+## Liste des rendez-vous (/) et page d'un hôte (/with/…)
+home-title = Réserver un créneau
+host-title = Réserver un créneau avec { $host }
+host-intro = Réservez un créneau avec { $host } chez { $org }.
+home-choose = Choisissez un rendez-vous
+event-with = avec { $names }
+home-empty = Aucun rendez-vous n'est réservable pour le moment.
+host-empty = { $host } n'a aucun rendez-vous réservable pour le moment.
+home-routing = Vous hésitez ?
+home-fallback = Vous ne trouvez pas ce qu'il vous faut ?
+home-fallback-link = Envoyez-nous un message
 
-## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+## Page de réservation
+book-with = Avec { $names }
+book-request-mode = L'hôte confirme chaque demande
+tz-label = Heures affichées dans le fuseau
+tz-change = Modifier
+tz-host-hint = Le fuseau horaire de l'hôte est { $zone }.
+days-heading = 1. Choisissez un jour
+day-no-times = (aucun créneau)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] Aucun créneau n'est libre dans la journée à venir.
+   *[other] Aucun créneau n'est libre dans les { $days } prochains jours.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = Aucun créneau n'est libre dans cette période de réservation.
+contact-find-time = Contactez-nous pour trouver un créneau
+times-legend = 2. Choisissez une heure
+times-legend-on = 2. Choisissez une heure le { $day }
+times-empty = Plus aucun créneau ce jour-là. Choisissez un autre jour.
+time-host-title = { $time }, heure de l'hôte ({ $zone })
+details-legend = 3. Vos coordonnées
+field-name = Nom
+field-email = E-mail
+field-notes = Souhaitez-vous nous préciser quelque chose ?
+field-optional = (facultatif)
+field-choose = Choisissez…
+field-honeypot = Laissez ce champ vide
+submit-book = Confirmer la réservation
+submit-request = Demander ce créneau
+book-fallback = Aucun de ces créneaux ne vous convient ?
+book-fallback-link = Envoyez-nous un message avec les horaires qui vous conviennent
+# Créneaux dans le nom accessible des boutons de jour : « mardi 1 décembre, 3 créneaux ».
+# Lu par les lecteurs d'écran après le texte visible d'un bouton de jour (le nom du bouton doit
+# contenir ce qu'il affiche) ; il commence donc par son propre séparateur.
+day-times-count = , { $count ->
+    [one] { $count } créneau
+   *[other] { $count } créneaux
   }
 
-## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+## Ligne d'état de la page de réservation
+status-loading = Chargement des créneaux disponibles…
+status-taken-refreshing = Désolé, ce créneau vient d'être réservé par quelqu'un d'autre. Actualisation des créneaux…
+status-taken = Désolé, ce créneau vient d'être réservé par quelqu'un d'autre. Veuillez choisir un autre créneau.
+status-taken-kept = Désolé, ce créneau vient d'être réservé par quelqu'un d'autre. Veuillez choisir un autre créneau ; vos coordonnées sont conservées.
+status-gone-refreshing = Ce créneau n'est plus disponible. Actualisation des créneaux…
+status-gone = Ce créneau n'est plus disponible. Veuillez choisir un autre créneau.
+status-load-failed = Impossible de charger les créneaux disponibles. Vérifiez votre connexion et réessayez.
+status-try-again = Réessayer
+status-fix-fields = Veuillez corriger les champs signalés.
+status-pick-time-first = Choisissez d'abord un créneau.
+status-sending-request = Envoi de votre demande…
+status-booking = Réservation en cours…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Trop de tentatives depuis votre connexion. Veuillez patienter { $seconds } seconde et réessayer.
+   *[other] Trop de tentatives depuis votre connexion. Veuillez patienter { $seconds } secondes et réessayer.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Trop de tentatives depuis votre connexion. Veuillez patienter un instant et réessayer.
+status-failed = Une erreur s'est produite. Vos coordonnées sont conservées ; veuillez réessayer.
+status-unreachable = Impossible de joindre le service de réservation. Vos coordonnées sont conservées ; veuillez réessayer.
+status-expired-form = Ce formulaire avait expiré ou ne provenait pas de ce site : rien n'a été réservé. Veuillez vérifier vos coordonnées et l'envoyer à nouveau.
+status-cannot-book = Ce créneau ne peut pas être réservé. Veuillez choisir un autre créneau.
 
-## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+## Erreurs de champ (contrôles du formulaire et du serveur)
+field-error-required = est obligatoire
+field-error-email = doit être une adresse e-mail, par exemple nom@example.com
+field-error-timezone = doit être un fuseau horaire IANA, par exemple Europe/Paris
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] ne doit pas dépasser { $max } caractère
+   *[other] ne doit pas dépasser { $max } caractères
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = ne doit pas contenir de caractères de contrôle
+field-error-choice = doit être l'un des choix proposés
+field-error-phone = doit être un numéro de téléphone, par exemple +44 20 7946 0958
+field-error-start = Choisissez l'un des créneaux proposés.
+field-error-invalid = n'est pas valide
 
-## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+## Résultat (page de confirmation et page de réservation après une réservation avec le script)
+outcome-confirmed-heading = Confirmé
+outcome-confirmed = Votre réservation est confirmée. Une confirmation vous est envoyée par e-mail.
+outcome-requested-heading = Demande reçue
+outcome-requested = Demande reçue : vous recevrez une confirmation par e-mail dès que l'hôte l'aura acceptée.
+outcome-cancelled-heading = Annulé
+outcome-cancelled = Cette réservation a été annulée.
+outcome-declined-heading = Non acceptée
+outcome-declined = L'hôte n'a pas pu accepter cette demande. Veuillez choisir un autre créneau.
+outcome-expired-heading = Demande expirée
+outcome-expired = Cette demande n'a pas été confirmée à temps. Veuillez choisir un autre créneau.
 
-## Confirmation page
-summary-what = What
+## Page de confirmation
+summary-what = Quoi
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
+summary-with = Avec
+summary-when-yours = Quand (votre heure, { $zone })
+summary-when-host = Quand (heure de l'hôte, { $zone })
+summary-where = Où
+summary-name = Nom
 summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-notes = Remarques
+summary-reference = Référence
+confirmation-manage-link = Modifier ou annuler cette réservation
+confirmation-manage-hint = Conservez ce lien ; il figure aussi dans votre e-mail.
+confirmation-book-another = Réserver un autre créneau
+confirmation-book = Réserver un rendez-vous
+contact-us = Nous contacter
+neutral-heading = Votre réservation
+neutral-message = Pour protéger votre vie privée, cette page n'affiche les détails d'une réservation que via le lien reçu lors de la réservation. Ouvrez le lien de votre e-mail de confirmation pour la consulter, la modifier ou l'annuler.
 
-## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+## Pages d'erreur
+error-back = Retour à la réservation
+error-not-found = Introuvable
+error-no-event = Ce type de rendez-vous n'existe pas. Choisissez-en un dans la liste des rendez-vous.
+error-no-host = Personne n'est réservable à cette adresse. Choisissez un rendez-vous dans la liste des rendez-vous.
+error-booking-not-found-heading = Réservation introuvable
+error-booking-not-found = Nous n'avons pas trouvé cette réservation. Vérifiez le lien ou contactez-nous.
+error-try-again-heading = Veuillez réessayer
+error-unavailable = Impossible de charger cette page pour le moment. Veuillez réessayer dans un instant.
+error-too-many-heading = Trop de tentatives
+error-form-unreadable = Impossible de lire le formulaire
+error-not-sent = Non envoyé
+error-automated = Cet envoi semblait automatisé et n'a donc pas été accepté. Si vous êtes une personne, veuillez réessayer ou nous contacter.
 
-## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+## Script d'intégration (embed.js, sur le site qui intègre la page)
+embed-title = Réserver un créneau
+embed-close = Fermer
 
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+## La page d'acceptation ou de refus d'un hôte (/host/…)
+host-summary-host = Hôte
+host-summary-when = Quand ({ $zone })
+host-summary-who = Qui
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-who-in-zone = { $name } <{ $email }>, fuseau horaire { $zone }
+host-summary-status = Statut
+host-message-label = Message pour { $name }
+host-decline = Refuser cette demande
+host-approve = Accepter cette demande

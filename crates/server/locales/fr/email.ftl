@@ -1,123 +1,125 @@
-# E-mails to invitees (in the booking's language) and to hosts and the ops inbox (in the
-# host's language). $event is the event type's title, $when a date and time already written
-# the locale's way, $name the invitee's name, $org the organisation.
+# E-mails aux invités (dans la langue de la réservation) et aux hôtes et à la boîte
+# d'exploitation (dans la langue de l'hôte). $event est le titre du type de rendez-vous, $when une
+# date et une heure déjà écrites à la manière de la langue, $name le nom de l'invité, $org
+# l'organisation.
 
-## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
-# "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
+## Commun à tous les messages
+email-footer = Ce message a été envoyé automatiquement par le service de réservation de { $org }.
+email-greeting = Bonjour { $name },
+# « Ada Lovelace (Acme Consulting) » : les hôtes d'une réservation et leur organisation.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# Comment une liste de noms est reliée : « Ada, Grace et Alan ».
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
-# duration-* messages).
+email-names-last = { $rest } et { $last }
+# Une durée composée de deux unités : « 1 heure 30 minutes » ($larger et $smaller viennent des
+# messages duration-*).
 email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
+email-manage-link = Modifier ou annuler
+email-book-again-link = Réserver un autre créneau
+email-open-booking-link = Ouvrir la réservation
+email-booking-page = Page de réservation
+email-previously = Auparavant
 email-message-label = Message
-email-reason-label = Reason given
+email-reason-label = Motif indiqué
 
-## The booking's details table
-email-detail-what = What
+## Le tableau des détails de la réservation
+email-detail-what = Quoi
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Avec
+email-detail-when = Quand
+email-detail-where = Où
+email-detail-host-time = Heure de l'hôte
+email-detail-who = Qui
+email-detail-who-zone = { $who }, fuseau horaire { $zone }
+email-detail-notes = Remarques
+email-detail-reference = Référence
 
-## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+## Invité : confirmé (avec l'invitation)
+email-confirmed-subject = Confirmé : { $event }, { $when }
+email-confirmed-headline = Confirmé
+email-confirmed-body = Votre réservation avec { $party } est confirmée. L'invitation jointe permet de l'ajouter à votre agenda.
 
-## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+## Invité : demande reçue (l'hôte doit encore l'accepter)
+email-request-received-subject = Demande reçue : { $event }, { $when }
+email-request-received-headline = Demande reçue
+email-request-received-body = Merci, nous avons bien reçu votre demande. Vous recevrez une confirmation par e-mail dès que { $org } l'aura acceptée.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
-# How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+## Invité : rappel ($duration : « 24 heures », « 1 jour »)
+email-reminder-subject = Rappel : { $event }, { $when }
+email-reminder-headline = Rappel
+email-reminder-body = Ceci est un rappel de votre réservation avec { $party }, qui commence dans { $duration }.
+# Dans combien de temps la réservation commence, pour les modèles qui l'indiquent seuls (« dans 1 jour »).
+email-reminder-lead = dans { $duration }
 
-## Invitee: the booking changed ($headline is one of the headlines below)
-email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+## Invité : la réservation a changé ($headline est l'un des titres ci-dessous)
+email-update-subject = { $headline } : { $event }, { $when }
+email-cancelled-headline = Annulé
+email-cancelled-body = Votre réservation a été annulée. Le créneau est de nouveau libre.
+email-rescheduled-headline = Déplacé
+email-rescheduled-body = Votre réservation a été déplacée au nouveau créneau ci-dessous.
+email-declined-headline = Demande non acceptée
+email-declined-body = Malheureusement, { $org } n'est pas disponible à ce moment-là. Nous en sommes désolés ; veuillez choisir un autre créneau qui vous convient.
+email-expired-headline = Demande expirée
+email-expired-body = Votre demande n'a pas été confirmée à temps et a donc expiré. Veuillez choisir un autre créneau.
 
-## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+## Invitation (événement d'agenda) jointe à l'e-mail de l'invité
+email-invite-summary = { $event } avec { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Réservé via { $org }. Référence { $reference }.
+    Modifier ou annuler : { $url }
 
-## Hosts and ops inbox: a new booking
+## Hôtes et boîte d'exploitation : une nouvelle réservation
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Nouvelle demande de réservation
+   *[no] Nouvelle réservation
+  } : { $event } avec { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Nouvelle demande de réservation
+   *[no] Nouvelle réservation
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] Une nouvelle demande de réservation attend une confirmation.
+   *[no] Une nouvelle réservation a été confirmée.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Accepter
+email-ops-decline = Refuser
 
-## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+## Hôtes et boîte d'exploitation : la réservation a changé
+email-ops-update-subject = { $headline } : { $event } avec { $name }, { $when }
+email-ops-cancelled-body = { $name } a annulé sa réservation.
+email-ops-rescheduled-body = { $name } a déplacé sa réservation.
+email-ops-expired-body = Cette demande n'a pas reçu de réponse à temps et a expiré ; le créneau est de nouveau libre.
 
-## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+## Boîte d'exploitation : un message du formulaire de contact
+email-contact-subject = Formulaire de contact : message de { $name }
+email-contact-headline = Message du formulaire de contact
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } a envoyé un message via le formulaire de contact (au sujet de { $event }) :
+   *[no] { $sender } a envoyé un message via le formulaire de contact :
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Horaires qui lui conviennent
+email-contact-reply = Répondez à cet e-mail pour lui répondre.
 
-## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## Hôtes et boîte d'exploitation : une connexion d'agenda ($host : le nom de l'hôte ; $url :
+## l'adresse de l'agenda ; $since : depuis quand elle échoue ; $duration : depuis combien de temps,
+## « 1 heure 30 minutes »)
+email-calendar-label = Agenda
+email-calendar-connection-label = Connexion
+email-calendar-account-label = Compte
+email-calendar-last-error-label = Dernière erreur
+email-calendar-failing-subject = Agenda en échec pour { $host } : { $url }
+email-calendar-failing-headline = Agenda en échec
+email-calendar-failing-body = Un agenda de { $host } n'a pas pu être lu correctement depuis { $since } (soit { $duration }).
+email-calendar-failing-stale = En attendant, les créneaux sont proposés d'après les plages occupées lues en dernier, qui peuvent ne pas inclure de nouveaux événements (avec [calendars] on_stale = "close" : aucun créneau pour { $host } dès que cette lecture date de plus de stale_after_minutes).
+email-calendar-failing-check = Vérifiez la connexion sur la page des agendas de l'administration. Vous recevrez un autre message lorsqu'elle fonctionnera de nouveau.
+email-calendar-recovered-subject = Agenda de nouveau opérationnel pour { $host } : { $url }
+email-calendar-recovered-headline = Agenda de nouveau opérationnel
+email-calendar-recovered-body = Un agenda de { $host } est de nouveau lu correctement. Il était en échec depuis { $since } (soit { $duration }).
+email-calendar-recovered-last-error-label = Dernière erreur avant le rétablissement
+email-calendar-recovered-fresh = Ses plages occupées sont de nouveau à jour.
+email-calendar-reconnect-subject = Agenda à reconnecter pour { $host } : { $url }
+email-calendar-reconnect-headline = Agenda à reconnecter
+email-calendar-reconnect-body = { $url } de { $host } n'autorise plus l'accès à openslot : le fournisseur a refusé sa connexion le { $since }.
+email-calendar-reconnect-answer-label = Réponse du fournisseur
+email-calendar-reconnect-stale = Tant que personne ne le reconnecte, ses agendas ne sont pas lus et les réservations n'y sont pas inscrites ; les créneaux sont proposés d'après les plages occupées lues en dernier (avec [calendars] on_stale = "close" : aucun créneau pour { $host } dès que cette lecture date de plus de stale_after_minutes).
+email-calendar-reconnect-fix = Pour corriger cela, { $host } ou un administrateur ouvre la page des agendas de l'administration et choisit « Reconnect » à côté du compte. Ce message n'est envoyé qu'une fois.

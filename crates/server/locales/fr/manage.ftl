@@ -1,132 +1,133 @@
-# Everything after booking and the other public forms: the invitee's manage page
-# (/manage/…: view, move, cancel), the host's approve/decline page (/host/…), the contact
-# form (/contact) and routing forms (/route/…), with the form errors those pages show.
-# Text inside <a …> … </a> is a link: keep the tag, translate the words between.
+# Tout ce qui suit la réservation et les autres formulaires publics : la page de gestion de
+# l'invité (/manage/… : consulter, déplacer, annuler), la page d'acceptation ou de refus de l'hôte
+# (/host/…), le formulaire de contact (/contact) et les formulaires d'orientation (/route/…),
+# avec les erreurs de formulaire de ces pages.
+# Le texte entre <a …> et </a> est un lien : garder la balise, traduire les mots entre les deux.
 
-## Shared by the manage and host pages
-manage-optional = (optional)
+## Commun aux pages de gestion et de l'hôte
+manage-optional = (facultatif)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
-manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-label-what = Quoi
+manage-label-status = Statut
+manage-status-requested = Demandé, en attente de confirmation par l'hôte
+manage-status-confirmed = Confirmé
+manage-status-cancelled = Annulé
+manage-status-declined = Refusé par l'hôte
+manage-status-expired = Expiré sans réponse
 
-## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
-# $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+## La page de gestion de l'invité
+manage-title = Votre réservation
+manage-label-with = Avec
+manage-label-when-yours = Quand (votre heure, { $zone })
+manage-label-when-host = Quand (heure de l'hôte, { $zone })
+manage-label-where = Où
+manage-label-reference = Référence
+manage-move-heading = Déplacer vers un autre créneau
+manage-day-no-times = (aucun créneau)
+manage-pick-time = Choisissez un nouveau créneau
+manage-pick-time-on = Choisissez un nouveau créneau le { $day }
+manage-no-times = Aucun autre créneau ce jour-là. Choisissez un autre jour.
+manage-move-submit = Déplacer ma réservation
+manage-cancel-heading = Annuler
+manage-cancel-reason = Motif
+manage-cancel-submit = Annuler ma réservation
+# $reason est manage-cutoff-hours ou manage-cutoff-started.
+manage-too-late = Il est trop tard pour modifier cette réservation en ligne ({ $reason }). Veuillez <a href="/contact">nous contacter</a> et nous vous aiderons.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] les modifications sont closes { $count } heure avant le début
+   *[other] les modifications sont closes { $count } heures avant le début
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
-# $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-cutoff-started = le rendez-vous a commencé
+manage-book-again = Réserver un autre créneau
+manage-questions = Des questions ? <a href="/contact">Contactez-nous</a>.
+manage-done-cancelled = Votre réservation est annulée. Une confirmation vous est envoyée par e-mail.
+manage-done-rescheduled = Votre réservation a été déplacée. Une invitation mise à jour vous est envoyée par e-mail.
+manage-slot-taken = Désolé, ce créneau vient d'être réservé par quelqu'un d'autre. Votre réservation n'a pas changé ; veuillez choisir un autre créneau.
+# $problem est l'une des phrases manage-problem-* ci-dessous.
+manage-not-changed = { $problem } Votre réservation n'a pas changé.
+manage-problem-change-window-closed = Il est trop tard pour modifier cette réservation en ligne ; veuillez nous contacter.
+manage-problem-not-active = Cette réservation ne peut plus être modifiée.
+manage-problem-slot-unavailable = Ce créneau n'est plus proposé ; choisissez l'un des créneaux proposés.
+manage-problem-host-unavailable = L'hôte n'est pas disponible à ce moment-là ; choisissez un autre créneau.
+manage-problem-event-withdrawn = Ce type de rendez-vous n'est plus proposé ; veuillez nous contacter.
+manage-problem-no-time = Choisissez un nouveau créneau.
+manage-problem-generic = Cela n'a pas fonctionné.
 
-## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+## Pages d'erreur des liens signés (gestion et hôte)
+link-error-not-found = Réservation introuvable
+link-error-not-found-text = Cette réservation n'existe pas.
+link-error-expired = Ce lien a expiré
+link-error-expired-text = Ce lien a expiré ; contactez-nous si vous devez modifier votre réservation.
+link-error-invalid = Ce lien ne fonctionne pas
+link-error-invalid-text = Ce lien n'est pas valide ; il a peut-être été mal saisi ou modifié.
+link-error-wrong-scope-text = Ce lien ne peut pas être utilisé pour cette action.
+link-error-failed = Cela n'a pas fonctionné
+link-error-busy-text = Nous n'avons pas pu effectuer cette action pour le moment. Rien n'a changé ; veuillez réessayer dans un instant.
+link-error-form-text = Le formulaire n'a pas pu être lu. Veuillez revenir en arrière et réessayer.
+link-error-generic-text = Une erreur s'est produite. Veuillez réessayer dans un instant.
 
-## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+## La page d'acceptation ou de refus de l'hôte
+host-answer-approve-heading = Accepter cette demande ?
+host-answer-decline-heading = Refuser cette demande ?
+host-answer-label-host = Hôte
+host-answer-label-when = Quand ({ $zone })
+host-answer-label-who = Qui
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, fuseau horaire { $zone }
+host-answer-label-notes = Remarques
+host-answer-message = Message pour { $name }
+host-answer-approve-submit = Accepter cette demande
+host-answer-decline-submit = Refuser cette demande
+host-answer-approved = Acceptée. L'invité reçoit une confirmation avec une invitation d'agenda.
+host-answer-already-approved = Cette demande a déjà été acceptée.
+host-answer-declined = Refusée. L'invité en a été informé et invité à choisir un autre créneau.
+host-answer-already-declined = Cette demande a déjà été refusée.
 
-## The contact page
+## La page de contact
 contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
+contact-heading = Nous contacter
+contact-intro = Vous ne trouvez pas de créneau qui vous convient ? Indiquez-nous quand vous êtes disponible et nous vous répondrons par e-mail.
+contact-name = Nom
+contact-email = E-mail
 contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-preferred-times = Horaires qui vous conviennent
+contact-honeypot = Laissez ce champ vide
+contact-submit = Envoyer le message
+contact-sent-heading = Message envoyé
+contact-sent-text = Merci, nous avons bien reçu votre message et vous répondrons par e-mail.
+contact-back = Retour à la réservation
+contact-expired = Ce formulaire avait expiré ou ne provenait pas de ce site : il n'a pas été envoyé. Veuillez l'envoyer à nouveau.
 
-## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+## Formulaires d'orientation
+routing-choose = Choisissez…
+routing-submit = Continuer
+routing-contact = Vous préférez nous écrire ? <a href="/contact">Envoyez-nous un message</a>.
+routing-expired = Ce formulaire avait expiré ou ne provenait pas de ce site. Veuillez vérifier vos réponses et l'envoyer à nouveau.
 
-## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+## Envois de formulaire de ces pages
+form-fix-fields = Veuillez corriger les champs signalés.
+form-invalid = Une partie des informations envoyées est manquante ou non valide. Veuillez revenir en arrière et les vérifier.
+form-not-found = Introuvable
+form-not-found-routing = Ce formulaire n'existe pas. Choisissez plutôt un rendez-vous dans la liste.
+form-unreadable = Impossible de lire le formulaire
+form-not-sent = Non envoyé
+form-automated = Cet envoi semblait automatisé et n'a donc pas été accepté. Si vous êtes une personne, veuillez réessayer.
+form-try-again = Veuillez réessayer
+form-too-many = Trop de tentatives
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Trop de tentatives depuis votre connexion. Veuillez patienter { $seconds } seconde et réessayer.
+   *[other] Trop de tentatives depuis votre connexion. Veuillez patienter { $seconds } secondes et réessayer.
   }
 
-## What is wrong with one field (shown under it)
-field-problem-required = is required
+## Ce qui ne va pas dans un champ (affiché en dessous)
+field-problem-required = est obligatoire
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] ne doit pas dépasser { $max } caractère
+   *[other] ne doit pas dépasser { $max } caractères
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = ne doit pas contenir de caractères de contrôle
+field-problem-not-text = doit être du texte
+field-problem-email = doit être une adresse e-mail, par exemple nom@example.com
+field-problem-timezone = doit être un fuseau horaire IANA, par exemple Europe/Paris
+field-problem-choice = doit être l'un des choix proposés
+field-problem-phone = doit être un numéro de téléphone, par exemple +44 20 7946 0958

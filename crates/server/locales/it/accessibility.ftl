@@ -1,25 +1,25 @@
-# The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
+# La dichiarazione di accessibilità (GET /accessibility).
+accessibility-title = Dichiarazione di accessibilità
+accessibility-intro = { $organisation } vuole che chiunque possa prenotare un appuntamento con noi, qualunque siano la sua lingua e le sue capacità. Questa dichiarazione riguarda le pagine pubbliche di questo sito di prenotazione: l'elenco degli appuntamenti, la pagina di prenotazione, la conferma, le pagine per modificare o annullare una prenotazione, il modulo di contatto e i moduli di indirizzamento.
+accessibility-standard-heading = Lo standard a cui miriamo
+accessibility-standard = Queste pagine mirano a essere conformi alle Linee guida per l'accessibilità dei contenuti Web (WCAG) 2.1 al livello AA.
+accessibility-features-heading = Cosa può aspettarsi
+accessibility-feature-keyboard = Ogni passaggio della prenotazione funziona con la sola tastiera e l'elemento attivo è sempre evidenziato in modo chiaro.
+accessibility-feature-screen-reader = Ogni controllo ha un nome che gli screen reader annunciano, e i cambiamenti come «orari caricati» o «questo orario è appena stato prenotato» vengono annunciati nella sua lingua.
 accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
+    [one] Le pagine sono disponibili in { $count } lingua.
+   *[other] Le pagine sono disponibili in { $count } lingue, tra cui l'arabo, che si scrive da destra a sinistra.
   }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-feature-no-script = La prenotazione funziona anche senza JavaScript.
+accessibility-feature-zoom = Il testo può essere ingrandito fino al 200% e il layout si adatta agli schermi stretti senza scorrimento orizzontale.
+accessibility-testing-heading = Come effettuiamo i test
+accessibility-testing-automated = Ogni stato di ogni pagina pubblica (l'elenco degli appuntamenti, gli elenchi dei giorni e degli orari, il modulo con e senza errori, un orario prenotato da qualcun altro, la conferma, la modifica e l'annullamento di una prenotazione, il modulo di contatto e i moduli di indirizzamento) viene verificato con axe-core in un browser Chromium headless, in inglese e in arabo, a ogni modifica del software. Una modifica non viene accettata finché axe-core segnala una qualsiasi violazione delle regole WCAG 2.1 di livello A o AA.
+accessibility-testing-keyboard = I test automatici prenotano inoltre un appuntamento usando solo la tastiera, verificano che ogni elemento interattivo mostri un indicatore di focus visibile e controllano i nomi annunciati dagli screen reader.
+accessibility-limitations-heading = Limiti noti
+accessibility-limitation-automated = I test automatici trovano molte barriere, ma non tutte. Queste pagine non sono ancora state sottoposte a una verifica indipendente con persone che usano ogni giorno tecnologie assistive.
+accessibility-limitation-embedded = Quando la pagina di prenotazione è incorporata in un altro sito web, l'accessibilità della pagina circostante non dipende da noi.
+accessibility-limitation-admin = Le pagine di amministrazione per chi gestisce questo sito sono disponibili solo in inglese.
+accessibility-contact-heading = Ci segnali una barriera
+accessibility-contact = Se qualcosa in queste pagine non funziona per Lei, o se ha bisogno di aiuto per prenotare un appuntamento, ce lo faccia sapere. Le risponderemo e La aiuteremo a prenotare in un altro modo.
+accessibility-contact-form = Ci scriva tramite il modulo di contatto
+accessibility-contact-email = Ci scriva via e-mail: { $address }

@@ -1,151 +1,154 @@
-# The booking flow: meeting list, host page, booking page (and its script), confirmation,
-# error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
-# time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
+# Il percorso di prenotazione: elenco degli appuntamenti, pagina di un organizzatore, pagina di
+# prenotazione (e il suo script), conferma, pagine di errore. Variabili: $org l'organizzazione,
+# $host / $names i nomi degli organizzatori, $zone un nome di fuso orario IANA (ad es.
+# Europe/Rome), $day un giorno scritto per esteso, $count / $days / $seconds numeri.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Nomi in una frase: «Ada e Grace», «Ada, Grace e Alan».
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } e { $last }
 
-## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+## Elenco degli appuntamenti (/) e pagina di un organizzatore (/with/…)
+home-title = Prenota un appuntamento
+host-title = Prenota un appuntamento con { $host }
+host-intro = Prenoti un appuntamento con { $host } presso { $org }.
+home-choose = Scelga un appuntamento
+event-with = con { $names }
+home-empty = Al momento non ci sono appuntamenti prenotabili.
+host-empty = Al momento { $host } non ha appuntamenti prenotabili.
+home-routing = Non sa quale scegliere?
+home-fallback = Non trova quello che cerca?
+home-fallback-link = Ci scriva un messaggio
 
-## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+## Pagina di prenotazione
+book-with = Con { $names }
+book-request-mode = L'organizzatore conferma ogni richiesta
+tz-label = Orari mostrati nel fuso
+tz-change = Cambia
+tz-host-hint = Il fuso orario dell'organizzatore è { $zone }.
+days-heading = 1. Scelga un giorno
+day-no-times = (nessun orario)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] Nessun orario libero nel prossimo giorno.
+   *[other] Nessun orario libero nei prossimi { $days } giorni.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = Nessun orario libero in questo periodo di prenotazione.
+contact-find-time = Ci contatti per trovare un orario
+times-legend = 2. Scelga un orario
+times-legend-on = 2. Scelga un orario per { $day }
+times-empty = Non ci sono più orari in questo giorno. Scelga un altro giorno.
+time-host-title = { $time }, ora dell'organizzatore ({ $zone })
+details-legend = 3. I suoi dati
+field-name = Nome
+field-email = E-mail
+field-notes = C'è qualcosa che dovremmo sapere?
+field-optional = (facoltativo)
+field-choose = Selezionare…
+field-honeypot = Lasciare vuoto questo campo
+submit-book = Conferma la prenotazione
+submit-request = Richiedi questo orario
+book-fallback = Nessuno di questi orari va bene?
+book-fallback-link = Ci scriva un messaggio con gli orari che preferisce
+# Orari nel nome accessibile dei pulsanti dei giorni: «martedì 1 dicembre, 3 orari».
+# Letto dagli screen reader dopo il testo visibile di un pulsante del giorno (il nome del pulsante
+# deve contenere ciò che mostra), quindi inizia con il proprio separatore.
+day-times-count = , { $count ->
+    [one] { $count } orario
+   *[other] { $count } orari
   }
 
-## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+## Riga di stato della pagina di prenotazione
+status-loading = Caricamento degli orari disponibili…
+status-taken-refreshing = Spiacenti, quell'orario è appena stato prenotato da qualcun altro. Aggiornamento degli orari…
+status-taken = Spiacenti, quell'orario è appena stato prenotato da qualcun altro. Scelga un altro orario.
+status-taken-kept = Spiacenti, quell'orario è appena stato prenotato da qualcun altro. Scelga un altro orario; i suoi dati sono stati conservati.
+status-gone-refreshing = Quell'orario non è più disponibile. Aggiornamento degli orari…
+status-gone = Quell'orario non è più disponibile. Scelga un altro orario.
+status-load-failed = Impossibile caricare gli orari disponibili. Controlli la connessione e riprovi.
+status-try-again = Riprova
+status-fix-fields = Corregga i campi evidenziati.
+status-pick-time-first = Scelga prima un orario.
+status-sending-request = Invio della richiesta…
+status-booking = Prenotazione in corso…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Troppi tentativi dalla sua connessione. Attenda { $seconds } secondo e riprovi.
+   *[other] Troppi tentativi dalla sua connessione. Attenda { $seconds } secondi e riprovi.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Troppi tentativi dalla sua connessione. Attenda un momento e riprovi.
+status-failed = Si è verificato un errore. I suoi dati sono ancora qui; riprovi.
+status-unreachable = Impossibile raggiungere il servizio di prenotazione. I suoi dati sono ancora qui; riprovi.
+status-expired-form = Questo modulo era scaduto o non proveniva da questo sito, quindi non è stato prenotato nulla. Controlli i suoi dati e lo invii di nuovo.
+status-cannot-book = Quell'orario non può essere prenotato. Scelga un altro orario.
 
-## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+## Errori dei campi (controlli del modulo stesso e del server)
+field-error-required = è obbligatorio
+field-error-email = deve essere un indirizzo e-mail, ad esempio nome@example.com
+field-error-timezone = deve essere un fuso orario IANA, ad esempio Europe/Rome
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] deve contenere al massimo { $max } carattere
+   *[other] deve contenere al massimo { $max } caratteri
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = non deve contenere caratteri di controllo
+field-error-choice = deve essere una delle opzioni elencate
+field-error-phone = deve essere un numero di telefono, ad esempio +44 20 7946 0958
+field-error-start = Scelga uno degli orari proposti.
+field-error-invalid = non è valido
 
-## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+## Esito (pagina di conferma e pagina di prenotazione dopo la prenotazione con lo script)
+outcome-confirmed-heading = Confermato
+outcome-confirmed = La sua prenotazione è confermata. Riceverà una conferma via e-mail.
+outcome-requested-heading = Richiesta ricevuta
+outcome-requested = Richiesta ricevuta: riceverà una conferma via e-mail quando l'organizzatore l'avrà accettata.
+outcome-cancelled-heading = Annullato
+outcome-cancelled = Questa prenotazione è stata annullata.
+outcome-declined-heading = Non accettata
+outcome-declined = L'organizzatore non ha potuto accettare questa richiesta. Scelga un altro orario.
+outcome-expired-heading = Richiesta scaduta
+outcome-expired = Questa richiesta non è stata confermata in tempo. Scelga un altro orario.
 
-## Confirmation page
-summary-what = What
+## Pagina di conferma
+summary-what = Cosa
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
+summary-with = Con
+summary-when-yours = Quando (suo orario, { $zone })
+summary-when-host = Quando (orario dell'organizzatore, { $zone })
+summary-where = Dove
+summary-name = Nome
 summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-notes = Note
+summary-reference = Riferimento
+confirmation-manage-link = Modifica o annulla questa prenotazione
+confirmation-manage-hint = Conservi questo link: lo trova anche nella sua e-mail.
+confirmation-book-another = Prenota un altro orario
+confirmation-book = Prenota un appuntamento
+contact-us = Contatti
+neutral-heading = La sua prenotazione
+neutral-message = Per tutelare la sua privacy, questa pagina mostra i dettagli di una prenotazione solo tramite il link ricevuto al momento della prenotazione. Apra il link nella sua e-mail di conferma per vederla, modificarla o annullarla.
 
-## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+## Pagine di errore
+error-back = Torna alla prenotazione
+error-not-found = Non trovato
+error-no-event = Questo tipo di appuntamento non esiste. Ne scelga uno dall'elenco degli appuntamenti.
+error-no-host = A questo indirizzo non c'è nessuno da prenotare. Scelga un appuntamento dall'elenco degli appuntamenti.
+error-booking-not-found-heading = Prenotazione non trovata
+error-booking-not-found = Non abbiamo trovato questa prenotazione. Controlli il link o ci contatti.
+error-try-again-heading = Riprovare
+error-unavailable = Al momento non è stato possibile caricare questa pagina. Riprovi tra poco.
+error-too-many-heading = Troppi tentativi
+error-form-unreadable = Impossibile leggere il modulo
+error-not-sent = Non inviato
+error-automated = Questo invio sembrava automatico, quindi non è stato accettato. Se è una persona, riprovi o ci contatti.
 
-## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+## Script di incorporamento (embed.js, sul sito che incorpora la pagina)
+embed-title = Prenota un appuntamento
+embed-close = Chiudi
 
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+## La pagina di un organizzatore per accettare o rifiutare (/host/…)
+host-summary-host = Organizzatore
+host-summary-when = Quando ({ $zone })
+host-summary-who = Chi
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-who-in-zone = { $name } <{ $email }>, fuso orario { $zone }
+host-summary-status = Stato
+host-message-label = Messaggio per { $name }
+host-decline = Rifiuta questa richiesta
+host-approve = Accetta questa richiesta

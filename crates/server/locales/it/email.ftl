@@ -1,123 +1,125 @@
-# E-mails to invitees (in the booking's language) and to hosts and the ops inbox (in the
-# host's language). $event is the event type's title, $when a date and time already written
-# the locale's way, $name the invitee's name, $org the organisation.
+# E-mail agli invitati (nella lingua della prenotazione) e agli organizzatori e alla casella
+# operativa (nella lingua dell'organizzatore). $event è il titolo del tipo di appuntamento, $when
+# una data e un'ora già scritte secondo la lingua, $name il nome dell'invitato, $org
+# l'organizzazione.
 
-## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
-# "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
+## Comune a tutti i messaggi
+email-footer = Questo messaggio è stato inviato automaticamente dal servizio di prenotazione di { $org }.
+email-greeting = Gentile { $name },
+# «Ada Lovelace (Acme Consulting)»: gli organizzatori di una prenotazione e la loro organizzazione.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# Come si unisce un elenco di nomi: «Ada, Grace e Alan».
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
-# duration-* messages).
-email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-names-last = { $rest } e { $last }
+# Una durata composta da due unità: «1 ora e 30 minuti» ($larger e $smaller vengono dai
+# messaggi duration-*).
+email-duration-pair = { $larger } e { $smaller }
+email-manage-link = Modifica o annulla
+email-book-again-link = Prenota un altro orario
+email-open-booking-link = Apri la prenotazione
+email-booking-page = Pagina di prenotazione
+email-previously = In precedenza
+email-message-label = Messaggio
+email-reason-label = Motivo indicato
 
-## The booking's details table
-email-detail-what = What
+## La tabella dei dettagli della prenotazione
+email-detail-what = Cosa
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Con
+email-detail-when = Quando
+email-detail-where = Dove
+email-detail-host-time = Orario dell'organizzatore
+email-detail-who = Chi
+email-detail-who-zone = { $who }, fuso orario { $zone }
+email-detail-notes = Note
+email-detail-reference = Riferimento
 
-## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+## Invitato: confermata (con l'invito)
+email-confirmed-subject = Confermata: { $event }, { $when }
+email-confirmed-headline = Confermata
+email-confirmed-body = La sua prenotazione con { $party } è confermata. L'invito allegato la aggiunge al suo calendario.
 
-## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+## Invitato: richiesta ricevuta (l'organizzatore deve ancora accettarla)
+email-request-received-subject = Richiesta ricevuta: { $event }, { $when }
+email-request-received-headline = Richiesta ricevuta
+email-request-received-body = Grazie, abbiamo ricevuto la sua richiesta. Riceverà una conferma via e-mail non appena { $org } l'avrà accettata.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
-# How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+## Invitato: promemoria ($duration: «24 ore», «1 giorno»)
+email-reminder-subject = Promemoria: { $event }, { $when }
+email-reminder-headline = Promemoria
+email-reminder-body = Le ricordiamo la sua prenotazione con { $party }, che inizia tra { $duration }.
+# Tra quanto inizia la prenotazione, per i modelli che lo indicano da soli («tra 1 giorno»).
+email-reminder-lead = tra { $duration }
 
-## Invitee: the booking changed ($headline is one of the headlines below)
+## Invitato: la prenotazione è cambiata ($headline è uno dei titoli qui sotto)
 email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-cancelled-headline = Annullata
+email-cancelled-body = La sua prenotazione è stata annullata. L'orario è di nuovo libero.
+email-rescheduled-headline = Spostata
+email-rescheduled-body = La sua prenotazione è stata spostata al nuovo orario indicato qui sotto.
+email-declined-headline = Richiesta non accettata
+email-declined-body = Purtroppo { $org } non è disponibile in questo orario. Ci dispiace; scelga un altro orario che le vada bene.
+email-expired-headline = Richiesta scaduta
+email-expired-body = La sua richiesta non è stata confermata in tempo, quindi è scaduta. Scelga un altro orario.
 
-## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+## Invito (evento del calendario) allegato all'e-mail dell'invitato
+email-invite-summary = { $event } con { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Prenotato tramite { $org }. Riferimento { $reference }.
+    Modifica o annulla: { $url }
 
-## Hosts and ops inbox: a new booking
+## Organizzatori e casella operativa: una nuova prenotazione
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Nuova richiesta di prenotazione
+   *[no] Nuova prenotazione
+  }: { $event } con { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Nuova richiesta di prenotazione
+   *[no] Nuova prenotazione
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] Una nuova richiesta di prenotazione è in attesa di conferma.
+   *[no] È stata confermata una nuova prenotazione.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Accetta
+email-ops-decline = Rifiuta
 
-## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+## Organizzatori e casella operativa: la prenotazione è cambiata
+email-ops-update-subject = { $headline }: { $event } con { $name }, { $when }
+email-ops-cancelled-body = { $name } ha annullato la prenotazione.
+email-ops-rescheduled-body = { $name } ha spostato la prenotazione.
+email-ops-expired-body = Questa richiesta non ha ricevuto risposta in tempo ed è scaduta; l'orario è di nuovo libero.
 
-## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+## Casella operativa: un messaggio dal modulo di contatto
+email-contact-subject = Modulo di contatto: messaggio da { $name }
+email-contact-headline = Messaggio dal modulo di contatto
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } ha inviato un messaggio tramite il modulo di contatto (riguardo a { $event }):
+   *[no] { $sender } ha inviato un messaggio tramite il modulo di contatto:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Orari che vanno bene a questa persona
+email-contact-reply = Per rispondere a questa persona, risponda a questa e-mail.
 
-## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
+## Organizzatori e casella operativa: una connessione al calendario ($host: il nome
+## dell'organizzatore; $url: l'indirizzo del calendario; $since: da quando non funziona;
+## $duration: per quanto tempo, «1 ora e 30 minuti»)
+email-calendar-label = Calendario
+email-calendar-connection-label = Connessione
 email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+email-calendar-last-error-label = Ultimo errore
+email-calendar-failing-subject = Calendario non funzionante per { $host }: { $url }
+email-calendar-failing-headline = Calendario non funzionante
+email-calendar-failing-body = Un calendario di { $host } non viene letto correttamente dal { $since } (da { $duration }).
+email-calendar-failing-stale = Nel frattempo gli orari vengono proposti in base agli orari occupati letti per ultimi, che potrebbero non includere nuovi eventi (con [calendars] on_stale = "close": nessun orario per { $host } quando quella lettura supera stale_after_minutes).
+email-calendar-failing-check = Controlli la connessione nella pagina dei calendari dell'amministrazione. Riceverà un altro messaggio quando funzionerà di nuovo.
+email-calendar-recovered-subject = Calendario di nuovo funzionante per { $host }: { $url }
+email-calendar-recovered-headline = Calendario di nuovo funzionante
+email-calendar-recovered-body = Un calendario di { $host } viene di nuovo letto correttamente. Non funzionava dal { $since } (per { $duration }).
+email-calendar-recovered-last-error-label = Ultimo errore prima del ripristino
+email-calendar-recovered-fresh = I suoi orari occupati sono di nuovo aggiornati.
+email-calendar-reconnect-subject = Calendario da ricollegare per { $host }: { $url }
+email-calendar-reconnect-headline = Calendario da ricollegare
+email-calendar-reconnect-body = { $url } di { $host } non consente più l'accesso a openslot: il fornitore ha rifiutato l'accesso il { $since }.
+email-calendar-reconnect-answer-label = Risposta del fornitore
+email-calendar-reconnect-stale = Finché qualcuno non lo ricollega, i suoi calendari non vengono letti e le prenotazioni non vi vengono scritte; gli orari vengono proposti in base agli orari occupati letti per ultimi (con [calendars] on_stale = "close": nessun orario per { $host } quando quella lettura supera stale_after_minutes).
+email-calendar-reconnect-fix = Per risolvere, { $host } o un amministratore apre la pagina dei calendari dell'amministrazione e sceglie «Reconnect» accanto all'account. Questo messaggio viene inviato una sola volta.

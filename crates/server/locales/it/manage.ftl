@@ -1,132 +1,133 @@
-# Everything after booking and the other public forms: the invitee's manage page
-# (/manage/…: view, move, cancel), the host's approve/decline page (/host/…), the contact
-# form (/contact) and routing forms (/route/…), with the form errors those pages show.
-# Text inside <a …> … </a> is a link: keep the tag, translate the words between.
+# Tutto ciò che segue la prenotazione e gli altri moduli pubblici: la pagina di gestione
+# dell'invitato (/manage/…: vedere, spostare, annullare), la pagina dell'organizzatore per
+# accettare o rifiutare (/host/…), il modulo di contatto (/contact) e i moduli di indirizzamento
+# (/route/…), con gli errori dei moduli che queste pagine mostrano.
+# Il testo dentro <a …> … </a> è un link: mantenere il tag, tradurre le parole al suo interno.
 
-## Shared by the manage and host pages
-manage-optional = (optional)
+## Comune alle pagine di gestione e dell'organizzatore
+manage-optional = (facoltativo)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
-manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-label-what = Cosa
+manage-label-status = Stato
+manage-status-requested = Richiesta: in attesa di conferma da parte dell'organizzatore
+manage-status-confirmed = Confermata
+manage-status-cancelled = Annullata
+manage-status-declined = Non accettata dall'organizzatore
+manage-status-expired = Scaduta senza risposta
 
-## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
-# $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+## La pagina di gestione dell'invitato
+manage-title = La sua prenotazione
+manage-label-with = Con
+manage-label-when-yours = Quando (suo orario, { $zone })
+manage-label-when-host = Quando (orario dell'organizzatore, { $zone })
+manage-label-where = Dove
+manage-label-reference = Riferimento
+manage-move-heading = Sposta a un altro orario
+manage-day-no-times = (nessun orario)
+manage-pick-time = Scelga un nuovo orario
+manage-pick-time-on = Scelga un nuovo orario per { $day }
+manage-no-times = Non ci sono altri orari in questo giorno. Scelga un altro giorno.
+manage-move-submit = Sposta la mia prenotazione
+manage-cancel-heading = Annulla
+manage-cancel-reason = Motivo
+manage-cancel-submit = Annulla la mia prenotazione
+# $reason è manage-cutoff-hours o manage-cutoff-started.
+manage-too-late = Non è più possibile modificare questa prenotazione online ({ $reason }). <a href="/contact">Ci contatti</a> e la aiuteremo.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] le modifiche si chiudono { $count } ora prima dell'inizio
+   *[other] le modifiche si chiudono { $count } ore prima dell'inizio
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
-# $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-cutoff-started = l'appuntamento è già iniziato
+manage-book-again = Prenota un altro orario
+manage-questions = Domande? <a href="/contact">Ci contatti</a>.
+manage-done-cancelled = La sua prenotazione è stata annullata. Riceverà una conferma via e-mail.
+manage-done-rescheduled = La sua prenotazione è stata spostata. Riceverà un invito aggiornato via e-mail.
+manage-slot-taken = Spiacenti, quell'orario è appena stato prenotato da qualcun altro. La sua prenotazione non è cambiata; scelga un altro orario.
+# $problem è una delle frasi manage-problem-* qui sotto.
+manage-not-changed = { $problem } La sua prenotazione non è cambiata.
+manage-problem-change-window-closed = Non è più possibile modificare questa prenotazione online; ci contatti.
+manage-problem-not-active = Questa prenotazione non può più essere modificata.
+manage-problem-slot-unavailable = Quell'orario non è più disponibile; scelga uno degli orari proposti.
+manage-problem-host-unavailable = L'organizzatore non è disponibile in quell'orario; scelga un altro orario.
+manage-problem-event-withdrawn = Questo tipo di appuntamento non è più disponibile; ci contatti.
+manage-problem-no-time = Scelga un nuovo orario.
+manage-problem-generic = Non ha funzionato.
 
-## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+## Pagine di errore dei link firmati (gestione e organizzatore)
+link-error-not-found = Prenotazione non trovata
+link-error-not-found-text = Questa prenotazione non esiste.
+link-error-expired = Questo link è scaduto
+link-error-expired-text = Questo link è scaduto; ci contatti se deve modificare la sua prenotazione.
+link-error-invalid = Questo link non funziona
+link-error-invalid-text = Questo link non è valido; potrebbe essere stato digitato male o alterato.
+link-error-wrong-scope-text = Questo link non può essere usato per questa azione.
+link-error-failed = Non ha funzionato
+link-error-busy-text = Al momento non è stato possibile farlo. Non è cambiato nulla; riprovi tra poco.
+link-error-form-text = Impossibile leggere il modulo. Torni indietro e riprovi.
+link-error-generic-text = Si è verificato un errore. Riprovi tra poco.
 
-## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+## La pagina dell'organizzatore per accettare o rifiutare
+host-answer-approve-heading = Accettare questa richiesta?
+host-answer-decline-heading = Rifiutare questa richiesta?
+host-answer-label-host = Organizzatore
+host-answer-label-when = Quando ({ $zone })
+host-answer-label-who = Chi
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, fuso orario { $zone }
+host-answer-label-notes = Note
+host-answer-message = Messaggio per { $name }
+host-answer-approve-submit = Accetta questa richiesta
+host-answer-decline-submit = Rifiuta questa richiesta
+host-answer-approved = Accettata. L'invitato riceverà una conferma con un invito del calendario.
+host-answer-already-approved = Questa richiesta era già stata accettata.
+host-answer-declined = Rifiutata. L'invitato è stato avvisato e gli è stato chiesto di scegliere un altro orario.
+host-answer-already-declined = Questa richiesta era già stata rifiutata.
 
-## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+## La pagina di contatto
+contact-title = Contatti
+contact-heading = Ci contatti
+contact-intro = Non trova un orario adatto? Ci dica quando le è comodo e le risponderemo via e-mail.
+contact-name = Nome
+contact-email = E-mail
+contact-message = Messaggio
+contact-preferred-times = Orari che le vanno bene
+contact-honeypot = Lasciare vuoto questo campo
+contact-submit = Invia messaggio
+contact-sent-heading = Messaggio inviato
+contact-sent-text = Grazie, abbiamo ricevuto il suo messaggio e le risponderemo via e-mail.
+contact-back = Torna alla prenotazione
+contact-expired = Questo modulo era scaduto o non proveniva da questo sito, quindi non è stato inviato. Lo invii di nuovo.
 
-## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+## Moduli di indirizzamento
+routing-choose = Selezionare…
+routing-submit = Continua
+routing-contact = Preferisce scriverci? <a href="/contact">Ci invii un messaggio</a>.
+routing-expired = Questo modulo era scaduto o non proveniva da questo sito. Controlli le risposte e lo invii di nuovo.
 
-## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+## Invii dei moduli di queste pagine
+form-fix-fields = Corregga i campi evidenziati.
+form-invalid = Parte di ciò che è stato inviato manca o non è valido. Torni indietro e controlli.
+form-not-found = Non trovato
+form-not-found-routing = Questo modulo non esiste. Scelga invece un appuntamento dall'elenco.
+form-unreadable = Impossibile leggere il modulo
+form-not-sent = Non inviato
+form-automated = Questo invio sembrava automatico, quindi non è stato accettato. Se è una persona, riprovi.
+form-try-again = Riprovare
+form-too-many = Troppi tentativi
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Troppi tentativi dalla sua connessione. Attenda { $seconds } secondo e riprovi.
+   *[other] Troppi tentativi dalla sua connessione. Attenda { $seconds } secondi e riprovi.
   }
 
-## What is wrong with one field (shown under it)
-field-problem-required = is required
+## Cosa non va in un campo (mostrato sotto il campo)
+field-problem-required = è obbligatorio
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] deve contenere al massimo { $max } carattere
+   *[other] deve contenere al massimo { $max } caratteri
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = non deve contenere caratteri di controllo
+field-problem-not-text = deve essere un testo
+field-problem-email = deve essere un indirizzo e-mail, ad esempio nome@example.com
+field-problem-timezone = deve essere un fuso orario IANA, ad esempio Europe/Rome
+field-problem-choice = deve essere una delle opzioni elencate
+field-problem-phone = deve essere un numero di telefono, ad esempio +44 20 7946 0958

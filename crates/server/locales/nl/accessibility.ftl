@@ -1,25 +1,25 @@
-# The accessibility statement (GET /accessibility).
-accessibility-title = Accessibility statement
-accessibility-intro = { $organisation } wants everyone to be able to book a time with us, whatever their language and whatever their abilities. This statement covers the public pages of this booking site: the list of meetings, the booking page, the confirmation, the pages to change or cancel a booking, the contact form and the routing forms.
-accessibility-standard-heading = The standard we aim for
-accessibility-standard = These pages aim to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.
-accessibility-features-heading = What you can expect
-accessibility-feature-keyboard = Every step of booking works with the keyboard alone, and the focused element is always clearly marked.
-accessibility-feature-screen-reader = Every control has a name that screen readers announce, and changes such as “times loaded” or “this time was just taken” are announced in your language.
+# De toegankelijkheidsverklaring (GET /accessibility).
+accessibility-title = Toegankelijkheidsverklaring
+accessibility-intro = { $organisation } wil dat iedereen bij ons een tijd kan boeken, ongeacht taal en mogelijkheden. Deze verklaring geldt voor de openbare pagina's van deze boekingswebsite: de lijst van afspraken, de boekingspagina, de bevestiging, de pagina's om een boeking te wijzigen of te annuleren, het contactformulier en de verwijsformulieren.
+accessibility-standard-heading = De norm die we nastreven
+accessibility-standard = Deze pagina's streven ernaar te voldoen aan de Web Content Accessibility Guidelines (WCAG) 2.1 op niveau AA.
+accessibility-features-heading = Wat u kunt verwachten
+accessibility-feature-keyboard = Elke stap van het boeken werkt met alleen het toetsenbord, en het element met de focus is altijd duidelijk gemarkeerd.
+accessibility-feature-screen-reader = Elk bedieningselement heeft een naam die schermlezers voorlezen, en wijzigingen zoals 'tijden geladen' of 'deze tijd is zojuist geboekt' worden in uw taal aangekondigd.
 accessibility-feature-languages = { $count ->
-    [one] The pages are available in { $count } language.
-   *[other] The pages are available in { $count } languages, including Arabic, written from right to left.
+    [one] De pagina's zijn beschikbaar in { $count } taal.
+   *[other] De pagina's zijn beschikbaar in { $count } talen, waaronder Arabisch, dat van rechts naar links wordt geschreven.
   }
-accessibility-feature-no-script = Booking also works without JavaScript.
-accessibility-feature-zoom = Text can be enlarged to 200% and the layout adapts to narrow screens without scrolling sideways.
-accessibility-testing-heading = How we test
-accessibility-testing-automated = Every state of every public page — the meeting list, the day and time lists, the form with and without errors, a time taken by someone else, the confirmation, changing and cancelling a booking, the contact form and the routing forms — is checked with axe-core in a headless Chromium browser, in English and in Arabic, on every change to the software. A change is not accepted while axe-core reports any violation of the WCAG 2.1 level A or AA rules.
-accessibility-testing-keyboard = Automated tests also book a time using the keyboard only, check that every interactive element shows a visible focus indicator, and check the names screen readers announce.
-accessibility-limitations-heading = Known limitations
-accessibility-limitation-automated = Automated tests find many barriers, but not all of them. These pages have not yet been reviewed by an independent audit with people who use assistive technology every day.
-accessibility-limitation-embedded = When the booking page is embedded in another website, the accessibility of the surrounding page is outside our control.
-accessibility-limitation-admin = The administration pages for the people who run this site are available in English only.
-accessibility-contact-heading = Tell us about a barrier
-accessibility-contact = If something on these pages does not work for you, or you need help to book a time, please tell us. We will answer and help you book in another way.
-accessibility-contact-form = Write to us with the contact form
-accessibility-contact-email = Write to us by e-mail: { $address }
+accessibility-feature-no-script = Boeken werkt ook zonder JavaScript.
+accessibility-feature-zoom = Tekst kan tot 200% worden vergroot en de opmaak past zich aan smalle schermen aan zonder horizontaal scrollen.
+accessibility-testing-heading = Hoe we testen
+accessibility-testing-automated = Elke toestand van elke openbare pagina (de lijst van afspraken, de lijsten van dagen en tijden, het formulier met en zonder fouten, een tijd die door iemand anders is geboekt, de bevestiging, het wijzigen en annuleren van een boeking, het contactformulier en de verwijsformulieren) wordt bij elke wijziging van de software gecontroleerd met axe-core in een headless Chromium-browser, in het Engels en in het Arabisch. Een wijziging wordt niet geaccepteerd zolang axe-core een overtreding van de WCAG 2.1-regels van niveau A of AA meldt.
+accessibility-testing-keyboard = Geautomatiseerde tests boeken ook een tijd met alleen het toetsenbord, controleren dat elk interactief element een zichtbare focusindicator toont en controleren de namen die schermlezers voorlezen.
+accessibility-limitations-heading = Bekende beperkingen
+accessibility-limitation-automated = Geautomatiseerde tests vinden veel drempels, maar niet allemaal. Deze pagina's zijn nog niet onafhankelijk beoordeeld met mensen die dagelijks hulptechnologie gebruiken.
+accessibility-limitation-embedded = Als de boekingspagina in een andere website is ingesloten, valt de toegankelijkheid van de omringende pagina buiten onze invloed.
+accessibility-limitation-admin = De beheerpagina's voor de mensen die deze website beheren, zijn alleen in het Engels beschikbaar.
+accessibility-contact-heading = Meld ons een drempel
+accessibility-contact = Als iets op deze pagina's voor u niet werkt, of als u hulp nodig hebt bij het boeken van een tijd, laat het ons dan weten. We antwoorden u en helpen u op een andere manier te boeken.
+accessibility-contact-form = Schrijf ons via het contactformulier
+accessibility-contact-email = Schrijf ons per e-mail: { $address }

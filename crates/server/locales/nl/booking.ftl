@@ -1,151 +1,154 @@
-# The booking flow: meeting list, host page, booking page (and its script), confirmation,
-# error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
-# time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
+# Het boekingsproces: lijst van afspraken, pagina van een gastheer, boekingspagina (en het script
+# ervan), bevestiging, foutpagina's. Variabelen: $org de organisatie, $host / $names namen van
+# gastheren, $zone een IANA-tijdzonenaam (bijv. Europe/Amsterdam), $day een uitgeschreven dag,
+# $count / $days / $seconds getallen.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Namen in een zin: 'Ada en Grace', 'Ada, Grace en Alan'.
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } en { $last }
 
-## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+## Lijst van afspraken (/) en de pagina van een gastheer (/with/…)
+home-title = Een tijd boeken
+host-title = Een tijd boeken met { $host }
+host-intro = Boek een tijd met { $host } bij { $org }.
+home-choose = Kies een afspraak
+event-with = met { $names }
+home-empty = Er zijn op dit moment geen afspraken te boeken.
+host-empty = { $host } heeft op dit moment geen afspraken te boeken.
+home-routing = Weet u niet welke?
+home-fallback = Vindt u niet wat u zoekt?
+home-fallback-link = Stuur ons een bericht
 
-## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+## Boekingspagina
+book-with = Met { $names }
+book-request-mode = De gastheer bevestigt elk verzoek
+tz-label = Tijden worden getoond in
+tz-change = Wijzigen
+tz-host-hint = De tijdzone van de gastheer is { $zone }.
+days-heading = 1. Kies een dag
+day-no-times = (geen tijden)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] Er zijn de komende dag geen tijden vrij.
+   *[other] Er zijn de komende { $days } dagen geen tijden vrij.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = Er zijn in deze boekingsperiode geen tijden vrij.
+contact-find-time = Neem contact op om een tijd te vinden
+times-legend = 2. Kies een tijd
+times-legend-on = 2. Kies een tijd op { $day }
+times-empty = Er zijn op deze dag geen tijden meer. Kies een andere dag.
+time-host-title = { $time } tijd van de gastheer ({ $zone })
+details-legend = 3. Uw gegevens
+field-name = Naam
+field-email = E-mail
+field-notes = Is er iets wat wij moeten weten?
+field-optional = (optioneel)
+field-choose = Kies…
+field-honeypot = Laat dit veld leeg
+submit-book = Boeking bevestigen
+submit-request = Deze tijd aanvragen
+book-fallback = Komt geen van deze tijden uit?
+book-fallback-link = Stuur ons een bericht met tijden die u schikken
+# Tijden in de toegankelijke naam van de dagknoppen: 'dinsdag 1 december, 3 tijden'.
+# Wordt door schermlezers voorgelezen na de zichtbare tekst van een dagknop (de naam van de knop
+# moet bevatten wat hij toont), en begint daarom met een eigen scheidingsteken.
+day-times-count = , { $count ->
+    [one] { $count } tijd
+   *[other] { $count } tijden
   }
 
-## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+## Statusregel van de boekingspagina
+status-loading = Beschikbare tijden laden…
+status-taken-refreshing = Sorry, die tijd is zojuist door iemand anders geboekt. De tijden worden vernieuwd…
+status-taken = Sorry, die tijd is zojuist door iemand anders geboekt. Kies een andere tijd.
+status-taken-kept = Sorry, die tijd is zojuist door iemand anders geboekt. Kies een andere tijd; uw gegevens blijven bewaard.
+status-gone-refreshing = Die tijd is niet meer beschikbaar. De tijden worden vernieuwd…
+status-gone = Die tijd is niet meer beschikbaar. Kies een andere tijd.
+status-load-failed = De beschikbare tijden konden niet worden geladen. Controleer uw verbinding en probeer het opnieuw.
+status-try-again = Opnieuw proberen
+status-fix-fields = Corrigeer de gemarkeerde velden.
+status-pick-time-first = Kies eerst een tijd.
+status-sending-request = Uw verzoek wordt verstuurd…
+status-booking = Bezig met boeken…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Te veel pogingen vanaf uw verbinding. Wacht { $seconds } seconde en probeer het opnieuw.
+   *[other] Te veel pogingen vanaf uw verbinding. Wacht { $seconds } seconden en probeer het opnieuw.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Te veel pogingen vanaf uw verbinding. Wacht even en probeer het opnieuw.
+status-failed = Er is iets misgegaan. Uw gegevens staan er nog; probeer het opnieuw.
+status-unreachable = De boekingsdienst was niet bereikbaar. Uw gegevens staan er nog; probeer het opnieuw.
+status-expired-form = Dit formulier was verlopen of kwam niet van deze website, dus er is niets geboekt. Controleer uw gegevens en verstuur het opnieuw.
+status-cannot-book = Die tijd kan niet worden geboekt. Kies een andere tijd.
 
-## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+## Veldfouten (controles van het formulier zelf en van de server)
+field-error-required = is verplicht
+field-error-email = moet een e-mailadres zijn, zoals naam@example.com
+field-error-timezone = moet een IANA-tijdzone zijn, zoals Europe/Amsterdam
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] mag maximaal { $max } teken lang zijn
+   *[other] mag maximaal { $max } tekens lang zijn
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = mag geen stuurtekens bevatten
+field-error-choice = moet een van de vermelde keuzes zijn
+field-error-phone = moet een telefoonnummer zijn, zoals +44 20 7946 0958
+field-error-start = Kies een van de aangeboden tijden.
+field-error-invalid = is ongeldig
 
-## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+## Resultaat (bevestigingspagina en de boekingspagina na boeken met het script)
+outcome-confirmed-heading = Bevestigd
+outcome-confirmed = Uw boeking is bevestigd. U ontvangt een bevestiging per e-mail.
+outcome-requested-heading = Verzoek ontvangen
+outcome-requested = Verzoek ontvangen — u ontvangt een bevestiging per e-mail zodra de gastheer het accepteert.
+outcome-cancelled-heading = Geannuleerd
+outcome-cancelled = Deze boeking is geannuleerd.
+outcome-declined-heading = Niet geaccepteerd
+outcome-declined = De gastheer kon dit verzoek niet accepteren. Kies een andere tijd.
+outcome-expired-heading = Verzoek verlopen
+outcome-expired = Dit verzoek is niet op tijd bevestigd. Kies een andere tijd.
 
-## Confirmation page
-summary-what = What
+## Bevestigingspagina
+summary-what = Wat
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
+summary-with = Met
+summary-when-yours = Wanneer (uw tijd, { $zone })
+summary-when-host = Wanneer (tijd van de gastheer, { $zone })
+summary-where = Waar
+summary-name = Naam
 summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-notes = Opmerkingen
+summary-reference = Referentie
+confirmation-manage-link = Deze boeking wijzigen of annuleren
+confirmation-manage-hint = Bewaar deze link; hij staat ook in uw e-mail.
+confirmation-book-another = Nog een tijd boeken
+confirmation-book = Een afspraak boeken
+contact-us = Contact opnemen
+neutral-heading = Uw boeking
+neutral-message = Om uw privacy te beschermen, toont deze pagina de gegevens van een boeking alleen via de link die u bij het boeken hebt gekregen. Open de link in uw bevestigingsmail om de boeking te bekijken, te wijzigen of te annuleren.
 
-## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+## Foutpagina's
+error-back = Terug naar boeken
+error-not-found = Niet gevonden
+error-no-event = Dit type afspraak bestaat niet. Kies er een uit de lijst van afspraken.
+error-no-host = Op dit adres is niemand te boeken. Kies een afspraak uit de lijst van afspraken.
+error-booking-not-found-heading = Boeking niet gevonden
+error-booking-not-found = We konden die boeking niet vinden. Controleer de link of neem contact met ons op.
+error-try-again-heading = Probeer het opnieuw
+error-unavailable = Deze pagina kon op dit moment niet worden geladen. Probeer het zo opnieuw.
+error-too-many-heading = Te veel pogingen
+error-form-unreadable = Het formulier kon niet worden gelezen
+error-not-sent = Niet verstuurd
+error-automated = Deze inzending leek geautomatiseerd en is daarom niet geaccepteerd. Bent u een mens, probeer het dan opnieuw of neem contact met ons op.
 
-## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+## Insluitscript (embed.js, op de website die de pagina insluit)
+embed-title = Een tijd boeken
+embed-close = Sluiten
 
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+## De pagina waarop een gastheer accepteert of afwijst (/host/…)
+host-summary-host = Gastheer
+host-summary-when = Wanneer ({ $zone })
+host-summary-who = Wie
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
+host-who-in-zone = { $name } <{ $email }>, tijdzone { $zone }
 host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-message-label = Bericht aan { $name }
+host-decline = Dit verzoek afwijzen
+host-approve = Dit verzoek accepteren

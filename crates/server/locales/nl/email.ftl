@@ -1,123 +1,123 @@
-# E-mails to invitees (in the booking's language) and to hosts and the ops inbox (in the
-# host's language). $event is the event type's title, $when a date and time already written
-# the locale's way, $name the invitee's name, $org the organisation.
+# E-mails aan gasten (in de taal van de boeking) en aan gastheren en de beheermailbox (in de
+# taal van de gastheer). $event is de titel van het afspraaktype, $when een datum en tijd die al
+# op de manier van de taal zijn geschreven, $name de naam van de gast, $org de organisatie.
 
-## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
-# "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
+## Gedeeld door alle berichten
+email-footer = Dit bericht is automatisch verstuurd door de boekingsdienst van { $org }.
+email-greeting = Beste { $name },
+# 'Ada Lovelace (Acme Consulting)': de gastheren van een boeking en hun organisatie.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# Hoe een lijst van namen wordt samengevoegd: 'Ada, Grace en Alan'.
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
-# duration-* messages).
-email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-names-last = { $rest } en { $last }
+# Een duur uit twee eenheden: '1 uur en 30 minuten' ($larger en $smaller komen uit de
+# duration-*-berichten).
+email-duration-pair = { $larger } en { $smaller }
+email-manage-link = Wijzigen of annuleren
+email-book-again-link = Nog een tijd boeken
+email-open-booking-link = Boeking openen
+email-booking-page = Boekingspagina
+email-previously = Eerder
+email-message-label = Bericht
+email-reason-label = Opgegeven reden
 
-## The booking's details table
-email-detail-what = What
+## De tabel met de gegevens van de boeking
+email-detail-what = Wat
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Met
+email-detail-when = Wanneer
+email-detail-where = Waar
+email-detail-host-time = Tijd van de gastheer
+email-detail-who = Wie
+email-detail-who-zone = { $who }, tijdzone { $zone }
+email-detail-notes = Opmerkingen
+email-detail-reference = Referentie
 
-## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+## Gast: bevestigd (met de uitnodiging)
+email-confirmed-subject = Bevestigd: { $event }, { $when }
+email-confirmed-headline = Bevestigd
+email-confirmed-body = Uw boeking met { $party } is bevestigd. Met de bijgevoegde uitnodiging zet u de afspraak in uw agenda.
 
-## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+## Gast: verzoek ontvangen (de gastheer moet het nog accepteren)
+email-request-received-subject = Verzoek ontvangen: { $event }, { $when }
+email-request-received-headline = Verzoek ontvangen
+email-request-received-body = Bedankt, we hebben uw verzoek ontvangen. U ontvangt een bevestiging per e-mail zodra { $org } het accepteert.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
-# How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+## Gast: herinnering ($duration: '24 uur', '1 dag')
+email-reminder-subject = Herinnering: { $event }, { $when }
+email-reminder-headline = Herinnering
+email-reminder-body = Dit is een herinnering aan uw boeking met { $party }, die over { $duration } begint.
+# Hoe snel de boeking begint, voor sjablonen die dat los vermelden ('over 1 dag').
+email-reminder-lead = over { $duration }
 
-## Invitee: the booking changed ($headline is one of the headlines below)
+## Gast: de boeking is gewijzigd ($headline is een van de koppen hieronder)
 email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-cancelled-headline = Geannuleerd
+email-cancelled-body = Uw boeking is geannuleerd. De tijd is weer vrij.
+email-rescheduled-headline = Verplaatst
+email-rescheduled-body = Uw boeking is verplaatst naar de nieuwe tijd hieronder.
+email-declined-headline = Verzoek niet geaccepteerd
+email-declined-body = Helaas kan { $org } niet op deze tijd. Het spijt ons; kies een andere tijd die u schikt.
+email-expired-headline = Verzoek verlopen
+email-expired-body = Uw verzoek is niet op tijd bevestigd en is daarom vervallen. Kies een andere tijd.
 
-## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+## Uitnodiging (agenda-afspraak) bij de e-mail aan de gast
+email-invite-summary = { $event } met { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Geboekt via { $org }. Referentie { $reference }.
+    Wijzigen of annuleren: { $url }
 
-## Hosts and ops inbox: a new booking
+## Gastheren en beheermailbox: een nieuwe boeking
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Nieuw boekingsverzoek
+   *[no] Nieuwe boeking
+  }: { $event } met { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Nieuw boekingsverzoek
+   *[no] Nieuwe boeking
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] Er wacht een nieuw boekingsverzoek op bevestiging.
+   *[no] Er is een nieuwe boeking bevestigd.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Accepteren
+email-ops-decline = Afwijzen
 
-## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+## Gastheren en beheermailbox: de boeking is gewijzigd
+email-ops-update-subject = { $headline }: { $event } met { $name }, { $when }
+email-ops-cancelled-body = { $name } heeft de boeking geannuleerd.
+email-ops-rescheduled-body = { $name } heeft de boeking verplaatst.
+email-ops-expired-body = Dit verzoek is niet op tijd beantwoord en is verlopen; de tijd is weer vrij.
 
-## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+## Beheermailbox: een bericht via het contactformulier
+email-contact-subject = Contactformulier: bericht van { $name }
+email-contact-headline = Bericht via het contactformulier
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } heeft een bericht gestuurd via het contactformulier (over { $event }):
+   *[no] { $sender } heeft een bericht gestuurd via het contactformulier:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Tijden die schikken
+email-contact-reply = Beantwoord deze e-mail om te reageren.
 
-## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
+## Gastheren en beheermailbox: een agendakoppeling ($host: de naam van de gastheer; $url: het
+## adres van de agenda; $since: sinds wanneer het misgaat; $duration: hoe lang al, '1 uur en 30 minuten')
+email-calendar-label = Agenda
+email-calendar-connection-label = Koppeling
 email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+email-calendar-last-error-label = Laatste fout
+email-calendar-failing-subject = Agenda werkt niet voor { $host }: { $url }
+email-calendar-failing-headline = Agenda werkt niet
+email-calendar-failing-body = Een agenda van { $host } is sinds { $since } niet goed gelezen (al { $duration }).
+email-calendar-failing-stale = Tot dan worden tijden aangeboden op basis van de laatst gelezen bezette tijden, waarin nieuwe afspraken kunnen ontbreken (met [calendars] on_stale = "close": geen tijden voor { $host } zodra die ouder zijn dan stale_after_minutes).
+email-calendar-failing-check = Controleer de koppeling op de agendapagina van het beheer. U ontvangt nog een bericht zodra het weer werkt.
+email-calendar-recovered-subject = Agenda werkt weer voor { $host }: { $url }
+email-calendar-recovered-headline = Agenda werkt weer
+email-calendar-recovered-body = Een agenda van { $host } wordt weer goed gelezen. Het ging mis sinds { $since } (gedurende { $duration }).
+email-calendar-recovered-last-error-label = Laatste fout voor het herstel
+email-calendar-recovered-fresh = De bezette tijden zijn weer actueel.
+email-calendar-reconnect-subject = Agenda moet opnieuw worden gekoppeld voor { $host }: { $url }
+email-calendar-reconnect-headline = Agenda moet opnieuw worden gekoppeld
+email-calendar-reconnect-body = { $url } van { $host } laat openslot niet meer toe: de aanbieder heeft de aanmelding op { $since } geweigerd.
+email-calendar-reconnect-answer-label = Antwoord van de aanbieder
+email-calendar-reconnect-stale = Tot iemand de koppeling herstelt, worden de agenda's niet gelezen en worden boekingen er niet in gezet; tijden worden aangeboden op basis van de laatst gelezen bezette tijden (met [calendars] on_stale = "close": geen tijden voor { $host } zodra die ouder zijn dan stale_after_minutes).
+email-calendar-reconnect-fix = Om dit op te lossen, opent { $host } of een beheerder de agendapagina van het beheer en kiest 'Reconnect' naast het account. Dit bericht wordt maar één keer verstuurd.

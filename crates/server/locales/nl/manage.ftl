@@ -1,132 +1,133 @@
-# Everything after booking and the other public forms: the invitee's manage page
-# (/manage/…: view, move, cancel), the host's approve/decline page (/host/…), the contact
-# form (/contact) and routing forms (/route/…), with the form errors those pages show.
-# Text inside <a …> … </a> is a link: keep the tag, translate the words between.
+# Alles na het boeken en de andere openbare formulieren: de beheerpagina van de gast
+# (/manage/…: bekijken, verplaatsen, annuleren), de pagina waarop de gastheer accepteert of
+# afwijst (/host/…), het contactformulier (/contact) en de verwijsformulieren (/route/…), met de
+# formulierfouten die deze pagina's tonen.
+# Tekst binnen <a …> … </a> is een link: behoud de tag, vertaal de woorden ertussen.
 
-## Shared by the manage and host pages
-manage-optional = (optional)
+## Gedeeld door de beheer- en gastheerpagina's
+manage-optional = (optioneel)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
+manage-label-what = Wat
 manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-status-requested = Aangevraagd — wacht op bevestiging door de gastheer
+manage-status-confirmed = Bevestigd
+manage-status-cancelled = Geannuleerd
+manage-status-declined = Niet geaccepteerd door de gastheer
+manage-status-expired = Verlopen zonder antwoord
 
-## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
-# $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+## De beheerpagina van de gast
+manage-title = Uw boeking
+manage-label-with = Met
+manage-label-when-yours = Wanneer (uw tijd, { $zone })
+manage-label-when-host = Wanneer (tijd van de gastheer, { $zone })
+manage-label-where = Waar
+manage-label-reference = Referentie
+manage-move-heading = Naar een andere tijd verplaatsen
+manage-day-no-times = (geen tijden)
+manage-pick-time = Kies een nieuwe tijd
+manage-pick-time-on = Kies een nieuwe tijd op { $day }
+manage-no-times = Geen andere tijden op deze dag. Kies een andere dag.
+manage-move-submit = Mijn boeking verplaatsen
+manage-cancel-heading = Annuleren
+manage-cancel-reason = Reden
+manage-cancel-submit = Mijn boeking annuleren
+# $reason is manage-cutoff-hours of manage-cutoff-started.
+manage-too-late = Deze boeking kan niet meer online worden gewijzigd ({ $reason }). <a href="/contact">Neem contact met ons op</a>, dan helpen we u verder.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] wijzigen kan tot { $count } uur voor aanvang
+   *[other] wijzigen kan tot { $count } uur voor aanvang
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
-# $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-cutoff-started = de afspraak is al begonnen
+manage-book-again = Nog een tijd boeken
+manage-questions = Vragen? <a href="/contact">Neem contact met ons op</a>.
+manage-done-cancelled = Uw boeking is geannuleerd. U ontvangt een bevestiging per e-mail.
+manage-done-rescheduled = Uw boeking is verplaatst. U ontvangt een bijgewerkte uitnodiging per e-mail.
+manage-slot-taken = Sorry, die tijd is zojuist door iemand anders geboekt. Uw boeking is niet gewijzigd; kies een andere tijd.
+# $problem is een van de manage-problem-*-zinnen hieronder.
+manage-not-changed = { $problem } Uw boeking is niet gewijzigd.
+manage-problem-change-window-closed = Deze boeking kan niet meer online worden gewijzigd; neem contact met ons op.
+manage-problem-not-active = Deze boeking kan niet meer worden gewijzigd.
+manage-problem-slot-unavailable = Die tijd wordt niet meer aangeboden; kies een van de aangeboden tijden.
+manage-problem-host-unavailable = De gastheer kan niet op die tijd; kies een andere tijd.
+manage-problem-event-withdrawn = Dit type afspraak wordt niet meer aangeboden; neem contact met ons op.
+manage-problem-no-time = Kies een nieuwe tijd.
+manage-problem-generic = Dat is niet gelukt.
 
-## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+## Foutpagina's van de ondertekende links (beheer en gastheer)
+link-error-not-found = Boeking niet gevonden
+link-error-not-found-text = Deze boeking bestaat niet.
+link-error-expired = Deze link is verlopen
+link-error-expired-text = Deze link is verlopen; neem contact met ons op als u uw boeking wilt wijzigen.
+link-error-invalid = Deze link werkt niet
+link-error-invalid-text = Deze link is ongeldig; hij is misschien verkeerd overgenomen of gewijzigd.
+link-error-wrong-scope-text = Deze link kan niet voor die actie worden gebruikt.
+link-error-failed = Dat is niet gelukt
+link-error-busy-text = Dat lukte op dit moment niet. Er is niets gewijzigd; probeer het zo opnieuw.
+link-error-form-text = Het formulier kon niet worden gelezen. Ga terug en probeer het opnieuw.
+link-error-generic-text = Er is iets misgegaan. Probeer het zo opnieuw.
 
-## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+## De pagina waarop de gastheer accepteert of afwijst
+host-answer-approve-heading = Dit verzoek accepteren?
+host-answer-decline-heading = Dit verzoek afwijzen?
+host-answer-label-host = Gastheer
+host-answer-label-when = Wanneer ({ $zone })
+host-answer-label-who = Wie
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, tijdzone { $zone }
+host-answer-label-notes = Opmerkingen
+host-answer-message = Bericht aan { $name }
+host-answer-approve-submit = Dit verzoek accepteren
+host-answer-decline-submit = Dit verzoek afwijzen
+host-answer-approved = Geaccepteerd. De gast ontvangt een bevestiging met een agenda-uitnodiging.
+host-answer-already-approved = Dit verzoek was al geaccepteerd.
+host-answer-declined = Afgewezen. De gast is op de hoogte gebracht en gevraagd een andere tijd te kiezen.
+host-answer-already-declined = Dit verzoek was al afgewezen.
 
-## The contact page
+## De contactpagina
 contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+contact-heading = Neem contact met ons op
+contact-intro = Geen geschikte tijd gevonden? Laat ons weten wanneer het u uitkomt, dan reageren we per e-mail.
+contact-name = Naam
+contact-email = E-mail
+contact-message = Bericht
+contact-preferred-times = Tijden die u schikken
+contact-honeypot = Laat dit veld leeg
+contact-submit = Bericht versturen
+contact-sent-heading = Bericht verstuurd
+contact-sent-text = Bedankt, we hebben uw bericht ontvangen en antwoorden per e-mail.
+contact-back = Terug naar boeken
+contact-expired = Dit formulier was verlopen of kwam niet van deze website en is daarom niet verstuurd. Verstuur het opnieuw.
 
-## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+## Verwijsformulieren
+routing-choose = Kies…
+routing-submit = Doorgaan
+routing-contact = Schrijft u ons liever? <a href="/contact">Stuur ons een bericht</a>.
+routing-expired = Dit formulier was verlopen of kwam niet van deze website. Controleer uw antwoorden en verstuur het opnieuw.
 
-## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+## Formulierverzendingen van deze pagina's
+form-fix-fields = Corrigeer de gemarkeerde velden.
+form-invalid = Een deel van wat is verstuurd ontbreekt of is ongeldig. Ga terug en controleer het.
+form-not-found = Niet gevonden
+form-not-found-routing = Dit formulier bestaat niet. Kies in plaats daarvan een afspraak uit de lijst.
+form-unreadable = Het formulier kon niet worden gelezen
+form-not-sent = Niet verstuurd
+form-automated = Deze inzending leek geautomatiseerd en is daarom niet geaccepteerd. Bent u een mens, probeer het dan opnieuw.
+form-try-again = Probeer het opnieuw
+form-too-many = Te veel pogingen
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Te veel pogingen vanaf uw verbinding. Wacht { $seconds } seconde en probeer het opnieuw.
+   *[other] Te veel pogingen vanaf uw verbinding. Wacht { $seconds } seconden en probeer het opnieuw.
   }
 
-## What is wrong with one field (shown under it)
-field-problem-required = is required
+## Wat er mis is met een veld (eronder getoond)
+field-problem-required = is verplicht
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] mag maximaal { $max } teken lang zijn
+   *[other] mag maximaal { $max } tekens lang zijn
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = mag geen stuurtekens bevatten
+field-problem-not-text = moet tekst zijn
+field-problem-email = moet een e-mailadres zijn, zoals naam@example.com
+field-problem-timezone = moet een IANA-tijdzone zijn, zoals Europe/Amsterdam
+field-problem-choice = moet een van de vermelde keuzes zijn
+field-problem-phone = moet een telefoonnummer zijn, zoals +44 20 7946 0958

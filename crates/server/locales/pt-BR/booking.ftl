@@ -1,151 +1,154 @@
-# The booking flow: meeting list, host page, booking page (and its script), confirmation,
-# error pages. Placeholders: $org organisation, $host / $names host names, $zone an IANA
-# time-zone name (e.g. Europe/London), $day a written-out day, $count / $days / $seconds numbers.
+# O fluxo de agendamento: lista de reuniões, página de um anfitrião, página de agendamento (e seu
+# script), confirmação, páginas de erro. Variáveis: $org a organização, $host / $names nomes dos
+# anfitriões, $zone um nome de fuso horário IANA (ex.: America/Sao_Paulo), $day um dia por
+# extenso, $count / $days / $seconds números.
 
-## Names in a sentence: "Ada and Grace", "Ada, Grace and Alan".
+## Nomes numa frase: "Ada e Grace", "Ada, Grace e Alan".
 names-separator = {", "}
-names-and = { $first } and { $last }
+names-and = { $first } e { $last }
 
-## Meeting list (/) and a host's page (/with/…)
-home-title = Book a time
-host-title = Book a time with { $host }
-host-intro = Book a time with { $host } at { $org }.
-home-choose = Choose a meeting
-event-with = with { $names }
-home-empty = There are no meetings to book just now.
-host-empty = { $host } has no meetings to book just now.
-home-routing = Not sure which?
-home-fallback = Can't find what you need?
-home-fallback-link = Send us a message
+## Lista de reuniões (/) e página de um anfitrião (/with/…)
+home-title = Agendar um horário
+host-title = Agendar um horário com { $host }
+host-intro = Agende um horário com { $host } em { $org }.
+home-choose = Escolha uma reunião
+event-with = com { $names }
+home-empty = No momento, não há reuniões disponíveis para agendar.
+host-empty = No momento, { $host } não tem reuniões disponíveis para agendar.
+home-routing = Não sabe qual escolher?
+home-fallback = Não encontrou o que precisa?
+home-fallback-link = Envie uma mensagem para nós
 
-## Booking page
-book-with = With { $names }
-book-request-mode = The host confirms each request
-tz-label = Times are shown in
-tz-change = Change
-tz-host-hint = The host's time zone is { $zone }.
-days-heading = 1. Pick a day
-day-no-times = (no times)
+## Página de agendamento
+book-with = Com { $names }
+book-request-mode = O anfitrião confirma cada solicitação
+tz-label = Horários exibidos em
+tz-change = Alterar
+tz-host-hint = O fuso horário do anfitrião é { $zone }.
+days-heading = 1. Escolha um dia
+day-no-times = (sem horários)
 no-times-window = { $days ->
-    [one] No times are free in the next day.
-   *[other] No times are free in the next { $days } days.
+    [one] Não há horários livres no próximo dia.
+   *[other] Não há horários livres nos próximos { $days } dias.
   }
-no-times-booking-window = No times are free in this booking window.
-contact-find-time = Contact us to find a time
-times-legend = 2. Pick a time
-times-legend-on = 2. Pick a time on { $day }
-times-empty = No times left on this day. Pick another day.
-time-host-title = { $time } host time ({ $zone })
-details-legend = 3. Your details
-field-name = Name
-field-email = Email
-field-notes = Anything we should know?
-field-optional = (optional)
-field-choose = Choose…
-field-honeypot = Leave this field empty
-submit-book = Confirm booking
-submit-request = Request this time
-book-fallback = None of these times work?
-book-fallback-link = Send us a message with times that suit you
-# Times in the day buttons' accessible names: "Tuesday, December 1, 3 times".
-day-times = { $day }, { $count ->
-    [one] { $count } time
-   *[other] { $count } times
+no-times-booking-window = Não há horários livres neste período de agendamento.
+contact-find-time = Fale conosco para encontrar um horário
+times-legend = 2. Escolha um horário
+times-legend-on = 2. Escolha um horário em { $day }
+times-empty = Não há mais horários neste dia. Escolha outro dia.
+time-host-title = { $time }, horário do anfitrião ({ $zone })
+details-legend = 3. Seus dados
+field-name = Nome
+field-email = E-mail
+field-notes = Algo que devemos saber?
+field-optional = (opcional)
+field-choose = Escolha…
+field-honeypot = Deixe este campo em branco
+submit-book = Confirmar agendamento
+submit-request = Solicitar este horário
+book-fallback = Nenhum destes horários serve?
+book-fallback-link = Envie uma mensagem com os horários que funcionam para você
+# Horários no nome acessível dos botões de dia: "terça-feira, 1 de dezembro, 3 horários".
+# Lido pelos leitores de tela depois do texto visível de um botão de dia (o nome do botão deve
+# conter o que ele mostra), por isso começa com o próprio separador.
+day-times-count = , { $count ->
+    [one] { $count } horário
+   *[other] { $count } horários
   }
 
-## Status line of the booking page
-status-loading = Loading available times…
-status-taken-refreshing = Sorry — that time was just taken by someone else. Refreshing the times…
-status-taken = Sorry — that time was just taken by someone else. Please pick another time.
-status-taken-kept = Sorry — that time was just taken by someone else. Please pick another time; your details are kept.
-status-gone-refreshing = That time is no longer available. Refreshing the times…
-status-gone = That time is no longer available. Please pick another time.
-status-load-failed = We couldn't load the available times. Check your connection and try again.
-status-try-again = Try again
-status-fix-fields = Please fix the highlighted fields.
-status-pick-time-first = Pick a time first.
-status-sending-request = Sending your request…
-status-booking = Booking…
+## Linha de status da página de agendamento
+status-loading = Carregando horários disponíveis…
+status-taken-refreshing = Desculpe, esse horário acabou de ser reservado por outra pessoa. Atualizando os horários…
+status-taken = Desculpe, esse horário acabou de ser reservado por outra pessoa. Escolha outro horário.
+status-taken-kept = Desculpe, esse horário acabou de ser reservado por outra pessoa. Escolha outro horário; seus dados foram mantidos.
+status-gone-refreshing = Esse horário não está mais disponível. Atualizando os horários…
+status-gone = Esse horário não está mais disponível. Escolha outro horário.
+status-load-failed = Não foi possível carregar os horários disponíveis. Verifique sua conexão e tente novamente.
+status-try-again = Tentar novamente
+status-fix-fields = Corrija os campos destacados.
+status-pick-time-first = Escolha um horário primeiro.
+status-sending-request = Enviando sua solicitação…
+status-booking = Agendando…
 status-rate-limited = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Muitas tentativas a partir da sua conexão. Aguarde { $seconds } segundo e tente novamente.
+   *[other] Muitas tentativas a partir da sua conexão. Aguarde { $seconds } segundos e tente novamente.
   }
-status-rate-limited-moment = Too many attempts from your connection. Please wait a moment and try again.
-status-failed = Something went wrong. Your details are still here; please try again.
-status-unreachable = We couldn't reach the booking service. Your details are still here; please try again.
-status-expired-form = This form had expired or did not come from this site, so nothing was booked. Please check your details and send it again.
-status-cannot-book = That time can't be booked. Please pick another time.
+status-rate-limited-moment = Muitas tentativas a partir da sua conexão. Aguarde um momento e tente novamente.
+status-failed = Algo deu errado. Seus dados continuam aqui; tente novamente.
+status-unreachable = Não foi possível acessar o serviço de agendamento. Seus dados continuam aqui; tente novamente.
+status-expired-form = Este formulário expirou ou não veio deste site, então nada foi agendado. Confira seus dados e envie novamente.
+status-cannot-book = Esse horário não pode ser agendado. Escolha outro horário.
 
-## Field errors (the form's own checks and the server's)
-field-error-required = is required
-field-error-email = must be an email address such as name@example.com
-field-error-timezone = must be an IANA time zone such as Europe/London
+## Erros de campo (verificações do próprio formulário e do servidor)
+field-error-required = é obrigatório
+field-error-email = deve ser um endereço de e-mail como nome@example.com
+field-error-timezone = deve ser um fuso horário IANA como America/Sao_Paulo
 field-error-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] deve ter no máximo { $max } caractere
+   *[other] deve ter no máximo { $max } caracteres
   }
-field-error-control = must not contain control characters
-field-error-choice = must be one of the listed choices
-field-error-phone = must be a phone number such as +44 20 7946 0958
-field-error-start = Pick one of the offered times.
-field-error-invalid = is not valid
+field-error-control = não pode conter caracteres de controle
+field-error-choice = deve ser uma das opções listadas
+field-error-phone = deve ser um número de telefone como +44 20 7946 0958
+field-error-start = Escolha um dos horários oferecidos.
+field-error-invalid = não é válido
 
-## Outcome (confirmation page and the booking page after booking with the script)
-outcome-confirmed-heading = Confirmed
-outcome-confirmed = Your booking is confirmed. A confirmation is on its way by email.
-outcome-requested-heading = Request received
-outcome-requested = Request received — you will get a confirmation by email once the host accepts.
-outcome-cancelled-heading = Cancelled
-outcome-cancelled = This booking has been cancelled.
-outcome-declined-heading = Not accepted
-outcome-declined = The host could not accept this request. Please pick another time.
-outcome-expired-heading = Request expired
-outcome-expired = This request was not confirmed in time. Please pick another time.
+## Resultado (página de confirmação e página de agendamento após agendar com o script)
+outcome-confirmed-heading = Confirmado
+outcome-confirmed = Seu agendamento está confirmado. Uma confirmação está a caminho por e-mail.
+outcome-requested-heading = Solicitação recebida
+outcome-requested = Solicitação recebida: você receberá uma confirmação por e-mail quando o anfitrião aceitar.
+outcome-cancelled-heading = Cancelado
+outcome-cancelled = Este agendamento foi cancelado.
+outcome-declined-heading = Não aceita
+outcome-declined = O anfitrião não pôde aceitar esta solicitação. Escolha outro horário.
+outcome-expired-heading = Solicitação expirada
+outcome-expired = Esta solicitação não foi confirmada a tempo. Escolha outro horário.
 
-## Confirmation page
-summary-what = What
+## Página de confirmação
+summary-what = O quê
 summary-what-value = { $title } ({ $duration })
-summary-with = With
-summary-when-yours = When (your time, { $zone })
-summary-when-host = When (host's time, { $zone })
-summary-where = Where
-summary-name = Name
+summary-with = Com
+summary-when-yours = Quando (seu horário, { $zone })
+summary-when-host = Quando (horário do anfitrião, { $zone })
+summary-where = Onde
+summary-name = Nome
 summary-email = E-mail
-summary-notes = Notes
-summary-reference = Reference
-confirmation-manage-link = Change or cancel this booking
-confirmation-manage-hint = Keep this link; it is also in your email.
-confirmation-book-another = Book another time
-confirmation-book = Book a meeting
-contact-us = Contact us
-neutral-heading = Your booking
-neutral-message = For your privacy this page shows a booking's details only through the link you were given when you booked. Open the link in your confirmation e-mail to see, change or cancel it.
+summary-notes = Observações
+summary-reference = Referência
+confirmation-manage-link = Alterar ou cancelar este agendamento
+confirmation-manage-hint = Guarde este link; ele também está no seu e-mail.
+confirmation-book-another = Agendar outro horário
+confirmation-book = Agendar uma reunião
+contact-us = Fale conosco
+neutral-heading = Seu agendamento
+neutral-message = Para proteger sua privacidade, esta página mostra os detalhes de um agendamento somente pelo link que você recebeu ao agendar. Abra o link do seu e-mail de confirmação para ver, alterar ou cancelar o agendamento.
 
-## Error pages
-error-back = Back to booking
-error-not-found = Not found
-error-no-event = There is no such meeting type. Pick one from the list of meetings.
-error-no-host = There is no one to book with at this address. Pick a meeting from the list of meetings.
-error-booking-not-found-heading = Booking not found
-error-booking-not-found = We could not find that booking. Check the link, or contact us.
-error-try-again-heading = Please try again
-error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
-error-form-unreadable = Could not read the form
-error-not-sent = Not sent
-error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
+## Páginas de erro
+error-back = Voltar ao agendamento
+error-not-found = Não encontrado
+error-no-event = Esse tipo de reunião não existe. Escolha um na lista de reuniões.
+error-no-host = Não há ninguém para agendar neste endereço. Escolha uma reunião na lista de reuniões.
+error-booking-not-found-heading = Agendamento não encontrado
+error-booking-not-found = Não encontramos esse agendamento. Verifique o link ou fale conosco.
+error-try-again-heading = Tente novamente
+error-unavailable = Não foi possível carregar esta página agora. Tente novamente em instantes.
+error-too-many-heading = Muitas tentativas
+error-form-unreadable = Não foi possível ler o formulário
+error-not-sent = Não enviado
+error-automated = Este envio parecia automatizado, por isso não foi aceito. Se você é uma pessoa, tente novamente ou fale conosco.
 
-## Embed script (embed.js, on the embedding site)
-embed-title = Book a time
-embed-close = Close
+## Script de incorporação (embed.js, no site que incorpora a página)
+embed-title = Agendar um horário
+embed-close = Fechar
 
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
+## A página de um anfitrião para aceitar ou recusar (/host/…)
+host-summary-host = Anfitrião
+host-summary-when = Quando ({ $zone })
+host-summary-who = Quem
 host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
+host-who-in-zone = { $name } <{ $email }>, fuso horário { $zone }
 host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request
+host-message-label = Mensagem para { $name }
+host-decline = Recusar esta solicitação
+host-approve = Aceitar esta solicitação

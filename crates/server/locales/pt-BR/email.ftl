@@ -1,123 +1,124 @@
-# E-mails to invitees (in the booking's language) and to hosts and the ops inbox (in the
-# host's language). $event is the event type's title, $when a date and time already written
-# the locale's way, $name the invitee's name, $org the organisation.
+# E-mails aos convidados (no idioma do agendamento) e aos anfitriões e à caixa de operações (no
+# idioma do anfitrião). $event é o título do tipo de reunião, $when uma data e hora já escritas à
+# maneira do idioma, $name o nome do convidado, $org a organização.
 
-## Shared by every message
-email-footer = This message was sent automatically by { $org }'s booking service.
-email-greeting = Hello { $name },
-# "Ada Lovelace (Acme Consulting)": the hosts of a booking and their organisation.
+## Comum a todas as mensagens
+email-footer = Esta mensagem foi enviada automaticamente pelo serviço de agendamento de { $org }.
+email-greeting = Olá, { $name },
+# "Ada Lovelace (Acme Consulting)": os anfitriões de um agendamento e a organização deles.
 email-party = { $hosts } ({ $org })
-# How a list of names is joined: "Ada, Grace and Alan".
+# Como uma lista de nomes é unida: "Ada, Grace e Alan".
 email-names-separator = {", "}
-email-names-last = { $rest } and { $last }
-# A duration made of two units: "1 hour 30 minutes" ($larger and $smaller come from the
-# duration-* messages).
-email-duration-pair = { $larger } { $smaller }
-email-manage-link = Change or cancel
-email-book-again-link = Book another time
-email-open-booking-link = Open the booking
-email-booking-page = Booking page
-email-previously = Previously
-email-message-label = Message
-email-reason-label = Reason given
+email-names-last = { $rest } e { $last }
+# Uma duração com duas unidades: "1 hora e 30 minutos" ($larger e $smaller vêm das mensagens
+# duration-*).
+email-duration-pair = { $larger } e { $smaller }
+email-manage-link = Alterar ou cancelar
+email-book-again-link = Agendar outro horário
+email-open-booking-link = Abrir o agendamento
+email-booking-page = Página de agendamento
+email-previously = Antes
+email-message-label = Mensagem
+email-reason-label = Motivo informado
 
-## The booking's details table
-email-detail-what = What
+## A tabela de detalhes do agendamento
+email-detail-what = O quê
 email-detail-what-value = { $event } ({ $duration })
-email-detail-with = With
-email-detail-when = When
-email-detail-where = Where
-email-detail-host-time = Host's time
-email-detail-who = Who
-email-detail-who-zone = { $who }, time zone { $zone }
-email-detail-notes = Notes
-email-detail-reference = Reference
+email-detail-with = Com
+email-detail-when = Quando
+email-detail-where = Onde
+email-detail-host-time = Horário do anfitrião
+email-detail-who = Quem
+email-detail-who-zone = { $who }, fuso horário { $zone }
+email-detail-notes = Observações
+email-detail-reference = Referência
 
-## Invitee: confirmed (with the invite)
-email-confirmed-subject = Confirmed: { $event }, { $when }
-email-confirmed-headline = Confirmed
-email-confirmed-body = Your booking with { $party } is confirmed. The attached invitation adds it to your calendar.
+## Convidado: confirmado (com o convite)
+email-confirmed-subject = Confirmado: { $event }, { $when }
+email-confirmed-headline = Confirmado
+email-confirmed-body = Seu agendamento com { $party } está confirmado. O convite anexo adiciona o compromisso à sua agenda.
 
-## Invitee: request received (the host still has to accept it)
-email-request-received-subject = Request received: { $event }, { $when }
-email-request-received-headline = Request received
-email-request-received-body = Thank you — we have received your request. You will get a confirmation by email once { $org } accepts it.
+## Convidado: solicitação recebida (o anfitrião ainda precisa aceitá-la)
+email-request-received-subject = Solicitação recebida: { $event }, { $when }
+email-request-received-headline = Solicitação recebida
+email-request-received-body = Obrigado! Recebemos sua solicitação. Você receberá uma confirmação por e-mail assim que { $org } aceitá-la.
 
-## Invitee: reminder ($duration: "24 hours", "1 day")
-email-reminder-subject = Reminder: { $event }, { $when }
-email-reminder-headline = Reminder
-email-reminder-body = This is a reminder of your booking with { $party }, starting in { $duration }.
-# How soon the booking starts, for templates that say it on their own ("in 1 day").
-email-reminder-lead = in { $duration }
+## Convidado: lembrete ($duration: "24 horas", "1 dia")
+email-reminder-subject = Lembrete: { $event }, { $when }
+email-reminder-headline = Lembrete
+email-reminder-body = Este é um lembrete do seu agendamento com { $party }, que começa em { $duration }.
+# Quanto falta para o agendamento começar, para modelos que dizem isso sozinhos ("em 1 dia").
+email-reminder-lead = em { $duration }
 
-## Invitee: the booking changed ($headline is one of the headlines below)
+## Convidado: o agendamento mudou ($headline é um dos títulos abaixo)
 email-update-subject = { $headline }: { $event }, { $when }
-email-cancelled-headline = Cancelled
-email-cancelled-body = Your booking has been cancelled. The time is free again.
-email-rescheduled-headline = Rescheduled
-email-rescheduled-body = Your booking has moved to the new time below.
-email-declined-headline = Request not accepted
-email-declined-body = Unfortunately { $org } cannot make this time. We are sorry — please pick another time that suits you.
-email-expired-headline = Request expired
-email-expired-body = Your request was not confirmed in time, so it has lapsed. Please pick another time.
+email-cancelled-headline = Cancelado
+email-cancelled-body = Seu agendamento foi cancelado. O horário está livre novamente.
+email-rescheduled-headline = Remarcado
+email-rescheduled-body = Seu agendamento foi remarcado para o novo horário abaixo.
+email-declined-headline = Solicitação não aceita
+email-declined-body = Infelizmente, { $org } não pode nesse horário. Sentimos muito; escolha outro horário que funcione para você.
+email-expired-headline = Solicitação expirada
+email-expired-body = Sua solicitação não foi confirmada a tempo e, por isso, expirou. Escolha outro horário.
 
-## Invitation (calendar event) attached to the invitee's mail
-email-invite-summary = { $event } with { $party }
+## Convite (evento de agenda) anexado ao e-mail do convidado
+email-invite-summary = { $event } com { $party }
 email-invite-description =
-    Booked through { $org }. Reference { $reference }.
-    Change or cancel: { $url }
+    Agendado por meio de { $org }. Referência { $reference }.
+    Alterar ou cancelar: { $url }
 
-## Hosts and ops inbox: a new booking
+## Anfitriões e caixa de operações: um novo agendamento
 email-ops-booking-subject = { $requested ->
-    [yes] New booking request
-   *[no] New booking
-  }: { $event } with { $name }, { $when }
+    [yes] Nova solicitação de agendamento
+   *[no] Novo agendamento
+  }: { $event } com { $name }, { $when }
 email-ops-booking-headline = { $requested ->
-    [yes] New booking request
-   *[no] New booking
+    [yes] Nova solicitação de agendamento
+   *[no] Novo agendamento
   }
 email-ops-booking-body = { $requested ->
-    [yes] A new booking request is waiting for confirmation.
-   *[no] A new booking was confirmed.
+    [yes] Uma nova solicitação de agendamento está aguardando confirmação.
+   *[no] Um novo agendamento foi confirmado.
   }
-email-ops-approve = Approve
-email-ops-decline = Decline
+email-ops-approve = Aceitar
+email-ops-decline = Recusar
 
-## Hosts and ops inbox: the booking changed
-email-ops-update-subject = { $headline }: { $event } with { $name }, { $when }
-email-ops-cancelled-body = { $name } cancelled their booking.
-email-ops-rescheduled-body = { $name } moved their booking.
-email-ops-expired-body = This request was not answered in time and has expired; the time is free again.
+## Anfitriões e caixa de operações: o agendamento mudou
+email-ops-update-subject = { $headline }: { $event } com { $name }, { $when }
+email-ops-cancelled-body = { $name } cancelou o agendamento.
+email-ops-rescheduled-body = { $name } remarcou o agendamento.
+email-ops-expired-body = Esta solicitação não foi respondida a tempo e expirou; o horário está livre novamente.
 
-## Ops inbox: a contact-form message
-email-contact-subject = Contact form: message from { $name }
-email-contact-headline = Contact form message
+## Caixa de operações: uma mensagem do formulário de contato
+email-contact-subject = Formulário de contato: mensagem de { $name }
+email-contact-headline = Mensagem do formulário de contato
 email-contact-intro = { $has_event ->
-    [yes] { $sender } sent a message through the contact form (about { $event }):
-   *[no] { $sender } sent a message through the contact form:
+    [yes] { $sender } enviou uma mensagem pelo formulário de contato (sobre { $event }):
+   *[no] { $sender } enviou uma mensagem pelo formulário de contato:
   }
-email-contact-preferred-times = Times that suit them
-email-contact-reply = Reply to this email to answer them.
+email-contact-preferred-times = Horários que funcionam para a pessoa
+email-contact-reply = Responda a este e-mail para responder à pessoa.
 
-## Hosts and ops inbox: a calendar connection ($host: the host's name; $url: the calendar's
-## address; $since: when it started failing; $duration: for how long, "1 hour 30 minutes")
-email-calendar-label = Calendar
-email-calendar-connection-label = Connection
-email-calendar-account-label = Account
-email-calendar-last-error-label = Last error
-email-calendar-failing-subject = Calendar failing for { $host }: { $url }
-email-calendar-failing-headline = Calendar failing
-email-calendar-failing-body = A calendar of { $host } has not been read successfully since { $since } (for { $duration }).
-email-calendar-failing-stale = Until then times are offered from the busy time last read, which may miss new events (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-failing-check = Check the connection in the admin's calendar page. You will get one more message when it works again.
-email-calendar-recovered-subject = Calendar working again for { $host }: { $url }
-email-calendar-recovered-headline = Calendar working again
-email-calendar-recovered-body = A calendar of { $host } is read successfully again. It had been failing since { $since } (for { $duration }).
-email-calendar-recovered-last-error-label = Last error before it recovered
-email-calendar-recovered-fresh = Its busy time is up to date again.
-email-calendar-reconnect-subject = Calendar needs reconnecting for { $host }: { $url }
-email-calendar-reconnect-headline = Calendar needs reconnecting
-email-calendar-reconnect-body = { $host }'s { $url } no longer lets openslot in: the provider refused its sign-in on { $since }.
-email-calendar-reconnect-answer-label = Provider's answer
-email-calendar-reconnect-stale = Until someone reconnects it, its calendars are not read and bookings are not written into them; times are offered from the busy time last read (with [calendars] on_stale = "close": no times for { $host } once that is older than stale_after_minutes).
-email-calendar-reconnect-fix = To fix it, { $host } or an admin opens the admin's calendar page and chooses "Reconnect" next to the account. This message is sent once.
+## Anfitriões e caixa de operações: uma conexão de agenda ($host: o nome do anfitrião; $url: o
+## endereço da agenda; $since: desde quando ela falha; $duration: por quanto tempo,
+## "1 hora e 30 minutos")
+email-calendar-label = Agenda
+email-calendar-connection-label = Conexão
+email-calendar-account-label = Conta
+email-calendar-last-error-label = Último erro
+email-calendar-failing-subject = Agenda com falha para { $host }: { $url }
+email-calendar-failing-headline = Agenda com falha
+email-calendar-failing-body = Uma agenda de { $host } não é lida com sucesso desde { $since } (há { $duration }).
+email-calendar-failing-stale = Até lá, os horários são oferecidos com base nos horários ocupados lidos por último, que podem não incluir eventos novos (com [calendars] on_stale = "close": nenhum horário para { $host } quando essa leitura tiver mais de stale_after_minutes).
+email-calendar-failing-check = Verifique a conexão na página de agendas da administração. Você receberá mais uma mensagem quando ela voltar a funcionar.
+email-calendar-recovered-subject = Agenda funcionando novamente para { $host }: { $url }
+email-calendar-recovered-headline = Agenda funcionando novamente
+email-calendar-recovered-body = Uma agenda de { $host } voltou a ser lida com sucesso. Ela estava com falha desde { $since } (por { $duration }).
+email-calendar-recovered-last-error-label = Último erro antes da recuperação
+email-calendar-recovered-fresh = Seus horários ocupados estão atualizados novamente.
+email-calendar-reconnect-subject = Agenda precisa ser reconectada para { $host }: { $url }
+email-calendar-reconnect-headline = Agenda precisa ser reconectada
+email-calendar-reconnect-body = { $url } de { $host } não permite mais o acesso do openslot: o provedor recusou o login em { $since }.
+email-calendar-reconnect-answer-label = Resposta do provedor
+email-calendar-reconnect-stale = Até que alguém a reconecte, suas agendas não são lidas e os agendamentos não são gravados nelas; os horários são oferecidos com base nos horários ocupados lidos por último (com [calendars] on_stale = "close": nenhum horário para { $host } quando essa leitura tiver mais de stale_after_minutes).
+email-calendar-reconnect-fix = Para corrigir, { $host } ou um administrador abre a página de agendas da administração e escolhe "Reconnect" ao lado da conta. Esta mensagem é enviada uma única vez.

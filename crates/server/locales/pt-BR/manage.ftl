@@ -1,132 +1,133 @@
-# Everything after booking and the other public forms: the invitee's manage page
-# (/manage/…: view, move, cancel), the host's approve/decline page (/host/…), the contact
-# form (/contact) and routing forms (/route/…), with the form errors those pages show.
-# Text inside <a …> … </a> is a link: keep the tag, translate the words between.
+# Tudo o que vem depois do agendamento e os outros formulários públicos: a página de gerenciamento
+# do convidado (/manage/…: ver, remarcar, cancelar), a página do anfitrião para aceitar ou recusar
+# (/host/…), o formulário de contato (/contact) e os formulários de direcionamento (/route/…),
+# com os erros de formulário que essas páginas mostram.
+# O texto dentro de <a …> … </a> é um link: mantenha a tag e traduza as palavras entre elas.
 
-## Shared by the manage and host pages
-manage-optional = (optional)
+## Comum às páginas de gerenciamento e do anfitrião
+manage-optional = (opcional)
 manage-event-with-duration = { $event } ({ $duration })
-manage-label-what = What
+manage-label-what = O quê
 manage-label-status = Status
-manage-status-requested = Requested — waiting for the host to confirm
-manage-status-confirmed = Confirmed
-manage-status-cancelled = Cancelled
-manage-status-declined = Not accepted by the host
-manage-status-expired = Expired unanswered
+manage-status-requested = Solicitado: aguardando a confirmação do anfitrião
+manage-status-confirmed = Confirmado
+manage-status-cancelled = Cancelado
+manage-status-declined = Não aceito pelo anfitrião
+manage-status-expired = Expirado sem resposta
 
-## The invitee's manage page
-manage-title = Your booking
-manage-label-with = With
-manage-label-when-yours = When (your time, { $zone })
-manage-label-when-host = When (host's time, { $zone })
-manage-label-where = Where
-manage-label-reference = Reference
-manage-move-heading = Move to another time
-manage-day-no-times = (no times)
-manage-pick-time = Pick a new time
-manage-pick-time-on = Pick a new time on { $day }
-manage-no-times = No other times on this day. Pick another day.
-manage-move-submit = Move my booking
-manage-cancel-heading = Cancel
-manage-cancel-reason = Reason
-manage-cancel-submit = Cancel my booking
-# $reason is manage-cutoff-hours or manage-cutoff-started.
-manage-too-late = It is too late to change this booking online ({ $reason }). Please <a href="/contact">contact us</a> and we will help.
+## A página de gerenciamento do convidado
+manage-title = Seu agendamento
+manage-label-with = Com
+manage-label-when-yours = Quando (seu horário, { $zone })
+manage-label-when-host = Quando (horário do anfitrião, { $zone })
+manage-label-where = Onde
+manage-label-reference = Referência
+manage-move-heading = Remarcar para outro horário
+manage-day-no-times = (sem horários)
+manage-pick-time = Escolha um novo horário
+manage-pick-time-on = Escolha um novo horário em { $day }
+manage-no-times = Não há outros horários neste dia. Escolha outro dia.
+manage-move-submit = Remarcar meu agendamento
+manage-cancel-heading = Cancelar
+manage-cancel-reason = Motivo
+manage-cancel-submit = Cancelar meu agendamento
+# $reason é manage-cutoff-hours ou manage-cutoff-started.
+manage-too-late = Não é mais possível alterar este agendamento on-line ({ $reason }). <a href="/contact">Fale conosco</a> e vamos ajudar você.
 manage-cutoff-hours = { $count ->
-    [one] changes close { $count } hour before the start
-   *[other] changes close { $count } hours before the start
+    [one] as alterações se encerram { $count } hora antes do início
+   *[other] as alterações se encerram { $count } horas antes do início
   }
-manage-cutoff-started = the meeting has started
-manage-book-again = Book another time
-manage-questions = Questions? <a href="/contact">Contact us</a>.
-manage-done-cancelled = Your booking is cancelled. A confirmation is on its way by email.
-manage-done-rescheduled = Your booking has moved. An updated invitation is on its way by email.
-manage-slot-taken = Sorry — that time was just taken by someone else. Your booking has not changed; please pick another time.
-# $problem is one of the manage-problem-* sentences below.
-manage-not-changed = { $problem } Your booking has not changed.
-manage-problem-change-window-closed = It is too late to change this booking online; please contact us.
-manage-problem-not-active = This booking can no longer be changed.
-manage-problem-slot-unavailable = That time is not offered any more; pick one of the offered times.
-manage-problem-host-unavailable = The host cannot take that time; pick another time.
-manage-problem-event-withdrawn = This meeting type is no longer offered; please contact us.
-manage-problem-no-time = Pick a new time.
-manage-problem-generic = That did not work.
+manage-cutoff-started = a reunião já começou
+manage-book-again = Agendar outro horário
+manage-questions = Dúvidas? <a href="/contact">Fale conosco</a>.
+manage-done-cancelled = Seu agendamento foi cancelado. Uma confirmação está a caminho por e-mail.
+manage-done-rescheduled = Seu agendamento foi remarcado. Um convite atualizado está a caminho por e-mail.
+manage-slot-taken = Desculpe, esse horário acabou de ser reservado por outra pessoa. Seu agendamento não mudou; escolha outro horário.
+# $problem é uma das frases manage-problem-* abaixo.
+manage-not-changed = { $problem } Seu agendamento não mudou.
+manage-problem-change-window-closed = Não é mais possível alterar este agendamento on-line; fale conosco.
+manage-problem-not-active = Este agendamento não pode mais ser alterado.
+manage-problem-slot-unavailable = Esse horário não é mais oferecido; escolha um dos horários oferecidos.
+manage-problem-host-unavailable = O anfitrião não pode nesse horário; escolha outro horário.
+manage-problem-event-withdrawn = Este tipo de reunião não é mais oferecido; fale conosco.
+manage-problem-no-time = Escolha um novo horário.
+manage-problem-generic = Não deu certo.
 
-## Error pages of the signed links (manage and host)
-link-error-not-found = Booking not found
-link-error-not-found-text = There is no such booking.
-link-error-expired = This link has expired
-link-error-expired-text = This link has expired; contact us if you need to change your booking.
-link-error-invalid = This link does not work
-link-error-invalid-text = This link is not valid; it may have been mistyped or altered.
-link-error-wrong-scope-text = This link cannot be used for that action.
-link-error-failed = That did not work
-link-error-busy-text = We could not do that just now. Nothing has changed; please try again in a moment.
-link-error-form-text = The form could not be read. Please go back and try again.
-link-error-generic-text = Something went wrong. Please try again in a moment.
+## Páginas de erro dos links assinados (gerenciamento e anfitrião)
+link-error-not-found = Agendamento não encontrado
+link-error-not-found-text = Esse agendamento não existe.
+link-error-expired = Este link expirou
+link-error-expired-text = Este link expirou; fale conosco se precisar alterar seu agendamento.
+link-error-invalid = Este link não funciona
+link-error-invalid-text = Este link não é válido; talvez tenha sido digitado errado ou alterado.
+link-error-wrong-scope-text = Este link não pode ser usado para essa ação.
+link-error-failed = Não deu certo
+link-error-busy-text = Não foi possível fazer isso agora. Nada foi alterado; tente novamente em instantes.
+link-error-form-text = Não foi possível ler o formulário. Volte e tente novamente.
+link-error-generic-text = Algo deu errado. Tente novamente em instantes.
 
-## The host's approve / decline page
-host-answer-approve-heading = Approve this request?
-host-answer-decline-heading = Decline this request?
-host-answer-label-host = Host
-host-answer-label-when = When ({ $zone })
-host-answer-label-who = Who
+## A página do anfitrião para aceitar ou recusar
+host-answer-approve-heading = Aceitar esta solicitação?
+host-answer-decline-heading = Recusar esta solicitação?
+host-answer-label-host = Anfitrião
+host-answer-label-when = Quando ({ $zone })
+host-answer-label-who = Quem
 host-answer-who = { $name } <{ $email }>
-host-answer-who-zone = { $name } <{ $email }>, time zone { $zone }
-host-answer-label-notes = Notes
-host-answer-message = Message to { $name }
-host-answer-approve-submit = Approve this request
-host-answer-decline-submit = Decline this request
-host-answer-approved = Approved. The invitee is getting a confirmation with a calendar invitation.
-host-answer-already-approved = This request was already approved.
-host-answer-declined = Declined. The invitee has been told and invited to pick another time.
-host-answer-already-declined = This request was already declined.
+host-answer-who-zone = { $name } <{ $email }>, fuso horário { $zone }
+host-answer-label-notes = Observações
+host-answer-message = Mensagem para { $name }
+host-answer-approve-submit = Aceitar esta solicitação
+host-answer-decline-submit = Recusar esta solicitação
+host-answer-approved = Aceita. O convidado está recebendo uma confirmação com um convite de calendário.
+host-answer-already-approved = Esta solicitação já foi aceita.
+host-answer-declined = Recusada. O convidado foi avisado e chamado a escolher outro horário.
+host-answer-already-declined = Esta solicitação já foi recusada.
 
-## The contact page
-contact-title = Contact
-contact-heading = Contact us
-contact-intro = Can't find a time that works? Tell us when suits you and we will get back to you by email.
-contact-name = Name
-contact-email = Email
-contact-message = Message
-contact-preferred-times = Times that suit you
-contact-honeypot = Leave this field empty
-contact-submit = Send message
-contact-sent-heading = Message sent
-contact-sent-text = Thank you — we have your message and will reply by email.
-contact-back = Back to booking
-contact-expired = This form had expired or did not come from this site, so it was not sent. Please send it again.
+## A página de contato
+contact-title = Contato
+contact-heading = Fale conosco
+contact-intro = Não encontrou um horário que funcione? Diga quando é melhor para você e responderemos por e-mail.
+contact-name = Nome
+contact-email = E-mail
+contact-message = Mensagem
+contact-preferred-times = Horários que funcionam para você
+contact-honeypot = Deixe este campo em branco
+contact-submit = Enviar mensagem
+contact-sent-heading = Mensagem enviada
+contact-sent-text = Obrigado! Recebemos sua mensagem e responderemos por e-mail.
+contact-back = Voltar ao agendamento
+contact-expired = Este formulário expirou ou não veio deste site, por isso não foi enviado. Envie-o novamente.
 
-## Routing forms
-routing-choose = Choose…
-routing-submit = Continue
-routing-contact = Rather write to us? <a href="/contact">Send us a message</a>.
-routing-expired = This form had expired or did not come from this site. Please check your answers and send it again.
+## Formulários de direcionamento
+routing-choose = Escolha…
+routing-submit = Continuar
+routing-contact = Prefere escrever para nós? <a href="/contact">Envie uma mensagem</a>.
+routing-expired = Este formulário expirou ou não veio deste site. Confira suas respostas e envie-o novamente.
 
-## Form posts of these pages
-form-fix-fields = Please fix the highlighted fields.
-form-invalid = Some of what was sent is missing or not valid. Please go back and check it.
-form-not-found = Not found
-form-not-found-routing = There is no such form. Pick a meeting from the list instead.
-form-unreadable = Could not read the form
-form-not-sent = Not sent
-form-automated = This submission looked automated, so it was not accepted. If you are a person, please try again.
-form-try-again = Please try again
-form-too-many = Too many attempts
+## Envios de formulário destas páginas
+form-fix-fields = Corrija os campos destacados.
+form-invalid = Parte do que foi enviado está faltando ou não é válida. Volte e confira.
+form-not-found = Não encontrado
+form-not-found-routing = Esse formulário não existe. Em vez disso, escolha uma reunião na lista.
+form-unreadable = Não foi possível ler o formulário
+form-not-sent = Não enviado
+form-automated = Este envio parecia automatizado, por isso não foi aceito. Se você é uma pessoa, tente novamente.
+form-try-again = Tente novamente
+form-too-many = Muitas tentativas
 form-too-many-text = { $seconds ->
-    [one] Too many attempts from your connection. Please wait { $seconds } second and try again.
-   *[other] Too many attempts from your connection. Please wait { $seconds } seconds and try again.
+    [one] Muitas tentativas a partir da sua conexão. Aguarde { $seconds } segundo e tente novamente.
+   *[other] Muitas tentativas a partir da sua conexão. Aguarde { $seconds } segundos e tente novamente.
   }
 
-## What is wrong with one field (shown under it)
-field-problem-required = is required
+## O que está errado em um campo (mostrado abaixo dele)
+field-problem-required = é obrigatório
 field-problem-too-long = { $max ->
-    [one] must be at most { $max } character
-   *[other] must be at most { $max } characters
+    [one] deve ter no máximo { $max } caractere
+   *[other] deve ter no máximo { $max } caracteres
   }
-field-problem-control-characters = must not contain control characters
-field-problem-not-text = must be a string
-field-problem-email = must be an email address such as name@example.com
-field-problem-timezone = must be an IANA time zone such as Europe/London
-field-problem-choice = must be one of the listed choices
-field-problem-phone = must be a phone number such as +44 20 7946 0958
+field-problem-control-characters = não pode conter caracteres de controle
+field-problem-not-text = deve ser um texto
+field-problem-email = deve ser um endereço de e-mail como nome@example.com
+field-problem-timezone = deve ser um fuso horário IANA como America/Sao_Paulo
+field-problem-choice = deve ser uma das opções listadas
+field-problem-phone = deve ser um número de telefone como +44 20 7946 0958
