@@ -148,7 +148,6 @@ error-booking-not-found-heading = الحجز غير موجود
 error-booking-not-found = تعذّر العثور على هذا الحجز. تحقق من الرابط أو تواصل معنا.
 error-try-again-heading = يُرجى المحاولة مرة أخرى
 error-unavailable = تعذّر تحميل هذه الصفحة الآن. يُرجى المحاولة مرة أخرى بعد قليل.
-error-too-many-heading = محاولات كثيرة جدًا
 error-form-unreadable = تعذّرت قراءة النموذج
 error-not-sent = لم يُرسَل
 error-automated = بدا هذا الإرسال آليًا، لذا لم يُقبل. إن لم تكن برنامجًا آليًا، يُرجى المحاولة مرة أخرى أو التواصل معنا.
@@ -156,14 +155,3 @@ error-automated = بدا هذا الإرسال آليًا، لذا لم يُقب
 ## Embed script (embed.js, on the embedding site)
 embed-title = احجز موعدًا
 embed-close = إغلاق
-
-## A host's approve / decline page (/host/…)
-host-summary-host = المضيف
-host-summary-when = الموعد ({ $zone })
-host-summary-who = مقدّم الطلب
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>، المنطقة الزمنية { $zone }
-host-summary-status = الحالة
-host-message-label = رسالة إلى { $name }
-host-decline = رفض هذا الطلب
-host-approve = قبول هذا الطلب

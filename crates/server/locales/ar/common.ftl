@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = انتقل إلى المحتوى
 language-menu = اللغة
-language-menu-current = اللغة الحالية: { $language }
 footer-nav = التذييل
 footer-powered = الحجز عبر openslot
 footer-accessibility = إمكانية الوصول

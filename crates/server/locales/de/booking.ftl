@@ -133,7 +133,6 @@ error-booking-not-found-heading = Buchung nicht gefunden
 error-booking-not-found = Wir konnten diese Buchung nicht finden. Prüfen Sie den Link oder kontaktieren Sie uns.
 error-try-again-heading = Bitte versuchen Sie es erneut
 error-unavailable = Diese Seite konnte gerade nicht geladen werden. Bitte versuchen Sie es in einem Moment erneut.
-error-too-many-heading = Zu viele Versuche
 error-form-unreadable = Das Formular konnte nicht gelesen werden
 error-not-sent = Nicht gesendet
 error-automated = Diese Eingabe sah automatisiert aus und wurde daher nicht angenommen. Wenn Sie ein Mensch sind, versuchen Sie es bitte erneut oder kontaktieren Sie uns.
@@ -141,14 +140,3 @@ error-automated = Diese Eingabe sah automatisiert aus und wurde daher nicht ange
 ## Einbettungsskript (embed.js, auf der einbettenden Website)
 embed-title = Termin buchen
 embed-close = Schließen
-
-## Die Zusage-/Absage-Seite eines Gastgebers (/host/…)
-host-summary-host = Gastgeber
-host-summary-when = Wann ({ $zone })
-host-summary-who = Wer
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, Zeitzone { $zone }
-host-summary-status = Status
-host-message-label = Nachricht an { $name }
-host-decline = Anfrage ablehnen
-host-approve = Anfrage annehmen

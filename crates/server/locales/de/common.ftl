@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Zum Inhalt springen
 language-menu = Sprache
-language-menu-current = Aktuelle Sprache: { $language }
 footer-nav = Fußzeile
 footer-powered = Terminplanung mit openslot
 footer-accessibility = Barrierefreiheit

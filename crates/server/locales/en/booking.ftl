@@ -132,7 +132,6 @@ error-booking-not-found-heading = Booking not found
 error-booking-not-found = We could not find that booking. Check the link, or contact us.
 error-try-again-heading = Please try again
 error-unavailable = We could not load this page just now. Please try again in a moment.
-error-too-many-heading = Too many attempts
 error-form-unreadable = Could not read the form
 error-not-sent = Not sent
 error-automated = This submission looked automated, so it was not accepted. If you are a person, please try again or contact us.
@@ -140,14 +139,3 @@ error-automated = This submission looked automated, so it was not accepted. If y
 ## Embed script (embed.js, on the embedding site)
 embed-title = Book a time
 embed-close = Close
-
-## A host's approve / decline page (/host/…)
-host-summary-host = Host
-host-summary-when = When ({ $zone })
-host-summary-who = Who
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, time zone { $zone }
-host-summary-status = Status
-host-message-label = Message to { $name }
-host-decline = Decline this request
-host-approve = Approve this request

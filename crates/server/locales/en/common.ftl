@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Skip to content
 language-menu = Language
-language-menu-current = Current language: { $language }
 footer-nav = Footer
 footer-powered = Scheduling by openslot
 footer-accessibility = Accessibility

@@ -133,7 +133,6 @@ error-booking-not-found-heading = Reserva no encontrada
 error-booking-not-found = No encontramos esa reserva. Compruebe el enlace o contáctenos.
 error-try-again-heading = Inténtelo de nuevo
 error-unavailable = No se pudo cargar esta página en este momento. Inténtelo de nuevo en unos instantes.
-error-too-many-heading = Demasiados intentos
 error-form-unreadable = No se pudo leer el formulario
 error-not-sent = No enviado
 error-automated = Este envío parecía automatizado, así que no se aceptó. Si es usted una persona, inténtelo de nuevo o contáctenos.
@@ -141,14 +140,3 @@ error-automated = Este envío parecía automatizado, así que no se aceptó. Si 
 ## Script de inserción (embed.js, en el sitio que inserta la página)
 embed-title = Reservar una cita
 embed-close = Cerrar
-
-## La página de un anfitrión para aceptar o rechazar (/host/…)
-host-summary-host = Anfitrión
-host-summary-when = Cuándo ({ $zone })
-host-summary-who = Quién
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, zona horaria { $zone }
-host-summary-status = Estado
-host-message-label = Mensaje para { $name }
-host-decline = Rechazar esta solicitud
-host-approve = Aceptar esta solicitud

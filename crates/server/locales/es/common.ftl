@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Saltar al contenido
 language-menu = Idioma
-language-menu-current = Idioma actual: { $language }
 footer-nav = Pie de página
 footer-powered = Agenda gestionada con openslot
 footer-accessibility = Accesibilidad

@@ -133,7 +133,6 @@ error-booking-not-found-heading = Réservation introuvable
 error-booking-not-found = Nous n'avons pas trouvé cette réservation. Vérifiez le lien ou contactez-nous.
 error-try-again-heading = Veuillez réessayer
 error-unavailable = Impossible de charger cette page pour le moment. Veuillez réessayer dans un instant.
-error-too-many-heading = Trop de tentatives
 error-form-unreadable = Impossible de lire le formulaire
 error-not-sent = Non envoyé
 error-automated = Cet envoi semblait automatisé et n'a donc pas été accepté. Si vous êtes une personne, veuillez réessayer ou nous contacter.
@@ -141,14 +140,3 @@ error-automated = Cet envoi semblait automatisé et n'a donc pas été accepté.
 ## Script d'intégration (embed.js, sur le site qui intègre la page)
 embed-title = Réserver un créneau
 embed-close = Fermer
-
-## La page d'acceptation ou de refus d'un hôte (/host/…)
-host-summary-host = Hôte
-host-summary-when = Quand ({ $zone })
-host-summary-who = Qui
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, fuseau horaire { $zone }
-host-summary-status = Statut
-host-message-label = Message pour { $name }
-host-decline = Refuser cette demande
-host-approve = Accepter cette demande

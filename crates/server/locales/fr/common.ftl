@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Aller au contenu
 language-menu = Langue
-language-menu-current = Langue actuelle : { $language }
 footer-nav = Pied de page
 footer-powered = Planification par openslot
 footer-accessibility = Accessibilité

@@ -133,7 +133,6 @@ error-booking-not-found-heading = Prenotazione non trovata
 error-booking-not-found = Non abbiamo trovato questa prenotazione. Controlli il link o ci contatti.
 error-try-again-heading = Riprovare
 error-unavailable = Al momento non è stato possibile caricare questa pagina. Riprovi tra poco.
-error-too-many-heading = Troppi tentativi
 error-form-unreadable = Impossibile leggere il modulo
 error-not-sent = Non inviato
 error-automated = Questo invio sembrava automatico, quindi non è stato accettato. Se è una persona, riprovi o ci contatti.
@@ -141,14 +140,3 @@ error-automated = Questo invio sembrava automatico, quindi non è stato accettat
 ## Script di incorporamento (embed.js, sul sito che incorpora la pagina)
 embed-title = Prenota un appuntamento
 embed-close = Chiudi
-
-## La pagina di un organizzatore per accettare o rifiutare (/host/…)
-host-summary-host = Organizzatore
-host-summary-when = Quando ({ $zone })
-host-summary-who = Chi
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, fuso orario { $zone }
-host-summary-status = Stato
-host-message-label = Messaggio per { $name }
-host-decline = Rifiuta questa richiesta
-host-approve = Accetta questa richiesta

@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Vai al contenuto
 language-menu = Lingua
-language-menu-current = Lingua attuale: { $language }
 footer-nav = Piè di pagina
 footer-powered = Prenotazioni con openslot
 footer-accessibility = Accessibilità

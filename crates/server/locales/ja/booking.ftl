@@ -120,7 +120,6 @@ error-booking-not-found-heading = 予約が見つかりません
 error-booking-not-found = その予約は見つかりませんでした。リンクを確認するか、お問い合わせください。
 error-try-again-heading = もう一度お試しください
 error-unavailable = 現在このページを読み込めません。しばらくしてから、もう一度お試しください。
-error-too-many-heading = 試行回数が多すぎます
 error-form-unreadable = フォームを読み取れませんでした
 error-not-sent = 送信されませんでした
 error-automated = 自動送信と判断されたため、受け付けられませんでした。自動送信ではない場合は、もう一度お試しいただくか、お問い合わせください。
@@ -128,14 +127,3 @@ error-automated = 自動送信と判断されたため、受け付けられま�
 ## Embed script (embed.js, on the embedding site)
 embed-title = 日時を予約
 embed-close = 閉じる
-
-## A host's approve / decline page (/host/…)
-host-summary-host = 主催者
-host-summary-when = 日時（{ $zone }）
-host-summary-who = 予約者
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>、タイムゾーン { $zone }
-host-summary-status = ステータス
-host-message-label = { $name } さんへのメッセージ
-host-decline = このリクエストをお断りする
-host-approve = このリクエストを承認する

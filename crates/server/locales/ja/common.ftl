@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = コンテンツへスキップ
 language-menu = 言語
-language-menu-current = 現在の言語: { $language }
 footer-nav = フッター
 footer-powered = openslot による予約
 footer-accessibility = アクセシビリティ

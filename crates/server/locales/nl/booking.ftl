@@ -133,7 +133,6 @@ error-booking-not-found-heading = Boeking niet gevonden
 error-booking-not-found = We konden die boeking niet vinden. Controleer de link of neem contact met ons op.
 error-try-again-heading = Probeer het opnieuw
 error-unavailable = Deze pagina kon op dit moment niet worden geladen. Probeer het zo opnieuw.
-error-too-many-heading = Te veel pogingen
 error-form-unreadable = Het formulier kon niet worden gelezen
 error-not-sent = Niet verstuurd
 error-automated = Deze inzending leek geautomatiseerd en is daarom niet geaccepteerd. Bent u een mens, probeer het dan opnieuw of neem contact met ons op.
@@ -141,14 +140,3 @@ error-automated = Deze inzending leek geautomatiseerd en is daarom niet geaccept
 ## Insluitscript (embed.js, op de website die de pagina insluit)
 embed-title = Een tijd boeken
 embed-close = Sluiten
-
-## De pagina waarop een gastheer accepteert of afwijst (/host/…)
-host-summary-host = Gastheer
-host-summary-when = Wanneer ({ $zone })
-host-summary-who = Wie
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, tijdzone { $zone }
-host-summary-status = Status
-host-message-label = Bericht aan { $name }
-host-decline = Dit verzoek afwijzen
-host-approve = Dit verzoek accepteren

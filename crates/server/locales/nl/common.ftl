@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Naar de inhoud
 language-menu = Taal
-language-menu-current = Huidige taal: { $language }
 footer-nav = Voettekst
 footer-powered = Planning door openslot
 footer-accessibility = Toegankelijkheid

@@ -140,7 +140,6 @@ error-booking-not-found-heading = Nie znaleziono rezerwacji
 error-booking-not-found = Nie udało się znaleźć tej rezerwacji. Prosimy sprawdzić link lub skontaktować się z nami.
 error-try-again-heading = Prosimy spróbować ponownie
 error-unavailable = Nie udało się teraz wczytać tej strony. Prosimy spróbować ponownie za chwilę.
-error-too-many-heading = Zbyt wiele prób
 error-form-unreadable = Nie udało się odczytać formularza
 error-not-sent = Nie wysłano
 error-automated = To zgłoszenie wyglądało na automatyczne, więc nie zostało przyjęte. Jeśli nie jest to działanie automatu, prosimy spróbować ponownie lub skontaktować się z nami.
@@ -148,14 +147,3 @@ error-automated = To zgłoszenie wyglądało na automatyczne, więc nie zostało
 ## Embed script (embed.js, on the embedding site)
 embed-title = Zarezerwuj termin
 embed-close = Zamknij
-
-## A host's approve / decline page (/host/…)
-host-summary-host = Organizator
-host-summary-when = Kiedy ({ $zone })
-host-summary-who = Kto
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, strefa czasowa { $zone }
-host-summary-status = Status
-host-message-label = Wiadomość do: { $name }
-host-decline = Odrzuć tę prośbę
-host-approve = Zaakceptuj tę prośbę

@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Przejdź do treści
 language-menu = Język
-language-menu-current = Bieżący język: { $language }
 footer-nav = Stopka
 footer-powered = Planowanie dzięki openslot
 footer-accessibility = Dostępność

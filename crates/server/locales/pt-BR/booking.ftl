@@ -133,7 +133,6 @@ error-booking-not-found-heading = Agendamento não encontrado
 error-booking-not-found = Não encontramos esse agendamento. Verifique o link ou fale conosco.
 error-try-again-heading = Tente novamente
 error-unavailable = Não foi possível carregar esta página agora. Tente novamente em instantes.
-error-too-many-heading = Muitas tentativas
 error-form-unreadable = Não foi possível ler o formulário
 error-not-sent = Não enviado
 error-automated = Este envio parecia automatizado, por isso não foi aceito. Se você é uma pessoa, tente novamente ou fale conosco.
@@ -141,14 +140,3 @@ error-automated = Este envio parecia automatizado, por isso não foi aceito. Se 
 ## Script de incorporação (embed.js, no site que incorpora a página)
 embed-title = Agendar um horário
 embed-close = Fechar
-
-## A página de um anfitrião para aceitar ou recusar (/host/…)
-host-summary-host = Anfitrião
-host-summary-when = Quando ({ $zone })
-host-summary-who = Quem
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, fuso horário { $zone }
-host-summary-status = Status
-host-message-label = Mensagem para { $name }
-host-decline = Recusar esta solicitação
-host-approve = Aceitar esta solicitação

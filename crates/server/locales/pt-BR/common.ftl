@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Pular para o conteúdo
 language-menu = Idioma
-language-menu-current = Idioma atual: { $language }
 footer-nav = Rodapé
 footer-powered = Agendamento por openslot
 footer-accessibility = Acessibilidade

@@ -132,7 +132,6 @@ error-booking-not-found-heading = Bokningen hittades inte
 error-booking-not-found = Vi kunde inte hitta den bokningen. Kontrollera länken eller kontakta oss.
 error-try-again-heading = Försök igen
 error-unavailable = Vi kunde inte läsa in sidan just nu. Försök igen om en liten stund.
-error-too-many-heading = För många försök
 error-form-unreadable = Formuläret kunde inte läsas
 error-not-sent = Inte skickat
 error-automated = Det här såg ut att vara ett automatiskt inskick, så det togs inte emot. Om du är en människa, försök igen eller kontakta oss.
@@ -140,14 +139,3 @@ error-automated = Det här såg ut att vara ett automatiskt inskick, så det tog
 ## Embed script (embed.js, on the embedding site)
 embed-title = Boka en tid
 embed-close = Stäng
-
-## A host's approve / decline page (/host/…)
-host-summary-host = Värd
-host-summary-when = När ({ $zone })
-host-summary-who = Vem
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>, tidszon { $zone }
-host-summary-status = Status
-host-message-label = Meddelande till { $name }
-host-decline = Avböj förfrågan
-host-approve = Godkänn förfrågan

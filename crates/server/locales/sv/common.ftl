@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = Hoppa till innehållet
 language-menu = Språk
-language-menu-current = Nuvarande språk: { $language }
 footer-nav = Sidfot
 footer-powered = Schemaläggning med openslot
 footer-accessibility = Tillgänglighet

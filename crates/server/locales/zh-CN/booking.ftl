@@ -120,7 +120,6 @@ error-booking-not-found-heading = 未找到预约
 error-booking-not-found = 我们找不到该预约。请检查链接或联系我们。
 error-try-again-heading = 请重试
 error-unavailable = 目前无法加载此页面。请稍后重试。
-error-too-many-heading = 尝试次数过多
 error-form-unreadable = 无法读取表单
 error-not-sent = 未发送
 error-automated = 此提交看起来是自动发送的，因此未被接受。如果您不是自动程序，请重试或联系我们。
@@ -128,14 +127,3 @@ error-automated = 此提交看起来是自动发送的，因此未被接受。�
 ## Embed script (embed.js, on the embedding site)
 embed-title = 预约时间
 embed-close = 关闭
-
-## A host's approve / decline page (/host/…)
-host-summary-host = 主持人
-host-summary-when = 时间（{ $zone }）
-host-summary-who = 预约人
-host-who = { $name } <{ $email }>
-host-who-in-zone = { $name } <{ $email }>，时区 { $zone }
-host-summary-status = 状态
-host-message-label = 给 { $name } 的留言
-host-decline = 拒绝此请求
-host-approve = 接受此请求

@@ -1,7 +1,6 @@
 # Shared by every visitor-facing page.
 skip-to-content = 跳到主要内容
 language-menu = 语言
-language-menu-current = 当前语言：{ $language }
 footer-nav = 页脚
 footer-powered = 由 openslot 提供预约服务
 footer-accessibility = 无障碍
