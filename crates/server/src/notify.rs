@@ -288,7 +288,6 @@ fn short_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String 
     i18n::dates(locale).date_time_short(instant.to_zoned_datetime(zone.clone()).datetime())
 }
 
-
 /// A label of the plain-text details block, with its colon, padded so values line up
 /// ("What:       "); a label longer than the column keeps one space.
 fn text_label(label: String) -> String {

@@ -309,7 +309,8 @@ async fn moving_and_cancelling_stay_in_the_chosen_language() {
     let start = at(day, 10, 0);
     let booking = book(&server, "call", &start).await;
     let manage = manage_path(&booking);
-    let page = get(&server, &format!("{manage}?lang=de")).await;
+    // The booking's own day (whole working hours), not today's remainder.
+    let page = get(&server, &format!("{manage}?lang=de&date={day}")).await;
     let times = offered_times(&page.body);
     assert!(times.len() >= 2, "times to move to");
 

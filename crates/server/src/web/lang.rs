@@ -340,7 +340,6 @@ pub async fn remember_choice(request: Request, next: Next) -> Response {
     response
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,7 +150,6 @@ pub fn booking_host_names(catalog: &Catalog, booking: &Booking) -> Vec<String> {
         .collect()
 }
 
-
 /// Names joined for a sentence in `locale` ("Ada, Grace und Alan").
 pub fn join_names_in(locale: Locale, names: &[String]) -> String {
     match names {
@@ -566,4 +565,3 @@ pub async fn confirmation(
         state.web.render_in("confirmation.html", &lang, page),
     )
 }
-
