@@ -112,6 +112,17 @@ pub fn check_booking_object(object: &Map<String, Value>) {
             if let Some(notes) = &request.notes {
                 assert!(!notes.is_empty() && notes.chars().count() <= 5000);
             }
+            // A booking's language is one of the supported locales, read from the field
+            // as given (and absent when the field is).
+            assert_eq!(
+                request.locale,
+                object
+                    .get("locale")
+                    .and_then(Value::as_str)
+                    .and_then(openslot::i18n::Locale::parse),
+                "locale {:?}",
+                object.get("locale")
+            );
             for (id, answer) in &request.answers {
                 let question = event
                     .questions
@@ -161,6 +172,7 @@ pub fn check_booking_object(object: &Map<String, Value>) {
             for field in fields.keys() {
                 let known = [
                     "start", "name", "email", "timezone", "notes", "answers", "event", "host",
+                    "locale",
                 ]
                 .contains(&field.as_str())
                     || field
