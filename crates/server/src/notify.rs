@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::{
     catalog::Catalog,
     config::{parse_duration, Config, ConfigError},
-    display::answer_rows,
+    display::{answer_rows, long_time_in},
     domain::{JobKind, MailKind},
     hosts::Host,
     i18n::{self, FluentValue, Locale},
@@ -275,12 +275,6 @@ fn human_duration(locale: Locale, seconds: i64) -> String {
             units(locale, "duration-hours", hours),
         ),
     }
-}
-
-/// `instant` in `zone`, written out the way `locale` writes dates ("Friday, May 7, 2027 at
-/// 3:00 PM" / "Freitag, 7. Mai 2027 um 15:00").
-fn long_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String {
-    i18n::dates(locale).date_time_long(instant.to_zoned_datetime(zone.clone()).datetime())
 }
 
 /// `instant` in `zone` in a few words, for subjects ("Fri, May 7, 3:00 PM").

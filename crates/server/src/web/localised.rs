@@ -7,8 +7,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::Response,
 };
-use jiff::{tz::TimeZone, Timestamp};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::{lang::PageLang, pages::html};
 use crate::{
@@ -139,38 +138,6 @@ pub fn field_errors_in(locale: Locale, errors: &FieldErrors) -> FieldErrors {
         .iter()
         .map(|(field, problem)| (field.clone(), field_problem(locale, problem)))
         .collect()
-}
-
-/// "Tuesday, December 1, 2026 at 9:00 AM" / "Dienstag, 1. Dezember 2026 um 09:00", in `zone`.
-pub fn long_time_in(locale: Locale, instant: Timestamp, zone: &TimeZone) -> String {
-    i18n::dates(locale).date_time_long(instant.to_zoned_datetime(zone.clone()).datetime())
-}
-
-/// Rewrites the picker's day and time labels (`days`: `date`, `weekday`, `label`; `times`:
-/// `start`, `label`) the way `locale` writes them, in `zone`.
-pub fn localise_picker(locale: Locale, zone: &TimeZone, days: &mut [Value], times: &mut [Value]) {
-    let dates = i18n::dates(locale);
-    for day in days {
-        let Some(date) = day
-            .get("date")
-            .and_then(Value::as_str)
-            .and_then(|text| text.parse::<jiff::civil::Date>().ok())
-        else {
-            continue;
-        };
-        day["weekday"] = json!(dates.weekday_short(date));
-        day["label"] = json!(dates.day_month(date));
-    }
-    for time in times {
-        let Some(start) = time
-            .get("start")
-            .and_then(Value::as_str)
-            .and_then(|text| text.parse::<Timestamp>().ok())
-        else {
-            continue;
-        };
-        time["label"] = json!(dates.time(start.to_zoned_datetime(zone.clone()).time()));
-    }
 }
 
 /// `location` with `lang=` added when a form named its language explicitly: the page the

@@ -17,14 +17,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     lang::PageLang,
-    localised::{
-        error_page_in, keep_language, language_to_keep, link_error_text, localise_picker,
-        long_time_in,
-    },
+    localised::{error_page_in, keep_language, language_to_keep, link_error_text},
     pages::{html, query_escape, see_other},
     picker::Picker,
 };
 use crate::{
+    display::long_time_in,
     display::{answer_rows, booking_zones},
     domain::{can_change, Actor, Answered, BookingError},
     http::state::AppState,
@@ -308,7 +306,8 @@ fn render_manage(
     if let (true, Some(event)) = (changeable, event) {
         let offered = state.domain.offered_in_window(event, now, Some(booking));
         let wanted = query.date.as_deref().and_then(|d| d.parse::<Date>().ok());
-        let picker = Picker::new(event, &offered, &zone, now, wanted, Some(booking.start));
+        let picker =
+            Picker::new(event, &offered, &zone, now, wanted, Some(booking.start)).in_locale(locale);
         days = picker.days(|day| {
             keep_language(
                 &format!(
@@ -319,10 +318,7 @@ fn render_manage(
             )
         });
         times = picker.times(None);
-        localise_picker(locale, &zone, &mut days, &mut times);
-        selected_label = picker
-            .selected
-            .map(|date| i18n::dates(locale).day_long(date));
+        selected_label = picker.selected_label();
     }
     let status = status.or_else(|| match query.done.as_deref() {
         Some("cancelled") => Some(("success", say("manage-done-cancelled"))),

@@ -3,11 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{
-    civil::{Date, Time},
-    tz::TimeZone,
-    Timestamp,
-};
+use jiff::{civil::Date, tz::TimeZone, Timestamp};
 use openslot_engine::{window_end, Slot};
 use serde_json::{json, Value};
 
@@ -20,13 +16,8 @@ pub struct Picker {
     last: Date,
     by_day: BTreeMap<Date, Vec<Timestamp>>,
     pub selected: Option<Date>,
-    /// `None` until a page asks for its language: the labels then keep the fixed
-    /// 24-hour English form pages had before they were localised.
-    locale: Option<Locale>,
-}
-
-fn noon(date: Date) -> jiff::civil::DateTime {
-    date.to_datetime(Time::constant(12, 0, 0, 0))
+    /// The language of the labels (CLDR `en` until a page names its own).
+    locale: Locale,
 }
 
 impl Picker {
@@ -76,36 +67,26 @@ impl Picker {
             last,
             by_day,
             selected,
-            locale: None,
+            locale: Locale::En,
         }
     }
 
     /// Writes weekdays, days and times the way `locale` writes them (CLDR).
     pub fn in_locale(mut self, locale: Locale) -> Picker {
-        self.locale = Some(locale);
+        self.locale = locale;
         self
     }
 
     fn weekday_label(&self, day: Date) -> String {
-        match self.locale {
-            Some(locale) => crate::i18n::dates(locale).weekday_short(day),
-            None => noon(day).strftime("%a").to_string(),
-        }
+        crate::i18n::dates(self.locale).weekday_short(day)
     }
 
     fn day_label(&self, day: Date) -> String {
-        match self.locale {
-            Some(locale) => crate::i18n::dates(locale).day_month(day),
-            None => noon(day).strftime("%-d %b").to_string(),
-        }
+        crate::i18n::dates(self.locale).day_month(day)
     }
 
     fn time_label(&self, start: Timestamp) -> String {
-        let local = start.to_zoned_datetime(self.zone.clone());
-        match self.locale {
-            Some(locale) => crate::i18n::dates(locale).time(local.time()),
-            None => local.strftime("%H:%M").to_string(),
-        }
+        crate::i18n::dates(self.locale).time(start.to_zoned_datetime(self.zone.clone()).time())
     }
 
     /// Whether any date has a slot.
@@ -156,9 +137,7 @@ impl Picker {
 
     /// The selected date written out, e.g. "Tuesday, December 1".
     pub fn selected_label(&self) -> Option<String> {
-        self.selected.map(|date| match self.locale {
-            Some(locale) => crate::i18n::dates(locale).day_long(date),
-            None => noon(date).strftime("%A %-d %B").to_string(),
-        })
+        self.selected
+            .map(|date| crate::i18n::dates(self.locale).day_long(date))
     }
 }
